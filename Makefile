@@ -1,0 +1,25 @@
+# The two commands of the README: `make run` (the main job) and `make test` (every test).
+# Each installs what it needs first (scripts/setup.sh is idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    - the main job (for now: start a mock and show what it does)"
+	@echo "make test   - type check, lint, and every test"
+	@echo "make bench-mock - mock-server benchmark (wrk; see mock-server/README.md)"
+
+run:
+	./scripts/setup.sh
+	node bin/busybench.js demo
+
+test:
+	./scripts/setup.sh
+	npx tsc --noEmit -p tsconfig.json
+	npx biome check .
+	npx vitest run
+
+bench-mock:
+	./scripts/setup.sh wrk
+	node bench/mock-server.bench.js
+
+.PHONY: help run test bench-mock

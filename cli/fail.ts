@@ -1,0 +1,23 @@
+import { MockError } from '../mock-server/src/errors.js';
+
+/** Exit codes of the CLI: 1 for a failed run, 2 for bad input (flags, config, scenario). */
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Prints an error the way the CLI always does (one line per problem) and exits. */
+export function fail(err: unknown): never {
+  if (err instanceof MockError) {
+    process.stderr.write(`busybench: ${err.describe()}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`busybench: ${err.message}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  process.stderr.write(`busybench: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(EXIT_RUN_FAILED);
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

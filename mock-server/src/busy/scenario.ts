@@ -1,0 +1,106 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { type Static, Type as T } from '@sinclair/typebox';
+import { behaviourProblems, readStructuredFile } from '../config/load.js';
+import { deepMerge } from '../config/merge.js';
+import type { Behaviour } from '../config/schema.js';
+import { schemaProblems } from '../config/validate.js';
+import { DURATION_PATTERN, parseDurationMs } from '../duration.js';
+import { MockError, MockErrorCodes } from '../errors.js';
+import { BUILTIN_SCENARIO_DIR } from '../paths.js';
+
+const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })]);
+/** A deep-partial behaviour; checked for real once merged onto the node's behaviour. */
+const BehaviourPatch = T.Record(T.String(), T.Unknown());
+
+export const PhaseSchema = T.Object(
+  {
+    at: Duration,
+    name: T.String({ minLength: 1 }),
+    set: T.Optional(BehaviourPatch),
+    /** Brownouts: time to first token and inter-token latency multiplied. */
+    ttftMultiplier: T.Optional(T.Number({ exclusiveMinimum: 0 })),
+    interTokenMultiplier: T.Optional(T.Number({ exclusiveMinimum: 0 })),
+    /** Other tenants' load: the share of maxInFlight left for us. */
+    capacityFactor: T.Optional(T.Number({ exclusiveMinimum: 0, maximum: 10 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioSchema = T.Object(
+  {
+    name: T.String({ minLength: 1 }),
+    description: T.Optional(T.String()),
+    /** Applied under every phase: the stage the timeline plays on. */
+    base: T.Optional(BehaviourPatch),
+    duration: Duration,
+    phases: T.Array(PhaseSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type ScenarioFile = Static<typeof ScenarioSchema>;
+
+export interface Phase {
+  readonly name: string;
+  readonly atMs: number;
+  readonly patch: unknown;
+  readonly ttftMultiplier: number;
+  readonly interTokenMultiplier: number;
+  readonly capacityFactor: number;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly durationMs: number;
+  readonly phases: readonly Phase[];
+}
+
+export function listBuiltinScenarios(): string[] {
+  return readdirSync(BUILTIN_SCENARIO_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'))
+    .sort();
+}
+
+/** Loads a built-in scenario by name, or a YAML/JSON file by path, and checks it whole. */
+export function loadScenario(nameOrPath: string, base: Behaviour): Scenario {
+  const builtin = join(BUILTIN_SCENARIO_DIR, `${nameOrPath}.yaml`);
+  const path = existsSync(builtin) ? builtin : nameOrPath;
+  if (!existsSync(path)) {
+    throw new MockError(
+      MockErrorCodes.SCENARIO_NOT_FOUND,
+      `no scenario "${nameOrPath}": not a built-in (${listBuiltinScenarios().join(', ')}) nor a file`,
+    );
+  }
+  return parseScenario(readStructuredFile(path), base, path);
+}
+
+export function parseScenario(raw: unknown, base: Behaviour, source = 'scenario'): Scenario {
+  const problems = schemaProblems(ScenarioSchema, raw);
+  if (problems.length > 0) {
+    throw new MockError(MockErrorCodes.SCENARIO_INVALID, `invalid scenario in ${source}`, problems);
+  }
+  const file = raw as ScenarioFile;
+  const durationMs = parseDurationMs(file.duration);
+  const phases = file.phases.map((p) => ({
+    name: p.name,
+    atMs: parseDurationMs(p.at),
+    patch: deepMerge(file.base ?? {}, p.set ?? {}),
+    ttftMultiplier: p.ttftMultiplier ?? 1,
+    interTokenMultiplier: p.interTokenMultiplier ?? 1,
+    capacityFactor: p.capacityFactor ?? 1,
+  }));
+  phases.forEach((p, i) => {
+    problems.push(...behaviourProblems(deepMerge(base, p.patch), `/phases/${i} (${p.name})`));
+    const previous = phases[i - 1];
+    if (previous && p.atMs <= previous.atMs)
+      problems.push(`/phases/${i}: "at" must come after the phase before`);
+    if (p.atMs >= durationMs) problems.push(`/phases/${i}: starts at or after the scenario's duration`);
+  });
+  if (phases[0] && phases[0].atMs !== 0) problems.push('/phases/0: the first phase must start at 0');
+  if (problems.length > 0) {
+    throw new MockError(MockErrorCodes.SCENARIO_INVALID, `invalid scenario in ${source}`, problems);
+  }
+  return { name: file.name, description: file.description ?? '', durationMs, phases };
+}

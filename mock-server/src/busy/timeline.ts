@@ -1,0 +1,107 @@
+import type { Behaviour } from '../config/schema.js';
+import { computeEffective, type Effective } from './effective.js';
+import type { Scenario } from './scenario.js';
+
+export interface TimelineStatus {
+  readonly scenario: string | null;
+  readonly phase: string;
+  readonly phaseIndex: number;
+  readonly elapsedMs: number;
+  readonly running: boolean;
+  readonly loop: boolean;
+  readonly speed: number;
+}
+
+/**
+ * Plays a scenario's phases on one node: at each phase boundary the node's effective behaviour is
+ * recomputed, and listeners (metrics) hear of it. Timers are unref'd so they never keep a process up.
+ */
+export class Timeline {
+  private effective: Effective;
+  private scenario: Scenario | null = null;
+  private phaseIndex = -1;
+  private startedAt = 0;
+  private speed = 1;
+  private loop = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: Array<(status: TimelineStatus) => void> = [];
+
+  constructor(private base: Behaviour) {
+    this.effective = computeEffective(base);
+  }
+
+  get baseBehaviour(): Behaviour {
+    return this.base;
+  }
+
+  get current(): Effective {
+    return this.effective;
+  }
+
+  onChange(listener: (status: TimelineStatus) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Replaces the base behaviour (admin API); a running scenario keeps playing on top of it. */
+  setBase(base: Behaviour): void {
+    this.base = base;
+    this.effective = computeEffective(base, this.scenario?.phases[this.phaseIndex]);
+    this.emit();
+  }
+
+  start(scenario: Scenario, options: { speed?: number; loop?: boolean } = {}): void {
+    this.stop(false);
+    this.scenario = scenario;
+    this.speed = options.speed ?? 1;
+    this.loop = options.loop ?? false;
+    this.startedAt = Date.now();
+    this.enter(0);
+  }
+
+  stop(emit = true): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scenario = null;
+    this.phaseIndex = -1;
+    this.effective = computeEffective(this.base);
+    if (emit) this.emit();
+  }
+
+  status(): TimelineStatus {
+    const running = this.scenario !== null;
+    return {
+      scenario: this.scenario?.name ?? null,
+      phase: this.effective.phase,
+      phaseIndex: this.phaseIndex,
+      elapsedMs: running ? (Date.now() - this.startedAt) * this.speed : 0,
+      running,
+      loop: this.loop,
+      speed: this.speed,
+    };
+  }
+
+  private enter(index: number): void {
+    const scenario = this.scenario;
+    if (!scenario) return;
+    const phase = scenario.phases[index];
+    if (!phase) return;
+    this.phaseIndex = index;
+    this.effective = computeEffective(this.base, phase);
+    this.emit();
+    const next = scenario.phases[index + 1];
+    const untilMs = (next ? next.atMs : scenario.durationMs) - phase.atMs;
+    this.timer = setTimeout(() => {
+      if (next) this.enter(index + 1);
+      else if (this.loop) {
+        this.startedAt = Date.now();
+        this.enter(0);
+      } else this.stop();
+    }, untilMs / this.speed);
+    this.timer.unref();
+  }
+
+  private emit(): void {
+    const status = this.status();
+    for (const listener of this.listeners) listener(status);
+  }
+}

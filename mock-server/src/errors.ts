@@ -1,0 +1,33 @@
+/**
+ * Errors of the mock itself (bad config, bad scenario, port in use), with stable codes.
+ * These are *our* failures, reported to the operator; errors the mock serves to API clients
+ * are DeepSeek-shaped and live in api-error.ts.
+ */
+export const MockErrorCodes = {
+  CONFIG_INVALID: 'MOCK_ERR_CONFIG_INVALID',
+  CONFIG_UNREADABLE: 'MOCK_ERR_CONFIG_UNREADABLE',
+  SCENARIO_NOT_FOUND: 'MOCK_ERR_SCENARIO_NOT_FOUND',
+  SCENARIO_INVALID: 'MOCK_ERR_SCENARIO_INVALID',
+  LISTEN_FAILED: 'MOCK_ERR_LISTEN_FAILED',
+  BAD_DURATION: 'MOCK_ERR_BAD_DURATION',
+} as const;
+
+export type MockErrorCode = (typeof MockErrorCodes)[keyof typeof MockErrorCodes];
+
+export class MockError extends Error {
+  readonly code: MockErrorCode;
+  /** One line per problem, so that every config error is reported at once. */
+  readonly problems: readonly string[];
+
+  constructor(code: MockErrorCode, message: string, problems: readonly string[] = []) {
+    super(message);
+    this.name = 'MockError';
+    this.code = code;
+    this.problems = problems;
+  }
+
+  /** The text an operator sees: the summary, then one indented line per problem. */
+  describe(): string {
+    return [`${this.code}: ${this.message}`, ...this.problems.map((p) => `  - ${p}`)].join('\n');
+  }
+}

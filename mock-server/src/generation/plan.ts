@@ -1,0 +1,156 @@
+import type { Behaviour } from '../config/schema.js';
+import type { ModelInfo } from '../models.js';
+import { hashString, Rng } from '../rng.js';
+import type { ChatRequest, FimRequest } from '../schemas/chat-request.js';
+import type { PromptCache } from './prompt-cache.js';
+import { generateTokens } from './text.js';
+import { countTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenizer.js';
+
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'content_filter'
+  | 'tool_calls'
+  | 'insufficient_system_resource';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  prompt_cache_hit_tokens: number;
+  prompt_cache_miss_tokens: number;
+  completion_tokens_details?: { reasoning_tokens: number };
+}
+
+export interface ToolCallPlan {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** What a completion will say, decided before any byte is sent; faults may cut it shorter. */
+export interface Plan {
+  readonly content: readonly string[];
+  readonly reasoning: readonly string[] | null;
+  readonly toolCall: ToolCallPlan | null;
+  readonly finishReason: FinishReason;
+  readonly promptTokens: number;
+  readonly cachedTokens: number;
+}
+
+interface Generated {
+  content: string[];
+  reasoning: string[] | null;
+}
+
+/** Identical requests are common under load; their text is generated once. */
+const generatedCache = new Map<number, Generated>();
+const GENERATED_CACHE_MAX = 4096;
+
+function generate(hash: number, count: number, reasoningCount: number): Generated {
+  const key = hashString(`${count}:${reasoningCount}`, hash);
+  let g = generatedCache.get(key);
+  if (!g) {
+    const rng = new Rng(key);
+    g = {
+      reasoning: reasoningCount > 0 ? generateTokens(rng, reasoningCount, true) : null,
+      content: generateTokens(rng, count),
+    };
+    if (generatedCache.size >= GENERATED_CACHE_MAX) generatedCache.clear();
+    generatedCache.set(key, g);
+  }
+  return g;
+}
+
+function contentText(content: ChatRequest['messages'][number]['content']): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => p.text ?? '').join('');
+  return '';
+}
+
+export function planChat(
+  body: ChatRequest,
+  model: ModelInfo,
+  seed: number,
+  output: Behaviour['output'],
+  cache: PromptCache,
+  account: string,
+): Plan {
+  let hash = hashString(model.id, seed >>> 0);
+  let prefixHash = hash;
+  let prefixTokens = 0;
+  let promptTokens = 0;
+  const last = body.messages.length - 1;
+  body.messages.forEach((m, i) => {
+    const text = contentText(m.content);
+    if (i === last) prefixHash = hash;
+    hash = hashString(text, hashString(m.role, hash));
+    const tokens = countTokens(text) + MESSAGE_OVERHEAD_TOKENS;
+    if (i < last) prefixTokens += tokens;
+    promptTokens += tokens;
+  });
+  const cachedTokens = cache.lookup(account, prefixHash, prefixTokens, hash);
+
+  const choice = body.tool_choice;
+  const tools = body.tools ?? [];
+  const forcedTool =
+    tools.length > 0 && choice && choice !== 'none' && choice !== 'auto'
+      ? choice === 'required'
+        ? tools[0]?.function.name
+        : choice.function.name
+      : undefined;
+
+  const thinking =
+    body.thinking?.type === 'enabled' || (model.thinksByDefault && body.thinking?.type !== 'disabled');
+  const pick = new Rng(hash);
+  const wanted = pick.int(output.minTokens, output.maxTokens);
+  const wantedReasoning = thinking
+    ? Math.max(1, Math.round(output.reasoningTokens * (0.75 + pick.next() * 0.5)))
+    : 0;
+  const budget = body.max_tokens ?? Number.POSITIVE_INFINITY;
+  const reasoningCount = Math.min(wantedReasoning, budget);
+  const contentCount = forcedTool ? 0 : Math.min(wanted, budget - reasoningCount);
+  const generated = generate(hash, contentCount, reasoningCount);
+  const cut = reasoningCount < wantedReasoning || contentCount < wanted;
+  return {
+    content: generated.content,
+    reasoning: generated.reasoning,
+    toolCall: forcedTool
+      ? { id: `call_00_${(hash >>> 0).toString(36)}`, name: forcedTool, arguments: '{}' }
+      : null,
+    finishReason: forcedTool ? 'tool_calls' : cut ? 'length' : 'stop',
+    promptTokens,
+    cachedTokens,
+  };
+}
+
+export function planFim(body: FimRequest, model: ModelInfo, seed: number, output: Behaviour['output']): Plan {
+  const hash = hashString(body.suffix ?? '', hashString(body.prompt, hashString(model.id, seed >>> 0)));
+  const wanted = new Rng(hash).int(output.minTokens, output.maxTokens);
+  const count = Math.min(wanted, body.max_tokens ?? Number.POSITIVE_INFINITY);
+  return {
+    content: generate(hash, count, 0).content,
+    reasoning: null,
+    toolCall: null,
+    finishReason: count < wanted ? 'length' : 'stop',
+    promptTokens: countTokens(body.prompt) + countTokens(body.suffix ?? ''),
+    cachedTokens: 0,
+  };
+}
+
+/** Usage for what was actually served (a cut stream counts only the tokens sent). */
+export function usageOf(plan: Plan, contentSent: number, reasoningSent: number): Usage {
+  const toolTokens = plan.toolCall ? 8 : 0;
+  const completion = contentSent + reasoningSent + toolTokens;
+  const usage: Usage = {
+    prompt_tokens: plan.promptTokens,
+    completion_tokens: completion,
+    total_tokens: plan.promptTokens + completion,
+    prompt_tokens_details: { cached_tokens: plan.cachedTokens },
+    prompt_cache_hit_tokens: plan.cachedTokens,
+    prompt_cache_miss_tokens: plan.promptTokens - plan.cachedTokens,
+  };
+  if (plan.reasoning) usage.completion_tokens_details = { reasoning_tokens: reasoningSent };
+  return usage;
+}

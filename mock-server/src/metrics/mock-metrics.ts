@@ -1,0 +1,193 @@
+import { Registry } from 'prom-client';
+import type { AccountRegistry } from '../busy/accounts.js';
+import type { Capacity } from '../busy/capacity.js';
+import type { Timeline } from '../busy/timeline.js';
+import type { MockConfig } from '../config/schema.js';
+import {
+  FastCounter,
+  FastGauge,
+  FastHistogram,
+  type HistogramHandle,
+  INTER_TOKEN_BUCKETS,
+  LLM_LATENCY_BUCKETS,
+  type ValueHandle,
+} from './fast-metrics.js';
+
+/** Kinds of injected faults, as the `kind` label of busybench_mock_injected_faults_total. */
+export type FaultKind =
+  | `error_${number}`
+  | 'stream_truncate'
+  | 'stream_insufficient_resource'
+  | 'stream_content_filter'
+  | 'stream_stall'
+  | 'network_reset'
+  | 'network_blackhole'
+  | 'network_slow_body'
+  | 'network_malformed_json'
+  | 'hold_timeout';
+
+/** Why the mock itself (not an injection) turned a request away. */
+export type LimitKind = 'concurrency' | 'rpm' | 'tpm' | 'capacity' | 'queue_timeout' | 'balance';
+
+export type TokenKind = 'prompt_cache_hit' | 'prompt_cache_miss' | 'completion' | 'reasoning';
+
+/**
+ * The ground truth of one node, in its own registry so every node's /metrics speaks for that
+ * node alone (a `node` default label tells them apart once scraped).
+ */
+export class MockMetrics {
+  readonly registry = new Registry();
+  private readonly requests: FastCounter;
+  private readonly faults: FastCounter;
+  private readonly limits: FastCounter;
+  private readonly tokens: FastCounter;
+  private readonly ttft: FastHistogram;
+  private readonly duration: FastHistogram;
+  readonly interToken: HistogramHandle;
+
+  constructor(
+    node: string,
+    capacity: Capacity,
+    accounts: AccountRegistry,
+    timeline: Timeline,
+    config: () => MockConfig,
+  ) {
+    const r = this.registry;
+    r.setDefaultLabels({ node });
+    const p = 'busybench_mock_';
+    this.requests = new FastCounter(
+      r,
+      `${p}requests_total`,
+      'Requests answered (attempts as the upstream saw them).',
+      ['endpoint', 'model', 'status', 'account'],
+    );
+    this.faults = new FastCounter(r, `${p}injected_faults_total`, 'Faults injected on purpose, by kind.', [
+      'kind',
+    ]);
+    this.limits = new FastCounter(r, `${p}limit_rejections_total`, 'Requests refused by a busy rule.', [
+      'limit',
+      'account',
+    ]);
+    this.tokens = new FastCounter(r, `${p}tokens_total`, 'Tokens served, by kind.', ['model', 'kind']);
+    this.ttft = new FastHistogram(
+      r,
+      `${p}ttft_seconds`,
+      'Served time to first token.',
+      ['model'],
+      LLM_LATENCY_BUCKETS,
+    );
+    this.interToken = new FastHistogram(
+      r,
+      `${p}inter_token_seconds`,
+      'Served gap between tokens.',
+      [],
+      INTER_TOKEN_BUCKETS,
+    ).handle();
+    this.duration = new FastHistogram(
+      r,
+      `${p}request_duration_seconds`,
+      'Served time from request to response end.',
+      ['endpoint', 'stream'],
+      LLM_LATENCY_BUCKETS,
+    );
+    new FastGauge(r, `${p}in_flight`, 'Requests generating on this node.', [], (g) => {
+      g.handle().value = capacity.inFlight;
+    });
+    new FastGauge(r, `${p}queued`, 'Requests waiting in the queue.', [], (g) => {
+      g.handle().value = capacity.queue.size;
+    });
+    new FastGauge(r, `${p}held`, 'Connections held open with keep-alive lines.', [], (g) => {
+      g.handle().value = capacity.held.size;
+    });
+    new FastGauge(
+      r,
+      `${p}capacity`,
+      'Effective max in-flight on this node (after the scenario).',
+      [],
+      (g) => {
+        g.handle().value = capacity.maxInFlight;
+      },
+    );
+    new FastGauge(
+      r,
+      `${p}account_in_flight`,
+      'In-flight requests per account and model group.',
+      ['account', 'group'],
+      (g) => {
+        for (const a of accounts.accounts) {
+          g.handle(a.id, 'pro').value = a.inFlight.pro;
+          g.handle(a.id, 'flash').value = a.inFlight.flash;
+        }
+      },
+    );
+    new FastGauge(
+      r,
+      `${p}account_concurrency_limit`,
+      'Concurrency limit per account and model group.',
+      ['account', 'group'],
+      (g) => {
+        const rule = config().behaviour.limits.concurrency;
+        for (const a of accounts.accounts) {
+          g.handle(a.id, 'pro').value = a.limit('pro', rule);
+          g.handle(a.id, 'flash').value = a.limit('flash', rule);
+        }
+      },
+    );
+    new FastGauge(r, `${p}account_balance_usd`, 'Remaining balance per account.', ['account'], (g) => {
+      for (const a of accounts.accounts) g.handle(a.id).value = a.balance;
+    });
+    new FastGauge(
+      r,
+      `${p}scenario_phase`,
+      '1 for the scenario phase now playing.',
+      ['scenario', 'phase'],
+      (g) => {
+        const s = timeline.status();
+        g.reset();
+        g.handle(s.scenario ?? 'none', s.phase).value = 1;
+      },
+    );
+    new FastGauge(
+      r,
+      `${p}scenario_elapsed_seconds`,
+      'Scenario time since it started (scaled by speed).',
+      [],
+      (g) => {
+        g.handle().value = timeline.status().elapsedMs / 1000;
+      },
+    );
+  }
+
+  request(endpoint: string, model: string, status: number, account: string): void {
+    this.requests.handle(endpoint, model, String(status), account).value++;
+  }
+
+  fault(kind: FaultKind): void {
+    this.faults.handle(kind).value++;
+  }
+
+  limit(kind: LimitKind, account: string): void {
+    this.limits.handle(kind, account).value++;
+  }
+
+  tokenHandle(model: string, kind: TokenKind): ValueHandle {
+    return this.tokens.handle(model, kind);
+  }
+
+  ttftHandle(model: string): HistogramHandle {
+    return this.ttft.handle(model);
+  }
+
+  durationHandle(endpoint: string, stream: boolean): HistogramHandle {
+    return this.duration.handle(endpoint, stream ? 'true' : 'false');
+  }
+
+  /** Admin reset: counters and histograms start again from zero (gauges are live anyway). */
+  reset(): void {
+    for (const m of [this.requests, this.faults, this.limits, this.tokens, this.ttft, this.duration])
+      m.reset();
+    this.interToken.counts.fill(0);
+    this.interToken.sum = 0;
+    this.interToken.count = 0;
+  }
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Account } from '../busy/accounts.js';
+import { planChat, planFim } from '../generation/plan.js';
+import { chatCompletionBody, fimCompletionBody } from '../generation/render.js';
+import type { MockNode } from '../node.js';
+import {
+  type ChatRequest,
+  ChatRequestSchema,
+  type FimRequest,
+  FimRequestSchema,
+} from '../schemas/chat-request.js';
+import { type CompletionKind, type CompletionRequest, serveCompletion } from '../serve/completion-flow.js';
+import { Exchange } from '../serve/exchange.js';
+
+/** POST /chat/completions (also under /v1) and POST /beta/completions (FIM). */
+export function completionRoutes(app: FastifyInstance, node: MockNode): void {
+  const chat: CompletionKind<ChatRequest> = {
+    frames: 'chat',
+    plan: (body, model, account) =>
+      planChat(
+        body,
+        model,
+        node.config.seed,
+        node.effective.behaviour.output,
+        node.shared.promptCache,
+        account.id,
+      ),
+    render: (meta, plan) => (finish, usage, content, reasoning) =>
+      chatCompletionBody(meta, plan, finish, usage, content, reasoning),
+  };
+  const fim: CompletionKind<FimRequest> = {
+    frames: 'fim',
+    plan: (body, model) => planFim(body, model, node.config.seed, node.effective.behaviour.output),
+    render: (meta, plan) => (finish, usage, content) => fimCompletionBody(meta, plan, finish, usage, content),
+  };
+  const chatHandler = handler(node, '/chat/completions', chat);
+  app.post('/chat/completions', { schema: { body: ChatRequestSchema } }, chatHandler);
+  app.post('/v1/chat/completions', { schema: { body: ChatRequestSchema } }, chatHandler);
+  app.post(
+    '/beta/completions',
+    { schema: { body: FimRequestSchema } },
+    handler(node, '/beta/completions', fim),
+  );
+}
+
+function handler<B extends CompletionRequest>(node: MockNode, endpoint: string, kind: CompletionKind<B>) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const body = req.body as B;
+    const ex = new Exchange(node, req, reply, endpoint, body.stream === true);
+    ex.account = req.account as Account;
+    try {
+      await serveCompletion(ex, body, kind);
+    } catch (err) {
+      // A bug of ours: say so in the log, and never leave the client hanging.
+      req.log.error({ err }, 'mock failed while serving a completion');
+      if (!ex.headSent)
+        ex.sendJson(
+          500,
+          JSON.stringify({
+            error: { message: 'Server Error', type: 'api_error', param: null, code: 'invalid_request_error' },
+          }),
+        );
+      else ex.end();
+    }
+  };
+}

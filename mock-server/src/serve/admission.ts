@@ -1,0 +1,88 @@
+import { apiError, defaultErrorText, type InjectableStatus, rateLimitReached } from '../api-error.js';
+import type { Account } from '../busy/accounts.js';
+import type { ConcurrencyGroup } from '../models.js';
+import type { Exchange } from './exchange.js';
+import type { FaultPlan } from './fault-draw.js';
+import { hold } from './hold.js';
+
+export interface AdmissionInput {
+  readonly account: Account;
+  readonly key: string;
+  readonly group: ConcurrencyGroup;
+  /** Tokens the TPM bucket is charged up front: prompt plus the planned output. */
+  readonly tokenCost: number;
+  readonly faults: FaultPlan;
+}
+
+/**
+ * The busy rules, in the order a request meets them upstream: balance, injected errors, rate
+ * limits, the account's concurrency, then the node's capacity (queue, 503 or hold). Returns true
+ * with every slot taken (released when the exchange ends), false when already answered.
+ */
+export async function admit(ex: Exchange, input: AdmissionInput): Promise<boolean> {
+  const { node } = ex;
+  const { account, faults } = input;
+  const metrics = node.metrics;
+  const limits = node.effective.behaviour.limits;
+
+  if (faults.error !== null) return injectError(ex, faults.error);
+  if (account.balance <= 0) {
+    metrics?.limit('balance', account.id);
+    ex.sendError(apiError(402), defaultErrorText(402));
+    return false;
+  }
+  if (limits.rpm && !node.shared.rateLimiter.allow('rpm', limits.rpm, account, input.key, 1)) {
+    metrics?.limit('rpm', account.id);
+    ex.sendError(rateLimitReached('RPM'));
+    return false;
+  }
+  if (limits.tpm && !node.shared.rateLimiter.allow('tpm', limits.tpm, account, input.key, input.tokenCost)) {
+    metrics?.limit('tpm', account.id);
+    ex.sendError(rateLimitReached('TPM'));
+    return false;
+  }
+  const refused = node.shared.accounts.tryAcquire(account, input.group, limits.concurrency);
+  if (refused) {
+    metrics?.limit('concurrency', account.id);
+    ex.sendError(refused);
+    return false;
+  }
+  ex.onEnd(() => node.shared.accounts.release(account, input.group));
+  return takeCapacity(ex, faults.hold);
+}
+
+function injectError(ex: Exchange, status: InjectableStatus): false {
+  ex.node.metrics?.fault(`error_${status}`);
+  ex.sendError(apiError(status), defaultErrorText(status));
+  return false;
+}
+
+async function takeCapacity(ex: Exchange, forceHold: boolean): Promise<boolean> {
+  const { capacity } = ex.node;
+  const eff = ex.node.effective;
+  if (!forceHold && capacity.tryEnter()) {
+    ex.onEnd(() => capacity.release());
+    return true;
+  }
+  let granted: boolean;
+  if (!forceHold && capacity.queue.size < eff.behaviour.capacity.queueSize) {
+    const { promise, waiter } = capacity.wait(capacity.queue);
+    ex.onEnd(() => capacity.cancel(capacity.queue, waiter));
+    const timer = setTimeout(() => capacity.cancel(capacity.queue, waiter), eff.queueTimeoutMs);
+    granted = await promise;
+    clearTimeout(timer);
+    if (!granted && !ex.closed) {
+      ex.node.metrics?.limit('queue_timeout', ex.account?.id ?? 'none');
+      ex.sendError(apiError(503), defaultErrorText(503));
+      return false;
+    }
+  } else if (forceHold || eff.behaviour.capacity.overflow === 'hold') {
+    granted = await hold(ex);
+  } else {
+    ex.node.metrics?.limit('capacity', ex.account?.id ?? 'none');
+    ex.sendError(apiError(503), defaultErrorText(503));
+    return false;
+  }
+  if (granted) ex.onEnd(() => capacity.release());
+  return granted && !ex.closed;
+}
