@@ -173,19 +173,19 @@ describe('POST /chat/completions, streaming', () => {
 });
 
 describe('GET /models, GET /user/balance, POST /beta/completions', () => {
-  const get = (path: string) =>
-    fetch(`${mock.url}${path}`, { headers: { authorization: 'Bearer sk-busybench' } });
+  const get = async (path: string): Promise<any> =>
+    (await fetch(`${mock.url}${path}`, { headers: { authorization: 'Bearer sk-busybench' } })).json();
 
   it('lists the current models', async () => {
-    const body = await (await get('/models')).json();
+    const body = await get('/models');
     expect(body.object).toBe('list');
     expect(body.data.map((m: { id: string }) => m.id)).toEqual(['deepseek-flash', 'deepseek-v4-pro']);
   });
 
   it('reports the balance, which drops with usage at the model price', async () => {
-    const before = Number((await (await get('/user/balance')).json()).balance_infos[0].total_balance);
+    const before = Number((await get('/user/balance')).balance_infos[0].total_balance);
     expect(before).toBeGreaterThan(0);
-    const balance = await (await get('/user/balance')).json();
+    const balance = await get('/user/balance');
     expect(balance).toMatchObject({ is_available: true, balance_infos: [{ currency: 'USD' }] });
   });
 
