@@ -78,3 +78,13 @@ export async function admin(url: string, method: string, path: string, body?: un
   });
   return { status: res.status, json: (await res.json()) as any };
 }
+
+/** Polls until the node reports `inFlight` requests generating (so a test's setup has landed). */
+export async function untilInFlight(url: string, inFlight: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await admin(url, 'GET', '/admin/state')).json.inFlight >= inFlight) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the mock never reached ${inFlight} in flight`);
+}

@@ -9,6 +9,7 @@ import {
   sseFrames,
   startMock,
   type TestMock,
+  untilInFlight,
 } from '../../helpers/mock.js';
 
 let mock: TestMock | undefined;
@@ -53,7 +54,7 @@ describe("DeepSeek's hold behaviour", () => {
   it('holds a non-streaming request with blank lines until capacity frees, then answers', async () => {
     mock = await startMock({ behaviour: HOLD });
     const first = chat(mock.url);
-    await new Promise((r) => setTimeout(r, 50));
+    await untilInFlight(mock.url, 1);
     const held = await timedBody(mock.url, HELLO);
     expect(held.status).toBe(200);
     const text = held.pieces.map((p) => p.text).join('');
@@ -65,7 +66,7 @@ describe("DeepSeek's hold behaviour", () => {
   it('holds a stream with ": keep-alive" comments', async () => {
     mock = await startMock({ behaviour: HOLD });
     const first = chat(mock.url);
-    await new Promise((r) => setTimeout(r, 50));
+    await untilInFlight(mock.url, 1);
     const held = await timedBody(mock.url, { ...HELLO, stream: true });
     const text = held.pieces.map((p) => p.text).join('');
     expect(text.startsWith(': keep-alive\n\n')).toBe(true);
