@@ -194,8 +194,11 @@ export const ConfigSchema = T.Object(
     ),
     accounts: T.Array(AccountSchema, { minItems: 1 }),
     behaviour: BehaviourSchema,
-    /** Per-node replacements of behaviour parts, by node index (0-based). */
-    nodeOverrides: T.Array(T.Partial(BehaviourSchema)),
+    /**
+     * Per-node patches of the behaviour, by node index (0-based): deep-partial, checked once
+     * merged onto the behaviour.
+     */
+    nodeOverrides: T.Array(T.Record(T.String(), T.Unknown())),
     scenario: T.Union([
       T.Null(),
       T.Object(

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../mock-server/src/app.js';
+import { admin, chat, metricValue, scrape, startMock, type TestMock } from '../../helpers/mock.js';
+
+let mock: TestMock;
+beforeAll(async () => {
+  mock = await startMock();
+});
+afterAll(() => mock.close());
+
+describe('admin API', () => {
+  it('reads the config', async () => {
+    const { json } = await admin(mock.url, 'GET', '/admin/config');
+    expect(json.behaviour.capacity.maxInFlight).toBe(4096);
+  });
+
+  it('patches the config at run time, validated like at start-up', async () => {
+    const ok = await admin(mock.url, 'PATCH', '/admin/config', {
+      behaviour: { faults: { errors: { '429': 1 } } },
+    });
+    expect(ok.status).toBe(200);
+    expect((await chat(mock.url)).status).toBe(429);
+    const bad = await admin(mock.url, 'PATCH', '/admin/config', {
+      behaviour: { faults: { errors: { '429': 7 } }, capacity: { overflow: 'explode' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('MOCK_ERR_CONFIG_INVALID');
+    expect(bad.json.error.problems).toHaveLength(2);
+    await admin(mock.url, 'PATCH', '/admin/config', { behaviour: { faults: { errors: { '429': 0 } } } });
+    expect((await chat(mock.url)).status).toBe(200);
+  });
+
+  it('refuses to change what is fixed while running', async () => {
+    const res = await admin(mock.url, 'PATCH', '/admin/config', { server: { port: 1 } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('MOCK_ERR_CONFIG_FIXED');
+  });
+
+  it('replaces the whole runtime config with PUT', async () => {
+    const current = (await admin(mock.url, 'GET', '/admin/config')).json;
+    current.behaviour.capacity.maxInFlight = 77;
+    expect((await admin(mock.url, 'PUT', '/admin/config', current)).status).toBe(200);
+    expect((await admin(mock.url, 'GET', '/admin/state')).json.maxInFlight).toBe(77);
+  });
+
+  it('resets counters', async () => {
+    await chat(mock.url);
+    expect(metricValue(await scrape(mock.url), 'busybench_mock_requests_total')).toBeGreaterThan(0);
+    await admin(mock.url, 'POST', '/admin/reset');
+    expect(metricValue(await scrape(mock.url), 'busybench_mock_requests_total')).toBe(0);
+  });
+
+  it('answers loopback clients only, unless allowed', async () => {
+    const node = mock.cluster.nodes[0]!.node;
+    const app = buildApp(node);
+    const remote = await app.inject({ method: 'GET', url: '/admin/state', remoteAddress: '192.0.2.10' });
+    expect(remote.statusCode).toBe(403);
+    expect(remote.json().error.code).toBe('MOCK_ERR_ADMIN_FORBIDDEN');
+    const local = await app.inject({ method: 'GET', url: '/admin/state', remoteAddress: '127.0.0.1' });
+    expect(local.statusCode).toBe(200);
+    await app.close();
+  });
+});
