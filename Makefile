@@ -20,6 +20,6 @@ test:
 
 bench-mock:
 	./scripts/setup.sh wrk
-	node bench/mock-server.bench.js
+	node dist/bench/mock-server-bench.js
 
 .PHONY: help run test bench-mock

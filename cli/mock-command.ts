@@ -54,11 +54,7 @@ export function mockCommand(): Command {
       } catch (err) {
         fail(err);
       }
-      for (const { node, url } of cluster.nodes) {
-        const phase = node.timeline.status();
-        const scenario = phase.scenario ? `, scenario ${phase.scenario} (${phase.phase})` : '';
-        process.stdout.write(`busybench mock ${node.name} listening on ${url}${scenario}\n`);
-      }
+      // Handlers first, then the "listening" lines: whoever reads those may signal at once.
       const stop = async (signal: string) => {
         process.stdout.write(`busybench mock: ${signal}, closing\n`);
         await cluster.close();
@@ -66,5 +62,10 @@ export function mockCommand(): Command {
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
+      for (const { node, url } of cluster.nodes) {
+        const phase = node.timeline.status();
+        const scenario = phase.scenario ? `, scenario ${phase.scenario} (${phase.phase})` : '';
+        process.stdout.write(`busybench mock ${node.name} listening on ${url}${scenario}\n`);
+      }
     });
 }

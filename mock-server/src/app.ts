@@ -41,8 +41,9 @@ export function buildApp(node: MockNode): FastifyInstance {
   app.decorateRequest('account', null);
   app.decorateRequest('apiKey', '');
 
-  app.addHook('onRequest', async (req, reply) => {
-    if (PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) return;
+  // Callback style, not async: this hook runs on every request, and a promise each is measurable.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) return done();
     const header = req.headers.authorization;
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
     const account = key ? node.shared.accounts.find(key) : undefined;
@@ -51,10 +52,12 @@ export function buildApp(node: MockNode): FastifyInstance {
       const message = key
         ? `Authentication Fails, Your api key: ****${key.slice(-4)} is invalid`
         : 'Authentication Fails (no api key provided)';
-      return reply.code(401).send(apiError(401, message).body);
+      reply.code(401).send(apiError(401, message).body);
+      return;
     }
     req.account = account;
     req.apiKey = key;
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {

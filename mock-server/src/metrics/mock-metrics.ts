@@ -44,6 +44,7 @@ export class MockMetrics {
   private readonly ttft: FastHistogram;
   private readonly duration: FastHistogram;
   readonly interToken: HistogramHandle;
+  private readonly tokenCache = new Map<string, Record<TokenKind, ValueHandle>>();
 
   constructor(
     node: string,
@@ -162,6 +163,25 @@ export class MockMetrics {
     this.requests.handle(endpoint, model, String(status), account).value++;
   }
 
+  /** One finished exchange: its request count and its duration, in one call on the hot path. */
+  exchangeEnded(
+    endpoint: string,
+    stream: boolean,
+    model: string,
+    status: number,
+    account: string,
+    started: number,
+  ): void {
+    const counter =
+      this.requests.lookup(`${endpoint}\u0001${model}\u0001${status}\u0001${account}`) ??
+      this.requests.handle(endpoint, model, String(status), account);
+    counter.value++;
+    const streamLabel = stream ? 'true' : 'false';
+    const histogram =
+      this.duration.lookup(`${endpoint}\u0001${streamLabel}`) ?? this.duration.handle(endpoint, streamLabel);
+    histogram.observe((performance.now() - started) / 1000);
+  }
+
   fault(kind: FaultKind): void {
     this.faults.handle(kind).value++;
   }
@@ -170,16 +190,23 @@ export class MockMetrics {
     this.limits.handle(kind, account).value++;
   }
 
-  tokenHandle(model: string, kind: TokenKind): ValueHandle {
-    return this.tokens.handle(model, kind);
+  /** The token counters of one model, looked up once per request rather than once per kind. */
+  tokenHandles(model: string): Record<TokenKind, ValueHandle> {
+    let handles = this.tokenCache.get(model);
+    if (!handles) {
+      handles = {
+        prompt_cache_hit: this.tokens.handle(model, 'prompt_cache_hit'),
+        prompt_cache_miss: this.tokens.handle(model, 'prompt_cache_miss'),
+        completion: this.tokens.handle(model, 'completion'),
+        reasoning: this.tokens.handle(model, 'reasoning'),
+      };
+      this.tokenCache.set(model, handles);
+    }
+    return handles;
   }
 
   ttftHandle(model: string): HistogramHandle {
     return this.ttft.handle(model);
-  }
-
-  durationHandle(endpoint: string, stream: boolean): HistogramHandle {
-    return this.duration.handle(endpoint, stream ? 'true' : 'false');
   }
 
   /** Admin reset: counters and histograms start again from zero (gauges are live anyway). */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError } from '../api-error.js';
 import type { Account } from '../busy/accounts.js';
 import { planChat, planFim } from '../generation/plan.js';
 import { chatCompletionBody, fimCompletionBody } from '../generation/render.js';
@@ -44,23 +45,22 @@ export function completionRoutes(app: FastifyInstance, node: MockNode): void {
 }
 
 function handler<B extends CompletionRequest>(node: MockNode, endpoint: string, kind: CompletionKind<B>) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // Not async: a request answered without waiting costs no promise at all.
+  return (req: FastifyRequest, reply: FastifyReply): void => {
     const body = req.body as B;
     const ex = new Exchange(node, req, reply, endpoint, body.stream === true);
     ex.account = req.account as Account;
     try {
-      await serveCompletion(ex, body, kind);
+      serveCompletion(ex, body, kind)?.catch((err: unknown) => failed(ex, err));
     } catch (err) {
-      // A bug of ours: say so in the log, and never leave the client hanging.
-      req.log.error({ err }, 'mock failed while serving a completion');
-      if (!ex.headSent)
-        ex.sendJson(
-          500,
-          JSON.stringify({
-            error: { message: 'Server Error', type: 'api_error', param: null, code: 'invalid_request_error' },
-          }),
-        );
-      else ex.end();
+      failed(ex, err);
     }
   };
+}
+
+/** A bug of ours: say so in the log, and never leave the client hanging. */
+function failed(ex: Exchange, err: unknown): void {
+  ex.req.log.error({ err }, 'mock failed while serving a completion');
+  if (!ex.headSent) ex.sendJson(500, JSON.stringify(apiError(500).body));
+  else ex.end();
 }

@@ -15,11 +15,12 @@ export interface AdmissionInput {
 }
 
 /**
- * The busy rules, in the order a request meets them upstream: balance, injected errors, rate
- * limits, the account's concurrency, then the node's capacity (queue, 503 or hold). Returns true
- * with every slot taken (released when the exchange ends), false when already answered.
+ * The busy rules, in the order a request meets them upstream: injected errors, balance, rate
+ * limits, the account's concurrency, then the node's capacity (queue, 503 or hold). Gives true
+ * with every slot taken (released when the exchange ends), false when already answered; a
+ * promise only when the request has to wait for capacity, so the common case stays synchronous.
  */
-export async function admit(ex: Exchange, input: AdmissionInput): Promise<boolean> {
+export function admit(ex: Exchange, input: AdmissionInput): boolean | Promise<boolean> {
   const { node } = ex;
   const { account, faults } = input;
   const metrics = node.metrics;
@@ -57,13 +58,19 @@ function injectError(ex: Exchange, status: InjectableStatus): false {
   return false;
 }
 
-async function takeCapacity(ex: Exchange, forceHold: boolean): Promise<boolean> {
+function takeCapacity(ex: Exchange, forceHold: boolean): boolean | Promise<boolean> {
   const { capacity } = ex.node;
-  const eff = ex.node.effective;
   if (!forceHold && capacity.tryEnter()) {
     ex.onEnd(() => capacity.release());
     return true;
   }
+  return waitForCapacity(ex, forceHold);
+}
+
+async function waitForCapacity(ex: Exchange, forceHold: boolean): Promise<boolean> {
+  const { capacity } = ex.node;
+  const eff = ex.node.effective;
+  ex.watch();
   let granted: boolean;
   if (!forceHold && capacity.queue.size < eff.behaviour.capacity.queueSize) {
     const { promise, waiter } = capacity.wait(capacity.queue);

@@ -53,10 +53,11 @@ function split(plan: Plan, served: number): { reasoning: number; content: number
 function account(ex: Exchange, model: ModelInfo, usage: Usage, reasoning: number): void {
   const metrics = ex.node.metrics;
   if (metrics) {
-    metrics.tokenHandle(model.id, 'prompt_cache_hit').value += usage.prompt_cache_hit_tokens;
-    metrics.tokenHandle(model.id, 'prompt_cache_miss').value += usage.prompt_cache_miss_tokens;
-    metrics.tokenHandle(model.id, 'completion').value += usage.completion_tokens;
-    if (reasoning > 0) metrics.tokenHandle(model.id, 'reasoning').value += reasoning;
+    const tokens = metrics.tokenHandles(model.id);
+    tokens.prompt_cache_hit.value += usage.prompt_cache_hit_tokens;
+    tokens.prompt_cache_miss.value += usage.prompt_cache_miss_tokens;
+    tokens.completion.value += usage.completion_tokens;
+    tokens.reasoning.value += reasoning;
   }
   if (ex.account) {
     ex.account.balance -= costOf(
@@ -97,28 +98,34 @@ export type BodyRenderer = (
   reasoningSent: number,
 ) => unknown;
 
-/** A non-streaming answer: wait as long as generating would take, then send the whole body. */
-export async function emitBody(
+/**
+ * A non-streaming answer: wait as long as generating would take, then send the whole body.
+ * With no latency to wait for it is answered synchronously.
+ */
+export function emitBody(
   ex: Exchange,
   model: ModelInfo,
   plan: Plan,
   faults: FaultPlan,
   render: BodyRenderer,
-): Promise<void> {
+): void | Promise<void> {
   const course = courseOf(ex, plan, faults);
   const lat = latency(ex);
   const ttft = lat.instant ? 0 : lat.ttft();
   let waitMs = ttft + (course.stallAt >= 0 ? lat.stallMs : 0);
   if (!lat.instant) for (let i = 1; i < course.served; i++) waitMs += lat.gap();
   ex.node.metrics?.ttftHandle(model.id).observe(ttft / 1000);
-  if (waitMs > 0 && !(await ex.sleep(waitMs))) return;
-  const { reasoning, content } = split(plan, course.served);
-  const usage = usageOf(plan, content, reasoning);
-  const text = JSON.stringify(render(course.finish, usage, content, reasoning));
-  account(ex, model, usage, reasoning);
-  if (faults.network === 'slow_body' || faults.network === 'malformed_json')
-    await sendFaultyBody(ex, text, faults.network);
-  else ex.sendJson(200, text);
+  const send = (): void | Promise<void> => {
+    const { reasoning, content } = split(plan, course.served);
+    const usage = usageOf(plan, content, reasoning);
+    const text = JSON.stringify(render(course.finish, usage, content, reasoning));
+    account(ex, model, usage, reasoning);
+    if (faults.network === 'slow_body' || faults.network === 'malformed_json')
+      return sendFaultyBody(ex, text, faults.network);
+    ex.sendJson(200, text);
+  };
+  if (waitMs <= 0) return send();
+  return ex.sleep(waitMs).then((alive) => (alive ? send() : undefined));
 }
 
 /** A streaming answer: role and first token after TTFT, then a frame per token. */
@@ -139,6 +146,7 @@ export async function emitStream(
       : frames.content(plan.content[i - reasoningTotal] as string);
   const malformedAt = faults.network === 'malformed_json' ? Math.floor(course.served / 2) : -1;
   if (malformedAt >= 0) ex.node.metrics?.fault('network_malformed_json');
+  ex.watch();
   ex.writeHead(200, SSE_HEADERS);
 
   const ttft = lat.instant ? 0 : lat.ttft();

@@ -18,7 +18,11 @@ export const NO_RESPONSE = 0;
 
 /**
  * One request's life on the raw response: it writes, sleeps (cancelled when the client goes),
- * and on close releases whatever it holds and records the ground truth exactly once.
+ * and when it ends releases whatever it holds and records the ground truth exactly once.
+ *
+ * Most requests under load are answered without ever waiting; those end synchronously with
+ * their last write. Only an exchange that waits (latency, queue, hold, stream) listens for the
+ * connection closing, which is the only way to learn that a client gave up meanwhile.
  */
 export class Exchange {
   readonly res: ServerResponse;
@@ -29,6 +33,7 @@ export class Exchange {
   model = 'unknown';
   account: Account | undefined;
   private readonly cleanups: Array<() => void> = [];
+  private watching = false;
   private timer: NodeJS.Timeout | undefined;
   private wake: ((alive: boolean) => void) | undefined;
 
@@ -41,7 +46,6 @@ export class Exchange {
   ) {
     reply.hijack();
     this.res = reply.raw;
-    this.res.once('close', () => this.onClose());
   }
 
   /** Runs when the exchange ends, however it ends. */
@@ -49,9 +53,17 @@ export class Exchange {
     this.cleanups.push(cleanup);
   }
 
+  /** Call before anything that waits: from then on the exchange ends when the connection does. */
+  watch(): void {
+    if (this.watching || this.closed) return;
+    this.watching = true;
+    this.res.once('close', () => this.finish());
+  }
+
   /** Waits `ms`; resolves false at once if the client goes away meanwhile. */
   sleep(ms: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
+    this.watch();
     if (ms <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       this.wake = resolve;
@@ -77,16 +89,18 @@ export class Exchange {
     if (this.closed) return;
     if (chunk === undefined) this.res.end();
     else this.res.end(chunk);
+    if (!this.watching) this.finish();
   }
 
   /** A whole JSON answer; after a hold the head is already out, so only the body goes. */
   sendJson(status: number, text: string, extraHeaders?: Record<string, string>): void {
     if (!this.headSent) {
-      this.writeHead(status, {
+      const headers: Record<string, string> = {
         ...JSON_HEADERS,
         'content-length': String(Buffer.byteLength(text)),
-        ...extraHeaders,
-      });
+      };
+      if (extraHeaders) Object.assign(headers, extraHeaders);
+      this.writeHead(status, headers);
     }
     this.end(text);
   }
@@ -101,17 +115,23 @@ export class Exchange {
   /** Drops the connection with a TCP reset and no answer. */
   reset(): void {
     this.status = NO_RESPONSE;
+    this.watch();
     this.req.raw.socket.resetAndDestroy();
   }
 
-  private onClose(): void {
+  private finish(): void {
+    if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
     this.wake?.(false);
     for (const cleanup of this.cleanups) cleanup();
-    const metrics = this.node.metrics;
-    if (!metrics) return;
-    metrics.request(this.endpoint, this.model, this.status, this.account?.id ?? 'none');
-    metrics.durationHandle(this.endpoint, this.stream).observe((performance.now() - this.started) / 1000);
+    this.node.metrics?.exchangeEnded(
+      this.endpoint,
+      this.stream,
+      this.model,
+      this.status,
+      this.account?.id ?? 'none',
+      this.started,
+    );
   }
 }

@@ -10,6 +10,7 @@ import { type Exchange, JSON_HEADERS, SSE_HEADERS } from './exchange.js';
 export async function hold(ex: Exchange): Promise<boolean> {
   const { capacity } = ex.node;
   const eff = ex.node.effective;
+  ex.watch();
   ex.writeHead(200, ex.stream ? SSE_HEADERS : JSON_HEADERS);
   const { promise, waiter } = capacity.wait(capacity.held);
   ex.onEnd(() => capacity.cancel(capacity.held, waiter));

@@ -37,6 +37,7 @@ export async function sendFaultyBody(
     return;
   }
   metrics?.fault('network_slow_body');
+  ex.watch();
   ex.writeHead(200, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)) });
   const perTick = Math.max(
     1,

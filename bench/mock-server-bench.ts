@@ -1,0 +1,111 @@
+/**
+ * Benchmark: the mock's non-streaming chat completion (faults configured at zero, metrics on)
+ * against a plain fastify route returning the same JSON, and the mock's SSE streams of 20 token
+ * chunks with zero token delay. Each server runs alone, pinned to core 0; wrk is pinned to core 1.
+ * Rounds alternate baseline and mock so drift hits both; medians are reported.
+ *   npm run bench:mock   (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS to change the run)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../mock-server/src/paths.js';
+import { postScript, type WrkResult, wrk } from './wrk.js';
+
+const ROOT = packageRoot();
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const MOCK_PORT = 18_400;
+const PLAIN_PORT = 18_500;
+const REQUEST = { model: 'deepseek-flash', messages: [{ role: 'user', content: 'Benchmark me' }] };
+
+function startPinned(args: string[], ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '0', process.execPath, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+      if (ready.test(out)) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function main(): Promise<void> {
+  const mock = await startPinned(
+    [
+      join(ROOT, 'bin/busybench.js'),
+      'mock',
+      '-c',
+      join(ROOT, 'bench/mock-bench.yaml'),
+      '--port',
+      String(MOCK_PORT),
+    ],
+    /listening/,
+  );
+  const children: ChildProcess[] = [mock];
+  try {
+    const mockUrl = `http://127.0.0.1:${MOCK_PORT}/chat/completions`;
+    const sample = await fetch(mockUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-busybench' },
+      body: JSON.stringify(REQUEST),
+    });
+    const sampleFile = join(mkdtempSync(join(tmpdir(), 'busybench-bench-')), 'response.json');
+    writeFileSync(sampleFile, await sample.text());
+    const plain = await startPinned(
+      [join(ROOT, 'dist/bench/plain-fastify-server.js'), String(PLAIN_PORT), sampleFile],
+      /listening/,
+    );
+    children.push(plain);
+
+    const plainScript = postScript(REQUEST);
+    const streamScript = postScript({ ...REQUEST, stream: true });
+    const opts = { core: 1, seconds: SECONDS, connections: CONNECTIONS };
+    const results: Record<'plain' | 'mock' | 'stream', WrkResult[]> = { plain: [], mock: [], stream: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      results.plain.push(await wrk(`http://127.0.0.1:${PLAIN_PORT}/chat/completions`, plainScript, opts));
+      results.mock.push(await wrk(mockUrl, plainScript, opts));
+      results.stream.push(await wrk(mockUrl, streamScript, opts));
+      const last = (k: keyof typeof results) => results[k].at(-1)?.requestsPerSec.toFixed(0);
+      process.stdout.write(
+        `round ${round}/${ROUNDS}: plain ${last('plain')} req/s, mock ${last('mock')} req/s, SSE ${last('stream')} streams/s\n`,
+      );
+    }
+    const bad = Object.entries(results).flatMap(([k, rs]) =>
+      rs.filter((r) => r.non2xx + r.errors > 0).map(() => k),
+    );
+    if (bad.length > 0) throw new Error(`non-2xx answers or socket errors during: ${bad.join(', ')}`);
+
+    const plainRps = median(results.plain.map((r) => r.requestsPerSec));
+    const mockRps = median(results.mock.map((r) => r.requestsPerSec));
+    const streamRps = median(results.stream.map((r) => r.requestsPerSec));
+    const summary = {
+      machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+      command: 'npm run bench:mock',
+      rounds: ROUNDS,
+      secondsPerRun: SECONDS,
+      connections: CONNECTIONS,
+      plainFastifyReqPerSec: Math.round(plainRps),
+      mockReqPerSec: Math.round(mockRps),
+      mockVsPlain: Number((mockRps / plainRps).toFixed(3)),
+      sseStreamsPerSec: Math.round(streamRps),
+      goals: { mockVsPlain: 0.85, sseStreamsPerSec: 8000 },
+    };
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/mock-server.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    process.stdout.write(`\n${JSON.stringify(summary, null, 2)}\n`);
+    const met = summary.mockVsPlain >= 0.85 && summary.sseStreamsPerSec >= 8000;
+    process.stdout.write(met ? 'goals met\n' : 'GOALS NOT MET\n');
+    process.exitCode = met ? 0 : 1;
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+await main();

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface WrkResult {
+  readonly requestsPerSec: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly p99Ms: number;
+}
+
+/** A wrk Lua script that POSTs `body` with the mock's headers. */
+export function postScript(body: object): string {
+  const dir = mkdtempSync(join(tmpdir(), 'busybench-wrk-'));
+  const file = join(dir, 'post.lua');
+  const text = JSON.stringify(body).replaceAll('\\', '\\\\').replaceAll("'", "\\'");
+  writeFileSync(
+    file,
+    `wrk.method = "POST"\nwrk.body = '${text}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer sk-busybench"\n`,
+  );
+  return file;
+}
+
+/** Runs wrk pinned to `core`, and reads its summary. */
+export async function wrk(
+  url: string,
+  script: string,
+  opts: { core: number; seconds: number; connections: number },
+): Promise<WrkResult> {
+  const args = [
+    '-c',
+    String(opts.core),
+    'wrk',
+    '-t1',
+    `-c${opts.connections}`,
+    `-d${opts.seconds}s`,
+    '--latency',
+    '-s',
+    script,
+    url,
+  ];
+  const { stdout } = await run('taskset', args, { timeout: (opts.seconds + 30) * 1000 });
+  const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
+  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
+  const scale = { us: 0.001, ms: 1, s: 1000 } as const;
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  return {
+    requestsPerSec: num(/Requests\/sec:\s+([\d.]+)/),
+    non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
+    errors: errors ? errors.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
+    p99Ms: p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : 0,
+  };
+}
