@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,8 @@ const run = promisify(execFile);
 
 export interface WrkResult {
   readonly requestsPerSec: number;
+  /** CPU seconds the server process used per second of the run (1 = one core saturated). */
+  readonly serverCpu: number;
   readonly non2xx: number;
   readonly errors: number;
   readonly p99Ms: number;
@@ -25,12 +27,22 @@ export function postScript(body: object): string {
   return file;
 }
 
-/** Runs wrk pinned to `core`, and reads its summary. */
+/** User + system CPU seconds a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the stat line, 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** Runs wrk pinned to `core` against the server process `serverPid`, and reads its summary. */
 export async function wrk(
   url: string,
   script: string,
-  opts: { core: number; seconds: number; connections: number },
+  opts: { core: number; seconds: number; connections: number; serverPid: number },
 ): Promise<WrkResult> {
+  const cpuBefore = cpuSeconds(opts.serverPid);
+  const t0 = performance.now();
   const args = [
     '-c',
     String(opts.core),
@@ -44,12 +56,14 @@ export async function wrk(
     url,
   ];
   const { stdout } = await run('taskset', args, { timeout: (opts.seconds + 30) * 1000 });
+  const serverCpu = (cpuSeconds(opts.serverPid) - cpuBefore) / ((performance.now() - t0) / 1000);
   const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
   const scale = { us: 0.001, ms: 1, s: 1000 } as const;
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   return {
     requestsPerSec: num(/Requests\/sec:\s+([\d.]+)/),
+    serverCpu,
     non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
     errors: errors ? errors.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
     p99Ms: p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : 0,

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { type ApiErrorStatus, apiError } from './api-error.js';
 import type { Account } from './busy/accounts.js';
+import { logFailure } from './log.js';
 import type { MockNode } from './node.js';
 import { accountInfoRoutes } from './routes/account-info.js';
 import { adminRoutes } from './routes/admin.js';
@@ -24,7 +25,9 @@ const PUBLIC_PREFIXES = ['/metrics', '/admin', '/health'];
 export function buildApp(node: MockNode): FastifyInstance {
   const { server } = node.config;
   const app = Fastify({
-    logger: server.logLevel === 'silent' ? false : { level: server.logLevel },
+    // Fastify's logger makes a child logger per request; only the verbose levels are worth that.
+    // At the quiet levels the mock's own failures go through logFailure() below.
+    logger: server.logLevel === 'info' || server.logLevel === 'debug' ? { level: server.logLevel } : false,
     // Per-request log lines would cost more than the whole mock's work per request.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: server.bodyLimitBytes,
@@ -62,7 +65,7 @@ export function buildApp(node: MockNode): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const answer = error.validation ? schemaErrorToApi(error.validation) : fromFastifyError(error);
-    if (answer.status >= 500) req.log.error({ err: error }, 'mock failed before serving');
+    if (answer.status >= 500) logFailure(node, 'mock failed before serving', error);
     node.metrics?.request(
       endpointOf(req.routeOptions.url ?? req.url),
       'unknown',

@@ -67,3 +67,14 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   }
   return h >>> 0;
 }
+
+/**
+ * A uniform number in [0, 1) derived from a hash and a salt, without any state: for the few
+ * per-request choices that need no stream of numbers (how long an answer is, for instance).
+ */
+export function unitFromHash(hash: number, salt: number): number {
+  let z = (hash ^ Math.imul(salt + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+}

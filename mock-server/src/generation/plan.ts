@@ -1,6 +1,6 @@
 import type { Behaviour } from '../config/schema.js';
 import type { ModelInfo } from '../models.js';
-import { hashString, Rng } from '../rng.js';
+import { hashString, Rng, unitFromHash } from '../rng.js';
 import type { ChatRequest, FimRequest } from '../schemas/chat-request.js';
 import type { PromptCache } from './prompt-cache.js';
 import { generateTokens } from './text.js';
@@ -29,19 +29,25 @@ export interface ToolCallPlan {
   arguments: string;
 }
 
-/** What a completion will say, decided before any byte is sent; faults may cut it shorter. */
-export interface Plan {
+/** Text generated once per distinct request and kept: pieces for streams, JSON for bodies. */
+export interface Generated {
   readonly content: readonly string[];
   readonly reasoning: readonly string[] | null;
+  /** The whole content, JSON-escaped, for answers that serve every token (most of them). */
+  readonly contentJson: string;
+  readonly reasoningJson: string;
+}
+
+/** What a completion will say, decided before any byte is sent; faults may cut it shorter. */
+export interface Plan {
+  readonly text: Generated;
   readonly toolCall: ToolCallPlan | null;
   readonly finishReason: FinishReason;
   readonly promptTokens: number;
   readonly cachedTokens: number;
-}
-
-interface Generated {
-  content: string[];
-  reasoning: string[] | null;
+  /** Reasoning tokens, then content tokens. */
+  readonly reasoningTokens: number;
+  readonly totalTokens: number;
 }
 
 /** Identical requests are common under load; their text is generated once. */
@@ -49,13 +55,17 @@ const generatedCache = new Map<number, Generated>();
 const GENERATED_CACHE_MAX = 4096;
 
 function generate(hash: number, count: number, reasoningCount: number): Generated {
-  const key = hashString(`${count}:${reasoningCount}`, hash);
+  const key = (hash ^ Math.imul(count + 1, 0x9e3779b1) ^ Math.imul(reasoningCount + 1, 0x85ebca6b)) >>> 0;
   let g = generatedCache.get(key);
   if (!g) {
     const rng = new Rng(key);
+    const reasoning = reasoningCount > 0 ? generateTokens(rng, reasoningCount, true) : null;
+    const content = generateTokens(rng, count);
     g = {
-      reasoning: reasoningCount > 0 ? generateTokens(rng, reasoningCount, true) : null,
-      content: generateTokens(rng, count),
+      content,
+      reasoning,
+      contentJson: JSON.stringify(content.join('')),
+      reasoningJson: JSON.stringify(reasoning?.join('') ?? ''),
     };
     if (generatedCache.size >= GENERATED_CACHE_MAX) generatedCache.clear();
     generatedCache.set(key, g);
@@ -67,6 +77,10 @@ function contentText(content: ChatRequest['messages'][number]['content']): strin
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((p) => p.text ?? '').join('');
   return '';
+}
+
+function wantedTokens(hash: number, output: Behaviour['output']): number {
+  return output.minTokens + Math.floor(unitFromHash(hash, 1) * (output.maxTokens - output.minTokens + 1));
 }
 
 export function planChat(
@@ -81,16 +95,18 @@ export function planChat(
   let prefixHash = hash;
   let prefixTokens = 0;
   let promptTokens = 0;
-  const last = body.messages.length - 1;
-  body.messages.forEach((m, i) => {
+  const messages = body.messages;
+  const last = messages.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const m = messages[i] as (typeof messages)[number];
     const text = contentText(m.content);
     if (i === last) prefixHash = hash;
     hash = hashString(text, hashString(m.role, hash));
     const tokens = countTokens(text) + MESSAGE_OVERHEAD_TOKENS;
     if (i < last) prefixTokens += tokens;
     promptTokens += tokens;
-  });
-  const cachedTokens = cache.lookup(account, prefixHash, prefixTokens, hash);
+  }
+  const cachedTokens = cache.lookup(account, prefixHash, prefixTokens, hash, promptTokens);
 
   const choice = body.tool_choice;
   const tools = body.tools ?? [];
@@ -103,39 +119,39 @@ export function planChat(
 
   const thinking =
     body.thinking?.type === 'enabled' || (model.thinksByDefault && body.thinking?.type !== 'disabled');
-  const pick = new Rng(hash);
-  const wanted = pick.int(output.minTokens, output.maxTokens);
+  const wanted = wantedTokens(hash, output);
   const wantedReasoning = thinking
-    ? Math.max(1, Math.round(output.reasoningTokens * (0.75 + pick.next() * 0.5)))
+    ? Math.max(1, Math.round(output.reasoningTokens * (0.75 + unitFromHash(hash, 2) * 0.5)))
     : 0;
   const budget = body.max_tokens ?? Number.POSITIVE_INFINITY;
   const reasoningCount = Math.min(wantedReasoning, budget);
   const contentCount = forcedTool ? 0 : Math.min(wanted, budget - reasoningCount);
-  const generated = generate(hash, contentCount, reasoningCount);
   const cut = reasoningCount < wantedReasoning || contentCount < wanted;
   return {
-    content: generated.content,
-    reasoning: generated.reasoning,
+    text: generate(hash, contentCount, reasoningCount),
     toolCall: forcedTool
       ? { id: `call_00_${(hash >>> 0).toString(36)}`, name: forcedTool, arguments: '{}' }
       : null,
     finishReason: forcedTool ? 'tool_calls' : cut ? 'length' : 'stop',
     promptTokens,
     cachedTokens,
+    reasoningTokens: reasoningCount,
+    totalTokens: reasoningCount + contentCount,
   };
 }
 
 export function planFim(body: FimRequest, model: ModelInfo, seed: number, output: Behaviour['output']): Plan {
   const hash = hashString(body.suffix ?? '', hashString(body.prompt, hashString(model.id, seed >>> 0)));
-  const wanted = new Rng(hash).int(output.minTokens, output.maxTokens);
+  const wanted = wantedTokens(hash, output);
   const count = Math.min(wanted, body.max_tokens ?? Number.POSITIVE_INFINITY);
   return {
-    content: generate(hash, count, 0).content,
-    reasoning: null,
+    text: generate(hash, count, 0),
     toolCall: null,
     finishReason: count < wanted ? 'length' : 'stop',
     promptTokens: countTokens(body.prompt) + countTokens(body.suffix ?? ''),
     cachedTokens: 0,
+    reasoningTokens: 0,
+    totalTokens: count,
   };
 }
 
@@ -151,6 +167,14 @@ export function usageOf(plan: Plan, contentSent: number, reasoningSent: number):
     prompt_cache_hit_tokens: plan.cachedTokens,
     prompt_cache_miss_tokens: plan.promptTokens - plan.cachedTokens,
   };
-  if (plan.reasoning) usage.completion_tokens_details = { reasoning_tokens: reasoningSent };
+  if (plan.text.reasoning) usage.completion_tokens_details = { reasoning_tokens: reasoningSent };
   return usage;
+}
+
+/** Usage as JSON, built directly: it is on every answer. */
+export function usageJson(u: Usage): string {
+  const details = u.completion_tokens_details
+    ? `,"completion_tokens_details":{"reasoning_tokens":${u.completion_tokens_details.reasoning_tokens}}`
+    : '';
+  return `{"prompt_tokens":${u.prompt_tokens},"completion_tokens":${u.completion_tokens},"total_tokens":${u.total_tokens},"prompt_tokens_details":{"cached_tokens":${u.prompt_tokens_details.cached_tokens}},"prompt_cache_hit_tokens":${u.prompt_cache_hit_tokens},"prompt_cache_miss_tokens":${u.prompt_cache_miss_tokens}${details}}`;
 }

@@ -10,8 +10,16 @@ export class PromptCache {
 
   constructor(private readonly maxEntries = 20_000) {}
 
-  /** Tokens of `prefixTokens` served from cache; remembers `fullKey` for the next turn. */
-  lookup(account: string, prefixHash: number, prefixTokens: number, fullHash: number): number {
+  /** Tokens of `prefixTokens` served from cache; remembers the whole prompt for the next turn. */
+  lookup(
+    account: string,
+    prefixHash: number,
+    prefixTokens: number,
+    fullHash: number,
+    fullTokens: number,
+  ): number {
+    // Below one unit nothing can hit now, nor later as a prefix: skip the bookkeeping.
+    if (fullTokens < UNIT) return 0;
     const prefixKey = `${account}:${prefixHash}`;
     const hit = prefixTokens >= UNIT && this.seen.has(prefixKey);
     if (hit) {

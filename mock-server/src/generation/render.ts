@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FinishReason, Plan, Usage } from './plan.js';
+import { type FinishReason, type Plan, type Usage, usageJson } from './plan.js';
 
 /** What every response of one request shares: id, creation time, model name as requested. */
 export interface ResponseMeta {
@@ -14,58 +14,73 @@ export function newMeta(model: string): ResponseMeta {
   return { id: randomUUID(), created: Math.floor(Date.now() / 1000), model };
 }
 
-export function chatCompletionBody(
+/** Content as served: the cached JSON when every token went out, else the cut text escaped. */
+function servedJson(pieces: readonly string[], sent: number, whole: string): string {
+  return sent === pieces.length ? whole : JSON.stringify(pieces.slice(0, sent).join(''));
+}
+
+/**
+ * The chat completion body, written as JSON text directly: it is the mock's most served answer,
+ * and building an object only to stringify it costs more than the rest of the request.
+ */
+export function chatCompletionText(
   meta: ResponseMeta,
   plan: Plan,
   finish: FinishReason,
   usage: Usage,
   contentSent: number,
   reasoningSent: number,
-) {
-  const message: Record<string, unknown> = {
-    role: 'assistant',
-    content: plan.content.slice(0, contentSent).join(''),
-  };
-  if (plan.reasoning) message.reasoning_content = plan.reasoning.slice(0, reasoningSent).join('');
+): string {
+  const { text } = plan;
+  let message = `{"role":"assistant","content":${servedJson(text.content, contentSent, text.contentJson)}`;
+  if (text.reasoning)
+    message += `,"reasoning_content":${servedJson(text.reasoning, reasoningSent, text.reasoningJson)}`;
   if (plan.toolCall) {
-    message.tool_calls = [
-      {
-        index: 0,
-        id: plan.toolCall.id,
-        type: 'function',
-        function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments },
-      },
+    const call = plan.toolCall;
+    const calls = [
+      { index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } },
     ];
+    message += `,"tool_calls":${JSON.stringify(calls)}`;
   }
-  return {
-    id: meta.id,
-    object: 'chat.completion',
-    created: meta.created,
-    model: meta.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-    usage,
-    system_fingerprint: SYSTEM_FINGERPRINT,
-  };
+  return `{"id":"${meta.id}","object":"chat.completion","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[{"index":0,"message":${message}},"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(usage)},"system_fingerprint":"${SYSTEM_FINGERPRINT}"}`;
 }
 
-export function fimCompletionBody(
+export function fimCompletionText(
   meta: ResponseMeta,
   plan: Plan,
   finish: FinishReason,
   usage: Usage,
   contentSent: number,
-) {
-  return {
-    id: meta.id,
-    object: 'text_completion',
-    created: meta.created,
-    model: meta.model,
-    choices: [
-      { text: plan.content.slice(0, contentSent).join(''), index: 0, logprobs: null, finish_reason: finish },
-    ],
-    usage,
-    system_fingerprint: SYSTEM_FINGERPRINT,
-  };
+): string {
+  const served = servedJson(plan.text.content, contentSent, plan.text.contentJson);
+  return `{"id":"${meta.id}","object":"text_completion","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[{"text":${served},"index":0,"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(usage)},"system_fingerprint":"${SYSTEM_FINGERPRINT}"}`;
+}
+
+/**
+ * The part of each token frame after the per-stream head, escaped once per generated text and
+ * kept with it (keyed by its pieces array, which the generation cache holds).
+ */
+const CHAT_TAILS = new WeakMap<readonly string[], readonly string[]>();
+const FIM_TAILS = new WeakMap<readonly string[], readonly string[]>();
+const REASONING_TAILS = new WeakMap<readonly string[], readonly string[]>();
+const chatTail = (p: string) =>
+  `{"index":0,"delta":{"content":${JSON.stringify(p)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+const fimTail = (p: string) =>
+  `{"text":${JSON.stringify(p)},"index":0,"logprobs":null,"finish_reason":null}]}\n\n`;
+const reasoningTail = (p: string) =>
+  `{"index":0,"delta":{"content":null,"reasoning_content":${JSON.stringify(p)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+
+function tailsOf(
+  pieces: readonly string[],
+  cache: WeakMap<readonly string[], readonly string[]>,
+  make: (piece: string) => string,
+): readonly string[] {
+  let tails = cache.get(pieces);
+  if (!tails) {
+    tails = pieces.map(make);
+    cache.set(pieces, tails);
+  }
+  return tails;
 }
 
 /**
@@ -90,14 +105,14 @@ export class StreamFrames {
       : '';
   }
 
-  content(piece: string): string {
-    return this.chat
-      ? `${this.head}{"index":0,"delta":{"content":${JSON.stringify(piece)}},"logprobs":null,"finish_reason":null}]}\n\n`
-      : `${this.head}{"text":${JSON.stringify(piece)},"index":0,"logprobs":null,"finish_reason":null}]}\n\n`;
+  /** The frame of content token `i`. */
+  content(pieces: readonly string[], i: number): string {
+    return this.head + tailsOf(pieces, this.chat ? CHAT_TAILS : FIM_TAILS, this.chat ? chatTail : fimTail)[i];
   }
 
-  reasoning(piece: string): string {
-    return `${this.head}{"index":0,"delta":{"content":null,"reasoning_content":${JSON.stringify(piece)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+  /** The frame of reasoning token `i`. */
+  reasoning(pieces: readonly string[], i: number): string {
+    return this.head + tailsOf(pieces, REASONING_TAILS, reasoningTail)[i];
   }
 
   toolCall(plan: Plan): string {
@@ -116,12 +131,12 @@ export class StreamFrames {
     const choice = this.chat
       ? `{"index":0,"delta":{"content":""},"logprobs":null,"finish_reason":"${reason}"}`
       : `{"text":"","index":0,"logprobs":null,"finish_reason":"${reason}"}`;
-    return `${this.head}${choice}],"usage":${JSON.stringify(usage)}}\n\n`;
+    return `${this.head}${choice}],"usage":${usageJson(usage)}}\n\n`;
   }
 
   /** stream_options.include_usage: a frame with empty choices, before [DONE]. */
   usage(usage: Usage): string {
-    return `${this.head}],"usage":${JSON.stringify(usage)}}\n\n`;
+    return `${this.head}],"usage":${usageJson(usage)}}\n\n`;
   }
 
   static readonly DONE = 'data: [DONE]\n\n';

@@ -42,14 +42,6 @@ abstract class FastMetric<H> {
     return entry.handle;
   }
 
-  /**
-   * The handle for a key the caller built as `handle` would (values joined by \u0001), if it
-   * exists: on the hot path this spares the array and the join; fall back to `handle` on a miss.
-   */
-  lookup(key: string): H | undefined {
-    return this.series.get(key)?.handle;
-  }
-
   reset(): void {
     this.series.clear();
   }

@@ -45,6 +45,8 @@ export class MockMetrics {
   private readonly duration: FastHistogram;
   readonly interToken: HistogramHandle;
   private readonly tokenCache = new Map<string, Record<TokenKind, ValueHandle>>();
+  private readonly requestHandles = new Map<string, Map<string, Map<string, Map<number, ValueHandle>>>>();
+  private readonly durationHandles = new Map<string, [HistogramHandle, HistogramHandle]>();
 
   constructor(
     node: string,
@@ -172,14 +174,34 @@ export class MockMetrics {
     account: string,
     started: number,
   ): void {
-    const counter =
-      this.requests.lookup(`${endpoint}\u0001${model}\u0001${status}\u0001${account}`) ??
-      this.requests.handle(endpoint, model, String(status), account);
+    // Nested maps keyed by strings the process already holds: no key is built per request.
+    let byModel = this.requestHandles.get(endpoint);
+    if (!byModel) {
+      byModel = new Map();
+      this.requestHandles.set(endpoint, byModel);
+    }
+    let byAccount = byModel.get(model);
+    if (!byAccount) {
+      byAccount = new Map();
+      byModel.set(model, byAccount);
+    }
+    let byStatus = byAccount.get(account);
+    if (!byStatus) {
+      byStatus = new Map();
+      byAccount.set(account, byStatus);
+    }
+    let counter = byStatus.get(status);
+    if (!counter) {
+      counter = this.requests.handle(endpoint, model, String(status), account);
+      byStatus.set(status, counter);
+    }
     counter.value++;
-    const streamLabel = stream ? 'true' : 'false';
-    const histogram =
-      this.duration.lookup(`${endpoint}\u0001${streamLabel}`) ?? this.duration.handle(endpoint, streamLabel);
-    histogram.observe((performance.now() - started) / 1000);
+    let durations = this.durationHandles.get(endpoint);
+    if (!durations) {
+      durations = [this.duration.handle(endpoint, 'false'), this.duration.handle(endpoint, 'true')];
+      this.durationHandles.set(endpoint, durations);
+    }
+    durations[stream ? 1 : 0].observe((performance.now() - started) / 1000);
   }
 
   fault(kind: FaultKind): void {
@@ -213,6 +235,10 @@ export class MockMetrics {
   reset(): void {
     for (const m of [this.requests, this.faults, this.limits, this.tokens, this.ttft, this.duration])
       m.reset();
+    // The handle caches point into the series just dropped: forget them too.
+    this.tokenCache.clear();
+    this.requestHandles.clear();
+    this.durationHandles.clear();
     this.interToken.counts.fill(0);
     this.interToken.sum = 0;
     this.interToken.count = 0;

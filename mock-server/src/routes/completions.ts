@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../api-error.js';
 import type { Account } from '../busy/accounts.js';
 import { planChat, planFim } from '../generation/plan.js';
-import { chatCompletionBody, fimCompletionBody } from '../generation/render.js';
+import { chatCompletionText, fimCompletionText } from '../generation/render.js';
+import { logFailure } from '../log.js';
 import type { MockNode } from '../node.js';
 import {
   type ChatRequest,
@@ -26,13 +27,12 @@ export function completionRoutes(app: FastifyInstance, node: MockNode): void {
         node.shared.promptCache,
         account.id,
       ),
-    render: (meta, plan) => (finish, usage, content, reasoning) =>
-      chatCompletionBody(meta, plan, finish, usage, content, reasoning),
+    render: chatCompletionText,
   };
   const fim: CompletionKind<FimRequest> = {
     frames: 'fim',
     plan: (body, model) => planFim(body, model, node.config.seed, node.effective.behaviour.output),
-    render: (meta, plan) => (finish, usage, content) => fimCompletionBody(meta, plan, finish, usage, content),
+    render: fimCompletionText,
   };
   const chatHandler = handler(node, '/chat/completions', chat);
   app.post('/chat/completions', { schema: { body: ChatRequestSchema } }, chatHandler);
@@ -60,7 +60,7 @@ function handler<B extends CompletionRequest>(node: MockNode, endpoint: string, 
 
 /** A bug of ours: say so in the log, and never leave the client hanging. */
 function failed(ex: Exchange, err: unknown): void {
-  ex.req.log.error({ err }, 'mock failed while serving a completion');
+  logFailure(ex.node, 'mock failed while serving a completion', err);
   if (!ex.headSent) ex.sendJson(500, JSON.stringify(apiError(500).body));
   else ex.end();
 }

@@ -5,24 +5,21 @@ import type { Exchange } from './exchange.js';
 import type { FaultPlan } from './fault-draw.js';
 import { hold } from './hold.js';
 
-export interface AdmissionInput {
-  readonly account: Account;
-  readonly key: string;
-  readonly group: ConcurrencyGroup;
-  /** Tokens the TPM bucket is charged up front: prompt plus the planned output. */
-  readonly tokenCost: number;
-  readonly faults: FaultPlan;
-}
-
 /**
  * The busy rules, in the order a request meets them upstream: injected errors, balance, rate
  * limits, the account's concurrency, then the node's capacity (queue, 503 or hold). Gives true
  * with every slot taken (released when the exchange ends), false when already answered; a
  * promise only when the request has to wait for capacity, so the common case stays synchronous.
  */
-export function admit(ex: Exchange, input: AdmissionInput): boolean | Promise<boolean> {
+export function admit(
+  ex: Exchange,
+  account: Account,
+  group: ConcurrencyGroup,
+  /** Tokens the TPM bucket is charged up front: prompt plus the planned output. */
+  tokenCost: number,
+  faults: FaultPlan,
+): boolean | Promise<boolean> {
   const { node } = ex;
-  const { account, faults } = input;
   const metrics = node.metrics;
   const limits = node.effective.behaviour.limits;
 
@@ -32,23 +29,23 @@ export function admit(ex: Exchange, input: AdmissionInput): boolean | Promise<bo
     ex.sendError(apiError(402), defaultErrorText(402));
     return false;
   }
-  if (limits.rpm && !node.shared.rateLimiter.allow('rpm', limits.rpm, account, input.key, 1)) {
+  if (limits.rpm && !node.shared.rateLimiter.allow('rpm', limits.rpm, account, ex.req.apiKey, 1)) {
     metrics?.limit('rpm', account.id);
     ex.sendError(rateLimitReached('RPM'));
     return false;
   }
-  if (limits.tpm && !node.shared.rateLimiter.allow('tpm', limits.tpm, account, input.key, input.tokenCost)) {
+  if (limits.tpm && !node.shared.rateLimiter.allow('tpm', limits.tpm, account, ex.req.apiKey, tokenCost)) {
     metrics?.limit('tpm', account.id);
     ex.sendError(rateLimitReached('TPM'));
     return false;
   }
-  const refused = node.shared.accounts.tryAcquire(account, input.group, limits.concurrency);
+  const refused = node.shared.accounts.tryAcquire(account, group, limits.concurrency);
   if (refused) {
     metrics?.limit('concurrency', account.id);
     ex.sendError(refused);
     return false;
   }
-  ex.onEnd(() => node.shared.accounts.release(account, input.group));
+  ex.holdAccountSlot(group);
   return takeCapacity(ex, faults.hold);
 }
 
@@ -61,7 +58,7 @@ function injectError(ex: Exchange, status: InjectableStatus): false {
 function takeCapacity(ex: Exchange, forceHold: boolean): boolean | Promise<boolean> {
   const { capacity } = ex.node;
   if (!forceHold && capacity.tryEnter()) {
-    ex.onEnd(() => capacity.release());
+    ex.holdCapacitySlot();
     return true;
   }
   return waitForCapacity(ex, forceHold);
@@ -90,6 +87,6 @@ async function waitForCapacity(ex: Exchange, forceHold: boolean): Promise<boolea
     ex.sendError(apiError(503), defaultErrorText(503));
     return false;
   }
-  if (granted) ex.onEnd(() => capacity.release());
+  if (granted) ex.holdCapacitySlot();
   return granted && !ex.closed;
 }

@@ -1,12 +1,12 @@
 import { apiError, modelNotExist } from '../api-error.js';
 import type { Account } from '../busy/accounts.js';
-import type { FinishReason, Plan, Usage } from '../generation/plan.js';
+import type { Plan } from '../generation/plan.js';
 import { newMeta, StreamFrames } from '../generation/render.js';
 import { findModel, type ModelInfo } from '../models.js';
 import { admit } from './admission.js';
-import { emitBody, emitStream } from './emit.js';
+import { type BodyRenderer, emitBody, emitStream } from './emit.js';
 import type { Exchange } from './exchange.js';
-import { applyForcedHeaders, drawFaults } from './fault-draw.js';
+import { decideFaults, type FaultPlan } from './fault-draw.js';
 import { strikeEarly } from './network-faults.js';
 
 export interface CompletionRequest {
@@ -19,21 +19,19 @@ export interface CompletionRequest {
 export interface CompletionKind<B extends CompletionRequest> {
   readonly frames: 'chat' | 'fim';
   plan(body: B, model: ModelInfo, account: Account): Plan;
-  render(
-    meta: ReturnType<typeof newMeta>,
-    plan: Plan,
-  ): (finish: FinishReason, usage: Usage, contentSent: number, reasoningSent: number) => unknown;
+  readonly render: BodyRenderer;
 }
 
 /**
  * The whole life of a completion request once its body is valid, shared by chat and FIM:
  * model, faults (drawn, or forced by header), network faults, the busy rules, then the answer.
+ * Synchronous unless the request has to wait for something.
  */
-export async function serveCompletion<B extends CompletionRequest>(
+export function serveCompletion<B extends CompletionRequest>(
   ex: Exchange,
   body: B,
   kind: CompletionKind<B>,
-): Promise<void> {
+): void | Promise<void> {
   const { node } = ex;
   const account = ex.account as Account;
   const model = findModel(body.model);
@@ -43,42 +41,30 @@ export async function serveCompletion<B extends CompletionRequest>(
   }
   ex.model = model.id;
 
-  const faults = drawFaults(node.effective, node.rng);
-  if (node.config.admin.forceHeaders) {
-    const problem = applyForcedHeaders(faults, ex.req.headers);
-    if (problem) {
-      ex.sendError(apiError(400, problem));
-      return;
-    }
+  const faults = decideFaults(node.effective, node.rng, ex.req.headers, node.config.admin.forceHeaders);
+  if (typeof faults === 'string') {
+    ex.sendError(apiError(400, faults));
+    return;
   }
   if (faults.error === null && strikeEarly(ex, faults)) return;
 
   const plan = kind.plan(body, model, account);
-  const outputTokens = (plan.reasoning?.length ?? 0) + plan.content.length;
-  const admitted = await admit(ex, {
-    account,
-    key: keyOf(ex),
-    group: model.group,
-    tokenCost: plan.promptTokens + outputTokens,
-    faults,
-  });
-  if (!admitted) return;
-
-  const meta = newMeta(body.model);
-  if (ex.stream) {
-    await emitStream(
-      ex,
-      model,
-      plan,
-      faults,
-      new StreamFrames(meta, kind.frames),
-      body.stream_options?.include_usage === true,
-    );
-  } else {
-    await emitBody(ex, model, plan, faults, kind.render(meta, plan));
-  }
+  const admitted = admit(ex, account, model.group, plan.promptTokens + plan.totalTokens, faults);
+  if (admitted === true) return answer(ex, body, kind, model, plan, faults);
+  if (admitted === false) return;
+  return admitted.then((ok) => (ok ? answer(ex, body, kind, model, plan, faults) : undefined));
 }
 
-export function keyOf(ex: Exchange): string {
-  return (ex.req as unknown as { apiKey?: string }).apiKey ?? '';
+function answer<B extends CompletionRequest>(
+  ex: Exchange,
+  body: B,
+  kind: CompletionKind<B>,
+  model: ModelInfo,
+  plan: Plan,
+  faults: FaultPlan,
+): void | Promise<void> {
+  const meta = newMeta(body.model);
+  if (!ex.stream) return emitBody(ex, model, plan, faults, meta, kind.render);
+  const includeUsage = body.stream_options?.include_usage === true;
+  return emitStream(ex, model, plan, faults, new StreamFrames(meta, kind.frames), includeUsage);
 }

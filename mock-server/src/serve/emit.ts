@@ -1,16 +1,15 @@
 import { slowdownMultiplier } from '../busy/latency-model.js';
 import type { FinishReason, Plan, Usage } from '../generation/plan.js';
 import { usageOf } from '../generation/plan.js';
-import { StreamFrames } from '../generation/render.js';
+import { type ResponseMeta, StreamFrames } from '../generation/render.js';
 import { costOf, type ModelInfo } from '../models.js';
 import type { Exchange } from './exchange.js';
 import { SSE_HEADERS } from './exchange.js';
 import type { FaultPlan } from './fault-draw.js';
 import { sendFaultyBody } from './network-faults.js';
 
-/** How far a completion goes: every token, or up to a cut chosen by a stream fault. */
+/** How far a completion goes when a stream fault cuts it: up to `served` tokens. */
 interface Course {
-  readonly total: number;
   readonly served: number;
   readonly finish: FinishReason;
   /** Index of the token before which a stall happens, or -1. */
@@ -18,39 +17,35 @@ interface Course {
   readonly truncated: boolean;
 }
 
-function courseOf(ex: Exchange, plan: Plan, faults: FaultPlan): Course {
-  const total = (plan.reasoning?.length ?? 0) + plan.content.length;
+/** The course of an answer that no stream fault touches; the common case allocates nothing. */
+function courseOf(ex: Exchange, plan: Plan, faults: FaultPlan): Course | null {
   const fault = faults.stream;
+  if (fault === null) return null;
+  const total = plan.totalTokens;
   const cutAt = total > 1 ? ex.node.rng.int(1, total - 1) : total;
-  const stallAt = fault === 'stall' ? cutAt : -1;
-  if (fault === 'stall') ex.node.metrics?.fault('stream_stall');
-  if (fault === 'truncate' && ex.stream) {
-    ex.node.metrics?.fault('stream_truncate');
-    return { total, served: cutAt, finish: plan.finishReason, stallAt, truncated: true };
+  const metrics = ex.node.metrics;
+  if (fault === 'stall') {
+    metrics?.fault('stream_stall');
+    return { served: total, finish: plan.finishReason, stallAt: cutAt, truncated: false };
   }
-  if (fault === 'insufficient_resource' || fault === 'content_filter') {
-    ex.node.metrics?.fault(
-      fault === 'content_filter' ? 'stream_content_filter' : 'stream_insufficient_resource',
-    );
-    return {
-      total,
-      served: cutAt,
-      finish: fault === 'content_filter' ? 'content_filter' : 'insufficient_system_resource',
-      stallAt,
-      truncated: false,
-    };
+  if (fault === 'truncate') {
+    // A body cannot be cut and still parse: truncation is a streaming fault only.
+    if (!ex.stream) return null;
+    metrics?.fault('stream_truncate');
+    return { served: cutAt, finish: plan.finishReason, stallAt: -1, truncated: true };
   }
-  return { total, served: total, finish: plan.finishReason, stallAt, truncated: false };
-}
-
-/** Splits a number of served tokens into reasoning first, then content. */
-function split(plan: Plan, served: number): { reasoning: number; content: number } {
-  const reasoning = Math.min(served, plan.reasoning?.length ?? 0);
-  return { reasoning, content: served - reasoning };
+  const filtered = fault === 'content_filter';
+  metrics?.fault(filtered ? 'stream_content_filter' : 'stream_insufficient_resource');
+  return {
+    served: cutAt,
+    finish: filtered ? 'content_filter' : 'insufficient_system_resource',
+    stallAt: -1,
+    truncated: false,
+  };
 }
 
 /** Charges the account and counts tokens for what was served. */
-function account(ex: Exchange, model: ModelInfo, usage: Usage, reasoning: number): void {
+function charge(ex: Exchange, model: ModelInfo, usage: Usage, reasoning: number): void {
   const metrics = ex.node.metrics;
   if (metrics) {
     const tokens = metrics.tokenHandles(model.id);
@@ -69,34 +64,31 @@ function account(ex: Exchange, model: ModelInfo, usage: Usage, reasoning: number
   }
 }
 
-/** Latency of one request: samples, scaled by the load-dependent slowdown. */
-function latency(ex: Exchange) {
-  const { node } = ex;
-  const eff = node.effective;
-  const slow = slowdownMultiplier(
-    node.capacity.inFlight,
-    node.capacity.maxInFlight,
-    eff.behaviour.latency.slowdown,
+/** The load-dependent slowdown now, for this request's samples. */
+function slowdown(ex: Exchange): number {
+  const { capacity } = ex.node;
+  return slowdownMultiplier(
+    capacity.inFlight,
+    capacity.maxInFlight,
+    ex.node.effective.behaviour.latency.slowdown,
   );
-  const interToken = node.metrics?.interToken;
-  return {
-    instant: eff.instant,
-    ttft: () => eff.ttft(node.rng) * slow,
-    gap: () => {
-      const ms = eff.interToken(node.rng) * slow;
-      interToken?.observe(ms / 1000);
-      return ms;
-    },
-    stallMs: eff.stallMs,
-  };
+}
+
+/** Samples an inter-token gap (ms) and records it as served. */
+function gap(ex: Exchange, slow: number): number {
+  const ms = ex.node.effective.interToken(ex.node.rng) * slow;
+  ex.node.metrics?.interToken.observe(ms / 1000);
+  return ms;
 }
 
 export type BodyRenderer = (
+  meta: ResponseMeta,
+  plan: Plan,
   finish: FinishReason,
   usage: Usage,
   contentSent: number,
   reasoningSent: number,
-) => unknown;
+) => string;
 
 /**
  * A non-streaming answer: wait as long as generating would take, then send the whole body.
@@ -107,78 +99,128 @@ export function emitBody(
   model: ModelInfo,
   plan: Plan,
   faults: FaultPlan,
+  meta: ResponseMeta,
   render: BodyRenderer,
 ): void | Promise<void> {
   const course = courseOf(ex, plan, faults);
-  const lat = latency(ex);
-  const ttft = lat.instant ? 0 : lat.ttft();
-  let waitMs = ttft + (course.stallAt >= 0 ? lat.stallMs : 0);
-  if (!lat.instant) for (let i = 1; i < course.served; i++) waitMs += lat.gap();
+  const served = course?.served ?? plan.totalTokens;
+  const eff = ex.node.effective;
+  let ttft = 0;
+  let waitMs = course && course.stallAt >= 0 ? eff.stallMs : 0;
+  if (!eff.instant) {
+    const slow = slowdown(ex);
+    ttft = eff.ttft(ex.node.rng) * slow;
+    waitMs += ttft;
+    for (let i = 1; i < served; i++) waitMs += gap(ex, slow);
+  }
   ex.node.metrics?.ttftHandle(model.id).observe(ttft / 1000);
   const send = (): void | Promise<void> => {
-    const { reasoning, content } = split(plan, course.served);
-    const usage = usageOf(plan, content, reasoning);
-    const text = JSON.stringify(render(course.finish, usage, content, reasoning));
-    account(ex, model, usage, reasoning);
-    if (faults.network === 'slow_body' || faults.network === 'malformed_json')
+    const reasoning = Math.min(served, plan.reasoningTokens);
+    const usage = usageOf(plan, served - reasoning, reasoning);
+    const text = render(
+      meta,
+      plan,
+      course?.finish ?? plan.finishReason,
+      usage,
+      served - reasoning,
+      reasoning,
+    );
+    charge(ex, model, usage, reasoning);
+    if (faults.network === 'slow_body' || faults.network === 'malformed_json') {
       return sendFaultyBody(ex, text, faults.network);
+    }
     ex.sendJson(200, text);
   };
   if (waitMs <= 0) return send();
   return ex.sleep(waitMs).then((alive) => (alive ? send() : undefined));
 }
 
-/** A streaming answer: role and first token after TTFT, then a frame per token. */
-export async function emitStream(
+/**
+ * A streaming answer: role and first token after TTFT, then a frame per token. With no latency
+ * configured the whole stream goes out in one synchronous write.
+ */
+export function emitStream(
   ex: Exchange,
   model: ModelInfo,
   plan: Plan,
   faults: FaultPlan,
   frames: StreamFrames,
   includeUsage: boolean,
-): Promise<void> {
+): void | Promise<void> {
   const course = courseOf(ex, plan, faults);
-  const lat = latency(ex);
-  const reasoningTotal = plan.reasoning?.length ?? 0;
-  const frameAt = (i: number) =>
-    i < reasoningTotal
-      ? frames.reasoning(plan.reasoning?.[i] as string)
-      : frames.content(plan.content[i - reasoningTotal] as string);
-  const malformedAt = faults.network === 'malformed_json' ? Math.floor(course.served / 2) : -1;
+  const malformedAt =
+    faults.network === 'malformed_json' ? Math.floor((course?.served ?? plan.totalTokens) / 2) : -1;
   if (malformedAt >= 0) ex.node.metrics?.fault('network_malformed_json');
+  const stream: StreamJob = { ex, model, plan, frames, includeUsage, course, malformedAt };
+  if (ex.node.effective.instant && (course?.stallAt ?? -1) < 0) return streamAtOnce(stream);
+  return streamOverTime(stream);
+}
+
+interface StreamJob {
+  readonly ex: Exchange;
+  readonly model: ModelInfo;
+  readonly plan: Plan;
+  readonly frames: StreamFrames;
+  readonly includeUsage: boolean;
+  readonly course: Course | null;
+  readonly malformedAt: number;
+}
+
+function frameAt(job: StreamJob, i: number): string {
+  const { plan, frames } = job;
+  const frame =
+    i < plan.reasoningTokens
+      ? frames.reasoning(plan.text.reasoning as readonly string[], i)
+      : frames.content(plan.text.content, i - plan.reasoningTokens);
+  return i === job.malformedAt ? MALFORMED_FRAME + frame : frame;
+}
+
+/** Zero latency: every frame built into one string and written once, with its length known. */
+function streamAtOnce(job: StreamJob): void {
+  const served = job.course?.served ?? job.plan.totalTokens;
+  job.ex.node.metrics?.ttftHandle(job.model.id).observe(0);
+  let out = job.frames.role();
+  for (let i = 0; i < served; i++) out += frameAt(job, i);
+  out += closing(job, served);
+  job.ex.writeHead(200, [...SSE_HEADERS, 'content-length', String(Buffer.byteLength(out))]);
+  job.ex.end(out);
+}
+
+/** Frames written as tokens are generated: TTFT, then an inter-token gap before each. */
+async function streamOverTime(job: StreamJob): Promise<void> {
+  const { ex } = job;
+  const served = job.course?.served ?? job.plan.totalTokens;
+  const stallAt = job.course?.stallAt ?? -1;
+  const eff = ex.node.effective;
   ex.watch();
   ex.writeHead(200, SSE_HEADERS);
-
-  const ttft = lat.instant ? 0 : lat.ttft();
-  ex.node.metrics?.ttftHandle(model.id).observe(ttft / 1000);
-  let out = '';
-  if (lat.instant && course.stallAt < 0) {
-    // Zero latency: the whole stream in one write, the cheapest way to serve it.
-    out = frames.role();
-    for (let i = 0; i < course.served; i++) out += (i === malformedAt ? MALFORMED_FRAME : '') + frameAt(i);
-  } else {
-    if (!(await ex.sleep(ttft))) return;
-    ex.write(frames.role());
-    for (let i = 0; i < course.served; i++) {
-      if (i > 0) {
-        const gap = (i === course.stallAt ? lat.stallMs : 0) + (lat.instant ? 0 : lat.gap());
-        if (gap > 0 && !(await ex.sleep(gap))) return;
-      }
-      ex.write((i === malformedAt ? MALFORMED_FRAME : '') + frameAt(i));
+  const slow = eff.instant ? 1 : slowdown(ex);
+  const ttft = eff.instant ? 0 : eff.ttft(ex.node.rng) * slow;
+  ex.node.metrics?.ttftHandle(job.model.id).observe(ttft / 1000);
+  if (!(await ex.sleep(ttft))) return;
+  ex.write(job.frames.role());
+  for (let i = 0; i < served; i++) {
+    if (i > 0) {
+      const wait = (i === stallAt ? eff.stallMs : 0) + (eff.instant ? 0 : gap(ex, slow));
+      if (wait > 0 && !(await ex.sleep(wait))) return;
     }
+    ex.write(frameAt(job, i));
   }
-  const { reasoning, content } = split(plan, course.served);
-  const usage = usageOf(plan, content, reasoning);
-  account(ex, model, usage, reasoning);
-  if (course.truncated) {
-    // Cut short: the connection ends cleanly but without a finish frame or [DONE].
-    ex.end(out || undefined);
-    return;
-  }
-  if (plan.toolCall && course.served === course.total) out += frames.toolCall(plan);
-  out += frames.finish(course.finish, usage);
-  if (includeUsage) out += frames.usage(usage);
-  ex.end(out + StreamFrames.DONE);
+  ex.end(closing(job, served));
+}
+
+/** What ends a stream: usage is charged, then the finish frame and [DONE], unless it is cut. */
+function closing(job: StreamJob, served: number): string {
+  const { plan, frames, course } = job;
+  const reasoning = Math.min(served, plan.reasoningTokens);
+  const usage = usageOf(plan, served - reasoning, reasoning);
+  charge(job.ex, job.model, usage, reasoning);
+  // Cut short: the connection ends cleanly but without a finish frame or [DONE].
+  if (course?.truncated) return '';
+  let out = plan.toolCall && served === plan.totalTokens ? frames.toolCall(plan) : '';
+  out += frames.finish(course?.finish ?? plan.finishReason, usage);
+  if (job.includeUsage) out += frames.usage(usage);
+  return out + StreamFrames.DONE;
 }
 
 const MALFORMED_FRAME =

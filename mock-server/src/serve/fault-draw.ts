@@ -15,6 +15,27 @@ export interface FaultPlan {
   hold: boolean;
 }
 
+/** The plan of nearly every request when no fault is configured: shared, never written. */
+const NO_FAULTS: FaultPlan = Object.freeze({ error: null, network: null, stream: null, hold: false });
+
+/**
+ * This request's faults: drawn from the configured rates, then the override headers on top
+ * (when allowed). Returns a problem message for an unknown header value.
+ */
+export function decideFaults(
+  eff: Effective,
+  rng: Rng,
+  headers: Record<string, unknown>,
+  honourHeaders: boolean,
+): FaultPlan | string {
+  const forced =
+    honourHeaders &&
+    (headers['x-busybench-error'] !== undefined || headers['x-busybench-fault'] !== undefined);
+  if (!forced && eff.errorTable.length === 0 && !eff.anyNetworkFault && !eff.anyStreamFault) return NO_FAULTS;
+  const plan = drawFaults(eff, rng);
+  return forced ? (applyForcedHeaders(plan, headers) ?? plan) : plan;
+}
+
 /** One draw per configured kind, in a fixed order, so a seed replays the same faults. */
 export function drawFaults(eff: Effective, rng: Rng): FaultPlan {
   const plan: FaultPlan = { error: null, network: null, stream: null, hold: false };

@@ -38,7 +38,7 @@ export async function sendFaultyBody(
   }
   metrics?.fault('network_slow_body');
   ex.watch();
-  ex.writeHead(200, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)) });
+  ex.writeHead(200, [...JSON_HEADERS, 'content-length', String(Buffer.byteLength(text))]);
   const perTick = Math.max(
     1,
     Math.round(ex.node.effective.behaviour.faults.network.slowBodyBytesPerSecond / 10),

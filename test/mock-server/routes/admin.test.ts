@@ -48,6 +48,12 @@ describe('admin API', () => {
     expect(metricValue(await scrape(mock.url), 'busybench_mock_requests_total')).toBeGreaterThan(0);
     await admin(mock.url, 'POST', '/admin/reset');
     expect(metricValue(await scrape(mock.url), 'busybench_mock_requests_total')).toBe(0);
+    // ...and counting goes on from zero afterwards.
+    await chat(mock.url);
+    const after = await scrape(mock.url);
+    expect(metricValue(after, 'busybench_mock_requests_total', { status: '200' })).toBe(1);
+    expect(metricValue(after, 'busybench_mock_tokens_total', { kind: 'completion' })).toBeGreaterThan(0);
+    expect(metricValue(after, 'busybench_mock_request_duration_seconds_count')).toBe(1);
   });
 
   it('answers loopback clients only, unless allowed', async () => {
