@@ -36,6 +36,14 @@ export interface Generated {
   /** The whole content, JSON-escaped, for answers that serve every token (most of them). */
   readonly contentJson: string;
   readonly reasoningJson: string;
+  /** Each token's SSE frame after the per-stream head, made on first use (render.ts). */
+  chatTails?: StreamTails;
+  fimTails?: StreamTails;
+}
+
+export interface StreamTails {
+  readonly content: readonly string[];
+  readonly reasoning: readonly string[];
 }
 
 /** What a completion will say, decided before any byte is sent; faults may cut it shorter. */

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type FinishReason, type Plan, type Usage, usageJson } from './plan.js';
+import {
+  type FinishReason,
+  type Generated,
+  type Plan,
+  type StreamTails,
+  type Usage,
+  usageJson,
+} from './plan.js';
 
 /** What every response of one request shares: id, creation time, model name as requested. */
 export interface ResponseMeta {
@@ -56,13 +63,6 @@ export function fimCompletionText(
   return `{"id":"${meta.id}","object":"text_completion","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[{"text":${served},"index":0,"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(usage)},"system_fingerprint":"${SYSTEM_FINGERPRINT}"}`;
 }
 
-/**
- * The part of each token frame after the per-stream head, escaped once per generated text and
- * kept with it (keyed by its pieces array, which the generation cache holds).
- */
-const CHAT_TAILS = new WeakMap<readonly string[], readonly string[]>();
-const FIM_TAILS = new WeakMap<readonly string[], readonly string[]>();
-const REASONING_TAILS = new WeakMap<readonly string[], readonly string[]>();
 const chatTail = (p: string) =>
   `{"index":0,"delta":{"content":${JSON.stringify(p)}},"logprobs":null,"finish_reason":null}]}\n\n`;
 const fimTail = (p: string) =>
@@ -70,16 +70,19 @@ const fimTail = (p: string) =>
 const reasoningTail = (p: string) =>
   `{"index":0,"delta":{"content":null,"reasoning_content":${JSON.stringify(p)}},"logprobs":null,"finish_reason":null}]}\n\n`;
 
-function tailsOf(
-  pieces: readonly string[],
-  cache: WeakMap<readonly string[], readonly string[]>,
-  make: (piece: string) => string,
-): readonly string[] {
-  let tails = cache.get(pieces);
-  if (!tails) {
-    tails = pieces.map(make);
-    cache.set(pieces, tails);
-  }
+/**
+ * The part of every token frame after the per-stream head, escaped once per generated text and
+ * kept on it (the generation cache holds it), so a stream costs one concatenation per token.
+ */
+export function streamTails(text: Generated, kind: 'chat' | 'fim'): StreamTails {
+  const known = kind === 'chat' ? text.chatTails : text.fimTails;
+  if (known) return known;
+  const tails = {
+    content: text.content.map(kind === 'chat' ? chatTail : fimTail),
+    reasoning: (text.reasoning ?? []).map(reasoningTail),
+  };
+  if (kind === 'chat') text.chatTails = tails;
+  else text.fimTails = tails;
   return tails;
 }
 
@@ -92,7 +95,10 @@ export class StreamFrames {
   private readonly head: string;
   private readonly chat: boolean;
 
-  constructor(meta: ResponseMeta, kind: 'chat' | 'fim') {
+  constructor(
+    meta: ResponseMeta,
+    readonly kind: 'chat' | 'fim',
+  ) {
     this.chat = kind === 'chat';
     const object = this.chat ? 'chat.completion.chunk' : 'text_completion';
     this.head = `data: {"id":${JSON.stringify(meta.id)},"object":"${object}","created":${meta.created},"model":${JSON.stringify(meta.model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
@@ -105,14 +111,9 @@ export class StreamFrames {
       : '';
   }
 
-  /** The frame of content token `i`. */
-  content(pieces: readonly string[], i: number): string {
-    return this.head + tailsOf(pieces, this.chat ? CHAT_TAILS : FIM_TAILS, this.chat ? chatTail : fimTail)[i];
-  }
-
-  /** The frame of reasoning token `i`. */
-  reasoning(pieces: readonly string[], i: number): string {
-    return this.head + tailsOf(pieces, REASONING_TAILS, reasoningTail)[i];
+  /** A token's frame, from its tail (see streamTails). */
+  token(tail: string): string {
+    return this.head + tail;
   }
 
   toolCall(plan: Plan): string {

@@ -1,7 +1,7 @@
 import { slowdownMultiplier } from '../busy/latency-model.js';
-import type { FinishReason, Plan, Usage } from '../generation/plan.js';
+import type { FinishReason, Plan, StreamTails, Usage } from '../generation/plan.js';
 import { usageOf } from '../generation/plan.js';
-import { type ResponseMeta, StreamFrames } from '../generation/render.js';
+import { type ResponseMeta, StreamFrames, streamTails } from '../generation/render.js';
 import { costOf, type ModelInfo } from '../models.js';
 import type { Exchange } from './exchange.js';
 import { SSE_HEADERS } from './exchange.js';
@@ -151,7 +151,8 @@ export function emitStream(
   const malformedAt =
     faults.network === 'malformed_json' ? Math.floor((course?.served ?? plan.totalTokens) / 2) : -1;
   if (malformedAt >= 0) ex.node.metrics?.fault('network_malformed_json');
-  const stream: StreamJob = { ex, model, plan, frames, includeUsage, course, malformedAt };
+  const tails = streamTails(plan.text, frames.kind);
+  const stream: StreamJob = { ex, model, plan, frames, includeUsage, course, malformedAt, tails };
   if (ex.node.effective.instant && (course?.stallAt ?? -1) < 0) return streamAtOnce(stream);
   return streamOverTime(stream);
 }
@@ -164,14 +165,15 @@ interface StreamJob {
   readonly includeUsage: boolean;
   readonly course: Course | null;
   readonly malformedAt: number;
+  readonly tails: StreamTails;
 }
 
 function frameAt(job: StreamJob, i: number): string {
-  const { plan, frames } = job;
-  const frame =
-    i < plan.reasoningTokens
-      ? frames.reasoning(plan.text.reasoning as readonly string[], i)
-      : frames.content(plan.text.content, i - plan.reasoningTokens);
+  const { plan, tails } = job;
+  const reasoning = plan.reasoningTokens;
+  const frame = job.frames.token(
+    (i < reasoning ? tails.reasoning[i] : tails.content[i - reasoning]) as string,
+  );
   return i === job.malformedAt ? MALFORMED_FRAME + frame : frame;
 }
 
