@@ -26,18 +26,21 @@ function servedJson(pieces: readonly string[], sent: number, whole: string): str
   return sent === pieces.length ? whole : JSON.stringify(pieces.slice(0, sent).join(''));
 }
 
-/**
- * The chat completion body, written as JSON text directly: it is the mock's most served answer,
- * and building an object only to stringify it costs more than the rest of the request.
- */
-export function chatCompletionText(
+/** Renders a whole (non-streaming) answer body as JSON text. */
+export type BodyRenderer = (
   meta: ResponseMeta,
   plan: Plan,
   finish: FinishReason,
   usage: Usage,
   contentSent: number,
   reasoningSent: number,
-): string {
+) => string;
+
+/**
+ * The chat completion body, written as JSON text directly: it is the mock's most served answer,
+ * and building an object only to stringify it costs more than the rest of the request.
+ */
+export const chatCompletionText: BodyRenderer = (meta, plan, finish, usage, contentSent, reasoningSent) => {
   const { text } = plan;
   let message = `{"role":"assistant","content":${servedJson(text.content, contentSent, text.contentJson)}`;
   if (text.reasoning)
@@ -50,18 +53,12 @@ export function chatCompletionText(
     message += `,"tool_calls":${JSON.stringify(calls)}`;
   }
   return `{"id":"${meta.id}","object":"chat.completion","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[{"index":0,"message":${message}},"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(usage)},"system_fingerprint":"${SYSTEM_FINGERPRINT}"}`;
-}
+};
 
-export function fimCompletionText(
-  meta: ResponseMeta,
-  plan: Plan,
-  finish: FinishReason,
-  usage: Usage,
-  contentSent: number,
-): string {
+export const fimCompletionText: BodyRenderer = (meta, plan, finish, usage, contentSent) => {
   const served = servedJson(plan.text.content, contentSent, plan.text.contentJson);
   return `{"id":"${meta.id}","object":"text_completion","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[{"text":${served},"index":0,"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(usage)},"system_fingerprint":"${SYSTEM_FINGERPRINT}"}`;
-}
+};
 
 const chatTail = (p: string) =>
   `{"index":0,"delta":{"content":${JSON.stringify(p)}},"logprobs":null,"finish_reason":null}]}\n\n`;

@@ -1,10 +1,10 @@
 import { apiError, modelNotExist } from '../api-error.js';
 import type { Account } from '../busy/accounts.js';
 import type { Plan } from '../generation/plan.js';
-import { newMeta, StreamFrames } from '../generation/render.js';
+import { type BodyRenderer, newMeta, StreamFrames } from '../generation/render.js';
 import { findModel, type ModelInfo } from '../models.js';
 import { admit } from './admission.js';
-import { type BodyRenderer, emitBody, emitStream } from './emit.js';
+import { emitBody, emitStream } from './emit.js';
 import type { Exchange } from './exchange.js';
 import { decideFaults, type FaultPlan } from './fault-draw.js';
 import { strikeEarly } from './network-faults.js';

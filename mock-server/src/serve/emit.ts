@@ -1,7 +1,7 @@
 import { slowdownMultiplier } from '../busy/latency-model.js';
 import type { FinishReason, Plan, StreamTails, Usage } from '../generation/plan.js';
 import { usageOf } from '../generation/plan.js';
-import { type ResponseMeta, StreamFrames, streamTails } from '../generation/render.js';
+import { type BodyRenderer, type ResponseMeta, StreamFrames, streamTails } from '../generation/render.js';
 import { costOf, type ModelInfo } from '../models.js';
 import type { Exchange } from './exchange.js';
 import { SSE_HEADERS } from './exchange.js';
@@ -80,15 +80,6 @@ function gap(ex: Exchange, slow: number): number {
   ex.node.metrics?.interToken.observe(ms / 1000);
   return ms;
 }
-
-export type BodyRenderer = (
-  meta: ResponseMeta,
-  plan: Plan,
-  finish: FinishReason,
-  usage: Usage,
-  contentSent: number,
-  reasoningSent: number,
-) => string;
 
 /**
  * A non-streaming answer: wait as long as generating would take, then send the whole body.
