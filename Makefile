@@ -16,7 +16,8 @@ test:
 	./scripts/setup.sh
 	npx tsc --noEmit -p tsconfig.json
 	npx biome check .
-	npx vitest run
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results.json; \
+	  status=$$?; node scripts/test-summary.mjs .test-results.json; exit $$status
 
 bench-mock:
 	./scripts/setup.sh wrk
