@@ -7,6 +7,7 @@ help:
 	@echo "make run    - the main job (for now: start a mock and show what it does)"
 	@echo "make test   - type check, lint, and every test"
 	@echo "make bench-mock - mock-server benchmark (wrk; see mock-server/README.md)"
+	@echo "make k6     - build the pinned k6 into .tools/bin (tests and busybench load do it when needed)"
 
 run:
 	./scripts/setup.sh
@@ -14,6 +15,7 @@ run:
 
 test:
 	./scripts/setup.sh
+	./scripts/install-k6.sh
 	npx tsc --noEmit -p tsconfig.json
 	npx biome check .
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results.json; \
@@ -23,4 +25,7 @@ bench-mock:
 	./scripts/setup.sh wrk
 	node dist/bench/mock-server-bench.js
 
-.PHONY: help run test bench-mock
+k6:
+	./scripts/install-k6.sh
+
+.PHONY: help run test bench-mock k6

@@ -11,7 +11,8 @@ export function fail(err: unknown): never {
     process.exit(EXIT_BAD_INPUT);
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`busybench: ${err.message}\n`);
+    const lines = err.problems.length > 0 ? `:\n${err.problems.map((p) => `  - ${p}`).join('\n')}` : '';
+    process.stderr.write(`busybench: ${err.message}${lines}\n`);
     process.exit(EXIT_BAD_INPUT);
   }
   process.stderr.write(`busybench: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -20,4 +21,12 @@ export function fail(err: unknown): never {
 
 export class UsageError extends Error {
   override name = 'UsageError';
+
+  /** One line per problem, when there are several. */
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }

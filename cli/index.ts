@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { demoCommand } from './demo-command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
+import { loadCommand } from './load-command.js';
 import { mockCommand } from './mock-command.js';
 
 function onCommanderExit(err: { code: string; exitCode: number }): never {
@@ -22,6 +23,7 @@ export function buildCli(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride(onCommanderExit);
   program.addCommand(mockCommand());
+  program.addCommand(loadCommand());
   program.addCommand(demoCommand());
   // addCommand does not pass settings down: bad usage of any subcommand is exit 2 too.
   for (const command of program.commands)

@@ -41,8 +41,7 @@ export function mockCommand(): Command {
         return;
       }
       const { overrides, problems } = flagsToOverrides(flags);
-      if (problems.length > 0)
-        fail(new UsageError(`bad flags:\n${problems.map((p) => `  - ${p}`).join('\n')}`));
+      if (problems.length > 0) fail(new UsageError('bad flags', problems));
       let cluster: Cluster;
       try {
         const config = loadConfig({ file: flags.config, overrides });

@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { isLoopbackUrl } from '../loadtests/guard.js';
+import { parseDurationMs } from '../mock-server/src/duration.js';
+import { packageRoot } from '../mock-server/src/paths.js';
+import { fail, UsageError } from './fail.js';
+import { k6Binary } from './k6-binary.js';
+import { loadSla } from './sla-file.js';
+
+interface LoadFlags {
+  target: string;
+  profile: string;
+  rates?: string;
+  stepDuration?: string;
+  ramp: string;
+  sla?: string;
+  streamRatio?: string;
+  models?: string;
+  maxTokens?: string;
+  keys?: string;
+  promptChars?: string;
+  vus?: string;
+  maxVus?: string;
+  timeout: string;
+  summary?: string;
+  allowRemote?: boolean;
+  k6?: string;
+}
+
+const PROFILES = ['smoke', 'stepped', 'spike', 'soak', 'breakpoint'];
+
+export function loadCommand(): Command {
+  return new Command('load')
+    .description('run a k6 load profile against a target (the mock, or any strategy in front of it)')
+    .option(
+      '-t, --target <url>',
+      'base URL to load (loopback only unless --allow-remote)',
+      'http://127.0.0.1:8000',
+    )
+    .option('-p, --profile <name>', `one of ${PROFILES.join(', ')}`, 'stepped')
+    .option(
+      '-r, --rates <list>',
+      'req/s: the steps (stepped), base,peak (spike), rate (soak, smoke), start,max (breakpoint)',
+    )
+    .option(
+      '-d, --step-duration <dur>',
+      'hold per step (stepped), peak (spike), whole run (soak, breakpoint, smoke)',
+    )
+    .option('--ramp <dur>', 'ramp into each step', '2s')
+    .option('--sla <file>', 'SLA file (default loadtests/sla.yaml)')
+    .option('--stream-ratio <x>', 'share of streaming requests, 0..1 (default 0.3)')
+    .option('--models <list>', 'model=weight pairs, e.g. deepseek-flash=0.8,deepseek-v4-pro=0.2')
+    .option('--max-tokens <n>', 'max_tokens of each request (default 64)')
+    .option('--keys <list>', "API keys used in turn (default the mock's three keys of one account)")
+    .option('--prompt-chars <list>', 'prompt sizes in characters (default 200,800,3000)')
+    .option('--vus <n>', 'pre-allocated VUs (default 5 % of the peak rate)')
+    .option('--max-vus <n>', 'VU ceiling (default the peak rate, at most 5000)')
+    .option('--timeout <dur>', 'per-request timeout', '60s')
+    .option('--summary <file>', 'where the JSON summary goes (default results/<profile>-<time>.json)')
+    .option('--allow-remote', 'allow a target that is not on this machine')
+    .option('--k6 <path>', 'k6 binary to use (default: the pinned build, or BUSYBENCH_K6)')
+    .action(async (flags: LoadFlags) => {
+      try {
+        const env = loadEnv(flags);
+        const code = await runK6(k6Binary(flags.k6), env);
+        process.exit(code);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
+
+/** Flags to the BUSYBENCH_* environment the k6 scripts read; every problem reported at once. */
+export function loadEnv(flags: LoadFlags): Record<string, string> {
+  const problems: string[] = [];
+  if (!PROFILES.includes(flags.profile)) problems.push(`--profile must be one of ${PROFILES.join(', ')}`);
+  if (!/^https?:\/\//.test(flags.target)) problems.push(`--target "${flags.target}" must be an http(s) URL`);
+  else if (!flags.allowRemote && !isLoopbackUrl(flags.target)) {
+    problems.push(
+      `--target ${flags.target} is not on this machine (loopback); load tests fire thousands of requests a second, so pass --allow-remote only if you mean to load it`,
+    );
+  }
+  const list = (name: string, raw: string | undefined) => {
+    const values = (raw ?? '')
+      .split(',')
+      .filter((v) => v.trim() !== '')
+      .map(Number);
+    if (values.some((v) => !Number.isFinite(v) || v <= 0))
+      problems.push(`--${name} "${raw}" must be positive numbers, comma-separated`);
+    return values;
+  };
+  const seconds = (name: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    try {
+      return String(parseDurationMs(raw) / 1000);
+    } catch {
+      problems.push(`--${name} "${raw}" is not a duration (e.g. 30s, 2m)`);
+      return undefined;
+    }
+  };
+  const mix: Record<string, unknown> = {};
+  if (flags.streamRatio !== undefined) {
+    const r = Number(flags.streamRatio);
+    if (!(r >= 0 && r <= 1)) problems.push('--stream-ratio must be between 0 and 1');
+    mix.streamRatio = r;
+  }
+  if (flags.models !== undefined) {
+    const pairs = flags.models.split(',').map((p) => p.split('='));
+    if (pairs.some(([m, w]) => !m || !(Number(w) > 0)))
+      problems.push('--models must look like deepseek-flash=0.8,deepseek-v4-pro=0.2');
+    mix.models = Object.fromEntries(pairs.map(([m, w]) => [m, Number(w)]));
+  }
+  if (flags.maxTokens !== undefined) mix.maxTokens = list('max-tokens', flags.maxTokens)[0];
+  if (flags.keys !== undefined) mix.keys = flags.keys.split(',').filter(Boolean);
+  if (flags.promptChars !== undefined) mix.promptChars = list('prompt-chars', flags.promptChars);
+  const rates = list('rates', flags.rates);
+  const stepSeconds = seconds('step-duration', flags.stepDuration);
+  const rampSeconds = seconds('ramp', flags.ramp);
+  let sla: unknown;
+  try {
+    sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+  } catch (err) {
+    const { problems: slaProblems = [] } = err as UsageError;
+    problems.push(...(slaProblems.length > 0 ? slaProblems : [(err as Error).message]));
+  }
+  if (problems.length === 1) throw new UsageError(problems[0] as string);
+  if (problems.length > 1) throw new UsageError('bad flags', problems);
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const summary = resolve(flags.summary ?? join('results', `${flags.profile}-${stamp}.json`));
+  mkdirSync(dirname(summary), { recursive: true });
+  const env: Record<string, string> = {
+    BUSYBENCH_TARGET: flags.target,
+    BUSYBENCH_PROFILE: flags.profile,
+    BUSYBENCH_SLA: JSON.stringify(sla),
+    BUSYBENCH_SUMMARY: summary,
+    BUSYBENCH_TIMEOUT: flags.timeout,
+  };
+  if (rates.length > 0) env.BUSYBENCH_RATES = rates.join(',');
+  if (stepSeconds !== undefined) env.BUSYBENCH_STEP_SECONDS = stepSeconds;
+  if (rampSeconds !== undefined) env.BUSYBENCH_RAMP_SECONDS = rampSeconds;
+  if (Object.keys(mix).length > 0) env.BUSYBENCH_MIX = JSON.stringify(mix);
+  if (flags.vus !== undefined) env.BUSYBENCH_VUS = flags.vus;
+  if (flags.maxVus !== undefined) env.BUSYBENCH_MAX_VUS = flags.maxVus;
+  if (flags.allowRemote) env.BUSYBENCH_ALLOW_REMOTE = '1';
+  return env;
+}
+
+/** Runs k6 with the scripts and the environment; resolves with k6's exit code (99: SLA breached). */
+function runK6(k6: string, env: Record<string, string>): Promise<number> {
+  const script = join(packageRoot(), 'loadtests', 'main.ts');
+  return new Promise((resolveCode) => {
+    const child = spawn(k6, ['run', '--quiet', script], {
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
+    // Ctrl-C reaches k6 too (same process group); k6 stops gracefully and still writes its summary.
+    process.on('SIGINT', () => {});
+    child.on('close', (code, signal) => resolveCode(code ?? (signal ? 130 : 1)));
+  });
+}

@@ -1,0 +1,57 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+import { readStructuredFile } from '../mock-server/src/config/load.js';
+import { schemaProblems } from '../mock-server/src/config/validate.js';
+import { DURATION_PATTERN, parseDurationMs } from '../mock-server/src/duration.js';
+import { UsageError } from './fail.js';
+
+const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })]);
+const Percentiles = T.Record(T.String({ pattern: '^p\\d+(\\.\\d+)?$' }), Duration);
+const ERROR_CLASSES = ['429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'];
+
+export const SlaFileSchema = T.Object(
+  {
+    name: T.String({ minLength: 1 }),
+    successRate: T.Number({ minimum: 0, maximum: 1 }),
+    latency: Percentiles,
+    ttft: T.Optional(Percentiles),
+    errorRates: T.Optional(
+      T.Record(T.String({ pattern: `^(${ERROR_CLASSES.join('|')})$` }), T.Number({ minimum: 0, maximum: 1 })),
+    ),
+    maxDroppedIterations: T.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type SlaFile = Static<typeof SlaFileSchema>;
+
+/** The SLA as the k6 scripts take it (loadtests/sla.ts): milliseconds, no optional parts. */
+export interface K6Sla {
+  name: string;
+  successRate: number;
+  latencyMs: Record<string, number>;
+  ttftMs: Record<string, number>;
+  errorRates: Record<string, number>;
+  maxDroppedIterations: number;
+}
+
+/** Reads and checks an SLA file, every problem at once; bad files are a usage error (exit 2). */
+export function loadSla(path: string): K6Sla {
+  let raw: unknown;
+  try {
+    raw = readStructuredFile(path);
+  } catch (err) {
+    throw new UsageError((err as Error).message, [(err as Error).message]);
+  }
+  const problems = schemaProblems(SlaFileSchema, raw).map((p) => `SLA ${path}${p}`);
+  if (problems.length > 0) throw new UsageError(`invalid SLA in ${path}`, problems);
+  const sla = raw as SlaFile;
+  const ms = (lines: Record<string, string | number> = {}) =>
+    Object.fromEntries(Object.entries(lines).map(([p, d]) => [p, parseDurationMs(d)]));
+  return {
+    name: sla.name,
+    successRate: sla.successRate,
+    latencyMs: ms(sla.latency),
+    ttftMs: ms(sla.ttft),
+    errorRates: { ...sla.errorRates },
+    maxDroppedIterations: sla.maxDroppedIterations,
+  };
+}

@@ -1,0 +1,58 @@
+import type { RefinedResponse, ResponseType } from 'k6/http';
+import type { ErrorClass } from './metrics.ts';
+
+/** k6's error code for a request that hit its timeout (k6 docs: error codes). */
+const K6_REQUEST_TIMEOUT = 1050;
+
+export interface Outcome {
+  readonly ok: boolean;
+  readonly errorClass: ErrorClass | null;
+  /** For streams: content frames received, and completion tokens reported by usage. */
+  readonly frames: number;
+  readonly completionTokens: number;
+}
+
+/**
+ * Success is a 2xx with a complete body: for a stream, one that ends with `data: [DONE]`; for a
+ * body, JSON that parses with its choices. Anything else is one error class.
+ */
+export function classify(res: RefinedResponse<ResponseType | undefined>, streaming: boolean): Outcome {
+  const none = { frames: 0, completionTokens: 0 };
+  if (res.status === 0) {
+    const errorClass: ErrorClass = res.error_code === K6_REQUEST_TIMEOUT ? 'timeout' : 'network';
+    return { ok: false, errorClass, ...none };
+  }
+  if (res.status === 429) return { ok: false, errorClass: '429', ...none };
+  if (res.status === 503) return { ok: false, errorClass: '503', ...none };
+  if (res.status >= 500) return { ok: false, errorClass: '5xx', ...none };
+  if (res.status >= 400) return { ok: false, errorClass: '4xx', ...none };
+  const body = typeof res.body === 'string' ? res.body : '';
+  return streaming ? classifyStream(body) : classifyBody(body);
+}
+
+function classifyStream(body: string): Outcome {
+  const frames = body.split('\n\n').filter((f) => f.startsWith('data: {'));
+  if (!body.trimEnd().endsWith('data: [DONE]')) {
+    return { ok: false, errorClass: 'truncated', frames: frames.length, completionTokens: 0 };
+  }
+  let completionTokens = 0;
+  const last = frames[frames.length - 1];
+  try {
+    completionTokens = last ? (JSON.parse(last.slice(6)).usage?.completion_tokens ?? 0) : 0;
+  } catch {
+    return { ok: false, errorClass: 'truncated', frames: frames.length, completionTokens: 0 };
+  }
+  // The role frame and the finish frame carry no token.
+  return { ok: true, errorClass: null, frames: Math.max(0, frames.length - 2), completionTokens };
+}
+
+function classifyBody(body: string): Outcome {
+  try {
+    const parsed = JSON.parse(body);
+    if (!Array.isArray(parsed.choices)) throw new Error('no choices');
+    return { ok: true, errorClass: null, frames: 0, completionTokens: parsed.usage?.completion_tokens ?? 0 };
+  } catch {
+    // An empty 200 (a hold that timed out) or JSON cut short.
+    return { ok: false, errorClass: 'truncated', frames: 0, completionTokens: 0 };
+  }
+}

@@ -1,0 +1,25 @@
+import { Counter, Rate, Trend } from 'k6/metrics';
+
+/**
+ * The client's view, beyond k6's built-ins. Names are what thresholds and the collector read.
+ * Error classes are separate counters so each can carry its own SLA line.
+ */
+export const success = new Rate('busybench_success');
+export const ttft = new Trend('busybench_ttft', true);
+export const interToken = new Trend('busybench_inter_token', true);
+export const tokensPerSecond = new Trend('busybench_output_tokens_per_second');
+
+export const ERROR_CLASSES = ['429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+export const errors: Record<ErrorClass, Counter> = {
+  '429': new Counter('busybench_errors_429'),
+  '503': new Counter('busybench_errors_503'),
+  '5xx': new Counter('busybench_errors_5xx'),
+  '4xx': new Counter('busybench_errors_4xx'),
+  timeout: new Counter('busybench_errors_timeout'),
+  network: new Counter('busybench_errors_network'),
+  truncated: new Counter('busybench_errors_truncated'),
+};
+/** Every error of any class, for an overall error-rate line. */
+export const errorRate = new Rate('busybench_error_rate');
