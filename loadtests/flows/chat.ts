@@ -57,9 +57,11 @@ export function prepareChat(config: RunConfig) {
 
 export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>): void {
   const step = stepAt(config.profile.steps, exec.instance.currentTestRunDuration);
-  // Every metric this VU emits from here on carries the step and its target rate.
-  exec.vu.metrics.tags.step = String(step.index);
-  exec.vu.metrics.tags.target_rate = String(step.targetRate);
+  // Every metric this VU emits from here on carries the step and its target rate (set on change only).
+  if (exec.vu.metrics.tags.step !== String(step.index)) {
+    exec.vu.metrics.tags.step = String(step.index);
+    exec.vu.metrics.tags.target_rate = String(step.targetRate);
+  }
 
   const stream = Math.random() < config.mix.streamRatio;
   const model = prepared.pickModel();
@@ -69,7 +71,7 @@ export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>
   const res = http.post(`${config.target}/chat/completions`, body, {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     timeout: config.timeout,
-    tags: { stream: String(stream), model },
+    tags: { stream: stream ? 'true' : 'false' },
     // Errors are what we measure, not what k6 should count as failed requests of its own.
     responseCallback: http.expectedStatuses({ min: 200, max: 299 }),
   });
