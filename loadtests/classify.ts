@@ -51,9 +51,17 @@ function classifyStream(body: string): Outcome {
  * JSON.parse of every body is the most expensive thing a k6 VU would do here, and an answer
  * cut short (a hold that timed out, a truncated body) fails these checks just the same.
  */
+/** The code of the last character that is not white space ('}' is 125), without copying. */
+function lastNonSpace(text: string): number {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13 && c !== 32 && c !== 9) return c;
+  }
+  return -1;
+}
+
 function classifyBody(body: string): Outcome {
-  const text = body.trim();
-  const complete = text.startsWith('{') && text.endsWith('}') && text.includes('"choices":[');
+  const complete = body.charCodeAt(0) === 123 && lastNonSpace(body) === 125 && body.includes('"choices":[');
   return complete
     ? { ok: true, errorClass: null, frames: 0, completionTokens: 0 }
     : { ok: false, errorClass: 'truncated', frames: 0, completionTokens: 0 };

@@ -21,5 +21,3 @@ export const errors: Record<ErrorClass, Counter> = {
   network: new Counter('busybench_errors_network'),
   truncated: new Counter('busybench_errors_truncated'),
 };
-/** Every error of any class, for an overall error-rate line. */
-export const errorRate = new Rate('busybench_error_rate');

@@ -57,36 +57,37 @@ function injectError(ex: Exchange, status: InjectableStatus): false {
 
 function takeCapacity(ex: Exchange, forceHold: boolean): boolean | Promise<boolean> {
   const { capacity } = ex.node;
+  const eff = ex.node.effective;
   if (!forceHold && capacity.tryEnter()) {
     ex.holdCapacitySlot();
     return true;
   }
-  return waitForCapacity(ex, forceHold);
+  if (!forceHold && capacity.queue.size < eff.behaviour.capacity.queueSize) return waitInQueue(ex);
+  if (forceHold || eff.behaviour.capacity.overflow === 'hold') return holdThenTake(ex);
+  // Past capacity and queue: refused at once, the hot path of an overloaded node.
+  ex.node.metrics?.limit('capacity', ex.account?.id ?? 'none');
+  ex.sendError(apiError(503), defaultErrorText(503));
+  return false;
 }
 
-async function waitForCapacity(ex: Exchange, forceHold: boolean): Promise<boolean> {
+async function waitInQueue(ex: Exchange): Promise<boolean> {
   const { capacity } = ex.node;
-  const eff = ex.node.effective;
   ex.watch();
-  let granted: boolean;
-  if (!forceHold && capacity.queue.size < eff.behaviour.capacity.queueSize) {
-    const { promise, waiter } = capacity.wait(capacity.queue);
-    ex.onEnd(() => capacity.cancel(capacity.queue, waiter));
-    const timer = setTimeout(() => capacity.cancel(capacity.queue, waiter), eff.queueTimeoutMs);
-    granted = await promise;
-    clearTimeout(timer);
-    if (!granted && !ex.closed) {
-      ex.node.metrics?.limit('queue_timeout', ex.account?.id ?? 'none');
-      ex.sendError(apiError(503), defaultErrorText(503));
-      return false;
-    }
-  } else if (forceHold || eff.behaviour.capacity.overflow === 'hold') {
-    granted = await hold(ex);
-  } else {
-    ex.node.metrics?.limit('capacity', ex.account?.id ?? 'none');
+  const { promise, waiter } = capacity.wait(capacity.queue);
+  ex.onEnd(() => capacity.cancel(capacity.queue, waiter));
+  const timer = setTimeout(() => capacity.cancel(capacity.queue, waiter), ex.node.effective.queueTimeoutMs);
+  const granted = await promise;
+  clearTimeout(timer);
+  if (granted) ex.holdCapacitySlot();
+  else if (!ex.closed) {
+    ex.node.metrics?.limit('queue_timeout', ex.account?.id ?? 'none');
     ex.sendError(apiError(503), defaultErrorText(503));
-    return false;
   }
+  return granted && !ex.closed;
+}
+
+async function holdThenTake(ex: Exchange): Promise<boolean> {
+  const granted = await hold(ex);
   if (granted) ex.holdCapacitySlot();
   return granted && !ex.closed;
 }
