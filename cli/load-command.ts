@@ -25,6 +25,7 @@ interface LoadFlags {
   maxVus?: string;
   timeout: string;
   summary?: string;
+  results?: string;
   allowRemote?: boolean;
   k6?: string;
 }
@@ -59,12 +60,15 @@ export function loadCommand(): Command {
     .option('--max-vus <n>', 'VU ceiling (default the peak rate, at most 5000)')
     .option('--timeout <dur>', 'per-request timeout', '60s')
     .option('--summary <file>', 'where the JSON summary goes (default results/<profile>-<time>.json)')
+    .option('--results <file>', 'also write every sample as k6 NDJSON (.gz to compress), for the collector')
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('--k6 <path>', 'k6 binary to use (default: the pinned build, or BUSYBENCH_K6)')
     .action(async (flags: LoadFlags) => {
       try {
         const env = loadEnv(flags);
-        const code = await runK6(k6Binary(flags.k6), env);
+        const out = flags.results ? ['--out', `json=${resolve(flags.results)}`] : [];
+        if (flags.results) mkdirSync(dirname(resolve(flags.results)), { recursive: true });
+        const code = await runK6(k6Binary(flags.k6), env, out);
         process.exit(code);
       } catch (err) {
         fail(err);
@@ -149,10 +153,10 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
 }
 
 /** Runs k6 with the scripts and the environment; resolves with k6's exit code (99: SLA breached). */
-function runK6(k6: string, env: Record<string, string>): Promise<number> {
+function runK6(k6: string, env: Record<string, string>, extra: string[]): Promise<number> {
   const script = join(packageRoot(), 'loadtests', 'main.ts');
   return new Promise((resolveCode) => {
-    const child = spawn(k6, ['run', '--quiet', script], {
+    const child = spawn(k6, ['run', '--quiet', ...extra, script], {
       stdio: 'inherit',
       env: { ...process.env, ...env },
     });

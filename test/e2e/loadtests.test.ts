@@ -75,6 +75,21 @@ describe('k6 load tests (real k6, real mock)', () => {
     expect(served).toBe(s.requests);
   }, 120_000);
 
+  it("writes every request's samples, tagged with its step, as NDJSON for the collector", async () => {
+    mock = await startMock();
+    const results = join(mkdtempSync(join(tmpdir(), 'busybench-k6-')), 'results.json');
+    const run = await stepped(mock.url, ['--results', results]);
+    expect(run.code).toBe(0);
+    const points = readFileSync(results, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"type":"Point"'))
+      .map((l) => JSON.parse(l));
+    const durations = points.filter((p) => p.metric === 'http_req_duration');
+    expect(durations).toHaveLength(run.summary().requests);
+    expect(new Set(durations.map((p) => p.data.tags.step))).toEqual(new Set(['0', '1', '2']));
+    expect(durations[0].data.tags).toMatchObject({ status: '200', target_rate: '20' });
+  }, 120_000);
+
   it('fails with exit 99 and names the steps when the mock injects 50 % 503', async () => {
     mock = await startMock({ behaviour: { faults: { errors: { '503': 0.5 } } } });
     const run = await stepped(mock.url);
