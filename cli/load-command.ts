@@ -28,6 +28,7 @@ interface LoadFlags {
   results?: string;
   allowRemote?: boolean;
   k6?: string;
+  quiet?: boolean;
 }
 
 const PROFILES = ['smoke', 'stepped', 'spike', 'soak', 'breakpoint'];
@@ -63,10 +64,13 @@ export function loadCommand(): Command {
     .option('--results <file>', 'also write every sample as k6 NDJSON (.gz to compress), for the collector')
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('--k6 <path>', 'k6 binary to use (default: the pinned build, or BUSYBENCH_K6)')
+    .option('-q, --quiet', "hide k6's progress while the run goes on (the summary still shows)")
     .action(async (flags: LoadFlags) => {
       try {
         const env = loadEnv(flags);
         const out = flags.results ? ['--out', `json=${resolve(flags.results)}`] : [];
+        // k6's progress line is the progress while a long run goes on; --quiet hides it.
+        if (flags.quiet) out.push('--quiet');
         if (flags.results) mkdirSync(dirname(resolve(flags.results)), { recursive: true });
         const code = await runK6(k6Binary(flags.k6), env, out);
         process.exit(code);
@@ -156,7 +160,7 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
 function runK6(k6: string, env: Record<string, string>, extra: string[]): Promise<number> {
   const script = join(packageRoot(), 'loadtests', 'main.ts');
   return new Promise((resolveCode) => {
-    const child = spawn(k6, ['run', '--quiet', ...extra, script], {
+    const child = spawn(k6, ['run', ...extra, script], {
       stdio: 'inherit',
       env: { ...process.env, ...env },
     });

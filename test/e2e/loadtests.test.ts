@@ -101,6 +101,28 @@ describe('k6 load tests (real k6, real mock)', () => {
     expect(s.errors['503']).toBeGreaterThan(0);
   }, 120_000);
 
+  it('stops a breakpoint run at the first SLA breach, and says at which rate', async () => {
+    // Two requests in flight at most, 50 ms each: past ~40 req/s the node answers 503.
+    mock = await startMock({
+      behaviour: {
+        latency: { ttft: { type: 'fixed', ms: 50 }, interToken: { type: 'fixed', ms: 0 } },
+        capacity: { maxInFlight: 2 },
+      },
+    });
+    const summary = summaryPath();
+    const t0 = Date.now();
+    const run = await runCli(
+      ['load', '-t', mock.url, '-p', 'breakpoint', '-r', '5,300', '-d', '40s', '--summary', summary],
+      90_000,
+    );
+    expect(run.code).toBe(99);
+    expect(Date.now() - t0).toBeLessThan(35_000);
+    const s = readSummary(summary);
+    expect(
+      s.breaches.some((b: string) => /busybench_success .* broken at step \d+ \(\d+ req\/s\)/.test(b)),
+    ).toBe(true);
+  }, 120_000);
+
   it('reports time to first token for streams, as the mock serves it', async () => {
     mock = await startMock({
       behaviour: { latency: { ttft: { type: 'fixed', ms: 120 }, interToken: { type: 'fixed', ms: 2 } } },
