@@ -5,6 +5,8 @@ import { Counter, Rate, Trend } from 'k6/metrics';
  * Error classes are separate counters so each can carry its own SLA line.
  */
 export const success = new Rate('busybench_success');
+/** End-to-end latency of every request, tagged with its outcome (ok or the error class): the collector's input. */
+export const latency = new Trend('busybench_latency', true);
 export const ttft = new Trend('busybench_ttft', true);
 export const interToken = new Trend('busybench_inter_token', true);
 export const tokensPerSecond = new Trend('busybench_output_tokens_per_second');

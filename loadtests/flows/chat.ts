@@ -8,8 +8,10 @@ import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import { classify } from '../classify.ts';
 import type { RunConfig } from '../config.ts';
-import { errors, interToken, success, tokensPerSecond, ttft } from '../metrics.ts';
+import { ERROR_CLASSES, errors, interToken, latency, success, tokensPerSecond, ttft } from '../metrics.ts';
 import { stepAt } from '../profiles.ts';
+
+const OK = { outcome: 'ok' };
 
 const WORDS =
   'the busy server answers every prompt with tokens while the queue grows and the limit holds'.split(' ');
@@ -69,7 +71,8 @@ export function prepareChat(config: RunConfig) {
       ]),
     ),
   );
-  return { bodies, pickModel, classRates, params, url: `${config.target}/chat/completions` };
+  const outcomeTags = Object.fromEntries(ERROR_CLASSES.map((c) => [c, { outcome: c }]));
+  return { bodies, pickModel, classRates, params, outcomeTags, url: `${config.target}/chat/completions` };
 }
 
 export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>): void {
@@ -89,6 +92,7 @@ export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>
 
   const outcome = classify(res, stream);
   success.add(outcome.ok);
+  latency.add(res.timings.duration, outcome.ok ? OK : prepared.outcomeTags[outcome.errorClass as string]);
   if (outcome.errorClass) errors[outcome.errorClass].add(1);
   for (const [errorClass, rate] of Object.entries(prepared.classRates))
     rate.add(errorClass === outcome.errorClass);

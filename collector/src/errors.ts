@@ -1,0 +1,16 @@
+/** Errors of the collector, with stable codes. */
+export const CollectorErrorCodes = {
+  HISTOGRAM_DECODE: 'COLLECTOR_ERR_HISTOGRAM_DECODE',
+} as const;
+
+export type CollectorErrorCode = (typeof CollectorErrorCodes)[keyof typeof CollectorErrorCodes];
+
+export class CollectorError extends Error {
+  constructor(
+    readonly code: CollectorErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CollectorError';
+  }
+}

@@ -1,0 +1,111 @@
+import { parseLine, type Sample } from './k6-samples.js';
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+
+/** Outcomes as the k6 scripts tag them: `ok`, or the error class. */
+export const OUTCOMES = ['ok', '429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * Everything measured for one step: latency by outcome (and over all), time to first token and
+ * inter-token latency of streams, request counts by outcome, the step's time span. Memory is
+ * bounded by the histograms, whatever the run's length.
+ */
+export class StepStats {
+  readonly latency = new Map<string, LatencyHistogram>();
+  readonly all = new LatencyHistogram();
+  readonly ttft = new LatencyHistogram();
+  readonly interToken = new LatencyHistogram();
+  readonly counts = new Map<string, number>();
+  firstMs = Number.POSITIVE_INFINITY;
+  lastMs = 0;
+
+  constructor(
+    readonly step: number,
+    readonly targetRate: number,
+  ) {}
+
+  addLatency(outcome: string, ms: number, time: number): void {
+    let h = this.latency.get(outcome);
+    if (!h) {
+      h = new LatencyHistogram();
+      this.latency.set(outcome, h);
+    }
+    h.recordMs(ms);
+    this.all.recordMs(ms);
+    this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
+    if (time < this.firstMs) this.firstMs = time;
+    if (time > this.lastMs) this.lastMs = time;
+  }
+
+  get requests(): number {
+    return this.all.count;
+  }
+
+  summary(): StepSummary {
+    const ok = this.counts.get('ok') ?? 0;
+    const seconds = Math.max(0.001, (this.lastMs - this.firstMs) / 1000);
+    return {
+      step: this.step,
+      targetRate: this.targetRate,
+      requests: this.requests,
+      achievedRate: this.requests > 1 ? this.requests / seconds : this.requests,
+      successRate: this.requests === 0 ? null : ok / this.requests,
+      errors: Object.fromEntries([...this.counts].filter(([o]) => o !== 'ok')),
+      latency: this.all.summary(),
+      latencyOk: (this.latency.get('ok') ?? new LatencyHistogram()).summary(),
+      ttft: this.ttft.summary(),
+      interToken: this.interToken.summary(),
+    };
+  }
+}
+
+export interface StepSummary {
+  step: number;
+  targetRate: number;
+  requests: number;
+  achievedRate: number;
+  successRate: number | null;
+  errors: Record<string, number>;
+  latency: LatencySummary;
+  latencyOk: LatencySummary;
+  ttft: LatencySummary;
+  interToken: LatencySummary;
+}
+
+/** A whole run, fed line by line from k6's NDJSON. */
+export class RunStats {
+  readonly steps = new Map<number, StepStats>();
+  malformedLines = 0;
+  droppedIterations = 0;
+
+  ingestLine(line: string): void {
+    const r = parseLine(line);
+    if (r.kind === 'malformed') this.malformedLines++;
+    else if (r.kind === 'sample') this.ingest(r.sample);
+  }
+
+  ingest(s: Sample): void {
+    if (s.metric === 'dropped_iterations') {
+      this.droppedIterations += s.value;
+      return;
+    }
+    const step = this.stepOf(s);
+    if (s.metric === 'busybench_latency') step.addLatency(s.tags.outcome ?? 'ok', s.value, s.time);
+    else if (s.metric === 'busybench_ttft') step.ttft.recordMs(s.value);
+    else if (s.metric === 'busybench_inter_token') step.interToken.recordMs(s.value);
+  }
+
+  summaries(): StepSummary[] {
+    return [...this.steps.values()].sort((a, b) => a.step - b.step).map((s) => s.summary());
+  }
+
+  private stepOf(s: Sample): StepStats {
+    const index = Number(s.tags.step ?? 0);
+    let step = this.steps.get(index);
+    if (!step) {
+      step = new StepStats(index, Number(s.tags.target_rate ?? 0));
+      this.steps.set(index, step);
+    }
+    return step;
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { RunStats } from '../../collector/src/step-stats.js';
+
+const point = (metric: string, value: number, tags: Record<string, string>, t = '2026-11-22T10:00:00.000Z') =>
+  JSON.stringify({ metric, type: 'Point', data: { time: t, value, tags } });
+
+describe('RunStats, fed with k6 NDJSON', () => {
+  it('splits latency per step and outcome, and counts errors by class', () => {
+    const run = new RunStats();
+    const lines = [
+      JSON.stringify({ type: 'Metric', data: { name: 'busybench_latency' }, metric: 'busybench_latency' }),
+      point(
+        'busybench_latency',
+        100,
+        { step: '0', target_rate: '20', outcome: 'ok' },
+        '2026-11-22T10:00:00.000Z',
+      ),
+      point(
+        'busybench_latency',
+        120,
+        { step: '0', target_rate: '20', outcome: 'ok' },
+        '2026-11-22T10:00:01.000Z',
+      ),
+      point(
+        'busybench_latency',
+        2,
+        { step: '0', target_rate: '20', outcome: '503' },
+        '2026-11-22T10:00:02.000Z',
+      ),
+      point('busybench_latency', 90, { step: '1', target_rate: '40', outcome: 'ok' }),
+      point('busybench_ttft', 80, { step: '1', target_rate: '40' }),
+      point('http_req_duration', 99, { step: '1' }),
+      point('dropped_iterations', 3, {}),
+    ];
+    for (const line of lines) run.ingestLine(line);
+    const [s0, s1] = run.summaries();
+    expect(s0).toMatchObject({ step: 0, targetRate: 20, requests: 3, errors: { '503': 1 } });
+    expect(s0?.successRate).toBeCloseTo(2 / 3);
+    expect(s0?.achievedRate).toBeCloseTo(1.5);
+    expect(s0?.latencyOk.p50).toBeCloseTo(100, 0);
+    expect(s1?.ttft.count).toBe(1);
+    expect(s1?.requests).toBe(1);
+    expect(run.droppedIterations).toBe(3);
+    expect(run.malformedLines).toBe(0);
+  });
+
+  it('counts malformed and truncated lines and goes on', () => {
+    const run = new RunStats();
+    const good = point('busybench_latency', 50, { step: '0', outcome: 'ok' });
+    for (const line of [
+      good,
+      good.slice(0, 40),
+      '{"metric":"busybench_latency","type":"Point","data":{"value":"x"}}',
+      good,
+    ]) {
+      run.ingestLine(line);
+    }
+    expect(run.malformedLines).toBe(2);
+    expect(run.summaries()[0]?.requests).toBe(2);
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { k6Binary } from '../../cli/k6-binary.js';
+import { ingestFile } from '../../collector/src/ingest-file.js';
+import { RunStats } from '../../collector/src/step-stats.js';
+import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { startMock, type TestMock } from '../helpers/mock.js';
+
+let mock: TestMock | undefined;
+beforeAll(() => {
+  requireBuild();
+  k6Binary();
+});
+afterEach(async () => {
+  await mock?.close();
+  mock = undefined;
+});
+
+/** A stepped k6 run through the CLI, its NDJSON ingested by the collector's own code. */
+async function measured(args: string[]): Promise<{ stats: RunStats; raw: Map<number, number[]> }> {
+  const results = join(mkdtempSync(join(tmpdir(), 'busybench-truth-')), 'results.json.gz');
+  const run = await runCli(
+    ['load', '-t', (mock as TestMock).url, '-q', '--results', results, ...args],
+    120_000,
+  );
+  expect([0, 99]).toContain(run.code);
+  const stats = new RunStats();
+  await ingestFile(results, stats);
+  expect(stats.malformedLines).toBe(0);
+  // The same samples read independently, kept whole, for exact percentiles to compare with.
+  const raw = new Map<number, number[]>();
+  for (const line of gunzipSync(readFileSync(results)).toString('utf8').split('\n')) {
+    if (!line.includes('"metric":"busybench_latency"') || !line.includes('"type":"Point"')) continue;
+    const { data } = JSON.parse(line);
+    const step = Number(data.tags.step);
+    raw.set(step, [...(raw.get(step) ?? []), data.value]);
+  }
+  return { stats, raw };
+}
+
+/** The exact percentile of a list of values (nearest rank). */
+function exact(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+describe('the collector tells the truth about a known mock', () => {
+  it('reports exact percentiles of what k6 saw, and a fixed 100 ms latency as 100 ms', async () => {
+    mock = await startMock({
+      behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 0 } } },
+    });
+    const { stats, raw } = await measured([
+      '-p',
+      'stepped',
+      '-r',
+      '20,30',
+      '-d',
+      '3s',
+      '--ramp',
+      '1s',
+      '--stream-ratio',
+      '0',
+    ]);
+    for (const step of stats.summaries()) {
+      const values = raw.get(step.step) ?? [];
+      expect(step.requests).toBe(values.length);
+      expect(step.requests).toBeGreaterThan(40);
+      // The histogram's 3 significant digits: within 0.1 % of the exact percentiles.
+      expect(Math.abs(step.latency.p50 - exact(values, 50)) / exact(values, 50)).toBeLessThan(0.001);
+      expect(Math.abs(step.latency.p99 - exact(values, 99)) / exact(values, 99)).toBeLessThan(0.001);
+      // Against the configured 100 ms, the client-side view adds the timer's lateness, k6 and the
+      // loopback: about 2 ms at the median here when alone, more when the other test files run
+      // beside it; the tail takes the machine's scheduling jitter (15-50 ms seen), so it is only
+      // bounded below.
+      expect(step.latency.p50).toBeGreaterThanOrEqual(100);
+      expect(Math.abs(step.latency.p50 - 100) / 100).toBeLessThan(0.05);
+      expect(step.latency.p99).toBeGreaterThanOrEqual(step.latency.p50);
+    }
+  }, 120_000);
+
+  it('sees 10 % injected 503s as a 10 % client error rate, within binomial bounds', async () => {
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 0.1 } } } });
+    const { stats } = await measured(['-p', 'smoke', '-r', '200', '-d', '5s']);
+    const [step] = stats.summaries();
+    const n = step?.requests ?? 0;
+    const k = step?.errors['503'] ?? 0;
+    expect(n).toBeGreaterThan(800);
+    // 4 standard deviations of a binomial(n, 0.1).
+    expect(Math.abs(k - n * 0.1)).toBeLessThan(4 * Math.sqrt(n * 0.1 * 0.9));
+  }, 120_000);
+});
