@@ -3,6 +3,7 @@ import { demoCommand } from './demo-command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { loadCommand } from './load-command.js';
 import { mockCommand } from './mock-command.js';
+import { reportCommand } from './report-command.js';
 
 function onCommanderExit(err: { code: string; exitCode: number }): never {
   const ok = [
@@ -24,6 +25,7 @@ export function buildCli(): Command {
     .exitOverride(onCommanderExit);
   program.addCommand(mockCommand());
   program.addCommand(loadCommand());
+  program.addCommand(reportCommand());
   program.addCommand(demoCommand());
   // addCommand does not pass settings down: bad usage of any subcommand is exit 2 too.
   for (const command of program.commands)

@@ -1,0 +1,49 @@
+import type { Verdict } from './sla-verdict.js';
+import type { StepSummary } from './step-stats.js';
+
+const num = (v: number | null, digits = 1) => (v === null ? '-' : v.toFixed(digits));
+
+/** The report as a terminal table: one row per step, then the SLA verdict line by line. */
+export function terminalReport(
+  steps: readonly StepSummary[],
+  verdict: Verdict,
+  malformedLines: number,
+): string {
+  const head =
+    '  step  target  achieved  requests  success    p50 ms    p90 ms    p99 ms  p99.9 ms  ttft p95  errors';
+  const rows = steps.map((s) => {
+    const errors = Object.entries(s.errors)
+      .map(([c, n]) => `${c}:${n}`)
+      .join(' ');
+    const success = s.successRate === null ? '-' : `${(s.successRate * 100).toFixed(2)}%`;
+    return [
+      String(s.step).padStart(6),
+      String(s.targetRate).padStart(7),
+      num(s.achievedRate).padStart(9),
+      String(s.requests).padStart(9),
+      success.padStart(8),
+      num(s.latency.p50).padStart(9),
+      num(s.latency.p90).padStart(9),
+      num(s.latency.p99).padStart(9),
+      num(s.latency.p999).padStart(9),
+      (s.ttft.count ? num(s.ttft.p95) : '-').padStart(9),
+      ` ${errors || '-'}`,
+    ].join(' ');
+  });
+  const broken = verdict.lines.filter((l) => !l.ok);
+  const verdictText = verdict.passed
+    ? 'SLA: every line held at every step'
+    : [
+        'SLA BREACHED:',
+        ...broken.map(
+          (l) =>
+            `  - ${l.line} broken ${l.step === null ? 'overall' : `at step ${l.step} (${l.targetRate} req/s)`}: measured ${num(l.measured, 4)}`,
+        ),
+      ].join('\n');
+  const knee =
+    verdict.knee === null
+      ? 'knee: no step held the SLA'
+      : `knee: step ${verdict.knee} (${steps.find((s) => s.step === verdict.knee)?.targetRate} req/s)`;
+  const warn = malformedLines > 0 ? `\nwarning: ${malformedLines} malformed line(s) skipped` : '';
+  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n`;
+}
