@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { collectCommand } from './collect-command.js';
 import { demoCommand } from './demo-command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { loadCommand } from './load-command.js';
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   program.addCommand(mockCommand());
   program.addCommand(loadCommand());
   program.addCommand(reportCommand());
+  program.addCommand(collectCommand());
   program.addCommand(demoCommand());
   // addCommand does not pass settings down: bad usage of any subcommand is exit 2 too.
   for (const command of program.commands)

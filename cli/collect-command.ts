@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import Fastify from 'fastify';
+import { FileFollower } from '../collector/src/file-follower.js';
+import { clientMetrics } from '../collector/src/prom-export.js';
+import { RunStats } from '../collector/src/step-stats.js';
+import { fail, UsageError } from './fail.js';
+
+interface CollectFlags {
+  results: string;
+  host: string;
+  port: string;
+  runId?: string;
+}
+
+/**
+ * Follows a run's results while k6 writes them and serves the client's view live: Prometheus
+ * text at /metrics, the per-step figures as JSON at /api/steps. Ctrl-C stops it.
+ */
+export function collectCommand(): Command {
+  return new Command('collect')
+    .description("follow a run's results live (busybench load --results) and serve them to Prometheus")
+    .requiredOption('-r, --results <file>', 'the NDJSON file k6 is writing (need not exist yet)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('-p, --port <port>', 'port for /metrics and /api/steps', '9464')
+    .option('--run-id <id>', 'run_id label (default: the time it started)')
+    .action(async (flags: CollectFlags) => {
+      try {
+        const port = Number(flags.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError(`--port "${flags.port}" is not a port`);
+        if (flags.results.endsWith('.gz')) {
+          throw new UsageError(
+            'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
+          );
+        }
+        const run = new RunStats();
+        const registry = clientMetrics(run, flags.runId ?? new Date().toISOString());
+        const follower = new FileFollower(flags.results, (line) => run.ingestLine(line));
+        follower.start();
+        const app = Fastify({ logger: false });
+        app.get('/metrics', async (_req, reply) =>
+          reply.header('content-type', registry.contentType).send(await registry.metrics()),
+        );
+        app.get('/api/steps', async () => ({
+          steps: run.summaries(),
+          droppedIterations: run.droppedIterations,
+          malformedLines: run.malformedLines,
+        }));
+        const stop = async () => {
+          follower.stop();
+          await app.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+        await app.listen({ host: flags.host, port });
+        const address = app.server.address();
+        const shown = typeof address === 'object' && address ? address.port : port;
+        process.stdout.write(
+          `busybench collect following ${flags.results}, serving http://${flags.host}:${shown}/metrics\n`,
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,71 @@
+import { Gauge, Registry } from 'prom-client';
+import type { RunStats } from './step-stats.js';
+
+/**
+ * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
+ * the ingest path). Labels stay low-cardinality: run id, step, target rate, outcome, quantile.
+ */
+export function clientMetrics(run: RunStats, runId: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ run_id: runId });
+  const p = 'busybench_client_';
+  // Counters would be reset-and-set on every scrape; gauges say the same honestly.
+  new Gauge({
+    name: `${p}requests`,
+    help: 'Requests k6 completed, by step and outcome (ok or error class), so far.',
+    labelNames: ['step', 'target_rate', 'outcome'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values()) {
+        for (const [outcome, n] of s.counts)
+          this.set({ step: String(s.step), target_rate: String(s.targetRate), outcome }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: `${p}latency_seconds`,
+    help: 'End-to-end latency quantiles per step, from exact HDR histograms.',
+    labelNames: ['step', 'target_rate', 'quantile'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values()) {
+        const labels = { step: String(s.step), target_rate: String(s.targetRate) };
+        for (const q of [50, 90, 95, 99, 99.9])
+          this.set({ ...labels, quantile: String(q / 100) }, s.all.percentileMs(q) / 1000);
+      }
+    },
+  });
+  new Gauge({
+    name: `${p}success_ratio`,
+    help: 'Share of requests answered 2xx with a complete body, per step.',
+    labelNames: ['step', 'target_rate'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values()) {
+        const summary = s.summary();
+        if (summary.successRate !== null)
+          this.set({ step: String(s.step), target_rate: String(s.targetRate) }, summary.successRate);
+      }
+    },
+  });
+  new Gauge({
+    name: `${p}dropped_iterations`,
+    help: 'Arrivals k6 could not start (the load generator fell behind).',
+    registers: [registry],
+    collect() {
+      this.set(run.droppedIterations);
+    },
+  });
+  new Gauge({
+    name: `${p}malformed_lines`,
+    help: 'Result lines that could not be read and were skipped.',
+    registers: [registry],
+    collect() {
+      this.set(run.malformedLines);
+    },
+  });
+  return registry;
+}
