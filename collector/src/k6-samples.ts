@@ -19,12 +19,46 @@ export const USED_METRICS = [
   'dropped_iterations',
 ] as const;
 
+const USED = new Set<string>(USED_METRICS);
 const MARKERS = USED_METRICS.map((m) => `"metric":"${m}"`);
+const PREFIX = '{"metric":"';
+
+/**
+ * Whether a line is about a metric the collector uses. k6's Point lines start with the metric
+ * name, so this reads just the name; other shapes (metric descriptions) are searched whole.
+ * Most lines are skipped here, so this is the ingest's hot path.
+ */
+function isUsed(line: string): boolean {
+  if (line.startsWith(PREFIX)) {
+    const end = line.indexOf('"', PREFIX.length);
+    return end > 0 && USED.has(line.slice(PREFIX.length, end));
+  }
+  return MARKERS.some((m) => line.includes(m));
+}
 
 export type LineResult = { kind: 'sample'; sample: Sample } | { kind: 'skipped' } | { kind: 'malformed' };
 
+/**
+ * k6 writes every Point line in one fixed shape; reading that shape with one regular expression
+ * is several times cheaper than JSON.parse of the whole line. Anything else takes the slow path.
+ */
+const POINT =
+  /^\{"metric":"([^"]+)","type":"Point","data":\{"time":"([^"]+)","value":(-?[\d.eE+-]+),"tags":(\{[^{}]*\})\}\}$/;
+
 export function parseLine(line: string): LineResult {
-  if (line.length === 0 || !MARKERS.some((m) => line.includes(m))) return { kind: 'skipped' };
+  if (line.length === 0 || !isUsed(line)) return { kind: 'skipped' };
+  const fast = POINT.exec(line);
+  if (fast) {
+    const time = Date.parse(fast[2] as string);
+    const value = Number(fast[3]);
+    try {
+      const tags = JSON.parse(fast[4] as string) as Record<string, string>;
+      if (!Number.isNaN(time) && Number.isFinite(value))
+        return { kind: 'sample', sample: { metric: fast[1] as string, time, value, tags } };
+    } catch {
+      return { kind: 'malformed' };
+    }
+  }
   try {
     const point = JSON.parse(line) as {
       type?: unknown;
