@@ -1,4 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
+import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import type { RunStats } from './step-stats.js';
 
 /**
@@ -37,6 +38,17 @@ export function clientMetrics(run: RunStats, runId: string): Registry {
       }
     },
   });
+  // Buckets too, so dashboards and alerts can aggregate with histogram_quantile across runs.
+  new FastHistogram(
+    registry,
+    `${p}request_duration_seconds`,
+    'End-to-end latency per step, in buckets for LLM traffic (5 ms to 120 s).',
+    ['step', 'target_rate'],
+    LLM_LATENCY_BUCKETS,
+    (h) => {
+      for (const s of run.steps.values()) h.attach(s.buckets, String(s.step), String(s.targetRate));
+    },
+  );
   new Gauge({
     name: `${p}success_ratio`,
     help: 'Share of requests answered 2xx with a complete body, per step.',

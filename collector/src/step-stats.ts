@@ -1,3 +1,4 @@
+import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import { parseLine, type Sample } from './k6-samples.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 
@@ -16,6 +17,8 @@ export class StepStats {
   readonly ttft = new LatencyHistogram();
   readonly interToken = new LatencyHistogram();
   readonly counts = new Map<string, number>();
+  /** The same latencies in Prometheus buckets (seconds, 5 ms – 120 s), for histogram_quantile. */
+  readonly buckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = 0;
 
@@ -32,6 +35,7 @@ export class StepStats {
     }
     h.recordMs(ms);
     this.all.recordMs(ms);
+    this.buckets.observe(ms / 1000);
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
     if (time < this.firstMs) this.firstMs = time;
     if (time > this.lastMs) this.lastMs = time;

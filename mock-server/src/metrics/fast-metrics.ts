@@ -29,6 +29,14 @@ abstract class FastMetric<H> {
 
   /** The handle of one label combination; keep it when the labels are known in advance. */
   handle(...values: string[]): H {
+    return this.attach(undefined, ...values);
+  }
+
+  /**
+   * Exposes a handle that already exists (kept by whoever records into it) under these label
+   * values; with no handle, makes one. Returns the handle now exposed.
+   */
+  attach(existing: H | undefined, ...values: string[]): H {
     const key = values.length === 1 ? (values[0] as string) : values.join('\u0001');
     let entry = this.series.get(key);
     if (!entry) {
@@ -36,7 +44,7 @@ abstract class FastMetric<H> {
       this.labelNames.forEach((n, i) => {
         labels[n] = values[i] ?? '';
       });
-      entry = { labels, handle: this.create() };
+      entry = { labels, handle: existing ?? this.create() };
       this.series.set(key, entry);
     }
     return entry.handle;
@@ -121,8 +129,14 @@ export class FastHistogram extends FastMetric<HistogramHandle> {
     help: string,
     labelNames: readonly string[],
     private readonly bounds: readonly number[],
+    /** Runs before each scrape, e.g. to attach the handles of series that appeared meanwhile. */
+    private readonly collect?: (histogram: FastHistogram) => void,
   ) {
     super(registry, name, help, 'histogram', labelNames);
+  }
+  override get() {
+    this.collect?.(this);
+    return super.get();
   }
   protected create(): HistogramHandle {
     return new HistogramHandle(this.bounds);
