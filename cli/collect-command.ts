@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import Fastify from 'fastify';
 import { FileFollower } from '../collector/src/file-follower.js';
 import { clientMetrics } from '../collector/src/prom-export.js';
-import { RunStats } from '../collector/src/step-stats.js';
+import { RunStats, type StepStats } from '../collector/src/step-stats.js';
+import { resilienceKpis, scrapeUpstream, UpstreamTimeline } from '../collector/src/upstream.js';
 import { fail, UsageError } from './fail.js';
 
 interface CollectFlags {
@@ -10,6 +11,7 @@ interface CollectFlags {
   host: string;
   port: string;
   runId?: string;
+  upstream?: string;
 }
 
 /**
@@ -23,6 +25,10 @@ export function collectCommand(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('-p, --port <port>', 'port for /metrics and /api/steps', '9464')
     .option('--run-id <id>', 'run_id label (default: the time it started)')
+    .option(
+      '-u, --upstream <urls>',
+      'mock nodes to scrape for attempts (comma-separated): amplification, error masking',
+    )
     .action(async (flags: CollectFlags) => {
       try {
         const port = Number(flags.port);
@@ -34,7 +40,24 @@ export function collectCommand(): Command {
           );
         }
         const run = new RunStats();
-        const registry = clientMetrics(run, flags.runId ?? new Date().toISOString());
+        const upstreamUrls = (flags.upstream ?? '').split(',').filter(Boolean);
+        const timeline = new UpstreamTimeline();
+        const kpis = (s: StepStats) =>
+          resilienceKpis(
+            s.requests,
+            s.requests - (s.counts.get('ok') ?? 0),
+            timeline.between(s.firstMs, s.lastMs),
+          );
+        const registry = clientMetrics(
+          run,
+          flags.runId ?? new Date().toISOString(),
+          upstreamUrls.length > 0 ? kpis : undefined,
+        );
+        if (upstreamUrls.length > 0) {
+          const scrape = async () => timeline.add(await scrapeUpstream(upstreamUrls));
+          await scrape();
+          setInterval(() => void scrape(), 1000).unref();
+        }
         const follower = new FileFollower(flags.results, (line) => run.ingestLine(line));
         follower.start();
         const app = Fastify({ logger: false });
@@ -42,7 +65,9 @@ export function collectCommand(): Command {
           reply.header('content-type', registry.contentType).send(await registry.metrics()),
         );
         app.get('/api/steps', async () => ({
-          steps: run.summaries(),
+          steps: [...run.steps.values()]
+            .sort((a, b) => a.step - b.step)
+            .map((s) => ({ ...s.summary(), ...(upstreamUrls.length > 0 ? kpis(s) : {}) })),
           droppedIterations: run.droppedIterations,
           malformedLines: run.malformedLines,
         }));

@@ -1,12 +1,14 @@
 import { Gauge, Registry } from 'prom-client';
 import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
-import type { RunStats } from './step-stats.js';
+import type { RunStats, StepStats } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
  * the ingest path). Labels stay low-cardinality: run id, step, target rate, outcome, quantile.
  */
-export function clientMetrics(run: RunStats, runId: string): Registry {
+export type StepKpis = (step: StepStats) => { amplification: number | null; errorMasking: number | null };
+
+export function clientMetrics(run: RunStats, runId: string, kpis?: StepKpis): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ run_id: runId });
   const p = 'busybench_client_';
@@ -63,6 +65,27 @@ export function clientMetrics(run: RunStats, runId: string): Registry {
       }
     },
   });
+  if (kpis) {
+    for (const [kpi, help] of [
+      ['amplification', 'Upstream attempts per request sent, per step (retry storm when >> 1).'],
+      ['error_masking', 'Share of the upstream error rate the strategy hid from clients, per step.'],
+    ] as const) {
+      new Gauge({
+        name: `${p}${kpi}`,
+        help,
+        labelNames: ['step', 'target_rate'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const s of run.steps.values()) {
+            const k = kpis(s);
+            const value = kpi === 'amplification' ? k.amplification : k.errorMasking;
+            if (value !== null) this.set({ step: String(s.step), target_rate: String(s.targetRate) }, value);
+          }
+        },
+      });
+    }
+  }
   new Gauge({
     name: `${p}dropped_iterations`,
     help: 'Arrivals k6 could not start (the load generator fell behind).',

@@ -74,4 +74,52 @@ describe('busybench collect, live beside a real k6 run', () => {
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toBe(0);
   }, 120_000);
+
+  it('measures amplification 1 and no error masking when k6 hits the mock directly', async () => {
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-kpi-'));
+    const results = join(dir, 'results.json');
+    const collector = startCli(
+      ['collect', '-r', results, '-p', '0', '-u', mock.url],
+      /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/,
+    );
+    const port = /127\.0\.0\.1:(\d+)/.exec(await collector.output)?.[1];
+    const load = await runCli(
+      [
+        'load',
+        '-t',
+        mock.url,
+        '-p',
+        'stepped',
+        '-r',
+        '40,80',
+        '-d',
+        '3s',
+        '--ramp',
+        '1s',
+        '-q',
+        '--results',
+        results,
+        '--summary',
+        join(dir, 's.json'),
+      ],
+      90_000,
+    );
+    expect(load.code).toBe(99); // 30 % 503 breaks the SLA, as it should
+    await new Promise((r) => setTimeout(r, 2500)); // a scrape after the last request
+    const { steps } = (await (await fetch(`http://127.0.0.1:${port}/api/steps`)).json()) as {
+      steps: Array<{ step: number; amplification: number; errorMasking: number; successRate: number }>;
+    };
+    expect(steps).toHaveLength(2);
+    for (const s of steps) {
+      // No strategy: every request is one attempt, and clients see every upstream error.
+      expect(s.amplification).toBeGreaterThan(0.85);
+      expect(s.amplification).toBeLessThan(1.15);
+      expect(Math.abs(s.errorMasking)).toBeLessThan(0.25);
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/busybench_client_amplification\{step="0",target_rate="40"/);
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toBe(0);
+  }, 120_000);
 });

@@ -1,0 +1,102 @@
+/**
+ * The upstream's ground truth: the mock nodes' own count of attempts, scraped from their
+ * /metrics every few seconds, so that a step's window can be matched with what the upstream saw
+ * in the same time. That is what amplification (attempts / requests) and error masking are made of.
+ */
+export interface UpstreamSnapshot {
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  /** Completion attempts answered, all nodes. */
+  readonly attempts: number;
+  /** Of those, answered with anything but 2xx (or dropped). */
+  readonly errors: number;
+}
+
+const COMPLETIONS = /^busybench_mock_requests_total\{([^}]*)\} ([\d.e+]+)$/;
+
+/** Sums a node's completion attempts and errors from its Prometheus text. */
+export function countAttempts(metricsText: string): { attempts: number; errors: number } {
+  let attempts = 0;
+  let errors = 0;
+  for (const line of metricsText.split('\n')) {
+    const m = COMPLETIONS.exec(line);
+    if (!m || !/endpoint="\/(chat|beta)\/completions"/.test(m[1] as string)) continue;
+    const n = Number(m[2]);
+    attempts += n;
+    if (!/status="2\d\d"/.test(m[1] as string)) errors += n;
+  }
+  return { attempts, errors };
+}
+
+/** Scrapes every node once; a node that does not answer counts nothing this time. */
+export async function scrapeUpstream(urls: readonly string[], now = Date.now()): Promise<UpstreamSnapshot> {
+  const counts = await Promise.all(
+    urls.map(async (url) => {
+      try {
+        const res = await fetch(`${url.replace(/\/+$/, '')}/metrics`, { signal: AbortSignal.timeout(2000) });
+        return countAttempts(await res.text());
+      } catch {
+        return { attempts: 0, errors: 0 };
+      }
+    }),
+  );
+  return {
+    time: now,
+    attempts: counts.reduce((n, c) => n + c.attempts, 0),
+    errors: counts.reduce((n, c) => n + c.errors, 0),
+  };
+}
+
+/** Snapshots in time order; bounded, the oldest dropped past the cap (a day at one per 2 s). */
+export class UpstreamTimeline {
+  private readonly snapshots: UpstreamSnapshot[] = [];
+
+  constructor(private readonly cap = 43_200) {}
+
+  add(s: UpstreamSnapshot): void {
+    this.snapshots.push(s);
+    if (this.snapshots.length > this.cap) this.snapshots.shift();
+  }
+
+  /** Counts at a time, linearly interpolated between the snapshots around it. */
+  at(time: number): { attempts: number; errors: number } | null {
+    const s = this.snapshots;
+    const first = s[0];
+    const last = s[s.length - 1];
+    if (!first || !last || time < first.time) return null;
+    if (time >= last.time) return { attempts: last.attempts, errors: last.errors };
+    let i = 1;
+    while ((s[i] as UpstreamSnapshot).time < time) i++;
+    const a = s[i - 1] as UpstreamSnapshot;
+    const b = s[i] as UpstreamSnapshot;
+    const f = b.time === a.time ? 1 : (time - a.time) / (b.time - a.time);
+    return {
+      attempts: a.attempts + f * (b.attempts - a.attempts),
+      errors: a.errors + f * (b.errors - a.errors),
+    };
+  }
+
+  /** What the upstream saw between two times, or null when the snapshots do not cover them. */
+  between(from: number, to: number): { attempts: number; errors: number } | null {
+    const a = this.at(from);
+    const b = this.at(to);
+    return a && b ? { attempts: b.attempts - a.attempts, errors: b.errors - a.errors } : null;
+  }
+}
+
+/**
+ * The design brief's definitions: amplification = upstream attempts / requests sent;
+ * error masking = 1 − client error rate / upstream error rate (null when the upstream had none).
+ */
+export function resilienceKpis(
+  requests: number,
+  clientErrors: number,
+  upstream: { attempts: number; errors: number } | null,
+): { amplification: number | null; errorMasking: number | null } {
+  if (!upstream || requests === 0) return { amplification: null, errorMasking: null };
+  const upstreamErrorRate = upstream.attempts > 0 ? upstream.errors / upstream.attempts : 0;
+  return {
+    amplification: upstream.attempts / requests,
+    errorMasking: upstreamErrorRate > 0 ? 1 - clientErrors / requests / upstreamErrorRate : null,
+  };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { countAttempts, resilienceKpis, UpstreamTimeline } from '../../collector/src/upstream.js';
+
+describe('upstream ground truth', () => {
+  it("counts completion attempts and errors from a node's metrics, ignoring other endpoints", () => {
+    const text = [
+      'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-flash",status="200",account="default",node="node-0"} 70',
+      'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-flash",status="503",account="default",node="node-0"} 30',
+      'busybench_mock_requests_total{endpoint="/models",model="none",status="200",account="none",node="node-0"} 5',
+      'busybench_mock_in_flight{node="node-0"} 3',
+    ].join('\n');
+    expect(countAttempts(text)).toEqual({ attempts: 100, errors: 30 });
+  });
+
+  it('interpolates what the upstream saw within a step window', () => {
+    const t = new UpstreamTimeline();
+    t.add({ time: 0, attempts: 0, errors: 0 });
+    t.add({ time: 2000, attempts: 200, errors: 20 });
+    t.add({ time: 4000, attempts: 600, errors: 20 });
+    expect(t.between(1000, 3000)).toEqual({ attempts: 300, errors: 10 });
+    expect(t.between(-5, 1000)).toBeNull();
+  });
+
+  it('computes amplification and error masking as the design brief defines them', () => {
+    // A retrying client: 100 requests, 140 attempts, 30 % of attempts failed, 1 % of requests failed.
+    const k = resilienceKpis(100, 1, { attempts: 140, errors: 42 });
+    expect(k.amplification).toBeCloseTo(1.4);
+    expect(k.errorMasking).toBeCloseTo(1 - 0.01 / 0.3);
+    expect(resilienceKpis(100, 0, { attempts: 100, errors: 0 }).errorMasking).toBeNull();
+  });
+});
