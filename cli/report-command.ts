@@ -23,7 +23,11 @@ export function reportCommand(): Command {
         if (!existsSync(results)) throw new UsageError(`no results file at ${results}`);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const run = new RunStats();
-        await ingestFile(results, run);
+        const { complete } = await ingestFile(results, run);
+        if (!complete)
+          process.stderr.write(
+            `busybench: ${results} ends early (a run cut short); the report covers what was written\n`,
+          );
         const steps = run.summaries();
         if (steps.length === 0)
           throw new UsageError(

@@ -5,11 +5,20 @@ import type { RunStats } from './step-stats.js';
 
 /**
  * Feeds a whole k6 NDJSON file (gzip when it ends in .gz) into a run's stats, line by line, in
- * bounded memory. A file cut short (a killed run) ends with a partial line: counted malformed.
+ * bounded memory. A file cut short (a killed run) keeps everything before the cut: a partial last
+ * line is counted malformed, and a gzip stream that ends early ends the reading, not the report.
+ * Returns whether the file was read to a clean end.
  */
-export async function ingestFile(path: string, run: RunStats): Promise<void> {
+export async function ingestFile(path: string, run: RunStats): Promise<{ complete: boolean }> {
   const raw = createReadStream(path);
   const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) run.ingestLine(line);
+  try {
+    for await (const line of lines) run.ingestLine(line);
+  } catch (err) {
+    // A gzip stream that ends early (zlib's "unexpected end of file"): what came before stands.
+    if ((err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') return { complete: false };
+    throw err;
+  }
+  return { complete: true };
 }

@@ -59,3 +59,25 @@ describe('RunStats, fed with k6 NDJSON', () => {
     expect(run.summaries()[0]?.requests).toBe(2);
   });
 });
+
+describe('ingesting a saved file', () => {
+  it('keeps everything before the cut of a gzip file from a killed run', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ingestFile } = await import('../../collector/src/ingest-file.js');
+    const lines = Array.from({ length: 2000 }, (_, i) =>
+      point('busybench_latency', 10 + (i % 50), { step: '0', outcome: 'ok' }),
+    );
+    const gz = gzipSync(lines.join('\n'));
+    const path = join(mkdtempSync(join(tmpdir(), 'busybench-cut-')), 'results.json.gz');
+    writeFileSync(path, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const run = new RunStats();
+    const { complete } = await ingestFile(path, run);
+    expect(complete).toBe(false);
+    const got = run.summaries()[0]?.requests ?? 0;
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThan(2000);
+  });
+});
