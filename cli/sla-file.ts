@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import type { Sla } from '../loadtests/sla.js';
 import { readStructuredFile } from '../mock-server/src/config/load.js';
 import { schemaProblems } from '../mock-server/src/config/validate.js';
 import { DURATION_PATTERN, parseDurationMs } from '../mock-server/src/duration.js';
@@ -23,18 +24,9 @@ export const SlaFileSchema = T.Object(
 );
 export type SlaFile = Static<typeof SlaFileSchema>;
 
-/** The SLA as the k6 scripts take it (loadtests/sla.ts): milliseconds, no optional parts. */
-export interface K6Sla {
-  name: string;
-  successRate: number;
-  latencyMs: Record<string, number>;
-  ttftMs: Record<string, number>;
-  errorRates: Record<string, number>;
-  maxDroppedIterations: number;
-}
-
 /** Reads and checks an SLA file, every problem at once; bad files are a usage error (exit 2). */
-export function loadSla(path: string): K6Sla {
+/** The SLA as the k6 scripts take it (loadtests/sla.ts): milliseconds, no optional parts. */
+export function loadSla(path: string): Sla {
   let raw: unknown;
   try {
     raw = readStructuredFile(path);

@@ -1,14 +1,5 @@
+import type { Sla } from '../../loadtests/sla.js';
 import type { StepSummary } from './step-stats.js';
-
-/** The SLA as `busybench load` and the collector both read it (cli/sla-file.ts). */
-export interface SlaLines {
-  readonly name: string;
-  readonly successRate: number;
-  readonly latencyMs: Readonly<Record<string, number>>;
-  readonly ttftMs: Readonly<Record<string, number>>;
-  readonly errorRates: Readonly<Record<string, number>>;
-  readonly maxDroppedIterations: number;
-}
 
 export interface LineVerdict {
   /** null: the run as a whole (dropped iterations). */
@@ -35,7 +26,8 @@ const PERCENTILE_FIELD: Record<string, keyof StepSummary['latency']> = {
 };
 
 /** Every SLA line judged per step, from the collector's exact histograms. */
-export function judge(sla: SlaLines, steps: readonly StepSummary[], droppedIterations: number): Verdict {
+/** Judges the SLA (one definition, loadtests/sla.ts, shared with the k6 scripts). */
+export function judge(sla: Sla, steps: readonly StepSummary[], droppedIterations: number): Verdict {
   const lines: LineVerdict[] = [];
   for (const s of steps) {
     const at = (line: string, measured: number | null, ok: boolean) =>
