@@ -41,6 +41,8 @@ export function collectCommand(): Command {
         }
         const run = new RunStats();
         const upstreamUrls = (flags.upstream ?? '').split(',').filter(Boolean);
+        const bad = upstreamUrls.filter((u) => !/^https?:\/\/[^/]+/.test(u));
+        if (bad.length > 0) throw new UsageError(`--upstream: not http(s) URLs: ${bad.join(', ')}`);
         const timeline = new UpstreamTimeline();
         const kpis = (s: StepStats) =>
           resilienceKpis(
