@@ -1,10 +1,13 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import Fastify from 'fastify';
 import { FileFollower } from '../collector/src/file-follower.js';
 import { clientMetrics } from '../collector/src/prom-export.js';
-import { RunStats, type StepStats } from '../collector/src/step-stats.js';
+import { goodputBound, RunStats, type StepStats } from '../collector/src/step-stats.js';
 import { resilienceKpis, scrapeUpstream, UpstreamTimeline } from '../collector/src/upstream.js';
+import { packageRoot } from '../mock-server/src/paths.js';
 import { fail, UsageError } from './fail.js';
+import { loadSla } from './sla-file.js';
 
 interface CollectFlags {
   results: string;
@@ -12,6 +15,7 @@ interface CollectFlags {
   port: string;
   runId?: string;
   upstream?: string;
+  sla?: string;
 }
 
 /**
@@ -29,6 +33,7 @@ export function collectCommand(): Command {
       '-u, --upstream <urls>',
       'mock nodes to scrape for attempts (comma-separated): amplification, error masking',
     )
+    .option('--sla <file>', 'SLA whose latency line bounds goodput (default loadtests/sla.yaml)')
     .action(async (flags: CollectFlags) => {
       try {
         const port = Number(flags.port);
@@ -39,7 +44,8 @@ export function collectCommand(): Command {
             'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
           );
         }
-        const run = new RunStats();
+        const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+        const run = new RunStats(goodputBound(sla.latencyMs));
         const upstreamUrls = (flags.upstream ?? '').split(',').filter(Boolean);
         const bad = upstreamUrls.filter((u) => !/^https?:\/\/[^/]+/.test(u));
         if (bad.length > 0) throw new UsageError(`--upstream: not http(s) URLs: ${bad.join(', ')}`);

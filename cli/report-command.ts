@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { ingestFile } from '../collector/src/ingest-file.js';
 import { judge } from '../collector/src/sla-verdict.js';
-import { RunStats } from '../collector/src/step-stats.js';
+import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import { fail, UsageError } from './fail.js';
@@ -22,7 +22,7 @@ export function reportCommand(): Command {
       try {
         if (!existsSync(results)) throw new UsageError(`no results file at ${results}`);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
-        const run = new RunStats();
+        const run = new RunStats(goodputBound(sla.latencyMs));
         const { complete } = await ingestFile(results, run);
         if (!complete)
           process.stderr.write(

@@ -65,6 +65,17 @@ export function clientMetrics(run: RunStats, runId: string, kpis?: StepKpis): Re
       }
     },
   });
+  new Gauge({
+    name: `${p}goodput`,
+    help: 'Successful responses within the latency SLA, per second, per step.',
+    labelNames: ['step', 'target_rate'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values())
+        this.set({ step: String(s.step), target_rate: String(s.targetRate) }, s.summary().goodput);
+    },
+  });
   if (kpis) {
     for (const [kpi, help] of [
       ['amplification', 'Upstream attempts per request sent, per step (retry storm when >> 1).'],

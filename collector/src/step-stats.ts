@@ -22,9 +22,14 @@ export class StepStats {
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = 0;
 
+  /** Successful answers faster than the goodput bound. */
+  okWithinBound = 0;
+
   constructor(
     readonly step: number,
     readonly targetRate: number,
+    /** Goodput counts successes under this latency (ms): the SLA's latency line. */
+    private readonly goodputBoundMs = Number.POSITIVE_INFINITY,
   ) {}
 
   addLatency(outcome: string, ms: number, time: number): void {
@@ -35,6 +40,7 @@ export class StepStats {
     }
     h.recordMs(ms);
     this.all.recordMs(ms);
+    if (outcome === 'ok' && ms < this.goodputBoundMs) this.okWithinBound++;
     this.buckets.observe(ms / 1000);
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
     if (time < this.firstMs) this.firstMs = time;
@@ -53,6 +59,7 @@ export class StepStats {
       targetRate: this.targetRate,
       requests: this.requests,
       achievedRate: this.requests > 1 ? this.requests / seconds : this.requests,
+      goodput: this.requests > 1 ? this.okWithinBound / seconds : this.okWithinBound,
       successRate: this.requests === 0 ? null : ok / this.requests,
       errors: Object.fromEntries([...this.counts].filter(([o]) => o !== 'ok')),
       latency: this.all.summary(),
@@ -68,6 +75,8 @@ export interface StepSummary {
   targetRate: number;
   requests: number;
   achievedRate: number;
+  /** Successful responses within the latency SLA, per second (the design brief's goodput). */
+  goodput: number;
   successRate: number | null;
   errors: Record<string, number>;
   latency: LatencySummary;
@@ -78,6 +87,9 @@ export interface StepSummary {
 
 /** A whole run, fed line by line from k6's NDJSON. */
 export class RunStats {
+  /** `goodputBoundMs`: the SLA's latency bound a success must beat to count as goodput. */
+  constructor(private readonly goodputBoundMs = Number.POSITIVE_INFINITY) {}
+
   readonly steps = new Map<number, StepStats>();
   malformedLines = 0;
   droppedIterations = 0;
@@ -107,9 +119,15 @@ export class RunStats {
     const index = Number(s.tags.step ?? 0);
     let step = this.steps.get(index);
     if (!step) {
-      step = new StepStats(index, Number(s.tags.target_rate ?? 0));
+      step = new StepStats(index, Number(s.tags.target_rate ?? 0), this.goodputBoundMs);
       this.steps.set(index, step);
     }
     return step;
   }
+}
+
+/** The goodput bound an SLA sets: its strictest latency line (e.g. p99 < 800 ms → 800). */
+export function goodputBound(latencyMs: Readonly<Record<string, number>>): number {
+  const bounds = Object.values(latencyMs);
+  return bounds.length > 0 ? Math.min(...bounds) : Number.POSITIVE_INFINITY;
 }

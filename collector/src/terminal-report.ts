@@ -20,6 +20,7 @@ export function terminalReport(
       String(s.step).padStart(6),
       String(s.targetRate).padStart(7),
       num(s.achievedRate).padStart(9),
+      num(s.goodput).padStart(9),
       String(s.requests).padStart(9),
       success.padStart(8),
       num(s.latency.p50).padStart(9),

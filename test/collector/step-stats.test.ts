@@ -37,11 +37,24 @@ describe('RunStats, fed with k6 NDJSON', () => {
     expect(s0).toMatchObject({ step: 0, targetRate: 20, requests: 3, errors: { '503': 1 } });
     expect(s0?.successRate).toBeCloseTo(2 / 3);
     expect(s0?.achievedRate).toBeCloseTo(1.5);
+    // No SLA bound given: every success counts as goodput (2 over 2 s).
+    expect(s0?.goodput).toBeCloseTo(1);
     expect(s0?.latencyOk.p50).toBeCloseTo(100, 0);
     expect(s1?.ttft.count).toBe(1);
     expect(s1?.requests).toBe(1);
     expect(run.droppedIterations).toBe(3);
     expect(run.malformedLines).toBe(0);
+  });
+
+  it('counts as goodput only the successes within the SLA latency bound', () => {
+    const run = new RunStats(110);
+    const at = (ms: number, sec: number, outcome = 'ok') =>
+      run.ingestLine(point('busybench_latency', ms, { step: '0', outcome }, `2026-11-22T10:00:0${sec}.000Z`));
+    at(100, 0);
+    at(120, 1); // too slow
+    at(5, 2, '503'); // not a success
+    at(90, 4);
+    expect(run.summaries()[0]?.goodput).toBeCloseTo(2 / 4);
   });
 
   it('counts malformed and truncated lines and goes on', () => {
