@@ -51,11 +51,7 @@ export function collectCommand(): Command {
         if (bad.length > 0) throw new UsageError(`--upstream: not http(s) URLs: ${bad.join(', ')}`);
         const timeline = new UpstreamTimeline();
         const kpis = (s: StepStats) =>
-          resilienceKpis(
-            s.requests,
-            s.requests - (s.counts.get('ok') ?? 0),
-            timeline.between(s.firstMs, s.lastMs),
-          );
+          resilienceKpis(s.requests, s.failures, timeline.between(s.firstMs, s.lastMs));
         const registry = clientMetrics(
           run,
           flags.runId ?? new Date().toISOString(),

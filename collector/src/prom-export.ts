@@ -51,51 +51,38 @@ export function clientMetrics(run: RunStats, runId: string, kpis?: StepKpis): Re
       for (const s of run.steps.values()) h.attach(s.buckets, String(s.step), String(s.targetRate));
     },
   );
-  new Gauge({
-    name: `${p}success_ratio`,
-    help: 'Share of requests answered 2xx with a complete body, per step.',
-    labelNames: ['step', 'target_rate'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const s of run.steps.values()) {
-        const summary = s.summary();
-        if (summary.successRate !== null)
-          this.set({ step: String(s.step), target_rate: String(s.targetRate) }, summary.successRate);
-      }
-    },
-  });
-  new Gauge({
-    name: `${p}goodput`,
-    help: 'Successful responses within the latency SLA, per second, per step.',
-    labelNames: ['step', 'target_rate'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const s of run.steps.values())
-        this.set({ step: String(s.step), target_rate: String(s.targetRate) }, s.summary().goodput);
-    },
-  });
+  /** A gauge with one value per step, read from the step at scrape time (null: no sample). */
+  const perStep = (name: string, help: string, value: (s: StepStats) => number | null) =>
+    new Gauge({
+      name: `${p}${name}`,
+      help,
+      labelNames: ['step', 'target_rate'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of run.steps.values()) {
+          const v = value(s);
+          if (v !== null) this.set({ step: String(s.step), target_rate: String(s.targetRate) }, v);
+        }
+      },
+    });
+  perStep(
+    'success_ratio',
+    'Share of requests answered 2xx with a complete body, per step.',
+    (s) => s.successRate,
+  );
+  perStep('goodput', 'Successful responses within the latency SLA, per second, per step.', (s) => s.goodput);
   if (kpis) {
-    for (const [kpi, help] of [
-      ['amplification', 'Upstream attempts per request sent, per step (retry storm when >> 1).'],
-      ['error_masking', 'Share of the upstream error rate the strategy hid from clients, per step.'],
-    ] as const) {
-      new Gauge({
-        name: `${p}${kpi}`,
-        help,
-        labelNames: ['step', 'target_rate'],
-        registers: [registry],
-        collect() {
-          this.reset();
-          for (const s of run.steps.values()) {
-            const k = kpis(s);
-            const value = kpi === 'amplification' ? k.amplification : k.errorMasking;
-            if (value !== null) this.set({ step: String(s.step), target_rate: String(s.targetRate) }, value);
-          }
-        },
-      });
-    }
+    perStep(
+      'amplification',
+      'Upstream attempts per request sent, per step (retry storm when >> 1).',
+      (s) => kpis(s).amplification,
+    );
+    perStep(
+      'error_masking',
+      'Share of the upstream error rate the strategy hid from clients, per step.',
+      (s) => kpis(s).errorMasking,
+    );
   }
   new Gauge({
     name: `${p}dropped_iterations`,

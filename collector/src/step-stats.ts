@@ -51,16 +51,33 @@ export class StepStats {
     return this.all.count;
   }
 
+  /** Requests that did not succeed, whatever their class. */
+  get failures(): number {
+    return this.requests - (this.counts.get('ok') ?? 0);
+  }
+
+  get successRate(): number | null {
+    return this.requests === 0 ? null : (this.counts.get('ok') ?? 0) / this.requests;
+  }
+
+  /** `count` per second over the step's span (a lone request counts as itself). */
+  private perSecond(count: number): number {
+    if (this.requests <= 1) return count;
+    return count / Math.max(0.001, (this.lastMs - this.firstMs) / 1000);
+  }
+
+  get goodput(): number {
+    return this.perSecond(this.okWithinBound);
+  }
+
   summary(): StepSummary {
-    const ok = this.counts.get('ok') ?? 0;
-    const seconds = Math.max(0.001, (this.lastMs - this.firstMs) / 1000);
     return {
       step: this.step,
       targetRate: this.targetRate,
       requests: this.requests,
-      achievedRate: this.requests > 1 ? this.requests / seconds : this.requests,
-      goodput: this.requests > 1 ? this.okWithinBound / seconds : this.okWithinBound,
-      successRate: this.requests === 0 ? null : ok / this.requests,
+      achievedRate: this.perSecond(this.requests),
+      goodput: this.goodput,
+      successRate: this.successRate,
       errors: Object.fromEntries([...this.counts].filter(([o]) => o !== 'ok')),
       latency: this.all.summary(),
       latencyOk: (this.latency.get('ok') ?? new LatencyHistogram()).summary(),

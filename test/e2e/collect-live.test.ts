@@ -16,39 +16,50 @@ afterEach(async () => {
   mock = undefined;
 });
 
+/** A collector following `results` (extra flags after), and its base URL once it listens. */
+async function startCollector(results: string, extra: string[] = []) {
+  const collector = startCli(
+    ['collect', '-r', results, '-p', '0', ...extra],
+    /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/,
+  );
+  const port = /127\.0\.0\.1:(\d+)/.exec(await collector.output)?.[1];
+  return { ...collector, url: `http://127.0.0.1:${port}` };
+}
+
+/** A two-step k6 run writing its results live. */
+function steppedRun(target: string, rates: string, dir: string, results: string) {
+  return runCli(
+    [
+      'load',
+      '-t',
+      target,
+      '-p',
+      'stepped',
+      '-r',
+      rates,
+      '-d',
+      '3s',
+      '--ramp',
+      '1s',
+      '-q',
+      '--results',
+      results,
+      '--summary',
+      join(dir, 's.json'),
+    ],
+    90_000,
+  );
+}
+
 describe('busybench collect, live beside a real k6 run', () => {
   it('serves the client view while k6 writes it, and ends with every request counted', async () => {
     mock = await startMock();
     const dir = mkdtempSync(join(tmpdir(), 'busybench-live-'));
     const results = join(dir, 'results.json');
-    const collector = startCli(
-      ['collect', '-r', results, '-p', '0'],
-      /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/,
-    );
-    const port = /127\.0\.0\.1:(\d+)/.exec(await collector.output)?.[1];
-    const url = `http://127.0.0.1:${port}`;
+    const collector = await startCollector(results);
+    const { url } = collector;
 
-    const load = runCli(
-      [
-        'load',
-        '-t',
-        mock.url,
-        '-p',
-        'stepped',
-        '-r',
-        '30,60',
-        '-d',
-        '3s',
-        '--ramp',
-        '1s',
-        '-q',
-        '--results',
-        results,
-        '--summary',
-        join(dir, 's.json'),
-      ],
-      90_000,
-    );
+    const load = steppedRun(mock.url, '30,60', dir, results);
     // While the run goes on, the counts grow.
     const seen: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -79,35 +90,11 @@ describe('busybench collect, live beside a real k6 run', () => {
     mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
     const dir = mkdtempSync(join(tmpdir(), 'busybench-kpi-'));
     const results = join(dir, 'results.json');
-    const collector = startCli(
-      ['collect', '-r', results, '-p', '0', '-u', mock.url],
-      /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/,
-    );
-    const port = /127\.0\.0\.1:(\d+)/.exec(await collector.output)?.[1];
-    const load = await runCli(
-      [
-        'load',
-        '-t',
-        mock.url,
-        '-p',
-        'stepped',
-        '-r',
-        '40,80',
-        '-d',
-        '3s',
-        '--ramp',
-        '1s',
-        '-q',
-        '--results',
-        results,
-        '--summary',
-        join(dir, 's.json'),
-      ],
-      90_000,
-    );
+    const collector = await startCollector(results, ['-u', mock.url]);
+    const load = await steppedRun(mock.url, '40,80', dir, results);
     expect(load.code).toBe(99); // 30 % 503 breaks the SLA, as it should
     await new Promise((r) => setTimeout(r, 2500)); // a scrape after the last request
-    const { steps } = (await (await fetch(`http://127.0.0.1:${port}/api/steps`)).json()) as {
+    const { steps } = (await (await fetch(`${collector.url}/api/steps`)).json()) as {
       steps: Array<{ step: number; amplification: number; errorMasking: number; successRate: number }>;
     };
     expect(steps).toHaveLength(2);
@@ -117,7 +104,7 @@ describe('busybench collect, live beside a real k6 run', () => {
       expect(s.amplification).toBeLessThan(1.15);
       expect(Math.abs(s.errorMasking)).toBeLessThan(0.25);
     }
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
     expect(metrics).toMatch(/busybench_client_amplification\{step="0",target_rate="40"/);
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toBe(0);
