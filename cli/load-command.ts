@@ -24,6 +24,7 @@ interface LoadFlags {
   vus?: string;
   maxVus?: string;
   timeout: string;
+  clientRetries?: string;
   summary?: string;
   results?: string;
   allowRemote?: boolean;
@@ -60,6 +61,10 @@ export function loadCommand(): Command {
     .option('--vus <n>', 'pre-allocated VUs (default 5 % of the peak rate)')
     .option('--max-vus <n>', 'VU ceiling (default the peak rate, at most 5000)')
     .option('--timeout <dur>', 'per-request timeout', '60s')
+    .option(
+      '--client-retries <n>',
+      'k6 itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
+    )
     .option('--summary <file>', 'where the JSON summary goes (default results/<profile>-<time>.json)')
     .option('--results <file>', 'also write every sample as k6 NDJSON (.gz to compress), for the collector')
     .option('--allow-remote', 'allow a target that is not on this machine')
@@ -124,6 +129,8 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
   if (flags.keys !== undefined) mix.keys = flags.keys.split(',').filter(Boolean);
   if (flags.promptChars !== undefined) mix.promptChars = list('prompt-chars', flags.promptChars);
   const rates = list('rates', flags.rates);
+  if (flags.clientRetries !== undefined && !/^\d+$/.test(flags.clientRetries))
+    problems.push(`--client-retries "${flags.clientRetries}" must be a whole number (0 = no retries)`);
   const stepSeconds = seconds('step-duration', flags.stepDuration);
   const rampSeconds = seconds('ramp', flags.ramp);
   let sla: unknown;
@@ -153,6 +160,7 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
   if (flags.vus !== undefined) env.BUSYBENCH_VUS = flags.vus;
   if (flags.maxVus !== undefined) env.BUSYBENCH_MAX_VUS = flags.maxVus;
   if (flags.allowRemote) env.BUSYBENCH_ALLOW_REMOTE = '1';
+  if (flags.clientRetries !== undefined) env.BUSYBENCH_RETRIES = flags.clientRetries;
   return env;
 }
 

@@ -1,8 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { reportPage } from '../collector/src/html-page.js';
 import { ingestFile } from '../collector/src/ingest-file.js';
-import { judge } from '../collector/src/sla-verdict.js';
+import { eventsPathFor, RunEvents } from '../collector/src/run-events.js';
+import { runView } from '../collector/src/run-view.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
 import { packageRoot } from '../mock-server/src/paths.js';
@@ -12,15 +14,28 @@ import { loadSla } from './sla-file.js';
 /** Exit code of an SLA breach, the same as k6's for a broken threshold. */
 export const EXIT_SLA_BREACHED = 99;
 
+interface ReportFlags {
+  sla?: string;
+  json?: string;
+  html?: string;
+  events?: string;
+  runId?: string;
+}
+
 export function reportCommand(): Command {
   return new Command('report')
     .description('rebuild the report of a run from its saved results (busybench load --results)')
     .argument('<results>', 'k6 NDJSON results, .gz or not')
     .option('--sla <file>', 'SLA file to judge against (default loadtests/sla.yaml)')
-    .option('--json <file>', 'also write the per-step figures and the verdict as JSON')
-    .action(async (results: string, flags: { sla?: string; json?: string }) => {
+    .option('--json <file>', 'also write the whole report as JSON')
+    .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
+    .option('--events <file>', 'phases and alerts busybench collect saved (default <results>.events.ndjson)')
+    .option('--run-id <id>', 'name the run in the report (default: the results file name)')
+    .action(async (results: string, flags: ReportFlags) => {
       try {
         if (!existsSync(results)) throw new UsageError(`no results file at ${results}`);
+        if (flags.events && !existsSync(flags.events))
+          throw new UsageError(`no events file at ${flags.events}`);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const run = new RunStats(goodputBound(sla.latencyMs));
         const { complete } = await ingestFile(results, run);
@@ -28,25 +43,22 @@ export function reportCommand(): Command {
           process.stderr.write(
             `busybench: ${results} ends early (a run cut short); the report covers what was written\n`,
           );
-        const steps = run.summaries();
-        if (steps.length === 0)
+        if (run.steps.size === 0)
           throw new UsageError(
             `${results} holds no busybench_latency samples: is it from busybench load --results?`,
           );
-        const verdict = judge(sla, steps, run.droppedIterations);
-        process.stdout.write(terminalReport(steps, verdict, run.malformedLines));
-        if (flags.json) {
-          const doc = {
-            results,
-            sla,
-            steps,
-            droppedIterations: run.droppedIterations,
-            malformedLines: run.malformedLines,
-            verdict,
-          };
-          writeFileSync(flags.json, `${JSON.stringify(doc, null, 2)}\n`);
-        }
-        process.exit(verdict.passed ? 0 : EXIT_SLA_BREACHED);
+        const saved = RunEvents.load(flags.events ?? eventsPathFor(results));
+        if (saved.malformed > 0)
+          process.stderr.write(`busybench: ${saved.malformed} unreadable event line(s) skipped\n`);
+        const view = runView({ runId: flags.runId ?? results, live: false, sla, run, events: saved.events });
+        process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines));
+        for (const r of view.recovery)
+          process.stdout.write(
+            `recovery after ${r.phase}: ${r.recoveryS === null ? r.status : `${r.recoveryS.toFixed(1)} s`}\n`,
+          );
+        if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ results, ...view }, null, 2)}\n`);
+        if (flags.html) writeFileSync(flags.html, reportPage(view));
+        process.exit(view.verdict.passed ? 0 : EXIT_SLA_BREACHED);
       } catch (err) {
         fail(err);
       }

@@ -37,6 +37,12 @@ export interface RunConfig {
   readonly maxVUs: number;
   readonly timeout: string;
   readonly summaryPath: string;
+  /**
+   * In-client retries (a strategy of its own: exponential backoff with full jitter on 429, 503,
+   * other 5xx, timeouts and network errors). 0: every request is one attempt (the baseline).
+   */
+  readonly retries: number;
+  readonly retryBaseMs: number;
 }
 
 const PROFILES: readonly ProfileName[] = ['smoke', 'stepped', 'spike', 'soak', 'breakpoint'];
@@ -88,5 +94,7 @@ export function readConfig(): RunConfig {
     maxVUs: Number(env('BUSYBENCH_MAX_VUS') ?? Math.min(5000, Math.max(50, Math.ceil(maxRate)))),
     timeout: env('BUSYBENCH_TIMEOUT') ?? '60s',
     summaryPath: env('BUSYBENCH_SUMMARY') ?? 'results/summary.json',
+    retries: Number(env('BUSYBENCH_RETRIES') ?? 0),
+    retryBaseMs: Number(env('BUSYBENCH_RETRY_BASE_MS') ?? 100),
   };
 }

@@ -20,6 +20,8 @@ const thresholds = slaThresholds(
 for (const step of config.profile.steps) {
   thresholds[`http_reqs{step:${step.index}}`] ??= ['count>=0'];
   thresholds[`busybench_ttft{step:${step.index}}`] ??= ['max>=0'];
+  thresholds[`busybench_latency{step:${step.index}}`] ??= ['max>=0'];
+  thresholds[`busybench_success{step:${step.index}}`] ??= ['rate>=0'];
 }
 
 export const options: Options = {

@@ -9,6 +9,8 @@ export const success = new Rate('busybench_success');
 export const latency = new Trend('busybench_latency', true);
 export const ttft = new Trend('busybench_ttft', true);
 export const interToken = new Trend('busybench_inter_token', true);
+/** Attempts per request, counted only when the client retries (BUSYBENCH_RETRIES > 0). */
+export const attempts = new Counter('busybench_attempts');
 export const tokensPerSecond = new Trend('busybench_output_tokens_per_second');
 
 export const ERROR_CLASSES = ['429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'] as const;

@@ -13,6 +13,8 @@ export interface StepSummary {
   step: number;
   targetRate: number;
   requests: number;
+  /** HTTP requests sent: more than `requests` when the client retries. */
+  attempts: number;
   achievedRate: number;
   successRate: number | null;
   p50Ms: number | null;
@@ -27,16 +29,18 @@ export interface StepSummary {
 export function summarise(data: SummaryData, config: RunConfig): Record<string, string> {
   const m = data.metrics;
   const steps: StepSummary[] = config.profile.steps.map((step) => {
-    const requests = m[`http_reqs{step:${step.index}}`]?.values.count ?? 0;
+    const outcomes = m[`busybench_success{step:${step.index}}`]?.values;
+    const requests = (outcomes?.passes ?? 0) + (outcomes?.fails ?? 0);
     const seconds = (step.endMs - step.startMs) / 1000;
     return {
       step: step.index,
       targetRate: step.targetRate,
       requests,
+      attempts: m[`http_reqs{step:${step.index}}`]?.values.count ?? 0,
       achievedRate: Math.round((requests / seconds) * 10) / 10,
       successRate: m[`busybench_success{step:${step.index}}`]?.values.rate ?? null,
-      p50Ms: m[`http_req_duration{step:${step.index}}`]?.values.med ?? null,
-      p99Ms: m[`http_req_duration{step:${step.index}}`]?.values['p(99)'] ?? null,
+      p50Ms: m[`busybench_latency{step:${step.index}}`]?.values.med ?? null,
+      p99Ms: m[`busybench_latency{step:${step.index}}`]?.values['p(99)'] ?? null,
       ttftP95Ms: m[`busybench_ttft{step:${step.index}}`]?.values['p(95)'] ?? null,
     };
   });
@@ -55,7 +59,8 @@ export function summarise(data: SummaryData, config: RunConfig): Record<string, 
     target: config.target,
     sla: config.sla,
     durationMs: data.state.testRunDurationMs,
-    requests: m.http_reqs?.values.count ?? 0,
+    requests: (m.busybench_success?.values.passes ?? 0) + (m.busybench_success?.values.fails ?? 0),
+    attempts: m.http_reqs?.values.count ?? 0,
     droppedIterations: m.dropped_iterations?.values.count ?? 0,
     successRate: m.busybench_success?.values.rate ?? null,
     errors: Object.fromEntries(
@@ -73,6 +78,7 @@ export function summarise(data: SummaryData, config: RunConfig): Record<string, 
 function terminalText(s: {
   profile: string;
   requests: number;
+  attempts: number;
   droppedIterations: number;
   steps: StepSummary[];
   breaches: string[];
@@ -89,7 +95,7 @@ function terminalText(s: {
     .join(', ');
   return [
     '',
-    `busybench ${s.profile}: ${s.requests} requests, ${s.droppedIterations} dropped iterations${errorLine ? `, errors ${errorLine}` : ''}`,
+    `busybench ${s.profile}: ${s.requests} requests${s.attempts > s.requests ? ` (${s.attempts} attempts with retries)` : ''}, ${s.droppedIterations} dropped iterations${errorLine ? `, errors ${errorLine}` : ''}`,
     '  step   target  achieved  requests   success   p50 ms   p99 ms  ttft p95',
     ...rows,
     s.breaches.length === 0

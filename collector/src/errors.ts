@@ -1,6 +1,7 @@
 /** Errors of the collector, with stable codes. */
 export const CollectorErrorCodes = {
   HISTOGRAM_DECODE: 'COLLECTOR_ERR_HISTOGRAM_DECODE',
+  BAD_ALERT_PAYLOAD: 'COLLECTOR_ERR_BAD_ALERT_PAYLOAD',
 } as const;
 
 export type CollectorErrorCode = (typeof CollectorErrorCodes)[keyof typeof CollectorErrorCodes];
@@ -9,6 +10,7 @@ export class CollectorError extends Error {
   constructor(
     readonly code: CollectorErrorCode,
     message: string,
+    readonly problems: readonly string[] = [],
   ) {
     super(message);
     this.name = 'CollectorError';

@@ -1,29 +1,51 @@
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
+import type { RunView, StepKpis } from './run-view.js';
 import type { RunStats, StepStats } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
  * the ingest path). Labels stay low-cardinality: run id, step, target rate, outcome, quantile.
  */
-export type StepKpis = (step: StepStats) => { amplification: number | null; errorMasking: number | null };
+export interface ClientMetricsOptions {
+  /** Amplification and error masking per step (needs the upstream's view). */
+  readonly kpis?: StepKpis;
+  /** The run as a whole (SLA verdict, knee, recovery, alerts), computed at most once a scrape. */
+  readonly view?: () => RunView;
+}
 
-export function clientMetrics(run: RunStats, runId: string, kpis?: StepKpis): Registry {
+export function clientMetrics(run: RunStats, runId: string, options: ClientMetricsOptions = {}): Registry {
+  const { kpis } = options;
   const registry = new Registry();
   registry.setDefaultLabels({ run_id: runId });
   const p = 'busybench_client_';
-  // Counters would be reset-and-set on every scrape; gauges say the same honestly.
-  new Gauge({
-    name: `${p}requests`,
-    help: 'Requests k6 completed, by step and outcome (ok or error class), so far.',
+  // A counter grows by what was ingested since the last scrape, so rate() works on it.
+  const exported = new Map<string, number>();
+  new Counter({
+    name: `${p}requests_total`,
+    help: 'Requests k6 completed, by step and outcome (ok or error class).',
     labelNames: ['step', 'target_rate', 'outcome'],
     registers: [registry],
     collect() {
-      this.reset();
       for (const s of run.steps.values()) {
-        for (const [outcome, n] of s.counts)
-          this.set({ step: String(s.step), target_rate: String(s.targetRate), outcome }, n);
+        for (const [outcome, n] of s.counts) {
+          const key = `${s.step}\u0000${outcome}`;
+          const delta = n - (exported.get(key) ?? 0);
+          if (delta > 0)
+            this.inc({ step: String(s.step), target_rate: String(s.targetRate), outcome }, delta);
+          exported.set(key, n);
+        }
       }
+    },
+  });
+  new Gauge({
+    name: `${p}step_target_rps`,
+    help: 'Arrival rate the step asked of k6.',
+    labelNames: ['step'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values()) this.set({ step: String(s.step) }, s.targetRate);
     },
   });
   new Gauge({
@@ -71,6 +93,9 @@ export function clientMetrics(run: RunStats, runId: string, kpis?: StepKpis): Re
     'Share of requests answered 2xx with a complete body, per step.',
     (s) => s.successRate,
   );
+  perStep('step_achieved_rps', 'Requests completed per second over the step so far.', (s) =>
+    s.requests === 0 ? null : s.summary().achievedRate,
+  );
   perStep('goodput', 'Successful responses within the latency SLA, per second, per step.', (s) => s.goodput);
   if (kpis) {
     perStep(
@@ -100,5 +125,71 @@ export function clientMetrics(run: RunStats, runId: string, kpis?: StepKpis): Re
       this.set(run.malformedLines);
     },
   });
+  if (options.view) runGauges(registry, p, memo(options.view));
   return registry;
+}
+
+/** The same value for every collect() of one scrape: the view is computed once. */
+function memo<T>(make: () => T, ttlMs = 500): () => T {
+  let at = 0;
+  let value: T | undefined;
+  return () => {
+    if (value === undefined || Date.now() - at > ttlMs) {
+      value = make();
+      at = Date.now();
+    }
+    return value;
+  };
+}
+
+/** Run-wide KPIs: SLA verdict, knee, recovery time per fault phase, current step, alerts. */
+function runGauges(registry: Registry, p: string, view: () => RunView): void {
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge) => void) =>
+    new Gauge({
+      name: `${p}${name}`,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        fill(this);
+      },
+    });
+  gauge('sla_ok', '1 while every SLA line holds at every step so far, else 0.', [], (g) =>
+    g.set(view().verdict.passed ? 1 : 0),
+  );
+  gauge('sla_broken_lines', 'SLA lines broken (a line per step counts once each).', [], (g) =>
+    g.set(view().verdict.lines.filter((l) => !l.ok).length),
+  );
+  gauge(
+    'knee_target_rps',
+    'Target rate of the highest step whose every SLA line holds (the knee).',
+    [],
+    (g) => {
+      const v = view();
+      const knee = v.steps.find((s) => s.step === v.verdict.knee);
+      if (knee) g.set(knee.targetRate);
+    },
+  );
+  gauge('current_step', 'The step of the newest request.', [], (g) => {
+    const step = view().currentStep;
+    if (step !== null) g.set(step);
+  });
+  gauge(
+    'recovery_seconds',
+    'From the end of a fault phase until error rate and latency were back within the SLA.',
+    ['scenario', 'phase'],
+    (g) => {
+      for (const r of view().recovery)
+        if (r.recoveryS !== null) g.set({ scenario: r.scenario, phase: r.phase }, r.recoveryS);
+    },
+  );
+  gauge(
+    'alerts_received',
+    'Alert notifications the webhook received, by alert and status.',
+    ['alertname', 'status'],
+    (g) => {
+      for (const a of view().alerts) g.inc({ alertname: a.alertname, status: a.status });
+    },
+  );
 }

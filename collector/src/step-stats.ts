@@ -1,6 +1,7 @@
 import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import { parseLine, type Sample } from './k6-samples.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import { TimeSeries } from './time-series.js';
 
 /** Outcomes as the k6 scripts tag them: `ok`, or the error class. */
 export const OUTCOMES = ['ok', '429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'] as const;
@@ -108,6 +109,8 @@ export class RunStats {
   constructor(private readonly goodputBoundMs = Number.POSITIVE_INFINITY) {}
 
   readonly steps = new Map<number, StepStats>();
+  /** The same requests over time: live charts and recovery time. */
+  readonly series = new TimeSeries();
   malformedLines = 0;
   droppedIterations = 0;
 
@@ -120,11 +123,15 @@ export class RunStats {
   ingest(s: Sample): void {
     if (s.metric === 'dropped_iterations') {
       this.droppedIterations += s.value;
+      this.series.addDropped(s.time, s.value);
       return;
     }
     const step = this.stepOf(s);
-    if (s.metric === 'busybench_latency') step.addLatency(s.tags.outcome ?? 'ok', s.value, s.time);
-    else if (s.metric === 'busybench_ttft') step.ttft.recordMs(s.value);
+    if (s.metric === 'busybench_latency') {
+      const outcome = s.tags.outcome ?? 'ok';
+      step.addLatency(outcome, s.value, s.time);
+      this.series.add(s.time, outcome, s.value, step.targetRate);
+    } else if (s.metric === 'busybench_ttft') step.ttft.recordMs(s.value);
     else if (s.metric === 'busybench_inter_token') step.interToken.recordMs(s.value);
   }
 

@@ -10,7 +10,7 @@ export function terminalReport(
   malformedLines: number,
 ): string {
   const head =
-    '  step  target  achieved  requests  success    p50 ms    p90 ms    p99 ms  p99.9 ms  ttft p95  errors';
+    '  step  target  achieved   goodput  requests  success    p50 ms    p90 ms    p99 ms  p99.9 ms  ttft p95  errors';
   const rows = steps.map((s) => {
     const errors = Object.entries(s.errors)
       .map(([c, n]) => `${c}:${n}`)

@@ -3,13 +3,37 @@
  * /metrics every few seconds, so that a step's window can be matched with what the upstream saw
  * in the same time. That is what amplification (attempts / requests) and error masking are made of.
  */
-export interface UpstreamSnapshot {
+export interface UpstreamCounts {
   /** Milliseconds since the epoch. */
   readonly time: number;
   /** Completion attempts answered, all nodes. */
   readonly attempts: number;
   /** Of those, answered with anything but 2xx (or dropped). */
   readonly errors: number;
+}
+
+export interface UpstreamSnapshot extends UpstreamCounts {
+  /** The scenario phase playing (on any node in a fault phase, else the first that answered). */
+  readonly phase: ScenarioPhase | null;
+}
+
+export interface ScenarioPhase {
+  readonly scenario: string;
+  readonly phase: string;
+  readonly fault: boolean;
+}
+
+const PHASE = /^busybench_mock_scenario_phase\{[^}]*scenario="([^"]*)"[^}]*phase="([^"]*)"[^}]*\} 1$/;
+const FAULT = /^busybench_mock_scenario_fault(?:\{[^}]*\})? 1$/m;
+
+/** The scenario phase a node reports; null when it runs none (or is not our mock). */
+export function scenarioPhase(metricsText: string): ScenarioPhase | null {
+  for (const line of metricsText.split('\n')) {
+    const m = PHASE.exec(line);
+    if (m && m[1] !== 'none')
+      return { scenario: m[1] as string, phase: m[2] as string, fault: FAULT.test(metricsText) };
+  }
+  return null;
 }
 
 const COMPLETIONS = /^busybench_mock_requests_total\{([^}]*)\} ([\d.e+]+)$/;
@@ -34,14 +58,17 @@ export async function scrapeUpstream(urls: readonly string[], now = Date.now()):
     urls.map(async (url) => {
       try {
         const res = await fetch(`${url.replace(/\/+$/, '')}/metrics`, { signal: AbortSignal.timeout(2000) });
-        return countAttempts(await res.text());
+        const text = await res.text();
+        return { ...countAttempts(text), phase: scenarioPhase(text) };
       } catch {
-        return { attempts: 0, errors: 0 };
+        return { attempts: 0, errors: 0, phase: null };
       }
     }),
   );
+  const phases = counts.map((c) => c.phase).filter((p): p is ScenarioPhase => p !== null);
   return {
     time: now,
+    phase: phases.find((p) => p.fault) ?? phases[0] ?? null,
     attempts: counts.reduce((n, c) => n + c.attempts, 0),
     errors: counts.reduce((n, c) => n + c.errors, 0),
   };
@@ -49,11 +76,11 @@ export async function scrapeUpstream(urls: readonly string[], now = Date.now()):
 
 /** Snapshots in time order; bounded, the oldest dropped past the cap (a day at one per 2 s). */
 export class UpstreamTimeline {
-  private readonly snapshots: UpstreamSnapshot[] = [];
+  private readonly snapshots: UpstreamCounts[] = [];
 
   constructor(private readonly cap = 43_200) {}
 
-  add(s: UpstreamSnapshot): void {
+  add(s: UpstreamCounts): void {
     this.snapshots.push(s);
     if (this.snapshots.length > this.cap) this.snapshots.shift();
   }
@@ -66,9 +93,9 @@ export class UpstreamTimeline {
     if (!first || !last || time < first.time) return null;
     if (time >= last.time) return { attempts: last.attempts, errors: last.errors };
     let i = 1;
-    while ((s[i] as UpstreamSnapshot).time < time) i++;
-    const a = s[i - 1] as UpstreamSnapshot;
-    const b = s[i] as UpstreamSnapshot;
+    while ((s[i] as UpstreamCounts).time < time) i++;
+    const a = s[i - 1] as UpstreamCounts;
+    const b = s[i] as UpstreamCounts;
     const f = b.time === a.time ? 1 : (time - a.time) / (b.time - a.time);
     return {
       attempts: a.attempts + f * (b.attempts - a.attempts),

@@ -3,12 +3,22 @@
  * client's view: success, error class, and for streams time to first token (as time to first
  * byte: the first chunk carries the first token) and inter-token latency.
  */
+import { sleep } from 'k6';
 import exec from 'k6/execution';
-import http from 'k6/http';
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Rate } from 'k6/metrics';
 import { classify } from '../classify.ts';
 import type { RunConfig } from '../config.ts';
-import { ERROR_CLASSES, errors, interToken, latency, success, tokensPerSecond, ttft } from '../metrics.ts';
+import {
+  attempts,
+  ERROR_CLASSES,
+  errors,
+  interToken,
+  latency,
+  success,
+  tokensPerSecond,
+  ttft,
+} from '../metrics.ts';
 import { stepAt } from '../profiles.ts';
 
 const OK = { outcome: 'ok' };
@@ -75,6 +85,16 @@ export function prepareChat(config: RunConfig) {
   return { bodies, pickModel, classRates, params, outcomeTags, url: `${config.target}/chat/completions` };
 }
 
+/** What a retrying client retries: the busy answers and the lost connections, not 4xx. */
+const RETRIED = new Set(['429', '503', '5xx', 'timeout', 'network']);
+
+/** Exponential backoff with full jitter (AWS architecture blog), or Retry-After when sent. */
+function backoffMs(res: RefinedResponse<ResponseType | undefined>, attempt: number, baseMs: number): number {
+  const retryAfter = Number(res.headers['Retry-After']);
+  if (retryAfter > 0) return Math.min(retryAfter * 1000, 30_000);
+  return Math.random() * Math.min(10_000, baseMs * 2 ** (attempt - 1));
+}
+
 export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>): void {
   const step = stepAt(config.profile.steps, exec.instance.currentTestRunDuration);
   // Every metric this VU emits from here on carries the step and its target rate (set on change only).
@@ -88,11 +108,23 @@ export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>
   const choices = prepared.bodies[`${model}|${stream}`] ?? [];
   const body = choices[Math.floor(Math.random() * choices.length)] ?? '{}';
   const key = config.mix.keys[exec.scenario.iterationInTest % config.mix.keys.length];
-  const res = http.post(prepared.url, body, prepared.params[`${key}|${stream}`]);
+  const params = prepared.params[`${key}|${stream}`];
+  const started = Date.now();
+  let res = http.post(prepared.url, body, params);
+  let outcome = classify(res, stream);
+  let tries = 1;
+  while (tries <= config.retries && outcome.errorClass && RETRIED.has(outcome.errorClass)) {
+    sleep(backoffMs(res, tries, config.retryBaseMs) / 1000);
+    res = http.post(prepared.url, body, params);
+    outcome = classify(res, stream);
+    tries++;
+  }
+  if (config.retries > 0) attempts.add(tries);
+  // One request, however many attempts: its latency is what the user waited, backoff included.
+  const duration = tries === 1 ? res.timings.duration : Date.now() - started;
 
-  const outcome = classify(res, stream);
   success.add(outcome.ok);
-  latency.add(res.timings.duration, outcome.ok ? OK : prepared.outcomeTags[outcome.errorClass as string]);
+  latency.add(duration, outcome.ok ? OK : prepared.outcomeTags[outcome.errorClass as string]);
   if (outcome.errorClass) errors[outcome.errorClass].add(1);
   for (const [errorClass, rate] of Object.entries(prepared.classRates))
     rate.add(errorClass === outcome.errorClass);

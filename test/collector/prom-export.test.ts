@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clientMetrics } from '../../collector/src/prom-export.js';
+import { RunEvents } from '../../collector/src/run-events.js';
+import { runView } from '../../collector/src/run-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
+import { DEFAULT_SLA } from '../../loadtests/sla.js';
 
 describe('the client view for Prometheus', () => {
   it('exports requests by outcome, latency quantiles and success per step, read at scrape time', async () => {
@@ -16,10 +19,10 @@ describe('the client view for Prometheus', () => {
     }
     const text = await registry.metrics();
     expect(text).toContain(
-      'busybench_client_requests{step="0",target_rate="50",outcome="ok",run_id="run-1"} 98',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1"} 98',
     );
     expect(text).toContain(
-      'busybench_client_requests{step="0",target_rate="50",outcome="503",run_id="run-1"} 2',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="503",run_id="run-1"} 2',
     );
     expect(text).toMatch(
       /busybench_client_latency_seconds\{step="0",target_rate="50",quantile="0.5",run_id="run-1"\} 0\.1\d*/,
@@ -38,8 +41,51 @@ describe('the client view for Prometheus', () => {
     expect(text).toContain(
       'busybench_client_request_duration_seconds_count{step="0",target_rate="50",run_id="run-1"} 100',
     );
-    // Later samples show at the next scrape.
+    // Later samples show at the next scrape; the counter grows by them, not by its own total.
     run.ingest({ metric: 'dropped_iterations', time: 0, value: 7, tags: {} });
-    expect(await registry.metrics()).toContain('busybench_client_dropped_iterations{run_id="run-1"} 7');
+    run.ingest({ metric: 'busybench_latency', time: 200, value: 90, tags: { step: '0', target_rate: '50' } });
+    const later = await registry.metrics();
+    expect(later).toContain('busybench_client_dropped_iterations{run_id="run-1"} 7');
+    expect(later).toContain(
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1"} 99',
+    );
+  });
+
+  it('exports the run-wide KPIs when given the view: SLA, knee, recovery, alerts', async () => {
+    const run = new RunStats(800);
+    for (let i = 0; i < 200; i++) {
+      const step = i < 100 ? 0 : 1;
+      run.ingest({
+        metric: 'busybench_latency',
+        time: i * 100,
+        value: step === 0 ? 100 : 1500,
+        tags: { step: String(step), target_rate: String(10 * (step + 1)), outcome: 'ok' },
+      });
+    }
+    const events = new RunEvents();
+    events.phase({ time: 0, scenario: 's', phase: 'down', fault: true });
+    events.phase({ time: 5000, scenario: 's', phase: 'up', fault: false });
+    events.alert({ ...alert, status: 'firing' });
+    events.alert({ ...alert, status: 'firing' });
+    const view = () => runView({ runId: 'r', live: true, sla: DEFAULT_SLA, run, events });
+    const text = await clientMetrics(run, 'r', { view }).metrics();
+    expect(text).toContain('busybench_client_sla_ok{run_id="r"} 0');
+    expect(text).toContain('busybench_client_sla_broken_lines{run_id="r"} 1');
+    expect(text).toContain('busybench_client_knee_target_rps{run_id="r"} 10');
+    expect(text).toContain('busybench_client_current_step{run_id="r"} 1');
+    expect(text).toContain('busybench_client_step_target_rps{step="1",run_id="r"} 20');
+    expect(text).toContain('busybench_client_recovery_seconds{scenario="s",phase="down",run_id="r"} 0');
+    expect(text).toContain('busybench_client_alerts_received{alertname="Busy",status="firing",run_id="r"} 2');
   });
 });
+
+const alert = {
+  time: 1,
+  alertname: 'Busy',
+  severity: 'page',
+  summary: '',
+  startsAt: '',
+  endsAt: '',
+  fingerprint: 'f',
+  labels: { alertname: 'Busy' },
+};

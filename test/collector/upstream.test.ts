@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { countAttempts, resilienceKpis, UpstreamTimeline } from '../../collector/src/upstream.js';
+import {
+  countAttempts,
+  resilienceKpis,
+  scenarioPhase,
+  UpstreamTimeline,
+} from '../../collector/src/upstream.js';
 
 describe('upstream ground truth', () => {
   it("counts completion attempts and errors from a node's metrics, ignoring other endpoints", () => {
@@ -10,6 +15,15 @@ describe('upstream ground truth', () => {
       'busybench_mock_in_flight{node="node-0"} 3',
     ].join('\n');
     expect(countAttempts(text)).toEqual({ attempts: 100, errors: 30 });
+  });
+
+  it('reads the scenario phase a node plays, and whether it is a fault', () => {
+    const text = [
+      'busybench_mock_scenario_phase{scenario="outage-recovery",phase="outage",node="node-0"} 1',
+      'busybench_mock_scenario_fault{node="node-0"} 1',
+    ].join('\n');
+    expect(scenarioPhase(text)).toEqual({ scenario: 'outage-recovery', phase: 'outage', fault: true });
+    expect(scenarioPhase('busybench_mock_scenario_phase{scenario="none",phase="base"} 1')).toBeNull();
   });
 
   it('interpolates what the upstream saw within a step window', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { k6Binary } from '../../cli/k6-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
-import { startMock, type TestMock } from '../helpers/mock.js';
+import { admin, metricValue, scrape, startMock, type TestMock } from '../helpers/mock.js';
 
 let mock: TestMock | undefined;
 beforeAll(() => {
@@ -20,14 +20,21 @@ afterEach(async () => {
 async function startCollector(results: string, extra: string[] = []) {
   const collector = startCli(
     ['collect', '-r', results, '-p', '0', ...extra],
-    /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/,
+    /live page http:\/\/127\.0\.0\.1:(\d+)\//,
   );
   const port = /127\.0\.0\.1:(\d+)/.exec(await collector.output)?.[1];
   return { ...collector, url: `http://127.0.0.1:${port}` };
 }
 
-/** A two-step k6 run writing its results live. */
-function steppedRun(target: string, rates: string, dir: string, results: string) {
+/** A stepped k6 run writing its results live. */
+function steppedRun(
+  target: string,
+  rates: string,
+  dir: string,
+  results: string,
+  stepDuration = '3s',
+  extra: string[] = [],
+) {
   return runCli(
     [
       'load',
@@ -38,7 +45,7 @@ function steppedRun(target: string, rates: string, dir: string, results: string)
       '-r',
       rates,
       '-d',
-      '3s',
+      stepDuration,
       '--ramp',
       '1s',
       '-q',
@@ -46,6 +53,7 @@ function steppedRun(target: string, rates: string, dir: string, results: string)
       results,
       '--summary',
       join(dir, 's.json'),
+      ...extra,
     ],
     90_000,
   );
@@ -81,7 +89,7 @@ describe('busybench collect, live beside a real k6 run', () => {
     expect(final.steps.reduce((n, s) => n + s.requests, 0)).toBe(summary.requests);
     expect(final.malformedLines).toBe(0);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/busybench_client_requests\{step="1",target_rate="60",outcome="ok"/);
+    expect(metrics).toMatch(/busybench_client_requests_total\{step="1",target_rate="60",outcome="ok"/);
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toBe(0);
   }, 120_000);
@@ -108,5 +116,101 @@ describe('busybench collect, live beside a real k6 run', () => {
     expect(metrics).toMatch(/busybench_client_amplification\{step="0",target_rate="40"/);
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toBe(0);
+  }, 120_000);
+
+  it("measures a retrying client's amplification as the mock's attempts over k6's requests", async () => {
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-retry-'));
+    const results = join(dir, 'results.json');
+    const collector = await startCollector(results, ['-u', mock.url]);
+    const load = await steppedRun(mock.url, '40', dir, results, '8s', ['--client-retries', '3']);
+    await new Promise((r) => setTimeout(r, 2500)); // a scrape after the last request
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    const mockAttempts = metricValue(await scrape(mock.url), 'busybench_mock_requests_total', {
+      endpoint: '/chat/completions',
+    });
+    // k6 counts its own HTTP requests: the same number the mock answered.
+    expect(summary.attempts).toBe(mockAttempts);
+    const truth = mockAttempts / summary.requests;
+    // 30 % failures, up to 3 retries: 1 + 0.3 + 0.09 + 0.027 ≈ 1.42 attempts per request.
+    expect(truth).toBeGreaterThan(1.3);
+    expect(truth).toBeLessThan(1.55);
+    const { steps } = (await (await fetch(`${collector.url}/api/steps`)).json()) as {
+      steps: Array<{ amplification: number; successRate: number }>;
+    };
+    expect(steps).toHaveLength(1);
+    expect(Math.abs((steps[0]?.amplification as number) / truth - 1)).toBeLessThan(0.05);
+    // The retries hid most of the failures: 0.3^4 ≈ 0.8 % of requests still fail.
+    expect(steps[0]?.successRate).toBeGreaterThan(0.95);
+    expect(load.code).toBe(99); // still short of 99.95 %
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toBe(0);
+  }, 120_000);
+
+  it('sees the fault phase, measures recovery after it, takes alerts, and leaves a report that rebuilds', async () => {
+    mock = await startMock();
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-recovery-'));
+    const results = join(dir, 'results.json');
+    const html = join(dir, 'report.html');
+    const collector = await startCollector(results, ['-u', mock.url, '--html', html, '--run-id', 'rec']);
+    const scenario = {
+      name: 'blip',
+      duration: '60s',
+      phases: [
+        { at: '0s', name: 'calm' },
+        { at: '3s', name: 'outage', set: { faults: { errors: { '503': 1 } } } },
+        { at: '6s', name: 'calm-again' },
+      ],
+    };
+    await admin(mock.url, 'POST', '/admin/scenario', { scenario });
+    const load = steppedRun(mock.url, '40', dir, results, '11s');
+    // Alertmanager's webhook, as it would call it mid-run (a real Alertmanager: test/e2e of alerts).
+    const hook = await fetch(`${collector.url}/api/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '4',
+        status: 'firing',
+        alerts: [
+          { status: 'firing', labels: { alertname: 'BusybenchErrors' }, startsAt: new Date().toISOString() },
+        ],
+      }),
+    });
+    expect(hook.status).toBe(200);
+    const bad = await fetch(`${collector.url}/api/alerts`, {
+      method: 'POST',
+      body: '{"alerts":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toMatch(/\w/);
+    expect((await load).code).toBe(99); // the outage breaks the SLA
+    await new Promise((r) => setTimeout(r, 1500));
+    const live = (await (await fetch(`${collector.url}/api/live`)).json()) as {
+      phases: Array<{ phase: string; fault: boolean }>;
+      recovery: Array<{ phase: string; status: string; recoveryS: number }>;
+      alerts: Array<{ alertname: string }>;
+    };
+    expect(live.phases.map((p) => [p.phase, p.fault])).toEqual([
+      ['calm', false],
+      ['outage', true],
+      ['calm-again', false],
+    ]);
+    // No strategy: the errors stop when the outage does (within a scrape's second).
+    expect(live.recovery).toHaveLength(1);
+    expect(live.recovery[0]).toMatchObject({ phase: 'outage', status: 'recovered' });
+    expect(live.recovery[0]?.recoveryS).toBeLessThanOrEqual(2);
+    expect(live.alerts.map((a) => a.alertname)).toEqual(['BusybenchErrors']);
+
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('BusybenchErrors');
+    // The saved results and events rebuild the same recovery without the collector.
+    const report = await runCli(['report', results, '--json', join(dir, 'r.json')]);
+    expect(report.code).toBe(99);
+    expect(report.stdout).toMatch(/recovery after outage: \d+\.\d s/);
+    const rebuilt = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(rebuilt.recovery).toEqual(live.recovery);
+    expect(rebuilt.alerts.map((a: { alertname: string }) => a.alertname)).toEqual(['BusybenchErrors']);
   }, 120_000);
 });

@@ -53,7 +53,7 @@ describe('SLA as thresholds', () => {
     );
     expect(t.busybench_success).toEqual(['rate>=0.9995']);
     expect(t['busybench_success{step:1}']).toEqual(['rate>=0.9995']);
-    expect(t['http_req_duration{step:0}']).toEqual(['p(99)<800']);
+    expect(t['busybench_latency{step:0}']).toEqual(['p(99)<800']);
     expect(t.busybench_ttft).toEqual(['p(95)<2000']);
     expect(t['busybench_error_429{step:1}']).toEqual(['rate<=0.01']);
     expect(t.dropped_iterations).toEqual(['count<=0']);

@@ -47,6 +47,8 @@ export interface Phase {
   readonly ttftMultiplier: number;
   readonly interTokenMultiplier: number;
   readonly capacityFactor: number;
+  /** Whether the phase changes anything (a fault phase): recovery time is measured from its end. */
+  readonly fault: boolean;
 }
 
 export interface Scenario {
@@ -90,6 +92,9 @@ export function parseScenario(raw: unknown, base: Behaviour, source = 'scenario'
     ttftMultiplier: p.ttftMultiplier ?? 1,
     interTokenMultiplier: p.interTokenMultiplier ?? 1,
     capacityFactor: p.capacityFactor ?? 1,
+    fault:
+      Object.keys(p.set ?? {}).length > 0 ||
+      [p.ttftMultiplier, p.interTokenMultiplier, p.capacityFactor].some((m) => m !== undefined && m !== 1),
   }));
   phases.forEach((p, i) => {
     problems.push(...behaviourProblems(deepMerge(base, p.patch), `/phases/${i} (${p.name})`));

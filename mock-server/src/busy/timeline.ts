@@ -6,6 +6,8 @@ export interface TimelineStatus {
   readonly scenario: string | null;
   readonly phase: string;
   readonly phaseIndex: number;
+  /** A fault phase is playing (one that changes the node's behaviour). */
+  readonly fault: boolean;
   readonly elapsedMs: number;
   readonly running: boolean;
   readonly loop: boolean;
@@ -73,6 +75,7 @@ export class Timeline {
       scenario: this.scenario?.name ?? null,
       phase: this.effective.phase,
       phaseIndex: this.phaseIndex,
+      fault: this.scenario?.phases[this.phaseIndex]?.fault ?? false,
       elapsedMs: running ? (Date.now() - this.startedAt) * this.speed : 0,
       running,
       loop: this.loop,

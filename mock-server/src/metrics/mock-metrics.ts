@@ -152,6 +152,15 @@ export class MockMetrics {
     );
     new FastGauge(
       r,
+      `${p}scenario_fault`,
+      '1 while a fault phase plays (one that changes behaviour); recovery time counts from its end.',
+      [],
+      (g) => {
+        g.handle().value = timeline.status().fault ? 1 : 0;
+      },
+    );
+    new FastGauge(
+      r,
       `${p}scenario_elapsed_seconds`,
       'Scenario time since it started (scaled by speed).',
       [],

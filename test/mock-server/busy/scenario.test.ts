@@ -3,7 +3,7 @@ import { listBuiltinScenarios, loadScenario, parseScenario } from '../../../mock
 import { Timeline } from '../../../mock-server/src/busy/timeline.js';
 import { DEFAULT_CONFIG } from '../../../mock-server/src/config/defaults.js';
 import type { MockError } from '../../../mock-server/src/errors.js';
-import { admin, chat, startMock, type TestMock } from '../../helpers/mock.js';
+import { admin, chat, metricValue, scrape, startMock, type TestMock } from '../../helpers/mock.js';
 
 const base = DEFAULT_CONFIG.behaviour;
 let mock: TestMock | undefined;
@@ -87,7 +87,20 @@ describe('scenarios', () => {
     };
     expect((await admin(mock.url, 'POST', '/admin/scenario', { scenario: outage })).json.phase).toBe('down');
     expect((await chat(mock.url)).status).toBe(503);
+    expect(metricValue(await scrape(mock.url), 'busybench_mock_scenario_fault')).toBe(1);
     await admin(mock.url, 'DELETE', '/admin/scenario');
     expect((await chat(mock.url)).status).toBe(200);
+    expect(metricValue(await scrape(mock.url), 'busybench_mock_scenario_fault')).toBe(0);
+  });
+
+  it('marks a phase as a fault when it changes anything, so recovery is measured from its end', () => {
+    const s = loadScenario('outage-recovery', base);
+    expect(s.phases.map((p) => [p.name, p.fault])).toEqual([
+      ['healthy', false],
+      ['flaky-503', true],
+      ['brownout', true],
+      ['outage', true],
+      ['recovery', false],
+    ]);
   });
 });

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Sla } from '../../loadtests/sla.js';
+import { alertsFromWebhook } from './alert-webhook.js';
+import { CollectorError } from './errors.js';
+import { FileFollower } from './file-follower.js';
+import { CHART_JS_PATH, livePage, RUN_PAGE_JS_PATH } from './html-page.js';
+import { clientMetrics } from './prom-export.js';
+import { eventsPathFor, RunEvents } from './run-events.js';
+import { type RunView, runView, type StepKpis } from './run-view.js';
+import { goodputBound, RunStats } from './step-stats.js';
+import { resilienceKpis, scrapeUpstream, UpstreamTimeline } from './upstream.js';
+
+export interface CollectorOptions {
+  /** The NDJSON file k6 writes (need not exist yet). */
+  readonly results: string;
+  readonly runId: string;
+  readonly sla: Sla;
+  /** Mock nodes (or a strategy with our metrics) to scrape: amplification, masking, phases. */
+  readonly upstream: readonly string[];
+  readonly scrapeEveryMs?: number;
+}
+
+export interface Collector {
+  readonly app: FastifyInstance;
+  readonly run: RunStats;
+  readonly events: RunEvents;
+  /** The whole run as it stands; `live: false` for the final report. */
+  view(live?: boolean): RunView;
+  stop(): Promise<void>;
+}
+
+/**
+ * The collector while a run goes on: follows k6's results file, scrapes the upstream, takes
+ * Alertmanager's webhook, and serves all of it: /metrics (Prometheus), /api/live (the whole
+ * view as JSON), /api/steps, /api/alerts, and the live page at /.
+ * Phases and alerts are appended to `<results>.events.ndjson` as they arrive.
+ */
+export function createCollector(o: CollectorOptions): Collector {
+  const run = new RunStats(goodputBound(o.sla.latencyMs));
+  const events = new RunEvents(eventsPathFor(o.results));
+  const timeline = new UpstreamTimeline();
+  const scraping = o.upstream.length > 0;
+  const kpis: StepKpis | undefined = scraping
+    ? (s) => resilienceKpis(s.requests, s.failures, timeline.between(s.firstMs, s.lastMs))
+    : undefined;
+  const view = (live = true) => runView({ runId: o.runId, live, sla: o.sla, run, events, kpis });
+  const registry = clientMetrics(run, o.runId, { kpis, view: () => view() });
+
+  let timer: NodeJS.Timeout | undefined;
+  if (scraping) {
+    const scrape = async () => {
+      const snapshot = await scrapeUpstream(o.upstream);
+      timeline.add(snapshot);
+      if (snapshot.phase) events.phase({ time: snapshot.time, ...snapshot.phase });
+    };
+    void scrape();
+    timer = setInterval(() => void scrape(), o.scrapeEveryMs ?? 1000);
+    timer.unref();
+  }
+  const follower = new FileFollower(o.results, (line) => run.ingestLine(line));
+  follower.start();
+
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  // Bad bodies (not JSON, too large) answer in the same shape as a bad webhook payload.
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) =>
+    reply
+      .code(err.statusCode && err.statusCode < 500 ? err.statusCode : 500)
+      .send({ error: { code: err.code ?? 'COLLECTOR_ERR_INTERNAL', message: err.message } }),
+  );
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', registry.contentType).send(await registry.metrics()),
+  );
+  app.get('/api/live', async () => view());
+  app.get('/api/steps', async () => {
+    const v = view();
+    return { steps: v.steps, droppedIterations: v.droppedIterations, malformedLines: v.malformedLines };
+  });
+  app.get('/api/alerts', async () => ({ alerts: events.alerts }));
+  app.post('/api/alerts', async (req, reply) => {
+    try {
+      const alerts = alertsFromWebhook(req.body);
+      for (const a of alerts) events.alert(a);
+      return { received: alerts.length };
+    } catch (err) {
+      if (!(err instanceof CollectorError)) throw err;
+      return reply
+        .code(400)
+        .send({ error: { code: err.code, message: err.message, problems: err.problems } });
+    }
+  });
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(livePage()));
+  const chartJs = readFileSync(CHART_JS_PATH, 'utf8');
+  const pageJs = readFileSync(RUN_PAGE_JS_PATH, 'utf8');
+  app.get('/assets/chart.umd.min.js', async (_req, reply) => reply.type('text/javascript').send(chartJs));
+  app.get('/assets/run-page.js', async (_req, reply) => reply.type('text/javascript').send(pageJs));
+
+  return {
+    app,
+    run,
+    events,
+    view,
+    async stop() {
+      clearInterval(timer);
+      follower.stop();
+      await app.close();
+    },
+  };
+}

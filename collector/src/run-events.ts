@@ -1,0 +1,118 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
+/**
+ * What happened around the load while it ran: the mock's scenario phases (seen by scraping its
+ * /metrics) and the alerts Alertmanager sent to the webhook. Each event is appended to an NDJSON
+ * file as it arrives, next to k6's results, so `busybench report` can rebuild recovery times and
+ * the alert list after the collector is gone (or was killed).
+ */
+export interface PhaseEvent {
+  readonly type: 'phase';
+  /** Ms since the epoch: when the collector first saw the phase. */
+  readonly time: number;
+  readonly scenario: string;
+  readonly phase: string;
+  /** A fault phase changes the node's behaviour; recovery time counts from its end. */
+  readonly fault: boolean;
+}
+
+export interface AlertEvent {
+  readonly type: 'alert';
+  /** Ms since the epoch: when the webhook received it. */
+  readonly time: number;
+  readonly status: 'firing' | 'resolved';
+  readonly alertname: string;
+  readonly severity: string;
+  readonly summary: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly fingerprint: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type RunEvent = PhaseEvent | AlertEvent;
+
+/** A phase with its span; `endMs` is null while it still plays. */
+export interface PhaseSpan {
+  readonly scenario: string;
+  readonly phase: string;
+  readonly fault: boolean;
+  readonly startMs: number;
+  readonly endMs: number | null;
+}
+
+/** The file next to a results file that holds its events. */
+export const eventsPathFor = (results: string) => `${results.replace(/\.gz$/, '')}.events.ndjson`;
+
+export class RunEvents {
+  private readonly events: RunEvent[] = [];
+
+  /** `path`: where to append each event as it comes; none keeps them in memory only. */
+  constructor(
+    private readonly path?: string,
+    private readonly cap = 10_000,
+  ) {}
+
+  /** Records a phase when it differs from the one playing (scrapes repeat the same phase). */
+  phase(e: Omit<PhaseEvent, 'type'>): void {
+    const last = this.lastPhase();
+    if (last && last.scenario === e.scenario && last.phase === e.phase && last.fault === e.fault) return;
+    this.record({ type: 'phase', ...e });
+  }
+
+  alert(e: Omit<AlertEvent, 'type'>): void {
+    this.record({ type: 'alert', ...e });
+  }
+
+  get alerts(): AlertEvent[] {
+    return this.events.filter((e): e is AlertEvent => e.type === 'alert');
+  }
+
+  /** Phases in order with their spans (a phase ends where the next begins). */
+  phases(): PhaseSpan[] {
+    const seen = this.events.filter((e): e is PhaseEvent => e.type === 'phase');
+    return seen.map((p, i) => ({
+      scenario: p.scenario,
+      phase: p.phase,
+      fault: p.fault,
+      startMs: p.time,
+      endMs: seen[i + 1]?.time ?? null,
+    }));
+  }
+
+  /** Reads a saved events file; unreadable lines are counted, like k6's. */
+  static load(path: string): { events: RunEvents; malformed: number } {
+    const events = new RunEvents();
+    let malformed = 0;
+    if (!existsSync(path)) return { events, malformed };
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const e = JSON.parse(line) as RunEvent;
+        if ((e.type === 'phase' || e.type === 'alert') && typeof e.time === 'number') events.events.push(e);
+        else malformed++;
+      } catch {
+        malformed++;
+      }
+    }
+    return { events, malformed };
+  }
+
+  private lastPhase(): PhaseEvent | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i] as RunEvent;
+      if (e.type === 'phase') return e;
+    }
+    return undefined;
+  }
+
+  private record(e: RunEvent): void {
+    this.events.push(e);
+    // Bounded: the oldest alerts go first; phases are few and recovery needs them.
+    if (this.events.length > this.cap) {
+      const oldestAlert = this.events.findIndex((x) => x.type === 'alert');
+      this.events.splice(oldestAlert >= 0 ? oldestAlert : 0, 1);
+    }
+    if (this.path) appendFileSync(this.path, `${JSON.stringify(e)}\n`);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Sla } from '../../loadtests/sla.js';
+import { type Recovery, recoveryTimes } from './recovery.js';
+import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
+import { judge, type Verdict } from './sla-verdict.js';
+import type { RunStats, StepStats, StepSummary } from './step-stats.js';
+import type { SeriesPoint } from './time-series.js';
+
+/** Amplification and error masking of a step, from the upstream's view. */
+export type StepKpis = (step: StepStats) => { amplification: number | null; errorMasking: number | null };
+
+/** A step's figures with the resilience KPIs that need the upstream's view (null without it). */
+export type StepView = StepSummary & { amplification: number | null; errorMasking: number | null };
+
+/**
+ * Everything known about a run, in one document: what the live page polls, what the HTML report
+ * embeds and what `report --json` writes. One shape, so the three never disagree.
+ */
+export interface RunView {
+  readonly runId: string;
+  readonly generatedAt: string;
+  /** Still going (the live page) or over (a report). */
+  readonly live: boolean;
+  readonly sla: Sla;
+  readonly steps: readonly StepView[];
+  /** The step of the newest request, null before the first. */
+  readonly currentStep: number | null;
+  readonly verdict: Verdict;
+  readonly recovery: readonly Recovery[];
+  readonly series: readonly SeriesPoint[];
+  readonly phases: readonly PhaseSpan[];
+  readonly alerts: readonly AlertEvent[];
+  readonly droppedIterations: number;
+  readonly malformedLines: number;
+}
+
+export function runView(options: {
+  runId: string;
+  live: boolean;
+  sla: Sla;
+  run: RunStats;
+  events: RunEvents;
+  kpis?: StepKpis;
+}): RunView {
+  const { run, sla, events, kpis } = options;
+  const ordered = [...run.steps.values()].sort((a, b) => a.step - b.step);
+  const steps = ordered.map((s) => ({
+    ...s.summary(),
+    ...(kpis ? kpis(s) : { amplification: null, errorMasking: null }),
+  }));
+  const newest = ordered.reduce<StepStats | null>((a, s) => (a && a.lastMs >= s.lastMs ? a : s), null);
+  const phases = events.phases();
+  return {
+    runId: options.runId,
+    generatedAt: new Date().toISOString(),
+    live: options.live,
+    sla,
+    steps,
+    currentStep: newest?.step ?? null,
+    verdict: judge(sla, steps, run.droppedIterations),
+    recovery: recoveryTimes(phases, run.series, sla),
+    series: run.series.points(),
+    phases,
+    alerts: events.alerts,
+    droppedIterations: run.droppedIterations,
+    malformedLines: run.malformedLines,
+  };
+}

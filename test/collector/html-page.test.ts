@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportPage } from '../../collector/src/html-page.js';
+import { createCollector } from '../../collector/src/live-server.js';
+import { RunEvents } from '../../collector/src/run-events.js';
+import { runView } from '../../collector/src/run-view.js';
+import { RunStats } from '../../collector/src/step-stats.js';
+import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import { launch, type Rendered, render } from '../helpers/browser.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+/** A 30-second run in 3 steps, with 503s in the middle and a slow tail in the last step. */
+function k6Lines(): string[] {
+  const lines: string[] = [];
+  for (let s = 0; s < 30; s++) {
+    const step = Math.floor(s / 10);
+    for (let i = 0; i < 20 * (step + 1); i++) {
+      const outcome = s >= 12 && s < 16 && i % 5 === 0 ? '503' : 'ok';
+      const value = outcome === 'ok' ? 80 + (i % 10) * 10 + (step === 2 ? (i % 50 === 0 ? 2000 : 0) : 0) : 5;
+      const time = new Date(T0 + s * 1000 + i * (900 / (20 * (step + 1)))).toISOString();
+      const tags = { step: String(step), target_rate: String(20 * (step + 1)), outcome };
+      lines.push(JSON.stringify({ metric: 'busybench_latency', type: 'Point', data: { time, value, tags } }));
+    }
+  }
+  return lines;
+}
+
+function expectDrawn(page: Rendered): void {
+  expect(page.errors).toEqual([]);
+  const ids = Object.keys(page.canvases);
+  expect(ids.length).toBe(5);
+  for (const id of ids) expect(page.canvases[id], `${id} drew nothing`).toBeGreaterThan(2000);
+  expect(page.screenshotColours).toBeGreaterThan(20);
+}
+
+describe('run page in headless Chromium', () => {
+  it('the self-contained report draws every chart offline, with verdict, knee and recovery', async () => {
+    const run = new RunStats(800);
+    for (const line of k6Lines()) run.ingestLine(line);
+    const events = new RunEvents();
+    events.phase({ time: T0, scenario: 's', phase: 'healthy', fault: false });
+    events.phase({ time: T0 + 12_000, scenario: 's', phase: 'flaky', fault: true });
+    events.phase({ time: T0 + 16_000, scenario: 's', phase: 'calm', fault: false });
+    events.alert({
+      time: T0 + 14_000,
+      status: 'firing',
+      alertname: 'BusybenchErrorBudgetBurn',
+      severity: 'page',
+      summary: 'errors <b>burning</b>',
+      startsAt: new Date(T0 + 13_000).toISOString(),
+      endsAt: '',
+      fingerprint: 'abc',
+      labels: { alertname: 'BusybenchErrorBudgetBurn' },
+    });
+    const view = runView({ runId: 'test-run', live: false, sla: DEFAULT_SLA, run, events });
+    const file = join(mkdtempSync(join(tmpdir(), 'busybench-html-')), 'report.html');
+    const html = reportPage(view);
+    // Self-contained: no script or style is fetched from anywhere.
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    writeFileSync(file, html);
+    const page = await render(browser, `file://${file}`);
+    expectDrawn(page);
+    expect(page.text).toContain('SLA BREACHED');
+    expect(page.text).toMatch(/knee\s+step 0 \(20 req\/s\)/);
+    expect(page.text).toMatch(/s \/ flaky\s.*\s\d+\.\d s\s+recovered/);
+    // Alert text is shown as text, not markup.
+    expect(page.text).toContain('errors <b>burning</b>');
+  }, 60_000);
+
+  it('the live page loads chart.js from the collector and draws what /api/live serves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-live-'));
+    const results = join(dir, 'run.json');
+    writeFileSync(results, `${k6Lines().join('\n')}\n`);
+    const collector = createCollector({ results, runId: 'live-run', sla: DEFAULT_SLA, upstream: [] });
+    try {
+      const url = await collector.app.listen({ host: '127.0.0.1', port: 0 });
+      // The follower reads on its own schedule: wait until it has everything.
+      while (collector.run.steps.size < 3) await new Promise((r) => setTimeout(r, 50));
+      const page = await render(browser, `${url}/`);
+      expectDrawn(page);
+      expect(page.text).toContain('live, updated');
+      expect(page.text).toMatch(/current step\s+2/);
+    } finally {
+      await collector.stop();
+    }
+  }, 60_000);
+});

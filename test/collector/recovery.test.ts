@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { recoveryTimes } from '../../collector/src/recovery.js';
+import type { PhaseSpan } from '../../collector/src/run-events.js';
+import { TimeSeries } from '../../collector/src/time-series.js';
+import { DEFAULT_SLA } from '../../loadtests/sla.js';
+
+/** 100 req/s for `seconds`; `bad(sec)` says whether that second fails (503) or is slow. */
+function series(seconds: number, bad: (sec: number) => 'fail' | 'slow' | null): TimeSeries {
+  const s = new TimeSeries();
+  for (let sec = 0; sec < seconds; sec++) {
+    for (let i = 0; i < 100; i++) {
+      const b = bad(sec);
+      s.add(sec * 1000 + i * 10, b === 'fail' && i % 4 === 0 ? '503' : 'ok', b === 'slow' ? 2000 : 100, 100);
+    }
+  }
+  return s;
+}
+
+const phase = (name: string, fault: boolean, startMs: number, endMs: number | null): PhaseSpan => ({
+  scenario: 's',
+  phase: name,
+  fault,
+  startMs,
+  endMs,
+});
+
+describe('recovery time', () => {
+  it('counts from the end of a fault phase until errors and p99 hold the SLA for a while', () => {
+    // Fault 10–20 s; errors go on until 23 s, latency stays high until 26 s.
+    const s = series(60, (sec) => (sec >= 10 && sec < 23 ? 'fail' : sec >= 23 && sec < 26 ? 'slow' : null));
+    const phases = [
+      phase('ok', false, 0, 10_000),
+      phase('outage', true, 10_000, 20_000),
+      phase('after', false, 20_000, null),
+    ];
+    expect(recoveryTimes(phases, s, DEFAULT_SLA)).toEqual([
+      { scenario: 's', phase: 'outage', endedAt: 20_000, recoveryS: 6, status: 'recovered' },
+    ]);
+  });
+
+  it('is 0 when the first stretch after the fault already holds; says so when it never does', () => {
+    const fine = series(30, (sec) => (sec < 10 ? 'fail' : null));
+    expect(
+      recoveryTimes([phase('down', true, 0, 10_000), phase('up', false, 10_000, null)], fine, DEFAULT_SLA)[0],
+    ).toMatchObject({ recoveryS: 0, status: 'recovered' });
+    const never = series(30, (sec) => (sec >= 5 ? 'fail' : null));
+    expect(
+      recoveryTimes(
+        [phase('down', true, 0, 10_000), phase('up', false, 10_000, null)],
+        never,
+        DEFAULT_SLA,
+      )[0],
+    ).toMatchObject({ recoveryS: null, status: 'not-recovered' });
+  });
+
+  it('does not measure a fault phase followed at once by another fault, nor one still playing', () => {
+    const s = series(40, () => null);
+    const phases = [
+      phase('flaky', true, 0, 10_000),
+      phase('outage', true, 10_000, 20_000),
+      phase('up', false, 20_000, 30_000),
+      phase('again', true, 30_000, null),
+    ];
+    expect(recoveryTimes(phases, s, DEFAULT_SLA).map((r) => [r.phase, r.status])).toEqual([
+      ['flaky', 'next-fault'],
+      ['outage', 'recovered'],
+    ]);
+  });
+});

@@ -1,0 +1,36 @@
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventsPathFor, RunEvents } from '../../collector/src/run-events.js';
+
+describe('run events', () => {
+  it('records phase changes (not repeats) and alerts to disk as they come, and reads them back', () => {
+    const path = eventsPathFor(join(mkdtempSync(join(tmpdir(), 'busybench-events-')), 'run.json.gz'));
+    expect(path).toMatch(/run\.json\.events\.ndjson$/);
+    const e = new RunEvents(path);
+    e.phase({ time: 1, scenario: 's', phase: 'a', fault: false });
+    e.phase({ time: 2, scenario: 's', phase: 'a', fault: false });
+    e.phase({ time: 3, scenario: 's', phase: 'b', fault: true });
+    e.alert({
+      time: 4,
+      status: 'firing',
+      alertname: 'X',
+      severity: '',
+      summary: '',
+      startsAt: '',
+      endsAt: '',
+      fingerprint: '',
+      labels: { alertname: 'X' },
+    });
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3);
+    appendFileSync(path, '{"type":"pha'); // killed mid-write
+    const { events, malformed } = RunEvents.load(path);
+    expect(malformed).toBe(1);
+    expect(events.phases()).toEqual([
+      { scenario: 's', phase: 'a', fault: false, startMs: 1, endMs: 3 },
+      { scenario: 's', phase: 'b', fault: true, startMs: 3, endMs: null },
+    ]);
+    expect(events.alerts.map((a) => a.alertname)).toEqual(['X']);
+  });
+});
