@@ -25,27 +25,34 @@ interface ReportFlags {
 export function reportCommand(): Command {
   return new Command('report')
     .description('rebuild the report of a run from its saved results (busybench load --results)')
-    .argument('<results>', 'k6 NDJSON results, .gz or not')
+    .argument(
+      '<results...>',
+      'k6 NDJSON results, .gz or not; several (one per load generator) merge into one report',
+    )
     .option('--sla <file>', 'SLA file to judge against (default loadtests/sla.yaml)')
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
     .option('--events <file>', 'phases and alerts busybench collect saved (default <results>.events.ndjson)')
     .option('--run-id <id>', 'name the run in the report (default: the results file name)')
-    .action(async (results: string, flags: ReportFlags) => {
+    .action(async (files: string[], flags: ReportFlags) => {
       try {
-        if (!existsSync(results)) throw new UsageError(`no results file at ${results}`);
+        const missing = files.filter((f) => !existsSync(f));
+        if (missing.length > 0) throw new UsageError(`no results file at ${missing.join(', ')}`);
+        const results = files[0] as string;
         if (flags.events && !existsSync(flags.events))
           throw new UsageError(`no events file at ${flags.events}`);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const run = new RunStats(goodputBound(sla.latencyMs));
-        const { complete } = await ingestFile(results, run);
-        if (!complete)
-          process.stderr.write(
-            `busybench: ${results} ends early (a run cut short); the report covers what was written\n`,
-          );
+        for (const file of files) {
+          const { complete } = await ingestFile(file, run);
+          if (!complete)
+            process.stderr.write(
+              `busybench: ${file} ends early (a run cut short); the report covers what was written\n`,
+            );
+        }
         if (run.steps.size === 0)
           throw new UsageError(
-            `${results} holds no busybench_latency samples: is it from busybench load --results?`,
+            `${files.join(', ')} holds no busybench_latency samples: is it from busybench load --results?`,
           );
         const saved = RunEvents.load(flags.events ?? eventsPathFor(results));
         if (saved.malformed > 0)
@@ -56,7 +63,8 @@ export function reportCommand(): Command {
           process.stdout.write(
             `recovery after ${r.phase}: ${r.recoveryS === null ? r.status : `${r.recoveryS.toFixed(1)} s`}\n`,
           );
-        if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ results, ...view }, null, 2)}\n`);
+        if (flags.json)
+          writeFileSync(flags.json, `${JSON.stringify({ results: files, ...view }, null, 2)}\n`);
         if (flags.html) writeFileSync(flags.html, reportPage(view));
         process.exit(view.verdict.passed ? 0 : EXIT_SLA_BREACHED);
       } catch (err) {

@@ -38,6 +38,19 @@ describe('busybench report', () => {
     expect(report.steps[1].errors).toEqual({ '503': 10 });
   });
 
+  it('merges the results of several load generators into one report', async () => {
+    const d = dir();
+    const a = join(d, 'a.json');
+    const b = join(d, 'b.json');
+    writeFileSync(a, Array.from({ length: 30 }, () => point(40, 0, 'ok')).join('\n'));
+    writeFileSync(b, Array.from({ length: 20 }, () => point(60, 0, '429')).join('\n'));
+    const res = await runCli(['report', a, b, '--json', join(d, 'r.json')]);
+    expect(res.code).toBe(99);
+    const report = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));
+    expect(report.steps[0]).toMatchObject({ requests: 50, errors: { '429': 20 } });
+    expect(report.results).toEqual([a, b]);
+  });
+
   it('says plainly when the file is missing or holds no results', async () => {
     const missing = await runCli(['report', '/nonexistent/results.json']);
     expect(missing.code).toBe(2);
