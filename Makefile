@@ -14,7 +14,7 @@ run:
 	node bin/busybench.js demo
 
 test:
-	./scripts/setup.sh chromium
+	./scripts/setup.sh chromium prometheus prometheus-alertmanager
 	./scripts/install-k6.sh
 	npx tsc --noEmit -p tsconfig.json
 	npx biome check .

@@ -15,6 +15,12 @@ export function fail(err: unknown): never {
     process.stderr.write(`busybench: ${err.message}${lines}\n`);
     process.exit(EXIT_BAD_INPUT);
   }
+  // Errors with a stable code (the stack's, the collector's) are expected failures: one line.
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^[A-Z]+_ERR_/.test(code)) {
+    process.stderr.write(`busybench: ${(err as Error).message} (${code})\n`);
+    process.exit(EXIT_RUN_FAILED);
+  }
   process.stderr.write(`busybench: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(EXIT_RUN_FAILED);
 }

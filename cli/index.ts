@@ -5,6 +5,7 @@ import { EXIT_BAD_INPUT } from './fail.js';
 import { loadCommand } from './load-command.js';
 import { mockCommand } from './mock-command.js';
 import { reportCommand } from './report-command.js';
+import { stackCommand } from './stack-command.js';
 
 function onCommanderExit(err: { code: string; exitCode: number }): never {
   const ok = [
@@ -28,6 +29,7 @@ export function buildCli(): Command {
   program.addCommand(loadCommand());
   program.addCommand(reportCommand());
   program.addCommand(collectCommand());
+  program.addCommand(stackCommand());
   program.addCommand(demoCommand());
   // addCommand does not pass settings down: bad usage of any subcommand is exit 2 too.
   for (const command of program.commands)

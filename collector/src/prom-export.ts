@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import type { RunView, StepKpis } from './run-view.js';
-import type { RunStats, StepStats } from './step-stats.js';
+import { OUTCOMES, type RunStats, type StepStats } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
@@ -28,6 +28,12 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
     registers: [registry],
     collect() {
       for (const s of run.steps.values()) {
+        // Every class from 0 as soon as a step starts, so rate() sees the first error too.
+        for (const outcome of OUTCOMES)
+          if (!s.counts.has(outcome) && !exported.has(`${s.step}\u0000${outcome}`)) {
+            this.inc({ step: String(s.step), target_rate: String(s.targetRate), outcome }, 0);
+            exported.set(`${s.step}\u0000${outcome}`, 0);
+          }
         for (const [outcome, n] of s.counts) {
           const key = `${s.step}\u0000${outcome}`;
           const delta = n - (exported.get(key) ?? 0);
@@ -109,12 +115,14 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
       (s) => kpis(s).errorMasking,
     );
   }
-  new Gauge({
-    name: `${p}dropped_iterations`,
+  let droppedExported = 0;
+  new Counter({
+    name: `${p}dropped_iterations_total`,
     help: 'Arrivals k6 could not start (the load generator fell behind).',
     registers: [registry],
     collect() {
-      this.set(run.droppedIterations);
+      this.inc(run.droppedIterations - droppedExported);
+      droppedExported = run.droppedIterations;
     },
   });
   new Gauge({
@@ -174,6 +182,11 @@ function runGauges(registry: Registry, p: string, view: () => RunView): void {
   gauge('current_step', 'The step of the newest request.', [], (g) => {
     const step = view().currentStep;
     if (step !== null) g.set(step);
+  });
+  gauge('current_target_rps', 'Arrival rate the step now running asks of k6.', [], (g) => {
+    const v = view();
+    const current = v.steps.find((s) => s.step === v.currentStep);
+    if (current) g.set(current.targetRate);
   });
   gauge(
     'recovery_seconds',

