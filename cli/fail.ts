@@ -18,8 +18,11 @@ export function fail(err: unknown): never {
   // Errors with a stable code (the stack's, the collector's) are expected failures: one line.
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && /^[A-Z]+_ERR_/.test(code)) {
-    process.stderr.write(`busybench: ${(err as Error).message} (${code})\n`);
-    process.exit(EXIT_RUN_FAILED);
+    const problems = (err as { problems?: readonly string[] }).problems ?? [];
+    const lines = problems.map((p) => `\n  - ${p}`).join('');
+    process.stderr.write(`busybench: ${(err as Error).message} (${code})${lines}\n`);
+    // Bad options and unknown names are bad input; the rest failed while running.
+    process.exit(/_ERR_(BAD|UNKNOWN|INVALID)/.test(code) ? EXIT_BAD_INPUT : EXIT_RUN_FAILED);
   }
   process.stderr.write(`busybench: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(EXIT_RUN_FAILED);

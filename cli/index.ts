@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import { collectCommand } from './collect-command.js';
+import { compareCommand } from './compare-command.js';
 import { demoCommand } from './demo-command.js';
 import { EXIT_BAD_INPUT } from './fail.js';
 import { loadCommand } from './load-command.js';
 import { mockCommand } from './mock-command.js';
 import { reportCommand } from './report-command.js';
+import { runCommand } from './run-command.js';
 import { stackCommand } from './stack-command.js';
+import { strategyCommand } from './strategy-command.js';
 
 function onCommanderExit(err: { code: string; exitCode: number }): never {
   const ok = [
@@ -25,10 +28,13 @@ export function buildCli(): Command {
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride(onCommanderExit);
+  program.addCommand(runCommand());
+  program.addCommand(compareCommand());
   program.addCommand(mockCommand());
   program.addCommand(loadCommand());
   program.addCommand(reportCommand());
   program.addCommand(collectCommand());
+  program.addCommand(strategyCommand());
   program.addCommand(stackCommand());
   program.addCommand(demoCommand());
   // addCommand does not pass settings down: bad usage of any subcommand is exit 2 too.

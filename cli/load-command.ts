@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { isLoopbackUrl } from '../loadtests/guard.js';
@@ -9,7 +9,7 @@ import { fail, UsageError } from './fail.js';
 import { k6Binary } from './k6-binary.js';
 import { loadSla } from './sla-file.js';
 
-interface LoadFlags {
+export interface LoadFlags {
   target: string;
   profile: string;
   rates?: string;
@@ -34,14 +34,9 @@ interface LoadFlags {
 
 const PROFILES = ['smoke', 'stepped', 'spike', 'soak', 'breakpoint'];
 
-export function loadCommand(): Command {
-  return new Command('load')
-    .description('run a k6 load profile against a target (the mock, or any strategy in front of it)')
-    .option(
-      '-t, --target <url>',
-      'base URL to load (loopback only unless --allow-remote)',
-      'http://127.0.0.1:8000',
-    )
+/** The load's shape, shared by `load`, `run` and `compare`: profile, rates, mix, SLA, k6. */
+export function withLoadOptions(command: Command): Command {
+  return command
     .option('-p, --profile <name>', `one of ${PROFILES.join(', ')}`, 'stepped')
     .option(
       '-r, --rates <list>',
@@ -58,17 +53,29 @@ export function loadCommand(): Command {
     .option('--max-tokens <n>', 'max_tokens of each request (default 64)')
     .option('--keys <list>', "API keys used in turn (default the mock's three keys of one account)")
     .option('--prompt-chars <list>', 'prompt sizes in characters (default 200,800,3000)')
-    .option('--vus <n>', 'pre-allocated VUs (default 5 % of the peak rate)')
-    .option('--max-vus <n>', 'VU ceiling (default the peak rate, at most 5000)')
+    .option('--vus <n>', 'pre-allocated VUs (default half a second of the peak rate)')
+    .option('--max-vus <n>', 'VU ceiling (default two seconds of the peak rate, at most 5000)')
     .option('--timeout <dur>', 'per-request timeout', '60s')
     .option(
       '--client-retries <n>',
       'k6 itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
     )
+    .option('--k6 <path>', 'k6 binary to use (default: the pinned build, or BUSYBENCH_K6)');
+}
+
+export function loadCommand(): Command {
+  return withLoadOptions(
+    new Command('load')
+      .description('run a k6 load profile against a target (the mock, or any strategy in front of it)')
+      .option(
+        '-t, --target <url>',
+        'base URL to load (loopback only unless --allow-remote)',
+        'http://127.0.0.1:8000',
+      ),
+  )
     .option('--summary <file>', 'where the JSON summary goes (default results/<profile>-<time>.json)')
     .option('--results <file>', 'also write every sample as k6 NDJSON (.gz to compress), for the collector')
     .option('--allow-remote', 'allow a target that is not on this machine')
-    .option('--k6 <path>', 'k6 binary to use (default: the pinned build, or BUSYBENCH_K6)')
     .option('-q, --quiet', "hide k6's progress while the run goes on (the summary still shows)")
     .action(async (flags: LoadFlags) => {
       try {
@@ -164,12 +171,21 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
   return env;
 }
 
-/** Runs k6 with the scripts and the environment; resolves with k6's exit code (99: SLA breached). */
-function runK6(k6: string, env: Record<string, string>, extra: string[]): Promise<number> {
+/**
+ * Runs k6 with the scripts and the environment; resolves with k6's exit code (99: SLA breached).
+ * With `logFile`, k6's output goes there instead of the terminal (busybench run shows its own).
+ */
+export function runK6(
+  k6: string,
+  env: Record<string, string>,
+  extra: string[],
+  logFile?: string,
+): Promise<number> {
   const script = join(packageRoot(), 'loadtests', 'main.ts');
   return new Promise((resolveCode) => {
+    const log = logFile ? openSync(logFile, 'a') : undefined;
     const child = spawn(k6, ['run', ...extra, script], {
-      stdio: 'inherit',
+      stdio: log === undefined ? 'inherit' : ['ignore', log, log],
       env: { ...process.env, ...env },
     });
     // Ctrl-C reaches k6 too (same process group); k6 stops gracefully and still writes its summary.

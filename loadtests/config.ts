@@ -88,10 +88,11 @@ export function readConfig(): RunConfig {
     profile,
     mix: json('BUSYBENCH_MIX', DEFAULT_MIX),
     sla: json('BUSYBENCH_SLA', DEFAULT_SLA),
-    // An open model needs a VU per request in flight: rate × latency. Start with 5 % of the
-    // peak rate (50 ms answers), allow growth to a whole second of answers.
-    preAllocatedVUs: Number(env('BUSYBENCH_VUS') ?? Math.min(1000, Math.max(10, Math.ceil(maxRate * 0.05)))),
-    maxVUs: Number(env('BUSYBENCH_MAX_VUS') ?? Math.min(5000, Math.max(50, Math.ceil(maxRate)))),
+    // An open model needs a VU per request in flight: rate × latency. LLM answers take hundreds
+    // of ms, and VUs k6 has to make mid-run arrive late (dropped iterations on a busy machine):
+    // start with half a second of answers, allow growth to two seconds.
+    preAllocatedVUs: Number(env('BUSYBENCH_VUS') ?? Math.min(1000, Math.max(10, Math.ceil(maxRate * 0.5)))),
+    maxVUs: Number(env('BUSYBENCH_MAX_VUS') ?? Math.min(5000, Math.max(50, Math.ceil(maxRate * 2)))),
     timeout: env('BUSYBENCH_TIMEOUT') ?? '60s',
     summaryPath: env('BUSYBENCH_SUMMARY') ?? 'results/summary.json',
     retries: Number(env('BUSYBENCH_RETRIES') ?? 0),

@@ -58,7 +58,7 @@ const BODY = `
   <h2>Alerts received</h2><table id="table-alerts"></table>
 `;
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 const page = (title: string, scripts: string) =>

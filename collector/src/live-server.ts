@@ -27,6 +27,8 @@ export interface Collector {
   readonly events: RunEvents;
   /** The whole run as it stands; `live: false` for the final report. */
   view(live?: boolean): RunView;
+  /** Amplification and error masking over the whole run (null without upstream scrapes). */
+  overallKpis(): { amplification: number | null; errorMasking: number | null };
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,17 @@ export function createCollector(o: CollectorOptions): Collector {
   const events = new RunEvents(eventsPathFor(o.results));
   const timeline = new UpstreamTimeline();
   const scraping = o.upstream.length > 0;
+  // A step owns the upstream's attempts from the end of the step before it to its own last
+  // answer (the first from the start of watching, the newest to now): every attempt counts in
+  // one step, so the steps add up to the run, and a request's attempts before its answer count.
   const kpis: StepKpis | undefined = scraping
-    ? (s) => resilienceKpis(s.requests, s.failures, timeline.between(s.firstMs, s.lastMs))
+    ? (s) => {
+        const steps = [...run.steps.values()].sort((a, b) => a.step - b.step);
+        const i = steps.indexOf(s);
+        const from = i > 0 ? (steps[i - 1] as typeof s).lastMs : Number.NEGATIVE_INFINITY;
+        const to = i === steps.length - 1 ? Number.POSITIVE_INFINITY : s.lastMs;
+        return resilienceKpis(s.requests, s.failures, timeline.between(from, to));
+      }
     : undefined;
   const view = (live = true) => runView({ runId: o.runId, live, sla: o.sla, run, events, kpis });
   const registry = clientMetrics(run, o.runId, { kpis, view: () => view() });
@@ -101,6 +112,16 @@ export function createCollector(o: CollectorOptions): Collector {
     run,
     events,
     view,
+    overallKpis() {
+      // Over everything the upstream saw while watched: the whole run when the collector
+      // started before the load (as busybench run does), edges included.
+      const steps = [...run.steps.values()];
+      const requests = steps.reduce((n, s) => n + s.requests, 0);
+      const failures = steps.reduce((n, s) => n + s.failures, 0);
+      return scraping && steps.length > 0
+        ? resilienceKpis(requests, failures, timeline.total())
+        : { amplification: null, errorMasking: null };
+    },
     async stop() {
       clearInterval(timer);
       follower.stop();

@@ -111,7 +111,7 @@ export class RunEvents {
     // Bounded: the oldest alerts go first; phases are few and recovery needs them.
     if (this.events.length > this.cap) {
       const oldestAlert = this.events.findIndex((x) => x.type === 'alert');
-      this.events.splice(oldestAlert >= 0 ? oldestAlert : 0, 1);
+      this.events.splice(Math.max(oldestAlert, 0), 1);
     }
     if (this.path) appendFileSync(this.path, `${JSON.stringify(e)}\n`);
   }

@@ -85,12 +85,14 @@ export class UpstreamTimeline {
     if (this.snapshots.length > this.cap) this.snapshots.shift();
   }
 
-  /** Counts at a time, linearly interpolated between the snapshots around it. */
+  /** Counts at a time, linearly interpolated between the snapshots around it; -Infinity: the first. */
   at(time: number): { attempts: number; errors: number } | null {
     const s = this.snapshots;
     const first = s[0];
     const last = s[s.length - 1];
-    if (!first || !last || time < first.time) return null;
+    if (!first || !last) return null;
+    if (time === Number.NEGATIVE_INFINITY) return { attempts: first.attempts, errors: first.errors };
+    if (time < first.time) return null;
     if (time >= last.time) return { attempts: last.attempts, errors: last.errors };
     let i = 1;
     while ((s[i] as UpstreamCounts).time < time) i++;
@@ -101,6 +103,15 @@ export class UpstreamTimeline {
       attempts: a.attempts + f * (b.attempts - a.attempts),
       errors: a.errors + f * (b.errors - a.errors),
     };
+  }
+
+  /** Everything the upstream saw while it was watched (first snapshot to last). */
+  total(): { attempts: number; errors: number } | null {
+    const first = this.snapshots[0];
+    const last = this.snapshots[this.snapshots.length - 1];
+    return first && last
+      ? { attempts: last.attempts - first.attempts, errors: last.errors - first.errors }
+      : null;
   }
 
   /** What the upstream saw between two times, or null when the snapshots do not cover them. */

@@ -3,6 +3,8 @@
  * busybench dashboards use, every query through the `datasource` variable (no hard-coded uid),
  * laid out on Grafana's 24-column grid in rows of panels.
  */
+// Grafana's variable syntax, literally (not a template string).
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana variable
 export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 
 export interface Query {

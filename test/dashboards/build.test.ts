@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARDS, dashboardQueries, JSON_DIR, render } from '../../dashboards/src/build.js';
-import type { GrafanaPanel } from '../../dashboards/src/panels.js';
+import { DATASOURCE, type GrafanaPanel } from '../../dashboards/src/panels.js';
 
 describe('dashboards as code', () => {
   it('the committed JSON is what the code builds (run npm run dashboards after a change)', () => {
@@ -16,7 +16,7 @@ describe('dashboards as code', () => {
       const text = render(d);
       const uids = [...text.matchAll(/"uid": "([^"]*)"/g)].map((m) => m[1]);
       // The dashboard's own uid, then only the variable.
-      expect(new Set(uids.slice(1)), file).toEqual(new Set(['${datasource}']));
+      expect(new Set(uids.slice(1)), file).toEqual(new Set([DATASOURCE.uid]));
       const vars = (d as { templating: { list: Array<{ name: string; type: string }> } }).templating.list;
       expect(vars[0]).toMatchObject({ name: 'datasource', type: 'datasource' });
     }

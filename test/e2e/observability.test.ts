@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { DEFAULT_SLA } from '../../loadtests/sla.js';
 import { stackDown, stackUp } from '../../stack/src/local-stack.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { admin, startMock, type TestMock } from '../helpers/mock.js';
-import { requireTool } from '../helpers/tools.js';
+import { freePort, requireTool } from '../helpers/tools.js';
 
 /**
  * The whole observability path, for real: the mock plays an outage, k6 runs a stepped test, the
@@ -18,13 +17,6 @@ import { requireTool } from '../helpers/tools.js';
  * Debian's Alertmanager, which calls the collector's webhook. Then every dashboard panel's query
  * is run through Prometheus's HTTP API and must return data.
  */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 let mock: TestMock;
 let collector: Collector;

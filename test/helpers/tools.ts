@@ -13,3 +13,5 @@ export function run(cmd: string, args: string[], cwd?: string) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
+
+export { freePort } from '../../stack/src/free-port.js';

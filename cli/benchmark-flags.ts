@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
+import { packageRoot } from '../mock-server/src/paths.js';
+import type { BenchmarkOptions } from '../runner/src/benchmark.js';
+import { UsageError } from './fail.js';
+import { type LoadFlags, withLoadOptions } from './load-command.js';
+import { loadSla } from './sla-file.js';
+
+/** Flags `run` and `compare` share: the mock, its scenario, the load, the stack. */
+export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | 'summary'> {
+  scenario: string;
+  scenarioSpeed: string;
+  nodes: string;
+  mockConfig?: string;
+  out?: string;
+  stack: boolean;
+}
+
+export function withBenchmarkOptions(command: Command): Command {
+  return withLoadOptions(
+    command
+      .option(
+        '--scenario <name|file>',
+        `fault timeline the mock plays (${listBuiltinScenarios().join(', ')}, a file, or none)`,
+        'peak-hour',
+      )
+      .option('--scenario-speed <x>', 'play the timeline x times faster', '1')
+      .option('--nodes <n>', 'mock nodes (consecutive ports)', '3')
+      .option('--mock-config <file>', "the mock's config file (busybench mock --config)")
+      .option('--out <dir>', 'where results, reports and logs go (default results/<command>-<time>)')
+      .option('--no-stack', 'do not start the local Prometheus + Alertmanager even when installed'),
+  );
+}
+
+/** Checks the shared flags, every problem at once; the strategy is set by the command. */
+export function benchmarkOptions(
+  flags: BenchmarkFlags,
+  command: string,
+): Omit<BenchmarkOptions, 'strategy' | 'out' | 'stack'> & { out: string; stack: boolean } {
+  const problems: string[] = [];
+  const speed = Number(flags.scenarioSpeed);
+  if (!(speed > 0 && speed <= 100))
+    problems.push(`--scenario-speed "${flags.scenarioSpeed}" must be a number above 0, at most 100`);
+  const nodes = Number(flags.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16)
+    problems.push(`--nodes "${flags.nodes}" must be 1 to 16`);
+  const builtins = listBuiltinScenarios();
+  if (
+    flags.scenario !== 'none' &&
+    !builtins.includes(flags.scenario) &&
+    !/\.(ya?ml|json)$/.test(flags.scenario)
+  )
+    problems.push(
+      `--scenario "${flags.scenario}": not a built-in (${builtins.join(', ')}), a .yaml/.json file, or none`,
+    );
+  let sla: ReturnType<typeof loadSla> | undefined;
+  try {
+    sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+  } catch (err) {
+    const e = err as UsageError;
+    problems.push(...(e.problems?.length ? e.problems : [e.message]));
+  }
+  if (problems.length > 0) throw new UsageError('bad flags', problems);
+  const { scenario, scenarioSpeed: _s, nodes: _n, mockConfig, out, stack, ...load } = flags;
+  return {
+    scenario: scenario === 'none' ? null : scenario,
+    scenarioSpeed: speed,
+    nodes,
+    mockConfig,
+    load,
+    sla: sla as NonNullable<typeof sla>,
+    out: out ?? join('results', `${command}-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+    stack,
+  };
+}
+
+/** Ctrl-C: the first one lets k6 stop and the report be written; a second one quits at once. */
+export function onInterrupt(): () => boolean {
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write(
+      '\nbusybench: stopping (k6 finishes, the report of what ran is written; Ctrl-C again to quit now)\n',
+    );
+  });
+  return () => interrupted;
+}

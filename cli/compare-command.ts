@@ -1,0 +1,96 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { type BenchmarkResult, runBenchmark } from '../runner/src/benchmark.js';
+import { scoreboard, scoreboardMarkdown } from '../runner/src/scoreboard.js';
+import { scoreboardPage } from '../runner/src/scoreboard-page.js';
+import { freePort } from '../stack/src/free-port.js';
+import { missingTools, stackDown, stackUp } from '../stack/src/local-stack.js';
+import { parseStrategySpec } from '../strategies/src/start-strategy.js';
+import {
+  type BenchmarkFlags,
+  benchmarkOptions,
+  onInterrupt,
+  withBenchmarkOptions,
+} from './benchmark-flags.js';
+import { fail } from './fail.js';
+
+export const DEFAULT_STRATEGIES = 'passthrough,retry,balance-lor,nginx';
+
+/**
+ * `busybench compare`: the same scenario and load against several strategies in turn (a fresh
+ * mock each time), then the scoreboard — HTML with charts, markdown, JSON — and a terminal table.
+ * The first strategy is the baseline of the before/after view.
+ */
+export function compareCommand(): Command {
+  return withBenchmarkOptions(
+    new Command('compare')
+      .description('run the same scenario and load against several strategies and write a scoreboard')
+      .option(
+        '--strategies <list>',
+        'comma-separated; the first is the baseline (name:key=value;... sets options)',
+        DEFAULT_STRATEGIES,
+      ),
+  ).action(async (flags: BenchmarkFlags & { strategies: string }) => {
+    try {
+      const o = benchmarkOptions(flags, 'compare');
+      const specs = flags.strategies
+        .split(',')
+        .filter(Boolean)
+        .map((s) => parseStrategySpec(s.replaceAll(';', ',')));
+      const interrupted = onInterrupt();
+      const out = resolve(o.out);
+      mkdirSync(out, { recursive: true });
+      // One stack and one collector port for every run, so alerts keep reaching the collector.
+      const collectorPort = await freePort();
+      let stack: { dir: string; urls: Awaited<ReturnType<typeof stackUp>> } | 'off' = 'off';
+      if (o.stack && missingTools().length === 0) {
+        const dir = join(out, 'stack');
+        const urls = await stackUp({
+          dir,
+          prometheusPort: await freePort(),
+          alertmanagerPort: await freePort(),
+          mockUrls: [],
+          collectorUrl: `http://127.0.0.1:${collectorPort}`,
+        });
+        stack = { dir, urls };
+        process.stdout.write(
+          `busybench compare: Prometheus ${urls.prometheus}, Alertmanager ${urls.alertmanager}\n`,
+        );
+      }
+      const results: BenchmarkResult[] = [];
+      try {
+        for (const [i, spec] of specs.entries()) {
+          if (interrupted()) break;
+          process.stdout.write(`\n== ${i + 1}/${specs.length}: ${spec.name} ==\n`);
+          results.push(
+            await runBenchmark({
+              ...o,
+              strategy: spec,
+              out: join(out, `${i + 1}-${spec.name.replace(/\W+/g, '-')}`),
+              stack,
+              collectorPort,
+              interrupted,
+            }),
+          );
+        }
+      } finally {
+        if (stack !== 'off') await stackDown(stack.dir);
+      }
+      const board = scoreboard(
+        results.map((r) => r.overall),
+        { scenario: o.scenario, profile: o.load.profile, rates: o.load.rates ?? 'default' },
+      );
+      const md = scoreboardMarkdown(board);
+      writeFileSync(join(out, 'scoreboard.md'), md);
+      writeFileSync(join(out, 'scoreboard.json'), `${JSON.stringify(board, null, 2)}\n`);
+      writeFileSync(join(out, 'scoreboard.html'), scoreboardPage(board));
+      process.stdout.write(
+        `\n${md}\nscoreboard: ${join(out, 'scoreboard.html')} (also .md, .json); per-run reports in ${out}/<n>-<strategy>/\n`,
+      );
+      process.exit(0);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { runBenchmark } from '../runner/src/benchmark.js';
+import { parseStrategySpec } from '../strategies/src/start-strategy.js';
+import {
+  type BenchmarkFlags,
+  benchmarkOptions,
+  onInterrupt,
+  withBenchmarkOptions,
+} from './benchmark-flags.js';
+import { fail } from './fail.js';
+import { EXIT_SLA_BREACHED } from './report-command.js';
+
+/** `busybench run`: one strategy through one whole benchmark; exits with the SLA verdict. */
+export function runCommand(): Command {
+  return withBenchmarkOptions(
+    new Command('run')
+      .description(
+        'benchmark one strategy: mock + scenario, strategy, collector, stack, k6; report and SLA verdict',
+      )
+      .option(
+        '-s, --strategy <spec>',
+        'a reference strategy (name or name:key=value,...), nginx, none (k6 straight at the mock), or a URL',
+        'passthrough',
+      ),
+  ).action(async (flags: BenchmarkFlags & { strategy: string }) => {
+    try {
+      const o = benchmarkOptions(flags, 'run');
+      const interrupted = onInterrupt();
+      const result = await runBenchmark({
+        ...o,
+        strategy: parseStrategySpec(flags.strategy),
+        stack: o.stack ? 'auto' : 'off',
+        interrupted,
+      });
+      process.exit(result.view.verdict.passed ? 0 : EXIT_SLA_BREACHED);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}

@@ -1,0 +1,76 @@
+import { Command } from 'commander';
+import { EXTERNAL, STRATEGIES } from '../strategies/src/registry.js';
+import { parseStrategySpec, startStrategy } from '../strategies/src/start-strategy.js';
+import { fail, UsageError } from './fail.js';
+
+interface StrategyFlags {
+  upstream: string;
+  port: string;
+  host: string;
+  opt: string[];
+  list?: boolean;
+}
+
+/** `busybench strategy <name>`: one reference strategy as a proxy in front of the upstreams. */
+export function strategyCommand(): Command {
+  return new Command('strategy')
+    .description(
+      'run a reference resilience strategy as an HTTP proxy in front of mock nodes (or any upstream)',
+    )
+    .argument('[name]', 'strategy name (see --list); name:key=value,... sets options too')
+    .option('-u, --upstream <urls>', 'upstream nodes, comma-separated', 'http://127.0.0.1:8000')
+    .option('-p, --port <port>', 'port to listen on', '8100')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option(
+      '-o, --opt <key=value>',
+      'a strategy option (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option('--list', 'list the strategies and exit')
+    .action(async (name: string | undefined, flags: StrategyFlags) => {
+      try {
+        if (flags.list || !name) {
+          for (const [n, s] of Object.entries({
+            ...Object.fromEntries(Object.entries(STRATEGIES).map(([k, v]) => [k, v.about])),
+            ...EXTERNAL,
+          }))
+            process.stdout.write(`${n.padEnd(12)} ${s}\n`);
+          if (!name && !flags.list)
+            throw new UsageError('name a strategy (busybench strategy retry), or --list');
+          return;
+        }
+        const port = Number(flags.port);
+        const problems: string[] = [];
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          problems.push(`--port "${flags.port}" is not a port`);
+        const upstreams = flags.upstream.split(',').filter(Boolean);
+        for (const u of upstreams)
+          if (!/^https?:\/\/[^/]+/.test(u)) problems.push(`--upstream: "${u}" is not an http(s) URL`);
+        for (const kv of flags.opt) if (!/^[^=]+=/.test(kv)) problems.push(`--opt "${kv}" is not key=value`);
+        if (problems.length > 0) throw new UsageError('bad flags', problems);
+        const spec = parseStrategySpec(name);
+        const options = {
+          ...spec.options,
+          ...Object.fromEntries(
+            flags.opt.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+          ),
+        };
+        const running = await startStrategy({ name: spec.name, options }, upstreams, {
+          port,
+          host: flags.host,
+        });
+        process.stdout.write(
+          `busybench strategy ${running.name} listening on ${running.url} → ${upstreams.join(', ')}\n`,
+        );
+        const stop = async () => {
+          await running.stop();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,150 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { k6Binary } from '../../cli/k6-binary.js';
+import type { LoadFlags } from '../../cli/load-command.js';
+import { loadEnv, runK6 } from '../../cli/load-command.js';
+import { reportPage } from '../../collector/src/html-page.js';
+import { createCollector } from '../../collector/src/live-server.js';
+import type { RunView } from '../../collector/src/run-view.js';
+import { terminalReport } from '../../collector/src/terminal-report.js';
+import type { Sla } from '../../loadtests/sla.js';
+import { freePort } from '../../stack/src/free-port.js';
+import { missingTools, type StackUrls, setTargets, stackDown, stackUp } from '../../stack/src/local-stack.js';
+import { type StrategySpec, startStrategy } from '../../strategies/src/start-strategy.js';
+import { startMockProcess, startScenario } from './mock-process.js';
+import { type Overall, overall } from './overall.js';
+import { progressLine } from './progress.js';
+
+/**
+ * One whole benchmark, as `busybench run` does it: a fresh mock (its nodes in a process of
+ * their own), the strategy in front of it, the collector following k6's results and scraping
+ * the mock, the local Prometheus stack when it is installed, then k6 with the profile while the
+ * scenario plays; progress every few seconds; the report (HTML, JSON, terminal) at the end,
+ * also after Ctrl-C. Everything started here is stopped here.
+ */
+export interface BenchmarkOptions {
+  readonly strategy: StrategySpec;
+  readonly scenario: string | null;
+  readonly scenarioSpeed: number;
+  readonly nodes: number;
+  readonly mockConfig?: string;
+  /** k6's side: profile, rates, durations, mix (busybench load's flags; target and files are set here). */
+  readonly load: Omit<LoadFlags, 'target' | 'results' | 'summary'>;
+  readonly sla: Sla;
+  readonly out: string;
+  /** A stack already running (compare starts one for all runs), `auto` to start one if installed, or off. */
+  readonly stack: { dir: string; urls: StackUrls } | 'auto' | 'off';
+  /** Fixed collector port (so a shared stack's Alertmanager can reach every run's collector). */
+  readonly collectorPort?: number;
+  readonly print?: (line: string) => void;
+  /** Set when the user pressed Ctrl-C: k6 is told to stop, and the report is still written. */
+  readonly interrupted?: () => boolean;
+}
+
+export interface BenchmarkResult {
+  readonly view: RunView;
+  readonly overall: Overall;
+  readonly k6Code: number;
+  readonly dir: string;
+}
+
+export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult> {
+  const print = o.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const dir = resolve(o.out);
+  mkdirSync(dir, { recursive: true });
+  // A directory used before: its old results would be followed as if they were this run's.
+  for (const f of ['results.json', 'results.json.events.ndjson', 'summary.json', 'k6.log', 'mock.log'])
+    rmSync(join(dir, f), { force: true });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const mock = await startMockProcess({ nodes: o.nodes, config: o.mockConfig, log: join(dir, 'mock.log') });
+    cleanups.push(mock.stop);
+    const strategy = await startStrategy(o.strategy, mock.urls, { dir: join(dir, 'strategy') });
+    cleanups.push(strategy.stop);
+    const runId = `${strategy.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const results = join(dir, 'results.json');
+    const collector = createCollector({ results, runId, sla: o.sla, upstream: mock.urls });
+    const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: o.collectorPort ?? 0 });
+    cleanups.push(collector.stop);
+
+    const stack = await prepareStack(o, dir, collectorUrl, print);
+    if (stack) {
+      setTargets(stack.dir, 'busybench-mock', mock.urls);
+      setTargets(stack.dir, 'busybench-collector', [collectorUrl]);
+      setTargets(
+        stack.dir,
+        'busybench-strategy',
+        strategy.metricsUrl ? [strategy.metricsUrl.replace(/\/metrics$/, '')] : [],
+      );
+      if (o.stack === 'auto') cleanups.push(() => stackDown(stack.dir));
+    }
+    print(
+      `busybench run: ${strategy.name} at ${strategy.url} → ${mock.urls.length} mock node(s); ` +
+        `live page ${collectorUrl}/${stack ? `; Prometheus ${stack.urls.prometheus}` : ''}`,
+    );
+
+    const env = loadEnv({
+      ...o.load,
+      target: strategy.url,
+      results,
+      summary: join(dir, 'summary.json'),
+    } as LoadFlags);
+    if (o.scenario) await startScenario(mock.urls, o.scenario, o.scenarioSpeed);
+    const startedAt = Date.now();
+    const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
+    const k6Code = await runK6(
+      k6Binary(o.load.k6),
+      env,
+      ['--out', `json=${results}`, '--quiet'],
+      join(dir, 'k6.log'),
+    );
+    clearInterval(ticker);
+    // The last lines and the last scrape.
+    await new Promise((r) => setTimeout(r, 1500));
+    const view = collector.view(false);
+    const result = {
+      view,
+      overall: overall(strategy.name, collector.run, view, collector.overallKpis()),
+      k6Code,
+      dir,
+    };
+    writeFileSync(
+      join(dir, 'report.json'),
+      `${JSON.stringify({ ...view, overall: result.overall }, null, 2)}\n`,
+    );
+    writeFileSync(join(dir, 'report.html'), reportPage(view));
+    print(terminalReport(view.steps, view.verdict, view.malformedLines).trimEnd());
+    print(
+      `report: ${join(dir, 'report.html')}${o.interrupted?.() ? ' (run interrupted: the report covers what ran)' : ''}`,
+    );
+    return result;
+  } finally {
+    for (const stop of cleanups.reverse()) await stop().catch(() => {});
+  }
+}
+
+async function prepareStack(
+  o: BenchmarkOptions,
+  dir: string,
+  collectorUrl: string,
+  print: (l: string) => void,
+): Promise<{ dir: string; urls: StackUrls } | null> {
+  if (o.stack === 'off') return null;
+  if (o.stack !== 'auto') return o.stack;
+  const missing = missingTools();
+  if (missing.length > 0) {
+    print(
+      `busybench run: no ${missing.join(', ')} here, so no Prometheus alerts (apt-get install prometheus prometheus-alertmanager)`,
+    );
+    return null;
+  }
+  const stackDir = join(dir, 'stack');
+  const urls = await stackUp({
+    dir: stackDir,
+    prometheusPort: await freePort(),
+    alertmanagerPort: await freePort(),
+    mockUrls: [],
+    collectorUrl,
+  });
+  return { dir: stackDir, urls };
+}

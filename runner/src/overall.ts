@@ -1,0 +1,76 @@
+import { LatencyHistogram } from '../../collector/src/latency-histogram.js';
+import type { RunView } from '../../collector/src/run-view.js';
+import type { RunStats } from '../../collector/src/step-stats.js';
+
+/**
+ * One run in one line of figures, for the scoreboard: the whole run's latency (all steps'
+ * histograms merged), success and error-class rates as clients saw them, throughput, the KPIs.
+ */
+export interface Overall {
+  readonly strategy: string;
+  readonly requests: number;
+  /** Target rate of the knee (the highest step within SLA), null when no step held. */
+  readonly kneeRps: number | null;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+  readonly successRate: number;
+  readonly rate429: number;
+  readonly rate503: number;
+  /** Successful responses per second over the run. */
+  readonly throughput: number;
+  readonly goodput: number;
+  readonly amplification: number | null;
+  readonly errorMasking: number | null;
+  /** The longest recovery after a fault phase, in seconds; null when none was measured. */
+  readonly recoveryS: number | null;
+  readonly slaPassed: boolean;
+  readonly brokenLines: number;
+}
+
+export function overall(
+  strategy: string,
+  run: RunStats,
+  view: RunView,
+  kpis: { amplification: number | null; errorMasking: number | null },
+): Overall {
+  const all = new LatencyHistogram();
+  let ok = 0;
+  let e429 = 0;
+  let e503 = 0;
+  let good = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const s of run.steps.values()) {
+    all.merge(s.all);
+    ok += s.counts.get('ok') ?? 0;
+    e429 += s.counts.get('429') ?? 0;
+    e503 += s.counts.get('503') ?? 0;
+    good += s.okWithinBound;
+    first = Math.min(first, s.firstMs);
+    last = Math.max(last, s.lastMs);
+  }
+  const n = all.count;
+  const seconds = Math.max(0.001, (last - first) / 1000);
+  const summary = all.summary();
+  const knee = view.steps.find((s) => s.step === view.verdict.knee);
+  const recovered = view.recovery.filter((r) => r.recoveryS !== null).map((r) => r.recoveryS as number);
+  return {
+    strategy,
+    requests: n,
+    kneeRps: knee?.targetRate ?? null,
+    p50Ms: summary.p50,
+    p99Ms: summary.p99,
+    meanMs: summary.mean,
+    successRate: n === 0 ? 0 : ok / n,
+    rate429: n === 0 ? 0 : e429 / n,
+    rate503: n === 0 ? 0 : e503 / n,
+    throughput: ok / seconds,
+    goodput: good / seconds,
+    amplification: kpis.amplification,
+    errorMasking: kpis.errorMasking,
+    recoveryS: recovered.length > 0 ? Math.max(...recovered) : null,
+    slaPassed: view.verdict.passed,
+    brokenLines: view.verdict.lines.filter((l) => !l.ok).length,
+  };
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../../mock-server/src/paths.js';
+import { findBinary } from '../../stack/src/local-stack.js';
+import { type Options, StrategyError } from './options.js';
+
+/**
+ * A real strategy nobody here wrote: Debian's nginx with the upstream block DeepSeek operations
+ * guides publish (`least_conn`, `max_fails`/`fail_timeout`, `proxy_next_upstream error timeout
+ * http_502 http_503 http_504`, `keepalive`). As written there it never fails a POST over to
+ * another node — nginx retries non-idempotent requests only with `non_idempotent` — so
+ * `nonIdempotent=1` adds it, to measure the difference.
+ */
+export const NGINX_TEMPLATE = join(packageRoot(), 'strategies', 'nginx', 'nginx.conf.template');
+
+export interface NginxConfig {
+  readonly listen: string;
+  readonly upstreams: readonly string[];
+  readonly prefix: string;
+  readonly maxFails: number;
+  readonly failTimeoutS: number;
+  readonly nonIdempotent: boolean;
+}
+
+export function nginxConfig(c: NginxConfig): string {
+  const servers = c.upstreams
+    .map((u) => `    server ${new URL(u).host} max_fails=${c.maxFails} fail_timeout=${c.failTimeoutS}s;`)
+    .join('\n');
+  const next = `error timeout http_502 http_503 http_504${c.nonIdempotent ? ' non_idempotent' : ''}`;
+  return readFileSync(NGINX_TEMPLATE, 'utf8')
+    .replaceAll('{{PREFIX}}', c.prefix)
+    .replace('{{SERVERS}}', servers)
+    .replace('{{LISTEN}}', c.listen)
+    .replace('{{NEXT_UPSTREAM}}', next);
+}
+
+export function nginxOptions(o: Options) {
+  return {
+    maxFails: o.number('maxFails', 3, 0),
+    failTimeoutS: o.number('failTimeoutS', 10, 1),
+    nonIdempotent: o.number('nonIdempotent', 0, 0, 1) === 1,
+  };
+}
+
+/** Writes the config, checks it with `nginx -t`, starts nginx, and resolves once it answers. */
+export async function startNginx(
+  options: ReturnType<typeof nginxOptions>,
+  upstreams: readonly string[],
+  port: number,
+  dir: string,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const nginx = findBinary('nginx');
+  if (!nginx) throw new StrategyError('STRATEGY_ERR_NGINX', 'nginx is not installed: apt-get install nginx');
+  const prefix = resolve(dir);
+  mkdirSync(join(prefix, 'tmp'), { recursive: true });
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(conf, nginxConfig({ ...options, upstreams, prefix, listen: `127.0.0.1:${port}` }));
+  const test = spawnSync(nginx, ['-t', '-p', prefix, '-c', conf], { encoding: 'utf8' });
+  if (test.status !== 0)
+    throw new StrategyError('STRATEGY_ERR_NGINX', `nginx -t rejected ${conf}: ${test.stderr.trim()}`);
+  const child = spawn(nginx, ['-p', prefix, '-c', conf], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await fetch(`${url}/models`, { signal: AbortSignal.timeout(500) });
+      break;
+    } catch {
+      if (Date.now() > until || child.exitCode !== null)
+        throw new StrategyError(
+          'STRATEGY_ERR_NGINX',
+          `nginx did not start; see ${join(prefix, 'error.log')}`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGQUIT'); // graceful: finish what is in flight
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

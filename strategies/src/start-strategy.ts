@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../stack/src/free-port.js';
+import { nginxOptions, startNginx } from './nginx.js';
+import { Options } from './options.js';
+import { proxyServer } from './proxy-server.js';
+import { makeStrategy } from './registry.js';
+
+/**
+ * Puts a strategy in front of the upstream nodes, whatever it is: a reference strategy by name
+ * (our proxy), `nginx` (Debian's nginx), `none` (the first node itself: k6 hits the mock
+ * directly), or any URL (the user's own proxy, in any language, already running).
+ */
+export interface RunningStrategy {
+  readonly name: string;
+  readonly url: string;
+  /** Where the strategy's own metrics are, when it has ours. */
+  readonly metricsUrl: string | null;
+  stop(): Promise<void>;
+}
+
+export interface StrategySpec {
+  readonly name: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/** "retry:retries=2,baseMs=50" → { name: retry, options: {...} }; a URL is kept whole. */
+export function parseStrategySpec(text: string): StrategySpec {
+  if (/^https?:\/\//.test(text)) return { name: text, options: {} };
+  const [name, rest] = text.split(':', 2) as [string, string | undefined];
+  const options: Record<string, string> = {};
+  for (const pair of (rest ?? '').split(',').filter(Boolean)) {
+    const i = pair.indexOf('=');
+    options[i > 0 ? pair.slice(0, i) : pair] = i > 0 ? pair.slice(i + 1) : '';
+  }
+  return { name, options };
+}
+
+export async function startStrategy(
+  spec: StrategySpec,
+  upstreams: readonly string[],
+  o: { port?: number; host?: string; dir?: string } = {},
+): Promise<RunningStrategy> {
+  const noop = async () => {};
+  if (/^https?:\/\//.test(spec.name))
+    return { name: spec.name, url: spec.name, metricsUrl: null, stop: noop };
+  if (spec.name === 'none')
+    return { name: 'none', url: upstreams[0] as string, metricsUrl: null, stop: noop };
+  if (spec.name === 'nginx') {
+    const opts = new Options('nginx', spec.options);
+    const config = nginxOptions(opts);
+    opts.done();
+    const port = o.port || (await freePort());
+    const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'busybench-nginx-'));
+    const n = await startNginx(config, upstreams, port, dir);
+    return { name: 'nginx', url: n.url, metricsUrl: null, stop: n.stop };
+  }
+  const strategy = makeStrategy(spec.name, spec.options);
+  const { app } = proxyServer(strategy, upstreams);
+  const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
+  return { name: strategy.name, url, metricsUrl: `${url}/metrics`, stop: () => app.close() };
+}

@@ -1,0 +1,97 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ProxyRequest, Upstream, UpstreamResponse } from './upstream.js';
+
+/**
+ * A resilience strategy: given a client's request and the upstream nodes, produce one response.
+ * Each strategy is a file in strategies/src/strategies/; the proxy server around them is shared.
+ */
+export interface Strategy {
+  readonly name: string;
+  handle(req: ProxyRequest, ctx: StrategyContext): Promise<UpstreamResponse>;
+  /** Gauges a strategy wants on /metrics (breaker state, queue length). */
+  readonly gauges?: Record<string, () => number>;
+}
+
+export type StrategyOptions = Readonly<Record<string, string>>;
+
+/** What every strategy sees: the nodes, one way to send (which counts attempts), local answers. */
+export class StrategyContext {
+  readonly registry = new Registry();
+  private readonly attempts: Counter;
+  private readonly locals: Counter;
+  readonly responses: Counter;
+  readonly inFlight: Gauge;
+  private rr = 0;
+
+  constructor(
+    readonly strategy: string,
+    readonly upstreams: readonly Upstream[],
+  ) {
+    this.registry.setDefaultLabels({ strategy });
+    const p = 'busybench_strategy_';
+    this.attempts = new Counter({
+      name: `${p}upstream_attempts_total`,
+      help: 'Requests the strategy sent upstream, by node and status (502: unreachable).',
+      labelNames: ['upstream', 'status'],
+      registers: [this.registry],
+    });
+    this.locals = new Counter({
+      name: `${p}local_answers_total`,
+      help: 'Answers the strategy made itself, by reason (breaker open, bulkhead full, fallback, cache hit...).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.responses = new Counter({
+      name: `${p}responses_total`,
+      help: 'Responses sent to clients, by status.',
+      labelNames: ['status'],
+      registers: [this.registry],
+    });
+    this.inFlight = new Gauge({
+      name: `${p}in_flight`,
+      help: 'Client requests being handled.',
+      registers: [this.registry],
+    });
+  }
+
+  /** Sends to one node and counts the attempt. */
+  async attempt(
+    upstream: Upstream,
+    req: ProxyRequest,
+    headers?: Record<string, string>,
+  ): Promise<UpstreamResponse> {
+    const res = await upstream.send(req, headers);
+    this.attempts.inc({ upstream: upstream.url, status: String(res.status) });
+    return res;
+  }
+
+  /** Counts an attempt made by someone else's client (the openai SDK's retries). */
+  count(upstream: Upstream, status: number): void {
+    this.attempts.inc({ upstream: upstream.url, status: String(status) });
+  }
+
+  /** The next node in turn (plain round robin: what passthrough and the simple strategies use). */
+  next(): Upstream {
+    const u = this.upstreams[this.rr % this.upstreams.length] as Upstream;
+    this.rr++;
+    return u;
+  }
+
+  local(reason: string, res: UpstreamResponse): UpstreamResponse {
+    this.locals.inc({ reason });
+    return res;
+  }
+
+  addGauges(gauges: Record<string, () => number>): void {
+    for (const [name, read] of Object.entries(gauges)) {
+      new Gauge({
+        name: `busybench_strategy_${name}`,
+        help: `${name.replaceAll('_', ' ')} (strategy state)`,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { k6Binary } from '../../cli/k6-binary.js';
+import type { Overall } from '../../runner/src/overall.js';
+import { compareOveralls } from '../../runner/src/scoreboard.js';
+import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { launch, render } from '../helpers/browser.js';
+import { requireTool } from '../helpers/tools.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  requireBuild();
+  k6Binary();
+  requireTool('nginx', 'nginx');
+  browser = await launch();
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('busybench compare, end to end', () => {
+  it('baseline vs retry vs nginx under 30 % 503: a scoreboard whose ranking follows from its numbers', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-compare-')), 'cmp');
+    const res = await runCli(
+      [
+        'compare',
+        '--strategies',
+        'passthrough,retry,nginx',
+        '--scenario',
+        'flaky-503',
+        '-r',
+        '30,60',
+        '-d',
+        '5s',
+        '--ramp',
+        '1s',
+        '--no-stack',
+        '--out',
+        out,
+      ],
+      240_000,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as {
+      ranking: Array<Overall & { rank: number }>;
+    };
+    expect(board.ranking.map((r) => r.strategy).sort()).toEqual(['nginx', 'passthrough', 'retry']);
+    // The order is the sort of the measured figures, nothing else.
+    for (let i = 1; i < board.ranking.length; i++)
+      expect(
+        compareOveralls(board.ranking[i - 1] as Overall, board.ranking[i] as Overall),
+      ).toBeLessThanOrEqual(0);
+    const by = Object.fromEntries(board.ranking.map((r) => [r.strategy, r]));
+    // Retry hides most of the 503s the mock injects, at the price of extra attempts.
+    expect(by.retry?.successRate).toBeGreaterThan(0.97);
+    expect(by.passthrough?.successRate).toBeLessThan(0.8);
+    expect(by.retry?.amplification).toBeGreaterThan(1.2);
+    expect(by.passthrough?.amplification).toBeLessThan(1.1);
+    // nginx as the guides write it does not fail a POST over: its clients see the 503s.
+    expect(by.nginx?.rate503).toBeGreaterThan(0.2);
+    expect(res.stdout).toMatch(/\| rank \| strategy \| knee/);
+    expect(readFileSync(join(out, 'scoreboard.md'), 'utf8')).toContain(
+      '## Before / after (before: passthrough)',
+    );
+    // Each run left its own report; the scoreboard draws offline.
+    expect(readFileSync(join(out, '2-retry', 'report.html'), 'utf8')).toContain('busybench report');
+    const page = await render(browser, `file://${join(out, 'scoreboard.html')}`);
+    expect(page.errors).toEqual([]);
+    expect(Object.keys(page.canvases)).toHaveLength(6);
+    for (const [id, drawn] of Object.entries(page.canvases)) expect(drawn, id).toBeGreaterThan(1000);
+  }, 300_000);
+});

@@ -1,0 +1,67 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEY, startMock, type TestMock } from '../helpers/mock.js';
+import { attempts, fire, startProxy } from './strategy-helpers.js';
+
+let mock: TestMock | undefined;
+let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await mock?.close();
+});
+
+const nodes = (m: TestMock) => m.cluster.nodes.map((n) => n.url);
+
+describe('hedge strategy', () => {
+  it('cuts the tail when one node is slow: a second attempt elsewhere wins', async () => {
+    mock = await startMock({
+      server: { nodes: 2 },
+      behaviour: { latency: { ttft: { type: 'fixed', ms: 10 } } },
+      nodeOverrides: [{ latency: { ttft: { type: 'fixed', ms: 1500 } } }, {}],
+    });
+    proxy = await startProxy('passthrough', {}, nodes(mock));
+    const plain = await fire(proxy.url, 20, 4);
+    expect(Math.max(...plain.map((a) => a.ms))).toBeGreaterThan(1400);
+    await proxy.close();
+    proxy = await startProxy('hedge', { delayMs: '100' }, nodes(mock));
+    const hedged = await fire(proxy.url, 20, 4);
+    expect(hedged.every((a) => a.status === 200)).toBe(true);
+    expect(Math.max(...hedged.map((a) => a.ms))).toBeLessThan(800);
+  });
+});
+
+describe('cache strategy', () => {
+  it('answers a repeated request from the cache, without an upstream attempt; streams pass', async () => {
+    mock = await startMock();
+    proxy = await startProxy('cache', {}, [mock.url]);
+    const [first, second] = [...(await fire(proxy.url, 1, 1)), ...(await fire(proxy.url, 1, 1))];
+    expect(second?.headers.get('x-busybench-cache')).toBe('hit');
+    expect(second?.body).toBe(first?.body);
+    expect(await attempts(mock.url)).toBe(1);
+    const stream = { model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'x' }] };
+    await fire(proxy.url, 2, 1, { body: stream });
+    expect(await attempts(mock.url)).toBe(3);
+  });
+});
+
+describe('fallback strategy', () => {
+  it('turns an outage into well-formed degraded answers the openai SDK reads, marked as such', async () => {
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 1 } } } });
+    proxy = await startProxy('fallback', {}, [mock.url]);
+    const client = new OpenAI({ baseURL: proxy.url, apiKey: KEY, maxRetries: 0 });
+    const { data, response } = await client.chat.completions
+      .create({ model: 'deepseek-flash', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    expect(response.headers.get('x-busybench-fallback')).toBe('1');
+    expect(data.system_fingerprint).toBe('busybench-fallback');
+    expect(data.choices[0]?.message.content).toMatch(/busy/);
+    const chunks: string[] = [];
+    for await (const c of await client.chat.completions.create({
+      model: 'deepseek-flash',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    }))
+      chunks.push(c.choices[0]?.delta.content ?? '');
+    expect(chunks.join('')).toMatch(/busy/);
+  });
+});

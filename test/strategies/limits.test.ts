@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMock, type TestMock } from '../helpers/mock.js';
+import { attempts, fire, startProxy } from './strategy-helpers.js';
+
+let mock: TestMock | undefined;
+let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await mock?.close();
+});
+
+const slow = (ms: number) => ({ behaviour: { latency: { ttft: { type: 'fixed', ms } } } });
+const KEYS = ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'];
+/** Accounts whose concurrency limit is 4, whatever key of them is used; answers take 300 ms. */
+const limitedAccount = {
+  accounts: [
+    { id: 'default', keys: KEYS, balance: 100, concurrencyLimit: 4 },
+    { id: 'b', keys: ['sk-b'], balance: 100, concurrencyLimit: 4 },
+    { id: 'c', keys: ['sk-c'], balance: 100, concurrencyLimit: 4 },
+  ],
+  behaviour: { latency: { ttft: { type: 'fixed', ms: 300 } } },
+};
+
+describe('bulkhead strategy', () => {
+  it('queues what is over its limit instead of letting the account answer 429', async () => {
+    mock = await startMock(limitedAccount);
+    // Without it, the account refuses what is over its 4.
+    expect((await fire(mock.url, 8, 8)).filter((a) => a.status === 429)).toHaveLength(4);
+    proxy = await startProxy('bulkhead', { limit: '4', queue: '100' }, [mock.url]);
+    const answers = await fire(proxy.url, 16, 16);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(await attempts(mock.url, '429')).toBe(4); // the 4 above, none through the bulkhead
+    // Four at a time, 300 ms each: the last waited its turn.
+    expect(Math.max(...answers.map((a) => a.ms))).toBeGreaterThan(1100);
+  });
+
+  it('answers 429 itself when the queue is full too', async () => {
+    mock = await startMock(slow(300));
+    proxy = await startProxy('bulkhead', { limit: '2', queue: '0' }, [mock.url]);
+    const answers = await fire(proxy.url, 6, 6);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+    const rejected = answers.filter((a) => a.status === 429);
+    expect(rejected).toHaveLength(4);
+    expect(JSON.parse(rejected[0]?.body ?? '{}').error.type).toBe('rate_limit_error');
+    expect(await attempts(mock.url)).toBe(2);
+  });
+});
+
+describe('rate-limit strategy', () => {
+  it('lets through a burst, then one request per 1/rps, and refuses what would wait too long', async () => {
+    mock = await startMock();
+    proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url]);
+    const answers = await fire(proxy.url, 30, 30);
+    const passed = answers.filter((a) => a.status === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(5);
+    expect(passed).toBeLessThanOrEqual(7);
+    expect(
+      answers.filter((a) => a.headers.get('x-busybench-strategy-error') === 'client_rate_limited').length,
+    ).toBe(30 - passed);
+  });
+});
+
+describe('key-pool strategy', () => {
+  it("rotating keys of one account does not raise the account's ceiling; keys of several accounts do", async () => {
+    mock = await startMock(limitedAccount);
+    proxy = await startProxy('key-pool', { keys: KEYS.join(',') }, [mock.url]);
+    const oneAccount = await fire(proxy.url, 12, 12);
+    expect(oneAccount.filter((a) => a.status === 200)).toHaveLength(4);
+    expect(oneAccount.filter((a) => a.status === 429)).toHaveLength(8);
+    await proxy.close();
+
+    proxy = await startProxy('key-pool', { keys: 'sk-busybench,sk-b,sk-c' }, [mock.url]);
+    const threeAccounts = await fire(proxy.url, 12, 12);
+    expect(threeAccounts.filter((a) => a.status === 200)).toHaveLength(12);
+  });
+});

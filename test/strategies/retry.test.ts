@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMock, type TestMock } from '../helpers/mock.js';
+import { attempts, fire, share, startProxy } from './strategy-helpers.js';
+
+let mock: TestMock | undefined;
+let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await mock?.close();
+  proxy = undefined;
+  mock = undefined;
+});
+
+describe('retry strategy', () => {
+  it('turns 30 % 503 into >= 99 % success at about 1.4 attempts per request', async () => {
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
+    proxy = await startProxy('retry', { baseMs: '2', maxMs: '20' }, [mock.url]);
+    const answers = await fire(proxy.url, 600, 20);
+    expect(share(answers, 200)).toBeGreaterThanOrEqual(0.99);
+    // 1 + 0.3 + 0.09 + 0.027 = 1.417 expected.
+    const amplification = (await attempts(mock.url)) / answers.length;
+    expect(amplification).toBeGreaterThan(1.3);
+    expect(amplification).toBeLessThan(1.55);
+  });
+
+  it('keeps retries within its budget during a full outage (no retry storm)', async () => {
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 1 } } } });
+    proxy = await startProxy('retry', { baseMs: '1', maxMs: '5', budget: '0.2' }, [mock.url]);
+    const answers = await fire(proxy.url, 400, 10);
+    expect(share(answers, 503)).toBe(1);
+    // Without a budget: 4 attempts each. With 0.2 tokens a request (10 to start): ~1.2 + 10/400.
+    const amplification = (await attempts(mock.url)) / answers.length;
+    expect(amplification).toBeLessThan(1.3);
+  });
+
+  it('honours Retry-After when the upstream sends one', async () => {
+    mock = await startMock({
+      behaviour: { faults: { errors: { '429': 0.5 } }, limits: { retryAfterSeconds: 1 } },
+    });
+    proxy = await startProxy('retry', { baseMs: '1', maxMs: '5000' }, [mock.url]);
+    const answers = await fire(proxy.url, 20, 20);
+    expect(share(answers, 200)).toBeGreaterThan(0.9);
+    // Every retried request waited the second it was told to, not the 1 ms backoff.
+    const retried = answers.filter((a) => a.ms > 900);
+    expect(retried.length).toBeGreaterThan(3);
+  });
+});

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { proxyServer } from '../../strategies/src/proxy-server.js';
+import { makeStrategy } from '../../strategies/src/registry.js';
+import { HELLO, KEY, metricValue, scrape } from '../helpers/mock.js';
+
+/** A reference strategy in front of the given nodes, listening on a free port. */
+export async function startProxy(
+  name: string,
+  options: Record<string, string>,
+  upstreams: readonly string[],
+) {
+  const { app } = proxyServer(makeStrategy(name, options), upstreams);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, app: app as FastifyInstance, close: () => app.close() };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: string;
+  ms: number;
+}
+
+/** `n` chat completions through `url`, `concurrency` at a time; every answer read whole. */
+export async function fire(
+  url: string,
+  n: number,
+  concurrency: number,
+  o: { body?: object; key?: string } = {},
+): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const t0 = performance.now();
+      const res = await fetch(`${url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key ?? KEY}` },
+        body: JSON.stringify(o.body ?? HELLO),
+      });
+      const body = await res.text();
+      answers.push({ status: res.status, headers: res.headers, body, ms: performance.now() - t0 });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return answers;
+}
+
+/** Completion attempts a mock node answered (its ground truth). */
+export async function attempts(nodeUrl: string, status?: string): Promise<number> {
+  return metricValue(await scrape(nodeUrl), 'busybench_mock_requests_total', {
+    endpoint: '/chat/completions',
+    ...(status ? { status } : {}),
+  });
+}
+
+export const share = (answers: Answer[], status: number) =>
+  answers.filter((a) => a.status === status).length / answers.length;
