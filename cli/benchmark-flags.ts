@@ -12,6 +12,7 @@ export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | '
   scenario: string;
   scenarioSpeed: string;
   nodes: string;
+  mockPort: string;
   mockConfig?: string;
   out?: string;
   stack: boolean;
@@ -27,6 +28,11 @@ export function withBenchmarkOptions(command: Command): Command {
       )
       .option('--scenario-speed <x>', 'play the timeline x times faster', '1')
       .option('--nodes <n>', 'mock nodes (consecutive ports)', '3')
+      .option(
+        '--mock-port <port>',
+        'first mock port (0: any free; fix it when your own proxy, -s URL, must reach the nodes)',
+        '0',
+      )
       .option('--mock-config <file>', "the mock's config file (busybench mock --config)")
       .option('--out <dir>', 'where results, reports and logs go (default results/<command>-<time>)')
       .option('--no-stack', 'do not start the local Prometheus + Alertmanager even when installed'),
@@ -45,6 +51,9 @@ export function benchmarkOptions(
   const nodes = Number(flags.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16)
     problems.push(`--nodes "${flags.nodes}" must be 1 to 16`);
+  const mockPort = Number(flags.mockPort);
+  if (!Number.isInteger(mockPort) || mockPort < 0 || mockPort > 65535)
+    problems.push(`--mock-port "${flags.mockPort}" is not a port`);
   const builtins = listBuiltinScenarios();
   if (
     flags.scenario !== 'none' &&
@@ -62,11 +71,12 @@ export function benchmarkOptions(
     problems.push(...(e.problems?.length ? e.problems : [e.message]));
   }
   if (problems.length > 0) throw new UsageError('bad flags', problems);
-  const { scenario, scenarioSpeed: _s, nodes: _n, mockConfig, out, stack, ...load } = flags;
+  const { scenario, scenarioSpeed: _s, nodes: _n, mockPort: _p, mockConfig, out, stack, ...load } = flags;
   return {
     scenario: scenario === 'none' ? null : scenario,
     scenarioSpeed: speed,
     nodes,
+    mockPort,
     mockConfig,
     load,
     sla: sla as NonNullable<typeof sla>,

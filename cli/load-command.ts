@@ -187,9 +187,21 @@ export function runK6(
     const child = spawn(k6, ['run', ...extra, script], {
       stdio: log === undefined ? 'inherit' : ['ignore', log, log],
       env: { ...process.env, ...env },
+      // Its own process group: a terminal's Ctrl-C reaches k6 once, through us, not twice (a
+      // second SIGINT makes k6 abort without its summary), and a plain `kill -INT` works too.
+      detached: true,
     });
-    // Ctrl-C reaches k6 too (same process group); k6 stops gracefully and still writes its summary.
-    process.on('SIGINT', () => {});
-    child.on('close', (code, signal) => resolveCode(code ?? (signal ? 130 : 1)));
+    // k6 stops gracefully on SIGINT and still writes its summary and results.
+    const forward = () => child.kill('SIGINT');
+    const orphaned = () => child.kill('SIGKILL');
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    process.on('exit', orphaned);
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      process.off('exit', orphaned);
+      resolveCode(code ?? (signal ? 130 : 1));
+    });
   });
 }

@@ -91,8 +91,11 @@ export function createCollector(o: CollectorOptions): Collector {
   app.post('/api/alerts', async (req, reply) => {
     try {
       const alerts = alertsFromWebhook(req.body);
-      for (const a of alerts) events.alert(a);
-      return { received: alerts.length };
+      // One Alertmanager can serve several runs (compare): keep this run's alerts and those of
+      // no run in particular (a target down); the others belong to another collector.
+      const mine = alerts.filter((a) => a.labels.run_id === undefined || a.labels.run_id === o.runId);
+      for (const a of mine) events.alert(a);
+      return { received: mine.length, ignored: alerts.length - mine.length };
     } catch (err) {
       if (!(err instanceof CollectorError)) throw err;
       return reply

@@ -27,6 +27,8 @@ export interface BenchmarkOptions {
   readonly scenario: string | null;
   readonly scenarioSpeed: number;
   readonly nodes: number;
+  /** First port of the mock's nodes (0: any free ones); fixed when a user's proxy must find them. */
+  readonly mockPort?: number;
   readonly mockConfig?: string;
   /** k6's side: profile, rates, durations, mix (busybench load's flags; target and files are set here). */
   readonly load: Omit<LoadFlags, 'target' | 'results' | 'summary'>;
@@ -57,7 +59,12 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     rmSync(join(dir, f), { force: true });
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
-    const mock = await startMockProcess({ nodes: o.nodes, config: o.mockConfig, log: join(dir, 'mock.log') });
+    const mock = await startMockProcess({
+      nodes: o.nodes,
+      port: o.mockPort,
+      config: o.mockConfig,
+      log: join(dir, 'mock.log'),
+    });
     cleanups.push(mock.stop);
     const strategy = await startStrategy(o.strategy, mock.urls, { dir: join(dir, 'strategy') });
     cleanups.push(strategy.stop);
@@ -79,7 +86,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
       if (o.stack === 'auto') cleanups.push(() => stackDown(stack.dir));
     }
     print(
-      `busybench run: ${strategy.name} at ${strategy.url} → ${mock.urls.length} mock node(s); ` +
+      `busybench run: ${strategy.name} at ${strategy.url} → mock ${mock.urls.join(', ')}; ` +
         `live page ${collectorUrl}/${stack ? `; Prometheus ${stack.urls.prometheus}` : ''}`,
     );
 

@@ -15,6 +15,7 @@ export interface MockProcess {
 
 export async function startMockProcess(o: {
   nodes: number;
+  port?: number;
   config?: string;
   log: string;
 }): Promise<MockProcess> {
@@ -22,7 +23,7 @@ export async function startMockProcess(o: {
   const args = [
     'mock',
     '--port',
-    '0',
+    String(o.port ?? 0),
     '--nodes',
     String(o.nodes),
     ...(o.config ? ['--config', o.config] : []),

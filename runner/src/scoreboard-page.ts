@@ -18,7 +18,8 @@ const script = `
     options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false }, title: { display: true, text: label } } },
   });
   bar('c-knee', 'knee: highest step within SLA (req/s)', s.ranking.map((r) => r.kneeRps ?? 0), '#1f77b4');
-  bar('c-success', 'success rate (%)', s.ranking.map((r) => r.successRate * 100), '#2ca02c');
+  // Failures, not success: 98 % and 100 % look the same on a 0-100 axis.
+  bar('c-success', 'failed requests (%)', s.ranking.map((r) => (1 - r.successRate) * 100), '#2ca02c');
   bar('c-p99', 'p99 latency (ms)', s.ranking.map((r) => r.p99Ms), '#d62728');
   bar('c-amp', 'amplification (upstream attempts per request)', s.ranking.map((r) => r.amplification ?? 0), '#ff7f0e');
   bar('c-goodput', 'goodput (ok within SLA latency, per s)', s.ranking.map((r) => r.goodput), '#9467bd');
@@ -70,6 +71,8 @@ table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 th, td { border-bottom: 1px solid #eee; padding: 0.25em 0.7em; text-align: right; }
 th { background: #f6f6f6; }
 </style></head><body>
+<h1>busybench scoreboard</h1>
+<p>${escapeHtml(`${s.scenario ?? 'no scenario'} · ${s.profile} ${s.rates} · ${s.generatedAt} · ranked by knee, then success, then p99`)}</p>
 <div class="grid">${charts}</div>
 ${tables(scoreboardMarkdown(s))}
 <script>${readFileSync(CHART_JS_PATH, 'utf8').replace(/<\/(script)/gi, '<\\/$1')}</script>

@@ -177,6 +177,15 @@ describe('busybench collect, live beside a real k6 run', () => {
       }),
     });
     expect(hook.status).toBe(200);
+    // Another run's alert (one Alertmanager serves every run of a compare) is not this run's.
+    const other = await fetch(`${collector.url}/api/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        alerts: [{ status: 'firing', labels: { alertname: 'Elsewhere', run_id: 'other' }, startsAt: '' }],
+      }),
+    });
+    expect(await other.json()).toEqual({ received: 0, ignored: 1 });
     const bad = await fetch(`${collector.url}/api/alerts`, {
       method: 'POST',
       body: '{"alerts":',

@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startMock, type TestMock } from '../helpers/mock.js';
-import { attempts, fire, share, startProxy } from './strategy-helpers.js';
+import type { TestMock } from '../helpers/mock.js';
+import { attempts, closeAll, fire, nodesOf, share, startProxy, testMock } from './strategy-helpers.js';
 
 let mock: TestMock | undefined;
 let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await mock?.close();
-});
+afterEach(closeAll);
 
-const nodes = (m: TestMock) => m.cluster.nodes.map((n) => n.url);
 /** Three nodes answering in 20 ms, but node 1 in 400 ms. */
 const oneSlow = {
   server: { nodes: 3 },
@@ -19,9 +15,9 @@ const oneSlow = {
 
 describe('load balancing strategies', () => {
   it('least-outstanding steers around a node that slowed down; round robin does not', async () => {
-    mock = await startMock(oneSlow);
-    const [n0, n1, n2] = nodes(mock) as [string, string, string];
-    proxy = await startProxy('balance-lor', {}, nodes(mock));
+    mock = await testMock(oneSlow);
+    const [n0, n1, n2] = nodesOf(mock) as [string, string, string];
+    proxy = await startProxy('balance-lor', {}, nodesOf(mock));
     await fire(proxy.url, 300, 12);
     const slowShare =
       (await attempts(n1)) / ((await attempts(n0)) + (await attempts(n1)) + (await attempts(n2)));
@@ -29,30 +25,30 @@ describe('load balancing strategies', () => {
     await proxy.close();
     await mock.close();
 
-    mock = await startMock(oneSlow);
-    proxy = await startProxy('balance-wrr', {}, nodes(mock));
+    mock = await testMock(oneSlow);
+    proxy = await startProxy('balance-wrr', {}, nodesOf(mock));
     await fire(proxy.url, 150, 12);
-    const rr = (await attempts(nodes(mock)[1] as string)) / 150;
+    const rr = (await attempts(nodesOf(mock)[1] as string)) / 150;
     expect(rr).toBeGreaterThan(0.3);
     expect(rr).toBeLessThan(0.37);
   });
 
   it('weighted round robin follows the weights', async () => {
-    mock = await startMock({ server: { nodes: 3 } });
-    proxy = await startProxy('balance-wrr', { weights: '3,1,1' }, nodes(mock));
+    mock = await testMock({ server: { nodes: 3 } });
+    proxy = await startProxy('balance-wrr', { weights: '3,1,1' }, nodesOf(mock));
     await fire(proxy.url, 100, 5);
-    expect(await attempts(nodes(mock)[0] as string)).toBe(60);
-    expect(await attempts(nodes(mock)[1] as string)).toBe(20);
+    expect(await attempts(nodesOf(mock)[0] as string)).toBe(60);
+    expect(await attempts(nodesOf(mock)[1] as string)).toBe(20);
   });
 
   it('fails over to another node on 503, so clients do not see it', async () => {
-    mock = await startMock({
+    mock = await testMock({
       server: { nodes: 3 },
       nodeOverrides: [{ faults: { errors: { '503': 1 } } }, {}, {}],
     });
-    proxy = await startProxy('balance-wrr', {}, nodes(mock));
+    proxy = await startProxy('balance-wrr', {}, nodesOf(mock));
     const answers = await fire(proxy.url, 90, 5);
     expect(share(answers, 200)).toBe(1);
-    expect(await attempts(nodes(mock)[0] as string, '503')).toBe(30);
+    expect(await attempts(nodesOf(mock)[0] as string, '503')).toBe(30);
   });
 });

@@ -1,17 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { admin, startMock, type TestMock } from '../helpers/mock.js';
-import { attempts, fire, startProxy } from './strategy-helpers.js';
+import { admin, type TestMock } from '../helpers/mock.js';
+import { attempts, closeAll, fire, startProxy, testMock } from './strategy-helpers.js';
 
 let mock: TestMock | undefined;
 let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await mock?.close();
-});
+afterEach(closeAll);
 
 describe('circuit breaker strategy', () => {
   it('opens during an outage, stops upstream traffic, and closes once the upstream is back', async () => {
-    mock = await startMock();
+    mock = await testMock();
     proxy = await startProxy('breaker', { windowMs: '2000', minRps: '2', halfOpenMs: '500' }, [mock.url]);
     expect((await fire(proxy.url, 20, 4)).every((a) => a.status === 200)).toBe(true);
 

@@ -1,29 +1,24 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY, startMock, type TestMock } from '../helpers/mock.js';
-import { attempts, fire, startProxy } from './strategy-helpers.js';
+import { KEY, type TestMock } from '../helpers/mock.js';
+import { attempts, closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
 
 let mock: TestMock | undefined;
 let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await mock?.close();
-});
-
-const nodes = (m: TestMock) => m.cluster.nodes.map((n) => n.url);
+afterEach(closeAll);
 
 describe('hedge strategy', () => {
   it('cuts the tail when one node is slow: a second attempt elsewhere wins', async () => {
-    mock = await startMock({
+    mock = await testMock({
       server: { nodes: 2 },
       behaviour: { latency: { ttft: { type: 'fixed', ms: 10 } } },
       nodeOverrides: [{ latency: { ttft: { type: 'fixed', ms: 1500 } } }, {}],
     });
-    proxy = await startProxy('passthrough', {}, nodes(mock));
+    proxy = await startProxy('passthrough', {}, nodesOf(mock));
     const plain = await fire(proxy.url, 20, 4);
     expect(Math.max(...plain.map((a) => a.ms))).toBeGreaterThan(1400);
     await proxy.close();
-    proxy = await startProxy('hedge', { delayMs: '100' }, nodes(mock));
+    proxy = await startProxy('hedge', { delayMs: '100' }, nodesOf(mock));
     const hedged = await fire(proxy.url, 20, 4);
     expect(hedged.every((a) => a.status === 200)).toBe(true);
     expect(Math.max(...hedged.map((a) => a.ms))).toBeLessThan(800);
@@ -32,7 +27,7 @@ describe('hedge strategy', () => {
 
 describe('cache strategy', () => {
   it('answers a repeated request from the cache, without an upstream attempt; streams pass', async () => {
-    mock = await startMock();
+    mock = await testMock();
     proxy = await startProxy('cache', {}, [mock.url]);
     const [first, second] = [...(await fire(proxy.url, 1, 1)), ...(await fire(proxy.url, 1, 1))];
     expect(second?.headers.get('x-busybench-cache')).toBe('hit');
@@ -46,7 +41,7 @@ describe('cache strategy', () => {
 
 describe('fallback strategy', () => {
   it('turns an outage into well-formed degraded answers the openai SDK reads, marked as such', async () => {
-    mock = await startMock({ behaviour: { faults: { errors: { '503': 1 } } } });
+    mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
     proxy = await startProxy('fallback', {}, [mock.url]);
     const client = new OpenAI({ baseURL: proxy.url, apiKey: KEY, maxRetries: 0 });
     const { data, response } = await client.chat.completions

@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startMock, type TestMock } from '../helpers/mock.js';
-import { attempts, fire, startProxy } from './strategy-helpers.js';
+import type { TestMock } from '../helpers/mock.js';
+import { attempts, closeAll, fire, startProxy, testMock } from './strategy-helpers.js';
 
 let mock: TestMock | undefined;
 let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await mock?.close();
-});
+afterEach(closeAll);
 
 const slow = (ms: number) => ({ behaviour: { latency: { ttft: { type: 'fixed', ms } } } });
 const KEYS = ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'];
@@ -23,7 +20,7 @@ const limitedAccount = {
 
 describe('bulkhead strategy', () => {
   it('queues what is over its limit instead of letting the account answer 429', async () => {
-    mock = await startMock(limitedAccount);
+    mock = await testMock(limitedAccount);
     // Without it, the account refuses what is over its 4.
     expect((await fire(mock.url, 8, 8)).filter((a) => a.status === 429)).toHaveLength(4);
     proxy = await startProxy('bulkhead', { limit: '4', queue: '100' }, [mock.url]);
@@ -35,7 +32,7 @@ describe('bulkhead strategy', () => {
   });
 
   it('answers 429 itself when the queue is full too', async () => {
-    mock = await startMock(slow(300));
+    mock = await testMock(slow(300));
     proxy = await startProxy('bulkhead', { limit: '2', queue: '0' }, [mock.url]);
     const answers = await fire(proxy.url, 6, 6);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
@@ -48,7 +45,7 @@ describe('bulkhead strategy', () => {
 
 describe('rate-limit strategy', () => {
   it('lets through a burst, then one request per 1/rps, and refuses what would wait too long', async () => {
-    mock = await startMock();
+    mock = await testMock();
     proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url]);
     const answers = await fire(proxy.url, 30, 30);
     const passed = answers.filter((a) => a.status === 200).length;
@@ -62,7 +59,7 @@ describe('rate-limit strategy', () => {
 
 describe('key-pool strategy', () => {
   it("rotating keys of one account does not raise the account's ceiling; keys of several accounts do", async () => {
-    mock = await startMock(limitedAccount);
+    mock = await testMock(limitedAccount);
     proxy = await startProxy('key-pool', { keys: KEYS.join(',') }, [mock.url]);
     const oneAccount = await fire(proxy.url, 12, 12);
     expect(oneAccount.filter((a) => a.status === 200)).toHaveLength(4);

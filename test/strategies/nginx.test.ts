@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningStrategy, startStrategy } from '../../strategies/src/start-strategy.js';
-import { startMock, type TestMock } from '../helpers/mock.js';
+import type { TestMock } from '../helpers/mock.js';
 import { freePort, requireTool } from '../helpers/tools.js';
-import { attempts, fire, share } from './strategy-helpers.js';
+import { attempts, closeAll, fire, nodesOf, share, testMock } from './strategy-helpers.js';
 
 let mock: TestMock | undefined;
 let nginx: RunningStrategy | undefined;
@@ -14,22 +14,21 @@ beforeAll(() => {
 });
 afterEach(async () => {
   await nginx?.stop();
-  await mock?.close();
+  await closeAll();
 });
 
-const nodes = (m: TestMock) => m.cluster.nodes.map((n) => n.url);
 const start = async (m: TestMock, options: Record<string, string> = {}) =>
-  startStrategy({ name: 'nginx', options }, nodes(m), {
+  startStrategy({ name: 'nginx', options }, nodesOf(m), {
     dir: mkdtempSync(join(tmpdir(), 'busybench-nginx-')),
   });
 
 describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", () => {
   it('spreads requests over the nodes and streams SSE through unbuffered', async () => {
-    mock = await startMock({ server: { nodes: 3 } });
+    mock = await testMock({ server: { nodes: 3 } });
     nginx = await start(mock);
     const answers = await fire(nginx.url, 60, 6);
     expect(share(answers, 200)).toBe(1);
-    for (const n of nodes(mock)) expect(await attempts(n)).toBeGreaterThan(5);
+    for (const n of nodesOf(mock)) expect(await attempts(n)).toBeGreaterThan(5);
     const [s] = await fire(nginx.url, 1, 1, {
       body: { model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] },
     });
@@ -38,7 +37,7 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
 
   it('as the guides write it, a 503 of a POST reaches the client; with non_idempotent it fails over', async () => {
     const config = { server: { nodes: 3 }, nodeOverrides: [{ faults: { errors: { '503': 1 } } }, {}, {}] };
-    mock = await startMock(config);
+    mock = await testMock(config);
     nginx = await start(mock);
     const asWritten = await fire(nginx.url, 60, 3);
     // nginx does not pass a POST that was sent to the next server unless told it may.
@@ -46,17 +45,17 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
     await nginx.stop();
     await mock.close();
 
-    mock = await startMock(config);
+    mock = await testMock(config);
     nginx = await start(mock, { nonIdempotent: '1' });
     const fixed = await fire(nginx.url, 60, 3);
     expect(share(fixed, 200)).toBe(1);
-    expect(await attempts(nodes(mock)[0] as string, '503')).toBeGreaterThan(0);
+    expect(await attempts(nodesOf(mock)[0] as string, '503')).toBeGreaterThan(0);
   });
 
   it('fails over when a node is down (connection refused: nothing was sent)', async () => {
-    mock = await startMock({ server: { nodes: 2 } });
+    mock = await testMock({ server: { nodes: 2 } });
     // A third node that is not there: nothing listens on its port.
-    const urls = [...nodes(mock), `http://127.0.0.1:${await freePort()}`];
+    const urls = [...nodesOf(mock), `http://127.0.0.1:${await freePort()}`];
     nginx = await startStrategy({ name: 'nginx', options: {} }, urls, {
       dir: mkdtempSync(join(tmpdir(), 'busybench-nginx-')),
     });

@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { StrategyError } from '../../strategies/src/options.js';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
-import { KEY, startMock, type TestMock } from '../helpers/mock.js';
-import { startProxy } from './strategy-helpers.js';
+import { KEY, type TestMock } from '../helpers/mock.js';
+import { closeAll, startProxy, testMock } from './strategy-helpers.js';
 
 let mock: TestMock | undefined;
 let proxy: { close: () => Promise<unknown> } | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await mock?.close();
-});
+afterEach(closeAll);
 
 const post = (url: string, body: string) =>
   fetch(`${url}/chat/completions`, {
@@ -21,7 +18,7 @@ const post = (url: string, body: string) =>
 
 describe('the strategy proxy', () => {
   it('streams SSE as it comes: the first frame arrives long before the last', async () => {
-    mock = await startMock({
+    mock = await testMock({
       behaviour: {
         latency: { interToken: { type: 'fixed', ms: 40 } },
         output: { minTokens: 20, maxTokens: 20 },
@@ -46,7 +43,7 @@ describe('the strategy proxy', () => {
   });
 
   it('passes bad input to the upstream, whose DeepSeek-shaped error the client gets; GETs pass too', async () => {
-    mock = await startMock();
+    mock = await testMock();
     const p = await startProxy('retry', {}, [mock.url]);
     proxy = p;
     const bad = await post(p.url, '{"model": ');
@@ -57,12 +54,13 @@ describe('the strategy proxy', () => {
   });
 
   it('answers a DeepSeek-shaped 500 when a strategy fails, and serves its metrics', async () => {
-    mock = await startMock();
+    mock = await testMock();
     const { app } = proxyServer({ name: 'broken', handle: async () => Promise.reject(new Error('boom')) }, [
       mock.url,
     ]);
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     proxy = app;
+    onTestFinished(() => app.close());
     const res = await post(url, '{}');
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({

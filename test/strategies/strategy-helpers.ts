@@ -1,7 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
-import { HELLO, KEY, metricValue, scrape } from '../helpers/mock.js';
+import { HELLO, KEY, metricValue, scrape, startMock, type TestMock } from '../helpers/mock.js';
+
+/** What a test started, closed after it (each test file: `afterEach(closeAll)`). */
+const started: Array<{ close(): Promise<unknown> }> = [];
+export async function closeAll(): Promise<void> {
+  for (const s of started.splice(0).reverse()) await s.close();
+}
+
+/** A mock closed after the test. */
+export async function testMock(...overrides: unknown[]): Promise<TestMock> {
+  const mock = await startMock(...overrides);
+  started.push(mock);
+  return mock;
+}
+
+export const nodesOf = (m: TestMock) => m.cluster.nodes.map((n) => n.url);
 
 /** A reference strategy in front of the given nodes, listening on a free port. */
 export async function startProxy(
@@ -11,7 +26,9 @@ export async function startProxy(
 ) {
   const { app } = proxyServer(makeStrategy(name, options), upstreams);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, app: app as FastifyInstance, close: () => app.close() };
+  const proxy = { url, app: app as FastifyInstance, close: () => app.close() };
+  started.push(proxy);
+  return proxy;
 }
 
 export interface Answer {

@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { k6Binary } from '../../cli/k6-binary.js';
+import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
+
+beforeAll(() => {
+  requireBuild();
+  k6Binary();
+});
+
+describe('busybench run', () => {
+  it('shows progress, and on Ctrl-C stops everything it started and still writes the report', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-')), 'run');
+    const run = startCli(
+      ['run', '-s', 'retry', '--scenario', 'flaky-503', '-r', '30', '-d', '2m', '--no-stack', '--out', out],
+      /\[00:0[6-9]\] step 0 \(30 req\/s\)\s+achieved [\d.]+ req\/s\s+p99 \d+ ms/,
+      40_000,
+    );
+    const shown = await run.output;
+    const mockUrl = /→ mock (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
+    expect(mockUrl).toBeDefined();
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    // Cut short, the run judged what it ran: retry leaves ~0.8 % of 30 % 503 failing.
+    expect([0, 99]).toContain(code);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.steps[0].requests).toBeGreaterThan(100);
+    expect(report.overall.amplification).toBeGreaterThan(1.2);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // The mock it started is gone.
+    await expect(fetch(`${mockUrl}/health`)).rejects.toThrow();
+  }, 90_000);
+
+  it('says what is wrong with its flags, all at once, exit 2', async () => {
+    const r = await runCli(['run', '-s', 'retry:retries=x', '--nodes', '0', '--scenario', 'rush-hour']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--nodes "0" must be 1 to 16/);
+    expect(r.stderr).toMatch(/--scenario "rush-hour": not a built-in/);
+  });
+});
