@@ -12,6 +12,7 @@ export interface WrkResult {
   readonly serverCpu: number;
   readonly non2xx: number;
   readonly errors: number;
+  readonly p50Ms: number;
   readonly p99Ms: number;
 }
 
@@ -58,14 +59,18 @@ export async function wrk(
   const { stdout } = await run('taskset', args, { timeout: (opts.seconds + 30) * 1000 });
   const serverCpu = (cpuSeconds(opts.serverPid) - cpuBefore) / ((performance.now() - t0) / 1000);
   const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? 0);
-  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
   const scale = { us: 0.001, ms: 1, s: 1000 } as const;
+  const percentile = (p: string) => {
+    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(stdout);
+    return m ? Number(m[1]) * scale[m[2] as keyof typeof scale] : 0;
+  };
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   return {
     requestsPerSec: num(/Requests\/sec:\s+([\d.]+)/),
     serverCpu,
     non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
     errors: errors ? errors.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
-    p99Ms: p99 ? Number(p99[1]) * scale[p99[2] as keyof typeof scale] : 0,
+    p50Ms: percentile('50'),
+    p99Ms: percentile('99'),
   };
 }
