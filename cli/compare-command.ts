@@ -6,7 +6,7 @@ import { scoreboard, scoreboardMarkdown } from '../runner/src/scoreboard.js';
 import { scoreboardPage } from '../runner/src/scoreboard-page.js';
 import { freePort } from '../stack/src/free-port.js';
 import { missingTools, stackDown, stackUp } from '../stack/src/local-stack.js';
-import { parseStrategySpec } from '../strategies/src/start-strategy.js';
+import { checkStrategySpec, parseStrategySpec } from '../strategies/src/start-strategy.js';
 import {
   type BenchmarkFlags,
   benchmarkOptions,
@@ -38,6 +38,8 @@ export function compareCommand(): Command {
         .split(',')
         .filter(Boolean)
         .map((s) => parseStrategySpec(s.replaceAll(';', ',')));
+      // Every name and option checked before the first run starts, not half-way through.
+      for (const spec of specs) checkStrategySpec(spec);
       const interrupted = onInterrupt();
       const out = resolve(o.out);
       mkdirSync(out, { recursive: true });
@@ -63,20 +65,26 @@ export function compareCommand(): Command {
         for (const [i, spec] of specs.entries()) {
           if (interrupted()) break;
           process.stdout.write(`\n== ${i + 1}/${specs.length}: ${spec.name} ==\n`);
-          results.push(
-            await runBenchmark({
-              ...o,
-              strategy: spec,
-              out: join(out, `${i + 1}-${spec.name.replace(/\W+/g, '-')}`),
-              stack,
-              collectorPort,
-              interrupted,
-            }),
-          );
+          // One strategy that cannot start (nginx missing, a URL down) does not cost the others.
+          const result = await runBenchmark({
+            ...o,
+            strategy: spec,
+            out: join(out, `${i + 1}-${spec.name.replace(/\W+/g, '-')}`),
+            stack,
+            collectorPort,
+            interrupted,
+          }).catch((err: Error) => {
+            process.stderr.write(
+              `busybench compare: ${spec.name} failed, left out of the scoreboard: ${err.message}\n`,
+            );
+            return null;
+          });
+          if (result) results.push(result);
         }
       } finally {
         if (stack !== 'off') await stackDown(stack.dir);
       }
+      if (results.length === 0) throw new Error('no strategy ran to the end: nothing to compare');
       const board = scoreboard(
         results.map((r) => r.overall),
         { scenario: o.scenario, profile: o.load.profile, rates: o.load.rates ?? 'default' },

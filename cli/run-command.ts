@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runBenchmark } from '../runner/src/benchmark.js';
-import { parseStrategySpec } from '../strategies/src/start-strategy.js';
+import { checkStrategySpec, parseStrategySpec } from '../strategies/src/start-strategy.js';
 import {
   type BenchmarkFlags,
   benchmarkOptions,
@@ -25,10 +25,12 @@ export function runCommand(): Command {
   ).action(async (flags: BenchmarkFlags & { strategy: string }) => {
     try {
       const o = benchmarkOptions(flags, 'run');
+      const strategy = parseStrategySpec(flags.strategy);
+      checkStrategySpec(strategy);
       const interrupted = onInterrupt();
       const result = await runBenchmark({
         ...o,
-        strategy: parseStrategySpec(flags.strategy),
+        strategy,
         stack: o.stack ? 'auto' : 'off',
         interrupted,
       });

@@ -37,6 +37,18 @@ export function parseStrategySpec(text: string): StrategySpec {
   return { name, options };
 }
 
+/** Checks a spec without starting anything: unknown names and bad options fail here. */
+export function checkStrategySpec(spec: StrategySpec): void {
+  if (/^https?:\/\//.test(spec.name) || spec.name === 'none') return;
+  if (spec.name === 'nginx') {
+    const opts = new Options('nginx', spec.options);
+    nginxOptions(opts);
+    opts.done();
+    return;
+  }
+  makeStrategy(spec.name, spec.options);
+}
+
 export async function startStrategy(
   spec: StrategySpec,
   upstreams: readonly string[],

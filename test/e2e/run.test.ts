@@ -38,5 +38,11 @@ describe('busybench run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--nodes "0" must be 1 to 16/);
     expect(r.stderr).toMatch(/--scenario "rush-hour": not a built-in/);
+    const strategy = await runCli(['run', '-s', 'retry:retries=x', '--no-stack']);
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toMatch(/retries="x" must be a number from 0 to 20/);
+    const compare = await runCli(['compare', '--strategies', 'passthrough,warp-drive']);
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toMatch(/no strategy "warp-drive"/);
   });
 });
