@@ -10,7 +10,8 @@ import { openaiSdk } from './strategies/openai-sdk.js';
 import { passthrough } from './strategies/passthrough.js';
 import { rateLimit } from './strategies/rate-limit.js';
 import { retry } from './strategies/retry.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy, StrategyContext } from './strategy.js';
+import type { ProxyRequest, UpstreamResponse } from './upstream.js';
 
 /** The reference strategies by name, each with what it does in one line (for --help and docs). */
 export const STRATEGIES: Record<string, { about: string; make: (o: Options) => Strategy }> = {
@@ -39,7 +40,57 @@ export const EXTERNAL = {
   nginx: 'nginx upstream: least_conn, max_fails, proxy_next_upstream (Debian nginx)',
 } as const;
 
+/** Strategies that pick the node themselves: they can only be the last link of a chain. */
+const PICKS_NODES = new Set(['balance-wrr', 'balance-lor', 'hedge', 'openai-sdk']);
+
+/**
+ * A reference strategy by name, or a chain of them joined by "+" — `retry+breaker` is a retry
+ * around a breaker around the upstream call; each link's options are prefixed with its name
+ * (`retry.retries=2`).
+ */
 export function makeStrategy(name: string, raw: Readonly<Record<string, string>>): Strategy {
+  if (name.includes('+')) return makeChain(name.split('+'), raw);
+  return makeOne(name, raw);
+}
+
+function makeChain(names: readonly string[], raw: Readonly<Record<string, string>>): Strategy {
+  const problems: string[] = [];
+  for (const key of Object.keys(raw))
+    if (!names.includes(key.split('.')[0] as string))
+      problems.push(
+        `option "${key}": in a chain, options are prefixed with their strategy (${names[0]}.option=value)`,
+      );
+  names.slice(0, -1).forEach((n) => {
+    if (PICKS_NODES.has(n)) problems.push(`${n} picks the node itself: it can only come last in a chain`);
+  });
+  if (problems.length > 0)
+    throw new StrategyError('STRATEGY_ERR_BAD_OPTIONS', `bad chain ${names.join('+')}`, problems);
+  const links = names.map((n) =>
+    makeOne(
+      n,
+      Object.fromEntries(
+        Object.entries(raw)
+          .filter(([k]) => k.startsWith(`${n}.`))
+          .map(([k, v]) => [k.slice(n.length + 1), v]),
+      ),
+    ),
+  );
+  const through = (i: number, req: ProxyRequest, ctx: StrategyContext): Promise<UpstreamResponse> => {
+    const link = links[i] as Strategy;
+    if (i === links.length - 1) return link.handle(req, ctx);
+    return link.handle(
+      req,
+      ctx.withSend((r) => through(i + 1, r, ctx)),
+    );
+  };
+  return {
+    name: names.join('+'),
+    gauges: Object.assign({}, ...links.map((l) => l.gauges ?? {})),
+    handle: (req, ctx) => through(0, req, ctx),
+  };
+}
+
+function makeOne(name: string, raw: Readonly<Record<string, string>>): Strategy {
   const entry = STRATEGIES[name];
   if (!entry)
     throw new StrategyError(

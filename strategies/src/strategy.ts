@@ -65,6 +65,23 @@ export class StrategyContext {
     return res;
   }
 
+  /**
+   * Sends the request on: to the next node in turn, or — inside a chain such as retry+breaker —
+   * to the next strategy of the chain. Strategies that do not pick nodes themselves use this.
+   */
+  send(req: ProxyRequest): Promise<UpstreamResponse> {
+    return this.attempt(this.next(), req);
+  }
+
+  /** The same context, sending through `send` instead (the next link of a chain). */
+  withSend(send: (req: ProxyRequest) => Promise<UpstreamResponse>): StrategyContext {
+    const derived = Object.create(this) as StrategyContext;
+    derived.send = send;
+    // State stays on the one context: the round-robin turn is shared, not copied per link.
+    derived.next = () => this.next();
+    return derived;
+  }
+
   /** Counts an attempt made by someone else's client (the openai SDK's retries). */
   count(upstream: Upstream, status: number): void {
     this.attempts.inc({ upstream: upstream.url, status: String(status) });

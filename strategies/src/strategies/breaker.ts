@@ -38,7 +38,7 @@ export function breaker(o: Options): Strategy {
     gauges: { breaker_state: () => STATE[policy.state] },
     handle: async (req, ctx) => {
       try {
-        return await policy.execute(() => ctx.attempt(ctx.next(), req));
+        return await policy.execute(() => ctx.send(req));
       } catch (err) {
         if (!(err instanceof BrokenCircuitError)) throw err;
         return ctx.local(

@@ -22,7 +22,7 @@ export function bulkhead(o: Options): Strategy {
         // a request), while the response is handed on as soon as its headers are in.
         policy
           .execute(async () => {
-            const res = await ctx.attempt(ctx.next(), req);
+            const res = await ctx.send(req);
             resolve(res);
             await untilDone(res);
           })

@@ -20,7 +20,7 @@ export function cache(o: Options): Strategy {
     name: 'cache',
     gauges: { cache_entries: () => entries.size },
     handle: async (req, ctx) => {
-      if (req.stream || !req.body) return ctx.attempt(ctx.next(), req);
+      if (req.stream || !req.body) return ctx.send(req);
       const key = createHash('sha256').update(req.path).update(req.body).digest('hex');
       const hit = entries.get(key);
       if (hit && Date.now() - hit.at < ttlMs)
@@ -29,7 +29,7 @@ export function cache(o: Options): Strategy {
           headers: { ...hit.headers, 'x-busybench-cache': 'hit' },
           upstream: 'cache',
         });
-      const res = await ctx.attempt(ctx.next(), req);
+      const res = await ctx.send(req);
       if (res.status !== 200 || Buffer.isBuffer(res.body)) return res;
       const chunks: Buffer[] = [];
       for await (const c of res.body) chunks.push(c as Buffer);

@@ -16,7 +16,7 @@ export function fallback(o: Options): Strategy {
   return {
     name: 'fallback',
     handle: async (req, ctx) => {
-      const res = await ctx.attempt(ctx.next(), req);
+      const res = await ctx.send(req);
       if (!RETRYABLE.has(res.status)) return res;
       await drain(res);
       return ctx.local('fallback', degraded(req.stream, modelOf(req.body), message));

@@ -13,7 +13,7 @@ export function keyPool(o: Options): Strategy {
     name: 'key-pool',
     handle: (req, ctx) => {
       const key = keys[i++ % keys.length] as string;
-      return ctx.attempt(ctx.next(), req, { ...req.headers, authorization: `Bearer ${key}` });
+      return ctx.send({ ...req, headers: { ...req.headers, authorization: `Bearer ${key}` } });
     },
   };
 }

@@ -39,7 +39,7 @@ export function rateLimit(o: Options): Strategy {
           localError(429, 'client_rate_limited', 'Rate Limit Reached: client-side token bucket empty'),
         );
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      return ctx.attempt(ctx.next(), req);
+      return ctx.send(req);
     },
   };
 }

@@ -39,7 +39,7 @@ export function retry(o: Options): Strategy {
       let previous: UpstreamResponse | undefined;
       return policy.execute(async () => {
         if (previous) await drain(previous);
-        previous = await ctx.attempt(ctx.next(), req);
+        previous = await ctx.send(req);
         return previous;
       });
     },
