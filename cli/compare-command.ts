@@ -46,7 +46,12 @@ export function compareCommand(): Command {
       // One stack and one collector port for every run, so alerts keep reaching the collector.
       const collectorPort = await freePort();
       let stack: { dir: string; urls: Awaited<ReturnType<typeof stackUp>> } | 'off' = 'off';
-      if (o.stack && missingTools().length === 0) {
+      const missing = missingTools();
+      if (o.stack && missing.length > 0)
+        process.stdout.write(
+          `busybench compare: no ${missing.join(', ')} here, so no Prometheus alerts (apt-get install prometheus prometheus-alertmanager)\n`,
+        );
+      if (o.stack && missing.length === 0) {
         const dir = join(out, 'stack');
         const urls = await stackUp({
           dir,
