@@ -6,11 +6,12 @@
  * and mock, after one warm-up round that is not counted; medians are reported.
  *   npm run bench:mock   (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS to change the run)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../mock-server/src/paths.js';
+import { median, startPinned } from './pinned.js';
 import { postScript, type WrkResult, wrk } from './wrk.js';
 
 const ROOT = packageRoot();
@@ -20,22 +21,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const MOCK_PORT = 18_400;
 const PLAIN_PORT = 18_500;
 const REQUEST = { model: 'deepseek-flash', messages: [{ role: 'user', content: 'Benchmark me' }] };
-
-function startPinned(args: string[], ready: RegExp): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '0', process.execPath, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      if (ready.test(out)) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main(): Promise<void> {
   const mock = await startPinned(

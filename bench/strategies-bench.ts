@@ -6,11 +6,12 @@
  * are reported, with the ratios to the direct path measured in the same round.
  *   npm run bench:strategies   (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS to change the run)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../mock-server/src/paths.js';
+import { median, startPinned } from './pinned.js';
 import { postScript, type WrkResult, wrk } from './wrk.js';
 
 const ROOT = packageRoot();
@@ -21,37 +22,19 @@ const MOCK = 18_600;
 const PASSTHROUGH = 18_610;
 const NGINX = 18_620;
 
-function startPinned(args: string[], ready: RegExp): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '0', process.execPath, join(ROOT, 'bin/busybench.js'), ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      if (ready.test(out)) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 type Target = 'direct' | 'passthrough' | 'nginx';
 
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const upstream = `http://127.0.0.1:${MOCK}`;
+    const busybench = (...args: string[]) =>
+      startPinned([join(ROOT, 'bin/busybench.js'), ...args], /listening/);
     children.push(
-      await startPinned(
-        ['mock', '-c', join(ROOT, 'bench/strategy-bench.yaml'), '--port', String(MOCK)],
-        /listening/,
-      ),
+      await busybench('mock', '-c', join(ROOT, 'bench/strategy-bench.yaml'), '--port', String(MOCK)),
     );
-    children.push(
-      await startPinned(['strategy', 'passthrough', '-u', upstream, '-p', String(PASSTHROUGH)], /listening/),
-    );
-    children.push(await startPinned(['strategy', 'nginx', '-u', upstream, '-p', String(NGINX)], /listening/));
+    children.push(await busybench('strategy', 'passthrough', '-u', upstream, '-p', String(PASSTHROUGH)));
+    children.push(await busybench('strategy', 'nginx', '-u', upstream, '-p', String(NGINX)));
     const ports: Record<Target, number> = { direct: MOCK, passthrough: PASSTHROUGH, nginx: NGINX };
     const script = postScript({
       model: 'deepseek-flash',

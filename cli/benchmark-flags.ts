@@ -4,6 +4,7 @@ import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import type { BenchmarkOptions } from '../runner/src/benchmark.js';
 import { UsageError } from './fail.js';
+import { portFlag } from './flag-checks.js';
 import { type LoadFlags, withLoadOptions } from './load-command.js';
 import { loadSla } from './sla-file.js';
 
@@ -51,9 +52,7 @@ export function benchmarkOptions(
   const nodes = Number(flags.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16)
     problems.push(`--nodes "${flags.nodes}" must be 1 to 16`);
-  const mockPort = Number(flags.mockPort);
-  if (!Number.isInteger(mockPort) || mockPort < 0 || mockPort > 65535)
-    problems.push(`--mock-port "${flags.mockPort}" is not a port`);
+  const mockPort = portFlag('mock-port', flags.mockPort, problems, true);
   const builtins = listBuiltinScenarios();
   if (
     flags.scenario !== 'none' &&

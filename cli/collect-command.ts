@@ -5,6 +5,7 @@ import { reportPage } from '../collector/src/html-page.js';
 import { createCollector } from '../collector/src/live-server.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import { fail, UsageError } from './fail.js';
+import { portFlag, urlsFlag } from './flag-checks.js';
 import { loadSla } from './sla-file.js';
 
 interface CollectFlags {
@@ -37,17 +38,15 @@ export function collectCommand(): Command {
     .option('--html <file>', 'on stop, write the final report here (self-contained HTML)')
     .action(async (flags: CollectFlags) => {
       try {
-        const port = Number(flags.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new UsageError(`--port "${flags.port}" is not a port`);
-        if (flags.results.endsWith('.gz')) {
-          throw new UsageError(
+        const problems: string[] = [];
+        const port = portFlag('port', flags.port, problems, true);
+        if (flags.results.endsWith('.gz'))
+          problems.push(
             'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
           );
-        }
-        const upstream = (flags.upstream ?? '').split(',').filter(Boolean);
-        const bad = upstream.filter((u) => !/^https?:\/\/[^/]+/.test(u));
-        if (bad.length > 0) throw new UsageError(`--upstream: not http(s) URLs: ${bad.join(', ')}`);
+        const upstream = urlsFlag('upstream', flags.upstream ?? '', problems);
+        if (problems.length === 1) throw new UsageError(problems[0] as string);
+        if (problems.length > 1) throw new UsageError('bad flags', problems);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const runId = flags.runId ?? new Date().toISOString();
         const collector = createCollector({ results: flags.results, runId, sla, upstream });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { stackDown, stackUp } from '../stack/src/local-stack.js';
 import { fail, UsageError } from './fail.js';
+import { portFlag, urlsFlag } from './flag-checks.js';
 
 interface UpFlags {
   dir: string;
@@ -10,18 +11,6 @@ interface UpFlags {
   collector: string;
   strategy?: string;
 }
-
-const port = (name: string, raw: string, problems: string[]) => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) problems.push(`--${name} "${raw}" is not a port`);
-  return n;
-};
-const urls = (name: string, raw: string, problems: string[]) => {
-  const list = raw.split(',').filter(Boolean);
-  for (const u of list)
-    if (!/^https?:\/\/[^/]+/.test(u)) problems.push(`--${name}: "${u}" is not an http(s) URL`);
-  return list;
-};
 
 /** `busybench stack up|down`: Prometheus and Alertmanager on loopback, without Docker. */
 export function stackCommand(): Command {
@@ -46,11 +35,11 @@ export function stackCommand(): Command {
         const problems: string[] = [];
         const options = {
           dir: flags.dir,
-          prometheusPort: port('prometheus-port', flags.prometheusPort, problems),
-          alertmanagerPort: port('alertmanager-port', flags.alertmanagerPort, problems),
-          mockUrls: urls('mock', flags.mock, problems),
-          collectorUrl: urls('collector', flags.collector, problems)[0] ?? '',
-          strategyUrls: urls('strategy', flags.strategy ?? '', problems),
+          prometheusPort: portFlag('prometheus-port', flags.prometheusPort, problems),
+          alertmanagerPort: portFlag('alertmanager-port', flags.alertmanagerPort, problems),
+          mockUrls: urlsFlag('mock', flags.mock, problems),
+          collectorUrl: urlsFlag('collector', flags.collector, problems)[0] ?? '',
+          strategyUrls: urlsFlag('strategy', flags.strategy ?? '', problems),
         };
         if (problems.length > 0) throw new UsageError('bad flags', problems);
         process.stdout.write('busybench stack: starting prometheus and alertmanager…\n');

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { EXTERNAL, STRATEGIES } from '../strategies/src/registry.js';
 import { parseStrategySpec, startStrategy } from '../strategies/src/start-strategy.js';
 import { fail, UsageError } from './fail.js';
+import { portFlag, urlsFlag } from './flag-checks.js';
 
 interface StrategyFlags {
   upstream: string;
@@ -40,13 +41,9 @@ export function strategyCommand(): Command {
             throw new UsageError('name a strategy (busybench strategy retry), or --list');
           return;
         }
-        const port = Number(flags.port);
         const problems: string[] = [];
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          problems.push(`--port "${flags.port}" is not a port`);
-        const upstreams = flags.upstream.split(',').filter(Boolean);
-        for (const u of upstreams)
-          if (!/^https?:\/\/[^/]+/.test(u)) problems.push(`--upstream: "${u}" is not an http(s) URL`);
+        const port = portFlag('port', flags.port, problems, true);
+        const upstreams = urlsFlag('upstream', flags.upstream, problems);
         for (const kv of flags.opt) if (!/^[^=]+=/.test(kv)) problems.push(`--opt "${kv}" is not key=value`);
         if (problems.length > 0) throw new UsageError('bad flags', problems);
         const spec = parseStrategySpec(name);
