@@ -26,6 +26,9 @@ export interface Overall {
   readonly recoveryS: number | null;
   readonly slaPassed: boolean;
   readonly brokenLines: number;
+  /** Steps whose every SLA line held, of all steps: tells strategies apart when the knee does not. */
+  readonly stepsHeld: number;
+  readonly steps: number;
 }
 
 export function overall(
@@ -72,5 +75,7 @@ export function overall(
     recoveryS: recovered.length > 0 ? Math.max(...recovered) : null,
     slaPassed: view.verdict.passed,
     brokenLines: view.verdict.lines.filter((l) => !l.ok).length,
+    stepsHeld: view.steps.filter((st) => view.verdict.lines.every((l) => l.step !== st.step || l.ok)).length,
+    steps: view.steps.length,
   };
 }

@@ -72,7 +72,7 @@ th, td { border-bottom: 1px solid #eee; padding: 0.25em 0.7em; text-align: right
 th { background: #f6f6f6; }
 </style></head><body>
 <h1>busybench scoreboard</h1>
-<p>${escapeHtml(`${s.scenario ?? 'no scenario'} · ${s.profile} ${s.rates} · ${s.generatedAt} · ranked by knee, then success, then p99`)}</p>
+<p>${escapeHtml(`${s.scenario ?? 'no scenario'} · ${s.profile} ${s.rates} · ${s.generatedAt} · ranked by knee, steps within SLA, success, then p99`)}</p>
 <div class="grid">${charts}</div>
 ${tables(scoreboardMarkdown(s))}
 <script>${readFileSync(CHART_JS_PATH, 'utf8').replace(/<\/(script)/gi, '<\\/$1')}</script>

@@ -2,8 +2,9 @@ import type { Overall } from './overall.js';
 
 /**
  * The comparison of strategies under the same scenario and load. Ranking, in order: the knee
- * (higher load within SLA is better; no step within SLA ranks last), then success rate, then
- * p99. Every figure is the run's own, measured; the ranking only sorts them.
+ * (higher load within SLA is better; no step within SLA ranks last), then the number of steps
+ * within SLA (a scenario whose calm falls in the last step gives every strategy the same knee),
+ * then success rate, then p99. Every figure is the run's own, measured; the ranking only sorts.
  */
 export interface Scoreboard {
   readonly scenario: string | null;
@@ -17,7 +18,12 @@ export interface Scoreboard {
 }
 
 export function compareOveralls(a: Overall, b: Overall): number {
-  return (b.kneeRps ?? -1) - (a.kneeRps ?? -1) || b.successRate - a.successRate || a.p99Ms - b.p99Ms;
+  return (
+    (b.kneeRps ?? -1) - (a.kneeRps ?? -1) ||
+    b.stepsHeld - a.stepsHeld ||
+    b.successRate - a.successRate ||
+    a.p99Ms - b.p99Ms
+  );
 }
 
 export function scoreboard(
@@ -35,12 +41,12 @@ export function scoreboardMarkdown(s: Scoreboard): string {
   const head = [
     `# busybench compare: ${s.scenario ?? 'no scenario'}, ${s.profile} ${s.rates}`,
     '',
-    '| rank | strategy | knee (req/s) | p50 ms | p99 ms | success | 429 | 503 | amplification | error masking | goodput/s | recovery s | SLA |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| rank | strategy | knee (req/s) | steps within SLA | p50 ms | p99 ms | success | 429 | 503 | amplification | error masking | goodput/s | recovery s | SLA |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   const rows = s.ranking.map(
     (r) =>
-      `| ${r.rank} | ${r.strategy} | ${r.kneeRps ?? 'none'} | ${num(r.p50Ms)} | ${num(r.p99Ms)} | ${pct(r.successRate)} | ${pct(r.rate429)} | ${pct(r.rate503)} | ${num(r.amplification, 2)} | ${num(r.errorMasking, 2)} | ${num(r.goodput)} | ${num(r.recoveryS)} | ${r.slaPassed ? 'held' : `${r.brokenLines} line(s) broken`} |`,
+      `| ${r.rank} | ${r.strategy} | ${r.kneeRps ?? 'none'} | ${r.stepsHeld}/${r.steps} | ${num(r.p50Ms)} | ${num(r.p99Ms)} | ${pct(r.successRate)} | ${pct(r.rate429)} | ${pct(r.rate503)} | ${num(r.amplification, 2)} | ${num(r.errorMasking, 2)} | ${num(r.goodput)} | ${num(r.recoveryS)} | ${r.slaPassed ? 'held' : `${r.brokenLines} line(s) broken`} |`,
   );
   const base = s.ranking.find((r) => r.strategy === s.baseline);
   const beforeAfter = base

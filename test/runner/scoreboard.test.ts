@@ -19,25 +19,29 @@ const run = (strategy: string, o: Partial<Overall>): Overall => ({
   recoveryS: null,
   slaPassed: false,
   brokenLines: 2,
+  stepsHeld: 1,
+  steps: 2,
   ...o,
 });
 
 describe('scoreboard', () => {
-  it('ranks by knee, then success, then p99, from the measured figures', () => {
+  it('ranks by knee, then steps within SLA, then success, then p99, from the measured figures', () => {
     const board = scoreboard(
       [
         run('passthrough', { kneeRps: 40, successRate: 0.97 }),
         run('retry', { kneeRps: 80, successRate: 0.999, amplification: 1.4 }),
         run('nginx', { kneeRps: 80, successRate: 0.999, p99Ms: 300 }),
+        run('hedge', { kneeRps: 80, successRate: 0.99, stepsHeld: 2 }),
         run('breaker', { kneeRps: null, successRate: 1 }),
       ],
       { scenario: 'peak-hour', profile: 'stepped', rates: '40,80' },
     );
     expect(board.ranking.map((r) => [r.rank, r.strategy])).toEqual([
-      [1, 'nginx'],
-      [2, 'retry'],
-      [3, 'passthrough'],
-      [4, 'breaker'],
+      [1, 'hedge'],
+      [2, 'nginx'],
+      [3, 'retry'],
+      [4, 'passthrough'],
+      [5, 'breaker'],
     ]);
     expect(board.baseline).toBe('passthrough');
   });
@@ -52,7 +56,7 @@ describe('scoreboard', () => {
         { scenario: 'flaky-503', profile: 'stepped', rates: '10' },
       ),
     );
-    expect(md).toContain('| 1 | passthrough |');
+    expect(md).toContain('| 1 | passthrough | none | 1/2 |');
     expect(md).toContain('## Before / after (before: passthrough)');
     expect(md).toMatch(/\| retry \| 100\.0 \(-50 %\) \| 1\.00 % \| 60\.0 \(\+20 %\) \| 0\.40 \|/);
   });
