@@ -5,7 +5,7 @@ import { reportPage } from '../collector/src/html-page.js';
 import { createCollector } from '../collector/src/live-server.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import { fail, UsageError } from './fail.js';
-import { portFlag, urlsFlag } from './flag-checks.js';
+import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
 import { loadSla } from './sla-file.js';
 
 interface CollectFlags {
@@ -45,8 +45,7 @@ export function collectCommand(): Command {
             'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
           );
         const upstream = urlsFlag('upstream', flags.upstream ?? '', problems);
-        if (problems.length === 1) throw new UsageError(problems[0] as string);
-        if (problems.length > 1) throw new UsageError('bad flags', problems);
+        throwIfProblems(problems);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const runId = flags.runId ?? new Date().toISOString();
         const collector = createCollector({ results: flags.results, runId, sla, upstream });

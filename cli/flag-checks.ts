@@ -1,3 +1,5 @@
+import { UsageError } from './fail.js';
+
 /**
  * Checks of the flags several commands share. Each adds a one-line problem to the list instead
  * of throwing, so a command reports every bad flag at once.
@@ -15,4 +17,10 @@ export function urlsFlag(name: string, raw: string, problems: string[]): string[
   for (const u of list)
     if (!/^https?:\/\/[^/]+/.test(u)) problems.push(`--${name}: "${u}" is not an http(s) URL`);
   return list;
+}
+
+/** Throws what was found: the one problem as the message, or all of them listed. */
+export function throwIfProblems(problems: readonly string[]): void {
+  if (problems.length === 1) throw new UsageError(problems[0] as string);
+  if (problems.length > 1) throw new UsageError('bad flags', problems);
 }

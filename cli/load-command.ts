@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import { isLoopbackUrl } from '../loadtests/guard.js';
 import { parseDurationMs } from '../mock-server/src/duration.js';
 import { packageRoot } from '../mock-server/src/paths.js';
-import { fail, UsageError } from './fail.js';
+import { fail, type UsageError } from './fail.js';
+import { throwIfProblems } from './flag-checks.js';
 import { k6Binary } from './k6-binary.js';
 import { loadSla } from './sla-file.js';
 
@@ -147,8 +148,7 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
     const { problems: slaProblems = [] } = err as UsageError;
     problems.push(...(slaProblems.length > 0 ? slaProblems : [(err as Error).message]));
   }
-  if (problems.length === 1) throw new UsageError(problems[0] as string);
-  if (problems.length > 1) throw new UsageError('bad flags', problems);
+  throwIfProblems(problems);
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const summary = resolve(flags.summary ?? join('results', `${flags.profile}-${stamp}.json`));

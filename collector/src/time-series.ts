@@ -87,12 +87,15 @@ export class TimeSeries {
     this.windowAt(time).dropped += n;
   }
 
-  /** Everything in [from, to) merged into one window (windows are counted by their start). */
+  /**
+   * Everything in [from, to) merged into one window (windows are counted by their start). Looks
+   * up just the windows in range: recovery time calls this once per window of a run.
+   */
   span(from: number, to: number): Window {
     const out = new Window();
-    for (const [index, w] of this.windows) {
-      const start = index * this.widthMs;
-      if (start >= from && start < to) out.merge(w);
+    for (let index = Math.ceil(from / this.widthMs); index * this.widthMs < to; index++) {
+      const w = this.windows.get(index);
+      if (w) out.merge(w);
     }
     return out;
   }

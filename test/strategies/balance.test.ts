@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestMock } from '../helpers/mock.js';
 import { attempts, closeAll, fire, nodesOf, share, startProxy, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
 afterEach(closeAll);
 
 /** Three nodes answering in 20 ms, but node 1 in 400 ms. */
@@ -15,9 +12,9 @@ const oneSlow = {
 
 describe('load balancing strategies', () => {
   it('least-outstanding steers around a node that slowed down; round robin does not', async () => {
-    mock = await testMock(oneSlow);
+    let mock = await testMock(oneSlow);
     const [n0, n1, n2] = nodesOf(mock) as [string, string, string];
-    proxy = await startProxy('balance-lor', {}, nodesOf(mock));
+    let proxy = await startProxy('balance-lor', {}, nodesOf(mock));
     await fire(proxy.url, 300, 12);
     const slowShare =
       (await attempts(n1)) / ((await attempts(n0)) + (await attempts(n1)) + (await attempts(n2)));
@@ -34,19 +31,19 @@ describe('load balancing strategies', () => {
   });
 
   it('weighted round robin follows the weights', async () => {
-    mock = await testMock({ server: { nodes: 3 } });
-    proxy = await startProxy('balance-wrr', { weights: '3,1,1' }, nodesOf(mock));
+    const mock = await testMock({ server: { nodes: 3 } });
+    const proxy = await startProxy('balance-wrr', { weights: '3,1,1' }, nodesOf(mock));
     await fire(proxy.url, 100, 5);
     expect(await attempts(nodesOf(mock)[0] as string)).toBe(60);
     expect(await attempts(nodesOf(mock)[1] as string)).toBe(20);
   });
 
   it('fails over to another node on 503, so clients do not see it', async () => {
-    mock = await testMock({
+    const mock = await testMock({
       server: { nodes: 3 },
       nodeOverrides: [{ faults: { errors: { '503': 1 } } }, {}, {}],
     });
-    proxy = await startProxy('balance-wrr', {}, nodesOf(mock));
+    const proxy = await startProxy('balance-wrr', {}, nodesOf(mock));
     const answers = await fire(proxy.url, 90, 5);
     expect(share(answers, 200)).toBe(1);
     expect(await attempts(nodesOf(mock)[0] as string, '503')).toBe(30);

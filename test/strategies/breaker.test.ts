@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { admin, type TestMock } from '../helpers/mock.js';
+import { admin } from '../helpers/mock.js';
 import { attempts, closeAll, fire, startProxy, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
 afterEach(closeAll);
 
 describe('circuit breaker strategy', () => {
   it('opens during an outage, stops upstream traffic, and closes once the upstream is back', async () => {
-    mock = await testMock();
-    proxy = await startProxy('breaker', { windowMs: '2000', minRps: '2', halfOpenMs: '500' }, [mock.url]);
+    const mock = await testMock();
+    const proxy = await startProxy('breaker', { windowMs: '2000', minRps: '2', halfOpenMs: '500' }, [
+      mock.url,
+    ]);
     expect((await fire(proxy.url, 20, 4)).every((a) => a.status === 200)).toBe(true);
 
     await admin(mock.url, 'PATCH', '/admin/config', { behaviour: { faults: { errors: { '503': 1 } } } });

@@ -1,20 +1,18 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY, type TestMock } from '../helpers/mock.js';
+import { KEY } from '../helpers/mock.js';
 import { attempts, closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
 afterEach(closeAll);
 
 describe('hedge strategy', () => {
   it('cuts the tail when one node is slow: a second attempt elsewhere wins', async () => {
-    mock = await testMock({
+    const mock = await testMock({
       server: { nodes: 2 },
       behaviour: { latency: { ttft: { type: 'fixed', ms: 10 } } },
       nodeOverrides: [{ latency: { ttft: { type: 'fixed', ms: 1500 } } }, {}],
     });
-    proxy = await startProxy('passthrough', {}, nodesOf(mock));
+    let proxy = await startProxy('passthrough', {}, nodesOf(mock));
     const plain = await fire(proxy.url, 20, 4);
     expect(Math.max(...plain.map((a) => a.ms))).toBeGreaterThan(1400);
     await proxy.close();
@@ -27,8 +25,8 @@ describe('hedge strategy', () => {
 
 describe('cache strategy', () => {
   it('answers a repeated request from the cache, without an upstream attempt; streams pass', async () => {
-    mock = await testMock();
-    proxy = await startProxy('cache', {}, [mock.url]);
+    const mock = await testMock();
+    const proxy = await startProxy('cache', {}, [mock.url]);
     const [first, second] = [...(await fire(proxy.url, 1, 1)), ...(await fire(proxy.url, 1, 1))];
     expect(second?.headers.get('x-busybench-cache')).toBe('hit');
     expect(second?.body).toBe(first?.body);
@@ -41,8 +39,8 @@ describe('cache strategy', () => {
 
 describe('fallback strategy', () => {
   it('turns an outage into well-formed degraded answers the openai SDK reads, marked as such', async () => {
-    mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
-    proxy = await startProxy('fallback', {}, [mock.url]);
+    const mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
+    const proxy = await startProxy('fallback', {}, [mock.url]);
     const client = new OpenAI({ baseURL: proxy.url, apiKey: KEY, maxRetries: 0 });
     const { data, response } = await client.chat.completions
       .create({ model: 'deepseek-flash', messages: [{ role: 'user', content: 'hi' }] })

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestMock } from '../helpers/mock.js';
 import { attempts, closeAll, fire, startProxy, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
 afterEach(closeAll);
 
 const slow = (ms: number) => ({ behaviour: { latency: { ttft: { type: 'fixed', ms } } } });
@@ -20,10 +17,10 @@ const limitedAccount = {
 
 describe('bulkhead strategy', () => {
   it('queues what is over its limit instead of letting the account answer 429', async () => {
-    mock = await testMock(limitedAccount);
+    const mock = await testMock(limitedAccount);
     // Without it, the account refuses what is over its 4.
     expect((await fire(mock.url, 8, 8)).filter((a) => a.status === 429)).toHaveLength(4);
-    proxy = await startProxy('bulkhead', { limit: '4', queue: '100' }, [mock.url]);
+    const proxy = await startProxy('bulkhead', { limit: '4', queue: '100' }, [mock.url]);
     const answers = await fire(proxy.url, 16, 16);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(await attempts(mock.url, '429')).toBe(4); // the 4 above, none through the bulkhead
@@ -32,8 +29,8 @@ describe('bulkhead strategy', () => {
   });
 
   it('answers 429 itself when the queue is full too', async () => {
-    mock = await testMock(slow(300));
-    proxy = await startProxy('bulkhead', { limit: '2', queue: '0' }, [mock.url]);
+    const mock = await testMock(slow(300));
+    const proxy = await startProxy('bulkhead', { limit: '2', queue: '0' }, [mock.url]);
     const answers = await fire(proxy.url, 6, 6);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
     const rejected = answers.filter((a) => a.status === 429);
@@ -45,8 +42,8 @@ describe('bulkhead strategy', () => {
 
 describe('rate-limit strategy', () => {
   it('lets through a burst, then one request per 1/rps, and refuses what would wait too long', async () => {
-    mock = await testMock();
-    proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url]);
+    const mock = await testMock();
+    const proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url]);
     const answers = await fire(proxy.url, 30, 30);
     const passed = answers.filter((a) => a.status === 200).length;
     expect(passed).toBeGreaterThanOrEqual(5);
@@ -59,8 +56,8 @@ describe('rate-limit strategy', () => {
 
 describe('key-pool strategy', () => {
   it("rotating keys of one account does not raise the account's ceiling; keys of several accounts do", async () => {
-    mock = await testMock(limitedAccount);
-    proxy = await startProxy('key-pool', { keys: KEYS.join(',') }, [mock.url]);
+    const mock = await testMock(limitedAccount);
+    let proxy = await startProxy('key-pool', { keys: KEYS.join(',') }, [mock.url]);
     const oneAccount = await fire(proxy.url, 12, 12);
     expect(oneAccount.filter((a) => a.status === 200)).toHaveLength(4);
     expect(oneAccount.filter((a) => a.status === 429)).toHaveLength(8);

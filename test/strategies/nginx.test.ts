@@ -7,7 +7,6 @@ import type { TestMock } from '../helpers/mock.js';
 import { freePort, requireTool } from '../helpers/tools.js';
 import { attempts, closeAll, fire, nodesOf, share, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
 let nginx: RunningStrategy | undefined;
 beforeAll(() => {
   requireTool('nginx', 'nginx');
@@ -24,7 +23,7 @@ const start = async (m: TestMock, options: Record<string, string> = {}) =>
 
 describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", () => {
   it('spreads requests over the nodes and streams SSE through unbuffered', async () => {
-    mock = await testMock({ server: { nodes: 3 } });
+    const mock = await testMock({ server: { nodes: 3 } });
     nginx = await start(mock);
     const answers = await fire(nginx.url, 60, 6);
     expect(share(answers, 200)).toBe(1);
@@ -37,7 +36,7 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
 
   it('as the guides write it, a 503 of a POST reaches the client; with non_idempotent it fails over', async () => {
     const config = { server: { nodes: 3 }, nodeOverrides: [{ faults: { errors: { '503': 1 } } }, {}, {}] };
-    mock = await testMock(config);
+    let mock = await testMock(config);
     nginx = await start(mock);
     const asWritten = await fire(nginx.url, 60, 3);
     // nginx does not pass a POST that was sent to the next server unless told it may.
@@ -53,7 +52,7 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
   });
 
   it('fails over when a node is down (connection refused: nothing was sent)', async () => {
-    mock = await testMock({ server: { nodes: 2 } });
+    const mock = await testMock({ server: { nodes: 2 } });
     // A third node that is not there: nothing listens on its port.
     const urls = [...nodesOf(mock), `http://127.0.0.1:${await freePort()}`];
     nginx = await startStrategy({ name: 'nginx', options: {} }, urls, {

@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestMock } from '../helpers/mock.js';
 import { attempts, closeAll, fire, share, startProxy, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
 afterEach(closeAll);
 
 describe("the openai SDK's built-in retries, as a strategy", () => {
   it('retries 30 % 503 twice by default: ~97 % success at ~1.4 attempts, counted on both sides', async () => {
-    mock = await testMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
-    proxy = await startProxy('openai-sdk', {}, [mock.url]);
+    const mock = await testMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
+    const proxy = await startProxy('openai-sdk', {}, [mock.url]);
     const answers = await fire(proxy.url, 300, 10);
     // 1 − 0.3³ = 97.3 %; 1 + 0.3 + 0.09 = 1.39 attempts.
     expect(share(answers, 200)).toBeGreaterThan(0.94);
@@ -27,8 +24,8 @@ describe("the openai SDK's built-in retries, as a strategy", () => {
   });
 
   it('streams through the SDK: every frame and [DONE] arrive', async () => {
-    mock = await testMock();
-    proxy = await startProxy('openai-sdk', {}, [mock.url]);
+    const mock = await testMock();
+    const proxy = await startProxy('openai-sdk', {}, [mock.url]);
     const [a] = await fire(proxy.url, 1, 1, {
       body: { model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] },
     });

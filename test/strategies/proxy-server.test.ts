@@ -2,11 +2,9 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { StrategyError } from '../../strategies/src/options.js';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
-import { KEY, type TestMock } from '../helpers/mock.js';
+import { KEY } from '../helpers/mock.js';
 import { closeAll, startProxy, testMock } from './strategy-helpers.js';
 
-let mock: TestMock | undefined;
-let proxy: { close: () => Promise<unknown> } | undefined;
 afterEach(closeAll);
 
 const post = (url: string, body: string) =>
@@ -18,14 +16,13 @@ const post = (url: string, body: string) =>
 
 describe('the strategy proxy', () => {
   it('streams SSE as it comes: the first frame arrives long before the last', async () => {
-    mock = await testMock({
+    const mock = await testMock({
       behaviour: {
         latency: { interToken: { type: 'fixed', ms: 40 } },
         output: { minTokens: 20, maxTokens: 20 },
       },
     });
     const p = await startProxy('passthrough', {}, [mock.url]);
-    proxy = p;
     const t0 = performance.now();
     const res = await post(
       p.url,
@@ -43,9 +40,8 @@ describe('the strategy proxy', () => {
   });
 
   it('passes bad input to the upstream, whose DeepSeek-shaped error the client gets; GETs pass too', async () => {
-    mock = await testMock();
+    const mock = await testMock();
     const p = await startProxy('retry', {}, [mock.url]);
-    proxy = p;
     const bad = await post(p.url, '{"model": ');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
@@ -54,12 +50,11 @@ describe('the strategy proxy', () => {
   });
 
   it('answers a DeepSeek-shaped 500 when a strategy fails, and serves its metrics', async () => {
-    mock = await testMock();
+    const mock = await testMock();
     const { app } = proxyServer({ name: 'broken', handle: async () => Promise.reject(new Error('boom')) }, [
       mock.url,
     ]);
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    proxy = app;
     onTestFinished(() => app.close());
     const res = await post(url, '{}');
     expect(res.status).toBe(500);
