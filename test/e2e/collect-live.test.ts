@@ -119,7 +119,10 @@ describe('busybench collect, live beside a real k6 run', () => {
   }, 120_000);
 
   it("measures a retrying client's amplification as the mock's attempts over k6's requests", async () => {
-    mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
+    // Half the attempts fail: with up to 3 retries 0.5^4 = 6.25 % of requests still fail, ~20 of
+    // the ~320 sent, so the SLA breach is certain (at 30 % it was 0.8 %, and none failing
+    // happened about once in fifteen runs).
+    mock = await startMock({ behaviour: { faults: { errors: { '503': 0.5 } } } });
     const dir = mkdtempSync(join(tmpdir(), 'busybench-retry-'));
     const results = join(dir, 'results.json');
     const collector = await startCollector(results, ['-u', mock.url]);
@@ -132,16 +135,17 @@ describe('busybench collect, live beside a real k6 run', () => {
     // k6 counts its own HTTP requests: the same number the mock answered.
     expect(summary.attempts).toBe(mockAttempts);
     const truth = mockAttempts / summary.requests;
-    // 30 % failures, up to 3 retries: 1 + 0.3 + 0.09 + 0.027 ≈ 1.42 attempts per request.
-    expect(truth).toBeGreaterThan(1.3);
-    expect(truth).toBeLessThan(1.55);
+    // 50 % failures, up to 3 retries: 1 + 0.5 + 0.25 + 0.125 = 1.875 attempts per request.
+    expect(truth).toBeGreaterThan(1.7);
+    expect(truth).toBeLessThan(2.05);
     const { steps } = (await (await fetch(`${collector.url}/api/steps`)).json()) as {
       steps: Array<{ amplification: number; successRate: number }>;
     };
     expect(steps).toHaveLength(1);
     expect(Math.abs((steps[0]?.amplification as number) / truth - 1)).toBeLessThan(0.02);
-    // The retries hid most of the failures: 0.3^4 ≈ 0.8 % of requests still fail.
-    expect(steps[0]?.successRate).toBeGreaterThan(0.95);
+    // The retries hid most of the failures (50 % → 6.25 %), not all.
+    expect(steps[0]?.successRate).toBeGreaterThan(0.88);
+    expect(steps[0]?.successRate).toBeLessThan(0.99);
     expect(load.code).toBe(99); // still short of 99.95 %
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toBe(0);
