@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -6,10 +6,29 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { k6Binary } from '../../cli/k6-binary.js';
 import { ingestFile } from '../../collector/src/ingest-file.js';
 import { RunStats } from '../../collector/src/step-stats.js';
+import { startMockProcess } from '../../runner/src/mock-process.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
-import { startMock, type TestMock } from '../helpers/mock.js';
 
+interface TestMock {
+  readonly url: string;
+  close(): Promise<void>;
+}
 let mock: TestMock | undefined;
+
+/**
+ * The mock as `busybench run` starts it, in a process of its own: inside the test worker its
+ * timers shared an event loop with vitest, which put up to 20 ms into the tail it served.
+ */
+async function startMock(config: object): Promise<TestMock> {
+  const dir = mkdtempSync(join(tmpdir(), 'busybench-truth-mock-'));
+  writeFileSync(join(dir, 'mock.json'), JSON.stringify(config));
+  const started = await startMockProcess({
+    nodes: 1,
+    config: join(dir, 'mock.json'),
+    log: join(dir, 'mock.log'),
+  });
+  return { url: started.urls[0] as string, close: () => started.stop() };
+}
 beforeAll(() => {
   requireBuild();
   k6Binary();
@@ -47,11 +66,27 @@ function exact(values: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
+/**
+ * A few requests before measuring: the mock's first answers run code V8 has not compiled yet
+ * (the very first one read 115 ms for a configured 100). A warm server is the one to measure.
+ */
+async function warmUp(url: string, stream: boolean): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-busybench' },
+      body: JSON.stringify({ model: 'deepseek-chat', stream, messages: [{ role: 'user', content: 'warm' }] }),
+    });
+    await res.text();
+  }
+}
+
 describe('the collector tells the truth about a known mock', () => {
   it('reports exact percentiles of what k6 saw, and a fixed 100 ms latency as 100 ms', async () => {
     mock = await startMock({
       behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 0 } } },
     });
+    await warmUp(mock.url, false);
     const { stats, raw } = await measured([
       '-p',
       'stepped',
@@ -71,14 +106,30 @@ describe('the collector tells the truth about a known mock', () => {
       // The histogram's 3 significant digits: within 0.1 % of the exact percentiles.
       expect(Math.abs(step.latency.p50 - exact(values, 50)) / exact(values, 50)).toBeLessThan(0.001);
       expect(Math.abs(step.latency.p99 - exact(values, 99)) / exact(values, 99)).toBeLessThan(0.001);
-      // Against the configured 100 ms, the client-side view adds the timer's lateness, k6 and the
-      // loopback: about 2 ms at the median here when alone, more when the other test files run
-      // beside it; the tail takes the machine's scheduling jitter (15-50 ms seen), so it is only
-      // bounded below.
-      expect(step.latency.p50).toBeGreaterThanOrEqual(100);
-      expect(Math.abs(step.latency.p50 - 100) / 100).toBeLessThan(0.05);
+      // Against the configured 100 ms the client adds k6 and the loopback, about 1 ms at the
+      // median. The tail also takes this VM's scheduling jitter: a plain 100 ms sleep is 3 ms late
+      // at its p99 here, and with 80-120 samples a step's p99 is its slowest one or two requests,
+      // 103-120 ms seen. So p99 is only held to 30 %, which a real fault (a late timer per
+      // request, a lost sample) still breaks (see collector/README.md).
+      expect(step.latency.p50).toBeGreaterThanOrEqual(99);
+      expect(step.latency.p50 / 100 - 1, `p50 ${step.latency.p50}`).toBeLessThan(0.02);
       expect(step.latency.p99).toBeGreaterThanOrEqual(step.latency.p50);
+      expect(step.latency.p99 / 100 - 1, `p99 ${step.latency.p99}`).toBeLessThan(0.3);
     }
+  }, 120_000);
+
+  it('reads streams as served: time to first token and inter-token latency within 2 %', async () => {
+    mock = await startMock({
+      behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 10 } } },
+    });
+    await warmUp(mock.url, true);
+    const { stats } = await measured(['-p', 'smoke', '-r', '20', '-d', '5s', '--stream-ratio', '1']);
+    const [step] = stats.summaries();
+    expect(step?.requests).toBeGreaterThan(80);
+    const { ttft, interToken } = step as NonNullable<typeof step>;
+    expect(Math.abs(ttft.p50 / 100 - 1), `ttft p50 ${ttft.p50}`).toBeLessThan(0.02);
+    // One schedule per stream: a late timer shortens the next gap, so lateness does not add up.
+    expect(Math.abs(interToken.p50 / 10 - 1), `inter-token p50 ${interToken.p50}`).toBeLessThan(0.02);
   }, 120_000);
 
   it('reads a known lognormal latency back as its distribution, percentiles within 3 %', async () => {

@@ -78,8 +78,10 @@ async function waitInQueue(ex: Exchange): Promise<boolean> {
   const timer = setTimeout(() => capacity.cancel(capacity.queue, waiter), ex.node.effective.queueTimeoutMs);
   const granted = await promise;
   clearTimeout(timer);
-  if (granted) ex.holdCapacitySlot();
-  else if (!ex.closed) {
+  if (granted) {
+    ex.holdCapacitySlot();
+    ex.answerFrom = performance.now();
+  } else if (!ex.closed) {
     ex.node.metrics?.limit('queue_timeout', ex.account?.id ?? 'none');
     ex.sendError(apiError(503), defaultErrorText(503));
   }
@@ -88,6 +90,9 @@ async function waitInQueue(ex: Exchange): Promise<boolean> {
 
 async function holdThenTake(ex: Exchange): Promise<boolean> {
   const granted = await hold(ex);
-  if (granted) ex.holdCapacitySlot();
+  if (granted) {
+    ex.holdCapacitySlot();
+    ex.answerFrom = performance.now();
+  }
   return granted && !ex.closed;
 }

@@ -123,7 +123,8 @@ export function emitBody(
     ex.sendJson(200, text);
   };
   if (waitMs <= 0) return send();
-  return ex.sleep(waitMs).then((alive) => (alive ? send() : undefined));
+  // Due from when the request was taken in, so the time spent reading it counts in the wait.
+  return ex.sleepUntil(ex.answerFrom + waitMs).then((alive) => (alive ? send() : undefined));
 }
 
 /**
@@ -190,12 +191,16 @@ async function streamOverTime(job: StreamJob): Promise<void> {
   const slow = eff.instant ? 1 : slowdown(ex);
   const ttft = eff.instant ? 0 : eff.ttft(ex.node.rng) * slow;
   ex.node.metrics?.ttftHandle(job.model.id).observe(ttft / 1000);
-  if (!(await ex.sleep(ttft))) return;
+  // One schedule for the whole stream: token i is due at TTFT plus the gaps before it, so a
+  // timer that wakes late shortens the next wait instead of delaying every later token.
+  let due = ex.answerFrom + ttft;
+  if (!(await ex.sleepUntil(due))) return;
   ex.write(job.frames.role());
   for (let i = 0; i < served; i++) {
     if (i > 0) {
       const wait = (i === stallAt ? eff.stallMs : 0) + (eff.instant ? 0 : gap(ex, slow));
-      if (wait > 0 && !(await ex.sleep(wait))) return;
+      due += wait;
+      if (wait > 0 && !(await ex.sleepUntil(due))) return;
     }
     ex.write(frameAt(job, i));
   }

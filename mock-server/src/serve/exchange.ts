@@ -4,6 +4,7 @@ import type { ApiError } from '../api-error.js';
 import type { Account } from '../busy/accounts.js';
 import type { ConcurrencyGroup } from '../models.js';
 import type { MockNode } from '../node.js';
+import { timerAt } from './due-timer.js';
 
 export const JSON_HEADERS = ['content-type', 'application/json'];
 export const SSE_HEADERS = [
@@ -31,6 +32,11 @@ export const NO_RESPONSE = 0;
 export class Exchange {
   readonly res: ServerResponse;
   readonly started = performance.now();
+  /**
+   * When the latency model's clock starts: when the request was taken in, or when it got its
+   * capacity slot after waiting in the queue or being held (those waits are not generation).
+   */
+  answerFrom = this.started;
   status = CLIENT_CLOSED;
   closed = false;
   headSent = false;
@@ -81,15 +87,23 @@ export class Exchange {
 
   /** Waits `ms`; resolves false at once if the client goes away meanwhile. */
   sleep(ms: number): Promise<boolean> {
+    return this.sleepUntil(performance.now() + ms);
+  }
+
+  /**
+   * Waits until `due` (a `performance.now()` time), so a caller keeping a schedule does not add
+   * each timer's lateness to the next; resolves false at once if the client goes away meanwhile.
+   */
+  sleepUntil(due: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     this.watch();
-    if (ms <= 0) return Promise.resolve(true);
+    if (due <= performance.now()) return Promise.resolve(true);
     return new Promise((resolve) => {
       this.wake = resolve;
-      this.timer = setTimeout(() => {
+      this.timer = timerAt(due, () => {
         this.wake = undefined;
         resolve(!this.closed);
-      }, ms);
+      });
     });
   }
 
