@@ -10,14 +10,15 @@ import { terminalReport } from '../../collector/src/terminal-report.js';
 import type { Sla } from '../../loadtests/sla.js';
 import { freePort } from '../../stack/src/free-port.js';
 import { missingTools, type StackUrls, setTargets, stackDown, stackUp } from '../../stack/src/local-stack.js';
-import { type StrategySpec, startStrategy } from '../../strategies/src/start-strategy.js';
+import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { startMockProcess, startScenario } from './mock-process.js';
 import { type Overall, overall } from './overall.js';
 import { progressLine } from './progress.js';
+import { startStrategyProcess } from './strategy-process.js';
 
 /**
  * One whole benchmark, as `busybench run` does it: a fresh mock (its nodes in a process of
- * their own), the strategy in front of it, the collector following k6's results and scraping
+ * their own), the strategy in front of it (a process of its own too), the collector following k6's results and scraping
  * the mock, the local Prometheus stack when it is installed, then k6 with the profile while the
  * scenario plays; progress every few seconds; the report (HTML, JSON, terminal) at the end,
  * also after Ctrl-C. Everything started here is stopped here.
@@ -66,7 +67,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
       log: join(dir, 'mock.log'),
     });
     cleanups.push(mock.stop);
-    const strategy = await startStrategy(o.strategy, mock.urls, { dir: join(dir, 'strategy') });
+    const strategy = await startStrategyProcess(o.strategy, mock.urls, join(dir, 'strategy'));
     cleanups.push(strategy.stop);
     const runId = `${strategy.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const results = join(dir, 'results.json');
