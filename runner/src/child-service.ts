@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../mock-server/src/paths.js';
 
@@ -28,6 +28,7 @@ export async function startChildService(o: {
   const bin = join(packageRoot(), 'bin', 'busybench.js');
   const log = openSync(o.log, 'a');
   const child: ChildProcess = spawn(process.execPath, [bin, ...o.args], { stdio: ['ignore', 'pipe', log] });
+  closeSync(log); // the child has its own copy
   const pattern = new RegExp(o.listening.source, 'g');
   const announced = await new Promise<RegExpExecArray[]>((resolve, reject) => {
     let out = '';
