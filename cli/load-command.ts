@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { isLoopbackUrl } from '../loadtests/guard.js';
 import { parseDurationMs } from '../mock-server/src/duration.js';
 import { packageRoot } from '../mock-server/src/paths.js';
+import { spawnOwned } from '../stack/src/owned-child.js';
 import { fail, type UsageError } from './fail.js';
 import { throwIfProblems } from './flag-checks.js';
 import { k6Binary } from './k6-binary.js';
@@ -184,23 +184,19 @@ export function runK6(
   const script = join(packageRoot(), 'loadtests', 'main.ts');
   return new Promise((resolveCode) => {
     const log = logFile ? openSync(logFile, 'a') : undefined;
-    const child = spawn(k6, ['run', ...extra, script], {
+    // Its own process group: a terminal's Ctrl-C reaches k6 once, through us, not twice (a
+    // second SIGINT makes k6 abort without its summary), and a plain `kill -INT` works too.
+    const child = spawnOwned(k6, ['run', ...extra, script], {
       stdio: log === undefined ? 'inherit' : ['ignore', log, log],
       env: { ...process.env, ...env },
-      // Its own process group: a terminal's Ctrl-C reaches k6 once, through us, not twice (a
-      // second SIGINT makes k6 abort without its summary), and a plain `kill -INT` works too.
-      detached: true,
     });
     // k6 stops gracefully on SIGINT and still writes its summary and results.
     const forward = () => child.kill('SIGINT');
-    const orphaned = () => child.kill('SIGKILL');
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    process.on('exit', orphaned);
     child.on('close', (code, signal) => {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      process.off('exit', orphaned);
       resolveCode(code ?? (signal ? 130 : 1));
     });
   });

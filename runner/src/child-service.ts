@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../mock-server/src/paths.js';
+import { spawnOwned } from '../../stack/src/owned-child.js';
 
 /**
  * A busybench command (`busybench mock`, `busybench strategy`) in a process of its own, with
@@ -27,7 +28,9 @@ export async function startChildService(o: {
 }): Promise<ChildService> {
   const bin = join(packageRoot(), 'bin', 'busybench.js');
   const log = openSync(o.log, 'a');
-  const child: ChildProcess = spawn(process.execPath, [bin, ...o.args], { stdio: ['ignore', 'pipe', log] });
+  const child: ChildProcess = spawnOwned(process.execPath, [bin, ...o.args], {
+    stdio: ['ignore', 'pipe', log],
+  });
   closeSync(log); // the child has its own copy
   const pattern = new RegExp(o.listening.source, 'g');
   const announced = await new Promise<RegExpExecArray[]>((resolve, reject) => {

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../../mock-server/src/paths.js';
 import { findBinary } from '../../stack/src/local-stack.js';
+import { spawnOwned } from '../../stack/src/owned-child.js';
 import { type Options, StrategyError } from './options.js';
 
 /**
@@ -59,7 +60,7 @@ export async function startNginx(
   const test = spawnSync(nginx, ['-t', '-p', prefix, '-c', conf], { encoding: 'utf8' });
   if (test.status !== 0)
     throw new StrategyError('STRATEGY_ERR_NGINX', `nginx -t rejected ${conf}: ${test.stderr.trim()}`);
-  const child = spawn(nginx, ['-p', prefix, '-c', conf], { stdio: 'ignore' });
+  const child = spawnOwned(nginx, ['-p', prefix, '-c', conf], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 10_000;
   for (;;) {

@@ -36,9 +36,15 @@ export function runCli(args: string[], timeoutMs = 20_000): Promise<RunResult> {
   });
 }
 
-/** Starts the bin, waits for a line matching `ready`, and hands back the child. */
+/**
+ * Starts the bin, waits for a line matching `ready`, and hands back the child. It leads a
+ * process group of its own, so a test can signal the whole group as a terminal's Ctrl-C does.
+ */
 export function startCli(args: string[], ready: RegExp, timeoutMs = 10_000) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   const output = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

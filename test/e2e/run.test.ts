@@ -20,17 +20,24 @@ describe('busybench run', () => {
     );
     const shown = await run.output;
     const mockUrl = /→ mock (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
+    const strategyUrl = /retry at (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
     expect(mockUrl).toBeDefined();
-    run.child.kill('SIGINT');
+    expect(strategyUrl).toBeDefined();
+    // Ctrl-C as a terminal sends it: to the whole foreground process group.
+    process.kill(-(run.child.pid as number), 'SIGINT');
     const code = await run.exited;
     // Cut short, the run judged what it ran: retry leaves ~0.8 % of 30 % 503 failing.
     expect([0, 99]).toContain(code);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.steps[0].requests).toBeGreaterThan(100);
     expect(report.overall.amplification).toBeGreaterThan(1.2);
+    // k6 finished its last requests while the strategy and the mock still answered: none of
+    // them failed for want of a server (they did when the signal stopped those too).
+    expect(report.steps[0].errors.network ?? 0).toBe(0);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
-    // The mock it started is gone.
+    // The mock and the strategy it started are gone.
     await expect(fetch(`${mockUrl}/health`)).rejects.toThrow();
+    await expect(fetch(`${strategyUrl}/metrics`)).rejects.toThrow();
   }, 90_000);
 
   it('says what is wrong with its flags, all at once, exit 2', async () => {
