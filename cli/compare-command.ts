@@ -5,7 +5,7 @@ import { type BenchmarkResult, runBenchmark } from '../runner/src/benchmark.js';
 import { scoreboard, scoreboardMarkdown } from '../runner/src/scoreboard.js';
 import { scoreboardPage } from '../runner/src/scoreboard-page.js';
 import { freePort } from '../stack/src/free-port.js';
-import { missingTools, stackDown, stackUp } from '../stack/src/local-stack.js';
+import { missingTools, ownStack, stackUp } from '../stack/src/local-stack.js';
 import { checkStrategySpec, parseStrategySpec } from '../strategies/src/start-strategy.js';
 import {
   type BenchmarkFlags,
@@ -46,6 +46,7 @@ export function compareCommand(): Command {
       // One stack and one collector port for every run, so alerts keep reaching the collector.
       const collectorPort = await freePort();
       let stack: { dir: string; urls: Awaited<ReturnType<typeof stackUp>> } | 'off' = 'off';
+      let stopStack: () => Promise<unknown> = async () => {};
       const missing = missingTools();
       if (o.stack && missing.length > 0)
         process.stdout.write(
@@ -61,6 +62,7 @@ export function compareCommand(): Command {
           collectorUrl: `http://127.0.0.1:${collectorPort}`,
         });
         stack = { dir, urls };
+        stopStack = ownStack(dir);
         process.stdout.write(
           `busybench compare: Prometheus ${urls.prometheus}, Alertmanager ${urls.alertmanager}\n`,
         );
@@ -87,7 +89,7 @@ export function compareCommand(): Command {
           if (result) results.push(result);
         }
       } finally {
-        if (stack !== 'off') await stackDown(stack.dir);
+        await stopStack();
       }
       if (results.length === 0) throw new Error('no strategy ran to the end: nothing to compare');
       const board = scoreboard(

@@ -9,7 +9,7 @@ import type { RunView } from '../../collector/src/run-view.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
 import type { Sla } from '../../loadtests/sla.js';
 import { freePort } from '../../stack/src/free-port.js';
-import { missingTools, type StackUrls, setTargets, stackDown, stackUp } from '../../stack/src/local-stack.js';
+import { missingTools, ownStack, type StackUrls, setTargets, stackUp } from '../../stack/src/local-stack.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { startMockProcess, startScenario } from './mock-process.js';
 import { type Overall, overall } from './overall.js';
@@ -84,7 +84,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
         'busybench-strategy',
         strategy.metricsUrl ? [strategy.metricsUrl.replace(/\/metrics$/, '')] : [],
       );
-      if (o.stack === 'auto') cleanups.push(() => stackDown(stack.dir));
+      if (o.stack === 'auto') cleanups.push(ownStack(stack.dir));
     }
     print(
       `busybench run: ${strategy.name} at ${strategy.url} → mock ${mock.urls.join(', ')}; ` +

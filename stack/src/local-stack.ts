@@ -165,6 +165,29 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
   return urls;
 }
 
+/**
+ * For a command that starts the stack for itself (`run`, `compare`): the stack goes when the
+ * command does, even when it quits at once (a second Ctrl-C) and there is no time to wait, by a
+ * SIGTERM to both as this process exits. Gives the orderly stop for the normal end.
+ */
+export function ownStack(dir: string): () => Promise<boolean> {
+  const atExit = () => {
+    for (const part of ['prometheus', 'alertmanager'] as const) {
+      const pid = runningPid(resolve(dir), part);
+      try {
+        if (pid) process.kill(pid, 'SIGTERM');
+      } catch {
+        // Gone already.
+      }
+    }
+  };
+  process.on('exit', atExit);
+  return () => {
+    process.off('exit', atExit);
+    return stackDown(dir);
+  };
+}
+
 /** Stops what `up` started (TERM, then KILL after 10 s); true when something was running. */
 export async function stackDown(dir: string): Promise<boolean> {
   let stopped = false;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { k6Binary } from '../../cli/k6-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
+import { requireTool } from '../helpers/tools.js';
 
 beforeAll(() => {
   requireBuild();
@@ -38,6 +39,55 @@ describe('busybench run', () => {
     // The mock and the strategy it started are gone.
     await expect(fetch(`${mockUrl}/health`)).rejects.toThrow();
     await expect(fetch(`${strategyUrl}/metrics`)).rejects.toThrow();
+  }, 90_000);
+
+  it('quits at once on a second Ctrl-C, and leaves nothing it started running', async () => {
+    requireTool('prometheus', 'prometheus');
+    requireTool('prometheus-alertmanager', 'prometheus-alertmanager');
+    requireTool('nginx', 'nginx-light');
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-quit-')), 'run');
+    const run = startCli(
+      ['run', '-s', 'nginx', '-r', '30', '-d', '2m', '--out', out],
+      /\[00:0[3-9]\] step 0 \(30 req\/s\)/,
+      60_000,
+    );
+    const shown = await run.output;
+    const urls = [
+      /nginx at (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1],
+      /→ mock (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1],
+      /Prometheus (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1],
+    ];
+    expect(urls.every(Boolean), shown).toBe(true);
+    const pids = ['prometheus', 'alertmanager'].map((p) =>
+      Number(readFileSync(join(out, 'stack', `${p}.pid`), 'utf8')),
+    );
+    const group = -(run.child.pid as number);
+    process.kill(group, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(group, 'SIGINT');
+    expect(await run.exited).toBe(130);
+    // No time was taken to stop things in order, yet within seconds none of them is left.
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const answers = async (url: string) =>
+      fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+        () => true,
+        () => false,
+      );
+    const until = Date.now() + 15_000;
+    let left: unknown[] = [];
+    do {
+      await new Promise((r) => setTimeout(r, 250));
+      const serving = await Promise.all(urls.map((u) => answers(u as string)));
+      left = [...urls.filter((_, i) => serving[i]), ...pids.filter(alive)];
+    } while (left.length > 0 && Date.now() < until);
+    expect(left).toEqual([]);
   }, 90_000);
 
   it('says what is wrong with its flags, all at once, exit 2', async () => {

@@ -26,8 +26,10 @@ export class TimerLateness {
 
   observe(lateMs: number): void {
     // A wake seconds late (a stalled loop, a suspended VM) would swamp the average for long
-    // after; anything past the bound counts as the bound.
-    const late = Math.min(Math.max(lateMs, 0), 10 * MAX_LEAD_MS);
+    // after; anything past the bound counts as the bound. Early wakes count too (Node measures
+    // a delay from the loop's clock, which can be a little behind the time it was set), so the
+    // average is the timers' true offset, not only their lateness.
+    const late = Math.min(Math.max(lateMs, -10 * MAX_LEAD_MS), 10 * MAX_LEAD_MS);
     // A plain mean over the first wakes, so the first requests are on time too, then a moving one.
     this.wakes++;
     this.average += Math.max(WEIGHT, 1 / this.wakes) * (late - this.average);
@@ -35,7 +37,7 @@ export class TimerLateness {
 
   /** How much earlier than due to set the next timer. */
   lead(): number {
-    return Math.min(this.average, MAX_LEAD_MS);
+    return Math.min(Math.max(this.average, 0), MAX_LEAD_MS);
   }
 }
 
