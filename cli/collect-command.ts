@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { reportPage } from '../collector/src/html-page.js';
 import { createCollector } from '../collector/src/live-server.js';
 import { packageRoot } from '../mock-server/src/paths.js';
-import { fail, UsageError } from './fail.js';
+import { fail } from './fail.js';
 import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
 import { loadSla } from './sla-file.js';
 

@@ -7,8 +7,9 @@ import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
  * group) reaches only busybench, which then stops things in order: k6 finishes its last
  * requests while the mock and the strategy still answer them (when they took the SIGINT too,
  * an interrupted run's report ended with network errors of our own making). Since the group no
- * longer dies with the terminal's signal, the child's group is killed when this process exits,
- * however it exits (a second Ctrl-C quits at once).
+ * longer dies with the terminal's signal, the child's group is killed when this process exits
+ * through Node (its end, `process.exit`, a second Ctrl-C that quits at once); a SIGKILL of
+ * busybench itself leaves them, as it leaves anything.
  */
 export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   const child = spawn(command, args, { ...options, detached: true });
