@@ -83,22 +83,21 @@ async function warmUp(url: string, stream: boolean): Promise<void> {
 
 describe('the collector tells the truth about a known mock', () => {
   it('reports exact percentiles of what k6 saw, and a fixed 100 ms latency as 100 ms', async () => {
+    const stepped = ['-p', 'stepped', '-r', '20,30', '-d', '3s', '--ramp', '1s', '--stream-ratio', '0'];
+    // The baseline, in the same test: the same requests through the same k6, loopback and mock
+    // with no latency configured. Its median (about 1 ms) is the path's own cost, which is
+    // not the latency model's doing and drifts with this VM's speed from run to run.
+    mock = await startMock({
+      behaviour: { latency: { ttft: { type: 'fixed', ms: 0 }, interToken: { type: 'fixed', ms: 0 } } },
+    });
+    await warmUp(mock.url, false);
+    const baseline = (await measured(stepped)).stats.summaries().map((s) => s.latency.p50);
+    await mock.close();
     mock = await startMock({
       behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 0 } } },
     });
     await warmUp(mock.url, false);
-    const { stats, raw } = await measured([
-      '-p',
-      'stepped',
-      '-r',
-      '20,30',
-      '-d',
-      '3s',
-      '--ramp',
-      '1s',
-      '--stream-ratio',
-      '0',
-    ]);
+    const { stats, raw } = await measured(stepped);
     for (const step of stats.summaries()) {
       const values = raw.get(step.step) ?? [];
       expect(step.requests).toBe(values.length);
@@ -106,14 +105,20 @@ describe('the collector tells the truth about a known mock', () => {
       // The histogram's 3 significant digits: within 0.1 % of the exact percentiles.
       expect(Math.abs(step.latency.p50 - exact(values, 50)) / exact(values, 50)).toBeLessThan(0.001);
       expect(Math.abs(step.latency.p99 - exact(values, 99)) / exact(values, 99)).toBeLessThan(0.001);
-      // Against the configured 100 ms the client adds k6 and the loopback, about 1 ms at the
-      // median. The tail also takes this VM's scheduling jitter: a plain 100 ms sleep is 3 ms late
-      // at its p99 here, and with 80-120 samples a step's p99 is its slowest one or two requests,
-      // 103-120 ms seen. So p99 is only held to 30 %, which a real fault (a late timer per
-      // request, a lost sample) still breaks (see collector/README.md).
-      expect(step.latency.p50).toBeGreaterThanOrEqual(99);
-      expect(step.latency.p50 / 100 - 1, `p50 ${step.latency.p50}`).toBeLessThan(0.02);
-      expect(step.latency.p99).toBeGreaterThanOrEqual(step.latency.p50);
+      // The median, less the path's own cost, within 2 % of the configured 100 ms; as read, with
+      // that cost in, within 3 % (100.7-102.4 ms seen; the 2 % line was crossed in about one run
+      // of ten on this VM, whose speed drifts).
+      const own = baseline[step.step] as number;
+      expect(own).toBeLessThan(5);
+      const p50 = step.latency.p50;
+      expect(Math.abs((p50 - own) / 100 - 1), `p50 ${p50}, path ${own}`).toBeLessThan(0.02);
+      expect(p50).toBeGreaterThanOrEqual(99);
+      expect(p50 / 100 - 1, `p50 ${p50}`).toBeLessThan(0.03);
+      // The tail also takes this VM's scheduling jitter: a plain 100 ms sleep is 3 ms late at its
+      // p99 here, and with 80-120 samples a step's p99 is its slowest one or two requests, 103-120
+      // ms seen. So p99 is only held to 30 %, which a real fault (a late timer per request, a
+      // lost sample) still breaks (see collector/README.md).
+      expect(step.latency.p99).toBeGreaterThanOrEqual(p50);
       expect(step.latency.p99 / 100 - 1, `p99 ${step.latency.p99}`).toBeLessThan(0.3);
     }
   }, 120_000);
