@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  isReferenceStrategy,
   type RunningStrategy,
   type StrategySpec,
   startStrategy,
@@ -18,8 +19,7 @@ export async function startStrategyProcess(
   upstreams: readonly string[],
   dir: string,
 ): Promise<RunningStrategy> {
-  if (/^https?:\/\//.test(spec.name) || spec.name === 'none' || spec.name === 'nginx')
-    return startStrategy(spec, upstreams, { dir });
+  if (!isReferenceStrategy(spec)) return startStrategy(spec, upstreams, { dir });
   mkdirSync(dir, { recursive: true });
   const child = await startChildService({
     what: `the strategy ${spec.name}`,

@@ -26,6 +26,7 @@ export interface StackUrls {
 
 const BINARIES = { prometheus: 'prometheus', alertmanager: 'prometheus-alertmanager' } as const;
 type Part = keyof typeof BINARIES;
+const PARTS = Object.keys(BINARIES) as Part[];
 
 export class StackError extends Error {
   constructor(
@@ -139,7 +140,7 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
     ],
   };
   const ports: Record<Part, number> = { prometheus: o.prometheusPort, alertmanager: o.alertmanagerPort };
-  for (const part of ['prometheus', 'alertmanager'] as const) {
+  for (const part of PARTS) {
     if (runningPid(dir, part)) continue;
     if (!(await portFree(ports[part])))
       throw new StackError(
@@ -155,7 +156,7 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
     writeFileSync(pidFile(dir, part), String(child.pid));
   }
   const urls = { prometheus: `http://${promAddr}`, alertmanager: `http://${amAddr}` };
-  for (const part of ['prometheus', 'alertmanager'] as const) {
+  for (const part of PARTS) {
     if (!(await ready(urls[part], 30_000)))
       throw new StackError(
         'STACK_ERR_NOT_READY',
@@ -172,7 +173,7 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
  */
 export function ownStack(dir: string): () => Promise<boolean> {
   const atExit = () => {
-    for (const part of ['prometheus', 'alertmanager'] as const) {
+    for (const part of PARTS) {
       const pid = runningPid(resolve(dir), part);
       try {
         if (pid) process.kill(pid, 'SIGTERM');
@@ -191,7 +192,7 @@ export function ownStack(dir: string): () => Promise<boolean> {
 /** Stops what `up` started (TERM, then KILL after 10 s); true when something was running. */
 export async function stackDown(dir: string): Promise<boolean> {
   let stopped = false;
-  for (const part of ['prometheus', 'alertmanager'] as const) {
+  for (const part of PARTS) {
     const pid = runningPid(resolve(dir), part);
     if (pid) {
       process.kill(pid, 'SIGTERM');

@@ -25,9 +25,20 @@ export interface StrategySpec {
   readonly options: Readonly<Record<string, string>>;
 }
 
+/** A URL names the user's own proxy, already running. */
+const isUrl = (name: string): boolean => /^https?:\/\//.test(name);
+
+/**
+ * Whether the spec is one of our reference strategies (our proxy frame), rather than nginx,
+ * `none` or a URL, which are each a process of their own already or nothing to start.
+ */
+export function isReferenceStrategy(spec: StrategySpec): boolean {
+  return !isUrl(spec.name) && spec.name !== 'none' && spec.name !== 'nginx';
+}
+
 /** "retry:retries=2,baseMs=50" → { name: retry, options: {...} }; a URL is kept whole. */
 export function parseStrategySpec(text: string): StrategySpec {
-  if (/^https?:\/\//.test(text)) return { name: text, options: {} };
+  if (isUrl(text)) return { name: text, options: {} };
   const [name, rest] = text.split(':', 2) as [string, string | undefined];
   const options: Record<string, string> = {};
   for (const pair of (rest ?? '').split(',').filter(Boolean)) {
@@ -39,7 +50,7 @@ export function parseStrategySpec(text: string): StrategySpec {
 
 /** Checks a spec without starting anything: unknown names and bad options fail here. */
 export function checkStrategySpec(spec: StrategySpec): void {
-  if (/^https?:\/\//.test(spec.name) || spec.name === 'none') return;
+  if (isUrl(spec.name) || spec.name === 'none') return;
   if (spec.name === 'nginx') {
     const opts = new Options('nginx', spec.options);
     nginxOptions(opts);
@@ -55,8 +66,7 @@ export async function startStrategy(
   o: { port?: number; host?: string; dir?: string } = {},
 ): Promise<RunningStrategy> {
   const noop = async () => {};
-  if (/^https?:\/\//.test(spec.name))
-    return { name: spec.name, url: spec.name, metricsUrl: null, stop: noop };
+  if (isUrl(spec.name)) return { name: spec.name, url: spec.name, metricsUrl: null, stop: noop };
   if (spec.name === 'none')
     return { name: 'none', url: upstreams[0] as string, metricsUrl: null, stop: noop };
   if (spec.name === 'nginx') {
