@@ -7,20 +7,19 @@ help:
 	@echo "make run    - the main job: peak-hour stress test, baseline vs retry, least-outstanding, nginx; scoreboard"
 	@echo "make test   - type check, lint, and every test"
 	@echo "make bench-mock - mock-server benchmark (wrk; see mock-server/README.md)"
-	@echo "make k6     - build the pinned k6 into .tools/bin (tests and busybench load do it when needed)"
+	@echo "make engine - build the Go load engine into .tools/bin (the set-up does it when needed)"
 
 # The main job (~6 min here): the peak-hour scenario (played twice as fast) under a stepped
 # stress test, against the baseline and three strategies, nginx among them; prints the
 # scoreboard and writes it (HTML, markdown, JSON) with every run's report to results/main/.
 run:
 	./scripts/setup.sh prometheus prometheus-alertmanager nginx
-	./scripts/install-k6.sh
 	node bin/busybench.js compare --scenario peak-hour --scenario-speed 2 \
 	  --rates 40,80,120,160 --step-duration 15s --out results/main
 
 test:
 	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx
-	./scripts/install-k6.sh
+	./scripts/go-checks.sh
 	npx tsc --noEmit -p tsconfig.json
 	npx biome check .
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results.json; \
@@ -30,7 +29,7 @@ bench-mock:
 	./scripts/setup.sh wrk
 	node dist/bench/mock-server-bench.js
 
-k6:
-	./scripts/install-k6.sh
+engine:
+	./scripts/build-engine.sh
 
-.PHONY: help run test bench-mock k6
+.PHONY: help run test bench-mock engine

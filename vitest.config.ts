@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * others, one file at a time: beside the rest of the suite on 2 cores, the scheduler alone adds
  * milliseconds to the latencies they measure.
  */
-const QUIET = ['test/e2e/collector-truth.test.ts'];
+const QUIET = ['test/e2e/collector-truth.test.ts', 'test/e2e/coordinated-omission.test.ts'];
 
 export default defineConfig({
   test: {

@@ -84,14 +84,14 @@ export function benchmarkOptions(
   };
 }
 
-/** Ctrl-C: the first one lets k6 stop and the report be written; a second one quits at once. */
+/** Ctrl-C: the first one lets the load generator stop and the report be written; a second one quits at once. */
 export function onInterrupt(): () => boolean {
   let interrupted = false;
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     process.stderr.write(
-      '\nbusybench: stopping (k6 finishes, the report of what ran is written; Ctrl-C again to quit now)\n',
+      '\nbusybench: stopping (the requests under way finish, the report of what ran is written; Ctrl-C again to quit now)\n',
     );
   });
   return () => interrupted;

@@ -19,14 +19,17 @@ interface CollectFlags {
 }
 
 /**
- * Follows a run's results while k6 writes them and serves it live: the page at /, Prometheus
+ * Follows a run's results while the load generator writes them and serves it live: the page at /, Prometheus
  * text at /metrics, JSON at /api/live and /api/steps, Alertmanager's webhook at /api/alerts.
  * Ctrl-C stops it (and writes the final HTML report when asked to).
  */
 export function collectCommand(): Command {
   return new Command('collect')
     .description("follow a run's results live (busybench load --results): live page, /metrics, alert webhook")
-    .requiredOption('-r, --results <file>', 'the NDJSON file k6 is writing (need not exist yet)')
+    .requiredOption(
+      '-r, --results <file>',
+      'the results file the load generator is writing (need not exist yet)',
+    )
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('-p, --port <port>', 'port for the live page, /metrics, /api/* and the webhook', '9464')
     .option('--run-id <id>', 'run_id label (default: the time it started)')

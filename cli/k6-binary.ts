@@ -1,28 +1,43 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { UsageError } from './fail.js';
 
+const NOT_FOUND =
+  'k6 not found: --engine k6 runs the k6 you installed (on PATH, or BUSYBENCH_K6=/path/to/k6); ' +
+  'busybench does not install k6 (AGPL). The default engine needs nothing: drop --engine k6';
+
 /**
- * The k6 to run: BUSYBENCH_K6 (or --k6) if set, else the pinned build in .tools/bin, built on
- * first use by scripts/install-k6.sh so that a fresh machine needs no step by hand.
+ * The user's k6, for `--engine k6`: --k6, else BUSYBENCH_K6, else `k6` on PATH. busybench never
+ * builds or downloads k6 (it is AGPL); the default engine (loadtests/engine) needs none.
  */
 export function k6Binary(explicit?: string): string {
-  const chosen = explicit ?? process.env.BUSYBENCH_K6;
+  const chosen = explicit || process.env.BUSYBENCH_K6;
   if (chosen) {
-    if (!existsSync(chosen)) throw new UsageError(`k6 not found at ${chosen} (BUSYBENCH_K6 / --k6)`);
-    return chosen;
+    const found = chosen.includes('/') || chosen.includes('\\') ? executable(chosen) : onPath(chosen);
+    if (!found) throw new UsageError(`${NOT_FOUND} (${explicit ? '--k6' : 'BUSYBENCH_K6'} is ${chosen})`);
+    return found;
   }
-  const root = packageRoot();
-  const pinned = join(root, '.tools', 'bin', 'k6');
-  if (!existsSync(pinned)) {
-    const build = spawnSync(join(root, 'scripts', 'install-k6.sh'), { stdio: 'inherit' });
-    if (build.status !== 0 || !existsSync(pinned)) {
-      throw new UsageError(
-        'could not build k6 (scripts/install-k6.sh failed; see above), or set BUSYBENCH_K6',
-      );
-    }
+  const found = onPath(process.platform === 'win32' ? 'k6.exe' : 'k6');
+  if (!found) throw new UsageError(NOT_FOUND);
+  return found;
+}
+
+/** The first executable file `name` in the PATH's directories. */
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const found = executable(join(dir, name));
+    if (found) return found;
   }
-  return pinned;
+  return undefined;
+}
+
+function executable(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return undefined;
+    accessSync(path, constants.X_OK);
+    return path;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,11 +1,25 @@
-import { mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { isLoopbackUrl } from '../loadtests/guard.js';
+import { ingestFile } from '../collector/src/ingest-file.js';
+import { judge } from '../collector/src/sla-verdict.js';
+import { goodputBound, RunStats } from '../collector/src/step-stats.js';
+import { terminalReport } from '../collector/src/terminal-report.js';
+import { DEFAULT_MIX, type Mix, type Plan } from '../loadtests/plan.js';
+import {
+  buildProfile,
+  DEFAULT_STEP_SECONDS,
+  PROFILES,
+  type ProfileName,
+  peakRate,
+} from '../loadtests/profiles.js';
+import type { Sla } from '../loadtests/sla.js';
+import { checkLoopbackTarget } from '../loadtests/target-check.js';
 import { parseDurationMs } from '../mock-server/src/duration.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import { spawnOwned } from '../stack/src/owned-child.js';
-import { fail, type UsageError } from './fail.js';
+import { engineBinary } from './engine-binary.js';
+import { EXIT_RUN_FAILED, fail, type UsageError } from './fail.js';
 import { throwIfProblems } from './flag-checks.js';
 import { k6Binary } from './k6-binary.js';
 import { loadSla } from './sla-file.js';
@@ -22,52 +36,63 @@ export interface LoadFlags {
   maxTokens?: string;
   keys?: string;
   promptChars?: string;
-  vus?: string;
-  maxVus?: string;
+  thinking?: string;
+  maxInFlight?: string;
   timeout: string;
   clientRetries?: string;
+  seed?: string;
   summary?: string;
   results?: string;
+  segment?: string;
   allowRemote?: boolean;
+  engine: string;
   k6?: string;
   quiet?: boolean;
 }
 
-const PROFILES = ['smoke', 'stepped', 'spike', 'soak', 'breakpoint'];
+export const ENGINES = ['engine', 'k6'] as const;
 
-/** The load's shape, shared by `load`, `run` and `compare`: profile, rates, mix, SLA, k6. */
+/** The load's shape, shared by `load`, `run` and `compare`: profile, rates, mix, SLA, engine. */
 export function withLoadOptions(command: Command): Command {
   return command
     .option('-p, --profile <name>', `one of ${PROFILES.join(', ')}`, 'stepped')
     .option(
       '-r, --rates <list>',
-      'req/s: the steps (stepped), base,peak (spike), rate (soak, smoke), start,max (breakpoint)',
+      'req/s: the steps (stepped), base,peak (spike), rate (soak, smoke), from,to (breakpoint, ramp)',
     )
     .option(
       '-d, --step-duration <dur>',
-      'hold per step (stepped), peak (spike), whole run (soak, breakpoint, smoke)',
+      'hold per step (stepped), peak (spike), whole run (soak, breakpoint, ramp, smoke)',
     )
-    .option('--ramp <dur>', 'ramp into each step', '2s')
+    .option('--ramp <dur>', 'stepped: a linear ramp into each step after the first; spike: its edges', '0s')
     .option('--sla <file>', 'SLA file (default loadtests/sla.yaml)')
     .option('--stream-ratio <x>', 'share of streaming requests, 0..1 (default 0.3)')
-    .option('--models <list>', 'model=weight pairs, e.g. deepseek-flash=0.8,deepseek-v4-pro=0.2')
+    .option('--models <list>', 'model=weight pairs, e.g. deepseek-v4-flash=0.8,deepseek-v4-pro=0.2')
     .option('--max-tokens <n>', 'max_tokens of each request (default 64)')
     .option('--keys <list>', "API keys used in turn (default the mock's three keys of one account)")
     .option('--prompt-chars <list>', 'prompt sizes in characters (default 200,800,3000)')
-    .option('--vus <n>', 'pre-allocated VUs (default half a second of the peak rate)')
-    .option('--max-vus <n>', 'VU ceiling (default two seconds of the peak rate, at most 5000)')
+    .option(
+      '--thinking <on|off>',
+      "send thinking enabled/disabled with every request (default: the model's own)",
+    )
+    .option(
+      '--max-in-flight <n>',
+      'requests in flight at most; an arrival due past it is dropped, counted (default 2 s of the peak rate, at least 1000)',
+    )
     .option('--timeout <dur>', 'per-request timeout', '60s')
     .option(
       '--client-retries <n>',
-      'k6 itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
+      'the load generator itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
     )
-    .option('--k6 <path>', 'k6 binary to use (default: the pinned build, or BUSYBENCH_K6)');
+    .option('--seed <n>', "seeds the mix's draws (stream or not, model, prompt)", '1')
+    .option('--engine <name>', `load generator: engine (the Go engine) or k6 (a k6 you installed)`, 'engine')
+    .option('--k6 <path>', 'with --engine k6: the k6 binary (default BUSYBENCH_K6, or k6 on PATH)');
 }
 
 export function loadCommand(): Command {
   return withLoadOptions(
     new Command('load')
-      .description('run a k6 load profile against a target (the mock, or any strategy in front of it)')
+      .description('run a load profile against a target (the mock, or any strategy in front of it)')
       .option(
         '-t, --target <url>',
         'base URL to load (loopback only unless --allow-remote)',
@@ -75,34 +100,55 @@ export function loadCommand(): Command {
       ),
   )
     .option('--summary <file>', 'where the JSON summary goes (default results/<profile>-<time>.json)')
-    .option('--results <file>', 'also write every sample as k6 NDJSON (.gz to compress), for the collector')
+    .option('--results <file>', 'also write one line per request (.gz to compress), for the collector')
+    .option('--segment <i/n>', 'run segment i of n of the schedule (n generators together send it all)')
     .option('--allow-remote', 'allow a target that is not on this machine')
-    .option('-q, --quiet', "hide k6's progress while the run goes on (the summary still shows)")
+    .option('-q, --quiet', 'no progress lines while the run goes on (the summary still shows)')
     .action(async (flags: LoadFlags) => {
       try {
-        const env = loadEnv(flags);
-        const out = flags.results ? ['--out', `json=${resolve(flags.results)}`] : [];
-        // k6's progress line is the progress while a long run goes on; --quiet hides it.
-        if (flags.quiet) out.push('--quiet');
-        if (flags.results) mkdirSync(dirname(resolve(flags.results)), { recursive: true });
-        const code = await runK6(k6Binary(flags.k6), env, out);
-        process.exit(code);
+        const plan = await loadPlan(flags);
+        const files = loadFiles(flags);
+        const code = await runLoad(plan, flags, files);
+        if (code.killedBy) {
+          process.stderr.write(
+            `busybench: the load generator was killed (${code.killedBy}) before it finished: no summary from it.\n`,
+          );
+          process.exit(await summariseWritten(files.results, plan.sla));
+        }
+        process.exit(code.exit);
       } catch (err) {
         fail(err);
       }
     });
 }
 
-/** Flags to the BUSYBENCH_* environment the k6 scripts read; every problem reported at once. */
-export function loadEnv(flags: LoadFlags): Record<string, string> {
+export interface LoadFiles {
+  readonly summary: string;
+  readonly results?: string;
+  /** Where the generator's own output goes (busybench run shows its own progress). */
+  readonly log?: string;
+}
+
+function loadFiles(flags: LoadFlags): LoadFiles {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return {
+    summary: resolve(flags.summary ?? join('results', `${flags.profile}-${stamp}.json`)),
+    results: flags.results ? resolve(flags.results) : undefined,
+  };
+}
+
+/**
+ * Flags to the plan both load generators run (loadtests/plan.ts); every problem reported at
+ * once. The target is checked as the client will dial it: names resolved, every address loopback.
+ */
+export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   const problems: string[] = [];
-  if (!PROFILES.includes(flags.profile)) problems.push(`--profile must be one of ${PROFILES.join(', ')}`);
-  if (!/^https?:\/\//.test(flags.target)) problems.push(`--target "${flags.target}" must be an http(s) URL`);
-  else if (!flags.allowRemote && !isLoopbackUrl(flags.target)) {
-    problems.push(
-      `--target ${flags.target} is not on this machine (loopback); load tests fire thousands of requests a second, so pass --allow-remote only if you mean to load it`,
-    );
-  }
+  const profileName = flags.profile as ProfileName;
+  if (!PROFILES.includes(profileName)) problems.push(`--profile must be one of ${PROFILES.join(', ')}`);
+  if (!ENGINES.includes(flags.engine as (typeof ENGINES)[number]))
+    problems.push(`--engine must be one of ${ENGINES.join(', ')}`);
+  const refusal = await checkLoopbackTarget(flags.target, flags.allowRemote === true);
+  if (refusal) problems.push(refusal);
   const list = (name: string, raw: string | undefined) => {
     const values = (raw ?? '')
       .split(',')
@@ -112,16 +158,22 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
       problems.push(`--${name} "${raw}" must be positive numbers, comma-separated`);
     return values;
   };
-  const seconds = (name: string, raw: string | undefined) => {
+  const whole = (name: string, raw: string | undefined, min: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < min)
+      problems.push(`--${name} "${raw}" must be a whole number >= ${min}`);
+    return Number(raw);
+  };
+  const ms = (name: string, raw: string | undefined) => {
     if (raw === undefined) return undefined;
     try {
-      return String(parseDurationMs(raw) / 1000);
+      return parseDurationMs(raw);
     } catch {
       problems.push(`--${name} "${raw}" is not a duration (e.g. 30s, 2m)`);
       return undefined;
     }
   };
-  const mix: Record<string, unknown> = {};
+  const mix: { -readonly [K in keyof Mix]: Mix[K] } = { ...DEFAULT_MIX };
   if (flags.streamRatio !== undefined) {
     const r = Number(flags.streamRatio);
     if (!(r >= 0 && r <= 1)) problems.push('--stream-ratio must be between 0 and 1');
@@ -130,18 +182,32 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
   if (flags.models !== undefined) {
     const pairs = flags.models.split(',').map((p) => p.split('='));
     if (pairs.some(([m, w]) => !m || !(Number(w) > 0)))
-      problems.push('--models must look like deepseek-flash=0.8,deepseek-v4-pro=0.2');
+      problems.push('--models must look like deepseek-v4-flash=0.8,deepseek-v4-pro=0.2');
     mix.models = Object.fromEntries(pairs.map(([m, w]) => [m, Number(w)]));
   }
-  if (flags.maxTokens !== undefined) mix.maxTokens = list('max-tokens', flags.maxTokens)[0];
+  if (flags.maxTokens !== undefined) mix.maxTokens = whole('max-tokens', flags.maxTokens, 1) ?? mix.maxTokens;
   if (flags.keys !== undefined) mix.keys = flags.keys.split(',').filter(Boolean);
   if (flags.promptChars !== undefined) mix.promptChars = list('prompt-chars', flags.promptChars);
+  if (flags.thinking !== undefined) {
+    if (flags.thinking !== 'on' && flags.thinking !== 'off') problems.push('--thinking must be on or off');
+    mix.thinking = flags.thinking === 'on' ? 'enabled' : 'disabled';
+  }
   const rates = list('rates', flags.rates);
-  if (flags.clientRetries !== undefined && !/^\d+$/.test(flags.clientRetries))
-    problems.push(`--client-retries "${flags.clientRetries}" must be a whole number (0 = no retries)`);
-  const stepSeconds = seconds('step-duration', flags.stepDuration);
-  const rampSeconds = seconds('ramp', flags.ramp);
-  let sla: unknown;
+  const retries = whole('client-retries', flags.clientRetries, 0) ?? 0;
+  const seed = whole('seed', flags.seed, 0) ?? 1;
+  const maxInFlight = whole('max-in-flight', flags.maxInFlight, 1);
+  const stepMs = ms('step-duration', flags.stepDuration);
+  const rampMs = ms('ramp', flags.ramp) ?? 0;
+  const timeoutMs = ms('timeout', flags.timeout) ?? 60_000;
+  if (timeoutMs <= 0) problems.push('--timeout must be above 0');
+  if (flags.segment !== undefined && !/^\d+\/\d+$/.test(flags.segment))
+    problems.push(`--segment "${flags.segment}" must be i/n, e.g. 0/3`);
+  else if (flags.segment !== undefined) {
+    const [i, n] = flags.segment.split('/').map(Number) as [number, number];
+    if (!(n >= 1 && i < n)) problems.push(`--segment "${flags.segment}": i must be below n`);
+    if (flags.engine === 'k6') problems.push('--segment needs the engine (k6 segments are not wired)');
+  }
+  let sla: Sla | undefined;
   try {
     sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
   } catch (err) {
@@ -150,54 +216,111 @@ export function loadEnv(flags: LoadFlags): Record<string, string> {
   }
   throwIfProblems(problems);
 
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const summary = resolve(flags.summary ?? join('results', `${flags.profile}-${stamp}.json`));
-  mkdirSync(dirname(summary), { recursive: true });
-  const env: Record<string, string> = {
-    BUSYBENCH_TARGET: flags.target,
-    BUSYBENCH_PROFILE: flags.profile,
-    BUSYBENCH_SLA: JSON.stringify(sla),
-    BUSYBENCH_SUMMARY: summary,
-    BUSYBENCH_TIMEOUT: flags.timeout,
+  const name = profileName;
+  const profile = buildProfile({
+    name,
+    rates,
+    stepSeconds: (stepMs ?? DEFAULT_STEP_SECONDS[name] * 1000) / 1000,
+    rampSeconds: rampMs / 1000,
+  });
+  return {
+    version: 1,
+    target: flags.target.replace(/\/+$/, ''),
+    allowRemote: flags.allowRemote === true,
+    profile,
+    mix,
+    sla: sla as Sla,
+    // An open model needs room for rate × latency in flight; LLM answers take seconds when busy.
+    maxInFlight: maxInFlight ?? Math.max(1000, Math.ceil(peakRate(profile) * 2)),
+    timeoutMs,
+    retries,
+    retryBaseMs: 100,
+    seed,
   };
-  if (rates.length > 0) env.BUSYBENCH_RATES = rates.join(',');
-  if (stepSeconds !== undefined) env.BUSYBENCH_STEP_SECONDS = stepSeconds;
-  if (rampSeconds !== undefined) env.BUSYBENCH_RAMP_SECONDS = rampSeconds;
-  if (Object.keys(mix).length > 0) env.BUSYBENCH_MIX = JSON.stringify(mix);
-  if (flags.vus !== undefined) env.BUSYBENCH_VUS = flags.vus;
-  if (flags.maxVus !== undefined) env.BUSYBENCH_MAX_VUS = flags.maxVus;
-  if (flags.allowRemote) env.BUSYBENCH_ALLOW_REMOTE = '1';
-  if (flags.clientRetries !== undefined) env.BUSYBENCH_RETRIES = flags.clientRetries;
-  return env;
+}
+
+/** How a load generator ended: its exit code, or the signal that killed it. */
+export interface LoadEnd {
+  readonly exit: number;
+  readonly killedBy?: NodeJS.Signals;
 }
 
 /**
- * Runs k6 with the scripts and the environment; resolves with k6's exit code (99: SLA breached).
- * With `logFile`, k6's output goes there instead of the terminal (busybench run shows its own).
+ * Runs the plan with the chosen generator: the Go engine (default) or the user's k6. Resolves
+ * with its exit code (99: SLA breached). Its own process group: a terminal's Ctrl-C reaches it
+ * once, through us, and it stops gracefully (no new requests, those under way finish).
  */
-export function runK6(
-  k6: string,
+export function runLoad(
+  plan: Plan,
+  flags: Pick<LoadFlags, 'engine' | 'k6' | 'segment' | 'quiet'>,
+  files: LoadFiles,
+): Promise<LoadEnd> {
+  mkdirSync(dirname(files.summary), { recursive: true });
+  if (files.results) mkdirSync(dirname(files.results), { recursive: true });
+  // The plan beside the summary: what ran can be run again (`busybench-engine --plan`).
+  const planFile = files.summary.replace(/(\.json)?$/, '.plan.json');
+  writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  if (flags.engine === 'k6') {
+    const out = files.results ? ['--out', `json=${files.results}`] : [];
+    if (flags.quiet || files.log) out.push('--quiet');
+    return spawnLoad(
+      k6Binary(flags.k6),
+      ['run', ...out, join(packageRoot(), 'loadtests', 'main.ts')],
+      files.log,
+      {
+        BUSYBENCH_PLAN: JSON.stringify(plan),
+        BUSYBENCH_SUMMARY: files.summary,
+      },
+    );
+  }
+  const args = ['--plan', planFile, '--summary', files.summary];
+  if (files.results) args.push('--results', files.results);
+  if (flags.segment) args.push('--segment', flags.segment);
+  if (flags.quiet) args.push('--quiet');
+  return spawnLoad(engineBinary(), args, files.log, {});
+}
+
+function spawnLoad(
+  bin: string,
+  args: string[],
+  logFile: string | undefined,
   env: Record<string, string>,
-  extra: string[],
-  logFile?: string,
-): Promise<number> {
-  const script = join(packageRoot(), 'loadtests', 'main.ts');
-  return new Promise((resolveCode) => {
+): Promise<LoadEnd> {
+  return new Promise((resolveEnd) => {
     const log = logFile ? openSync(logFile, 'a') : undefined;
-    // Its own process group: a terminal's Ctrl-C reaches k6 once, through us, not twice (a
-    // second SIGINT makes k6 abort without its summary), and a plain `kill -INT` works too.
-    const child = spawnOwned(k6, ['run', ...extra, script], {
+    const child = spawnOwned(bin, args, {
       stdio: log === undefined ? 'inherit' : ['ignore', log, log],
       env: { ...process.env, ...env },
     });
-    // k6 stops gracefully on SIGINT and still writes its summary and results.
     const forward = () => child.kill('SIGINT');
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
     child.on('close', (code, signal) => {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      resolveCode(code ?? (signal ? 130 : 1));
+      resolveEnd(code !== null ? { exit: code } : { exit: EXIT_RUN_FAILED, killedBy: signal ?? undefined });
     });
   });
+}
+
+/**
+ * After the generator was killed: what it wrote, summarised from its results file (the
+ * collector's own reading); the exit code says the run did not finish.
+ */
+async function summariseWritten(results: string | undefined, sla: Sla): Promise<number> {
+  if (!results || !existsSync(results)) {
+    process.stderr.write(
+      'busybench: no results file was asked for (--results), so nothing is left to summarise\n',
+    );
+    return EXIT_RUN_FAILED;
+  }
+  const run = new RunStats(goodputBound(sla.latencyMs));
+  await ingestFile(results, run);
+  const steps = run.summaries();
+  const requests = steps.reduce((n, s) => n + s.requests, 0);
+  process.stderr.write(
+    `busybench: ${results} holds ${requests} requests in ${steps.length} step(s); what they show:\n`,
+  );
+  process.stdout.write(terminalReport(steps, judge(sla, steps, run.droppedIterations), run.malformedLines));
+  return EXIT_RUN_FAILED;
 }

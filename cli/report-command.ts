@@ -7,6 +7,7 @@ import { eventsPathFor, RunEvents } from '../collector/src/run-events.js';
 import { runView } from '../collector/src/run-view.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
+import { runKpis, stepKpis, UpstreamTimeline } from '../collector/src/upstream.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import { fail, UsageError } from './fail.js';
 import { loadSla } from './sla-file.js';
@@ -27,12 +28,15 @@ export function reportCommand(): Command {
     .description('rebuild the report of a run from its saved results (busybench load --results)')
     .argument(
       '<results...>',
-      'k6 NDJSON results, .gz or not; several (one per load generator) merge into one report',
+      "k6's NDJSON or the engine's results, .gz or not; several (one per load generator) merge into one report",
     )
     .option('--sla <file>', 'SLA file to judge against (default loadtests/sla.yaml)')
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
-    .option('--events <file>', 'phases and alerts busybench collect saved (default <results>.events.ndjson)')
+    .option(
+      '--events <file>',
+      'phases, alerts and upstream counts busybench collect saved (default <first results>.events.ndjson)',
+    )
     .option('--run-id <id>', 'name the run in the report (default: the results file name)')
     .action(async (files: string[], flags: ReportFlags) => {
       try {
@@ -44,6 +48,8 @@ export function reportCommand(): Command {
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const run = new RunStats(goodputBound(sla.latencyMs));
         for (const file of files) {
+          // Each file is a load generator of its own: its target rate adds to the others' per step.
+          run.beginSource(`file ${file}`);
           const { complete } = await ingestFile(file, run);
           if (!complete)
             process.stderr.write(
@@ -52,19 +58,37 @@ export function reportCommand(): Command {
         }
         if (run.steps.size === 0)
           throw new UsageError(
-            `${files.join(', ')} holds no busybench_latency samples: is it from busybench load --results?`,
+            `${files.join(', ')} holds no busybench_latency samples nor engine requests: is it from busybench load --results?`,
           );
         const saved = RunEvents.load(flags.events ?? eventsPathFor(results));
         if (saved.malformed > 0)
           process.stderr.write(`busybench: ${saved.malformed} unreadable event line(s) skipped\n`);
-        const view = runView({ runId: flags.runId ?? results, live: false, sla, run, events: saved.events });
+        // The mock's ground truth as the collector scraped it: amplification and error masking.
+        const timeline = new UpstreamTimeline(Number.POSITIVE_INFINITY);
+        for (const c of saved.events.upstreamCounts) timeline.add(c);
+        const scraped = saved.events.upstreamCounts.length > 0;
+        const view = runView({
+          runId: flags.runId ?? results,
+          live: false,
+          sla,
+          run,
+          events: saved.events,
+          kpis: scraped ? stepKpis(run, timeline) : undefined,
+        });
         process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines));
+        const upstream = scraped ? runKpis(run, timeline) : null;
+        if (upstream) {
+          const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
+          process.stdout.write(
+            `upstream over the run: amplification ${num(upstream.amplification)}, error masking ${num(upstream.errorMasking)}\n`,
+          );
+        }
         for (const r of view.recovery)
           process.stdout.write(
             `recovery after ${r.phase}: ${r.recoveryS === null ? r.status : `${r.recoveryS.toFixed(1)} s`}\n`,
           );
         if (flags.json)
-          writeFileSync(flags.json, `${JSON.stringify({ results: files, ...view }, null, 2)}\n`);
+          writeFileSync(flags.json, `${JSON.stringify({ results: files, ...view, upstream }, null, 2)}\n`);
         if (flags.html) writeFileSync(flags.html, reportPage(view));
         process.exit(view.verdict.passed ? 0 : EXIT_SLA_BREACHED);
       } catch (err) {

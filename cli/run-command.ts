@@ -15,11 +15,11 @@ export function runCommand(): Command {
   return withBenchmarkOptions(
     new Command('run')
       .description(
-        'benchmark one strategy: mock + scenario, strategy, collector, stack, k6; report and SLA verdict',
+        'benchmark one strategy: mock + scenario, strategy, collector, stack, load engine; report and SLA verdict',
       )
       .option(
         '-s, --strategy <spec>',
-        'a reference strategy (name or name:key=value,...), nginx, none (k6 straight at the mock), or a URL',
+        'a reference strategy (name or name:key=value,...), nginx, none (load straight at the mock), or a URL',
         'passthrough',
       ),
   ).action(async (flags: BenchmarkFlags & { strategy: string }) => {

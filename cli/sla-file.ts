@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { ERROR_CLASSES } from '../collector/src/outcomes.js';
 import type { Sla } from '../loadtests/sla.js';
 import { readStructuredFile } from '../mock-server/src/config/load.js';
 import { schemaProblems } from '../mock-server/src/config/validate.js';
@@ -7,7 +8,8 @@ import { UsageError } from './fail.js';
 
 const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })]);
 const Percentiles = T.Record(T.String({ pattern: '^p\\d+(\\.\\d+)?$' }), Duration);
-const ERROR_CLASSES = ['429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'];
+/** `errorRates` may name any outcome but `ok` (loadtests/engine/contract/outcomes.json). */
+const ERROR_CLASS_PATTERN = `^(${ERROR_CLASSES.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 
 export const SlaFileSchema = T.Object(
   {
@@ -16,7 +18,10 @@ export const SlaFileSchema = T.Object(
     latency: Percentiles,
     ttft: T.Optional(Percentiles),
     errorRates: T.Optional(
-      T.Record(T.String({ pattern: `^(${ERROR_CLASSES.join('|')})$` }), T.Number({ minimum: 0, maximum: 1 })),
+      // additionalProperties: a key the pattern does not match is refused, not let through.
+      T.Record(T.String({ pattern: ERROR_CLASS_PATTERN }), T.Number({ minimum: 0, maximum: 1 }), {
+        additionalProperties: false,
+      }),
     ),
     maxDroppedIterations: T.Integer({ minimum: 0 }),
   },

@@ -1,101 +1,199 @@
 /**
- * Everything a run is made of, read once from the environment `busybench load` sets (or a user
- * running k6 by hand): target, profile, request mix and SLA. One module, so every flow and
- * threshold reads the same values.
+ * What a k6 run is made of: the plan (loadtests/plan.ts) `busybench load --engine k6` puts as JSON
+ * in BUSYBENCH_PLAN, the same plan the Go engine runs, read and checked once; and the k6
+ * scenario that runs its schedule. No k6 global is read here (main.ts passes `__ENV`), so
+ * vitest can test it.
  */
+import type { RampingArrivalRateScenario } from 'k6/options';
 import { assertLoopback } from './guard.ts';
-import { buildProfile, DEFAULT_STEP_SECONDS, type Profile, type ProfileName } from './profiles.ts';
-import { DEFAULT_SLA, type Sla } from './sla.ts';
-
-export interface Mix {
-  /** Share of requests that stream (SSE). */
-  readonly streamRatio: number;
-  /** Model name → weight. */
-  readonly models: Readonly<Record<string, number>>;
-  /** Prompt sizes in characters, picked uniformly. */
-  readonly promptChars: readonly number[];
-  readonly maxTokens: number;
-  /** API keys, used in turn (several keys of one account do not raise its limit). */
-  readonly keys: readonly string[];
-}
-
-export const DEFAULT_MIX: Mix = {
-  streamRatio: 0.3,
-  models: { 'deepseek-flash': 0.8, 'deepseek-v4-pro': 0.2 },
-  promptChars: [200, 800, 3000],
-  maxTokens: 64,
-  keys: ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'],
-};
+import { ERROR_CLASSES } from './metrics.ts';
+import type { Plan } from './plan.ts';
+import { k6Stages, PROFILES, peakRate } from './profiles.ts';
 
 export interface RunConfig {
-  readonly target: string;
-  readonly profileName: ProfileName;
-  readonly profile: Profile;
-  readonly mix: Mix;
-  readonly sla: Sla;
-  readonly preAllocatedVUs: number;
-  readonly maxVUs: number;
-  readonly timeout: string;
+  readonly plan: Plan;
+  /** Where handleSummary writes the JSON summary (BUSYBENCH_SUMMARY). */
   readonly summaryPath: string;
-  /**
-   * In-client retries (a strategy of its own: exponential backoff with full jitter on 429, 503,
-   * other 5xx, timeouts and network errors). 0: every request is one attempt (the baseline).
-   */
-  readonly retries: number;
-  readonly retryBaseMs: number;
 }
 
-const PROFILES: readonly ProfileName[] = ['smoke', 'stepped', 'spike', 'soak', 'breakpoint'];
+export const DEFAULT_SUMMARY_PATH = 'results/summary.json';
 
-function env(name: string): string | undefined {
-  const value = __ENV[name];
-  return value === undefined || value === '' ? undefined : value;
+/** Reads the run from the environment k6 gives the script; throws a message that says what is wrong. */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): RunConfig {
+  const plan = parsePlan(env.BUSYBENCH_PLAN);
+  assertLoopback(plan.target, plan.allowRemote);
+  const summary = env.BUSYBENCH_SUMMARY;
+  return { plan, summaryPath: summary === undefined || summary === '' ? DEFAULT_SUMMARY_PATH : summary };
 }
 
-function json<T>(name: string, fallback: T): T {
-  const raw = env(name);
-  if (raw === undefined) return fallback;
+/** BUSYBENCH_PLAN's JSON as a Plan, every problem named at once. */
+export function parsePlan(raw: string | undefined): Plan {
+  if (raw === undefined || raw.trim() === '') {
+    throw new Error(
+      'BUSYBENCH_PLAN is not set: the k6 scripts run the plan `busybench load --engine k6` writes there ' +
+        '(JSON, loadtests/plan.ts; the format is in loadtests/README.md)',
+    );
+  }
+  let value: unknown;
   try {
-    return { ...fallback, ...JSON.parse(raw) } as T;
+    value = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`${name} is not valid JSON: ${String(err)}`);
+    throw new Error(`BUSYBENCH_PLAN is not valid JSON: ${(err as Error).message}`);
   }
+  const problems = planProblems(value);
+  if (problems.length > 0)
+    throw new Error(`BUSYBENCH_PLAN is not a valid plan:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return value as Plan;
 }
 
-export function readConfig(): RunConfig {
-  const target = (env('BUSYBENCH_TARGET') ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
-  assertLoopback(target, env('BUSYBENCH_ALLOW_REMOTE') === '1');
-  const profileName = (env('BUSYBENCH_PROFILE') ?? 'smoke') as ProfileName;
-  if (!PROFILES.includes(profileName)) {
-    throw new Error(`BUSYBENCH_PROFILE must be one of ${PROFILES.join(', ')}, not "${profileName}"`);
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const PERCENTILE = /^p\d+(\.\d+)?$/;
+
+/** Everything wrong with a would-be plan, one line each (empty when it is a plan). */
+export function planProblems(value: unknown): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => {
+    if (!ok) problems.push(what);
+  };
+  if (!isObj(value)) return ['the plan must be a JSON object'];
+  const p = value;
+  check(p.version === 1, `version must be 1, not ${JSON.stringify(p.version)}`);
+  check(typeof p.target === 'string' && /^https?:\/\/./.test(p.target), 'target must be an http(s) URL');
+  check(typeof p.allowRemote === 'boolean', 'allowRemote must be true or false');
+  check(isInt(p.maxInFlight) && (p.maxInFlight as number) > 0, 'maxInFlight must be a whole number > 0');
+  check(isNum(p.timeoutMs) && p.timeoutMs > 0, 'timeoutMs must be a number > 0');
+  check(isInt(p.retries) && (p.retries as number) >= 0, 'retries must be a whole number ≥ 0');
+  check(isNum(p.retryBaseMs) && p.retryBaseMs >= 0, 'retryBaseMs must be a number ≥ 0');
+  check(isInt(p.seed), 'seed must be a whole number');
+
+  const profile = p.profile;
+  if (!isObj(profile)) problems.push('profile must be an object');
+  else {
+    check(PROFILES.includes(profile.name as never), `profile.name must be one of ${PROFILES.join(', ')}`);
+    check(typeof profile.abortOnBreach === 'boolean', 'profile.abortOnBreach must be true or false');
+    const phases = profile.phases;
+    if (!Array.isArray(phases) || phases.length === 0)
+      problems.push('profile.phases must be a non-empty list');
+    else {
+      phases.forEach((ph: unknown, i) => {
+        const ok =
+          isObj(ph) &&
+          isInt(ph.step) &&
+          [ph.targetRate, ph.fromRate, ph.toRate, ph.durationMs].every((n) => isNum(n) && n >= 0);
+        check(ok, `profile.phases[${i}] must have a step and rates and durationMs ≥ 0`);
+      });
+      const total = phases.reduce(
+        (ms: number, ph: unknown) => ms + (isObj(ph) && isNum(ph.durationMs) ? ph.durationMs : 0),
+        0,
+      );
+      check(total > 0, 'profile.phases must last longer than 0 ms');
+    }
+    const steps = profile.steps;
+    if (!Array.isArray(steps) || steps.length === 0) problems.push('profile.steps must be a non-empty list');
+    else
+      steps.forEach((st: unknown, i) => {
+        const ok = isObj(st) && isInt(st.index) && [st.startMs, st.endMs, st.targetRate].every(isNum);
+        check(ok, `profile.steps[${i}] must have index, startMs, endMs and targetRate`);
+      });
   }
-  const rates = (env('BUSYBENCH_RATES') ?? '')
-    .split(',')
-    .filter((r) => r.trim() !== '')
-    .map(Number);
-  if (rates.some((r) => !Number.isFinite(r) || r <= 0))
-    throw new Error('BUSYBENCH_RATES must be positive numbers, comma-separated');
-  const profile = buildProfile({
-    name: profileName,
-    rates,
-    stepSeconds: Number(env('BUSYBENCH_STEP_SECONDS') ?? DEFAULT_STEP_SECONDS[profileName]),
-    rampSeconds: Number(env('BUSYBENCH_RAMP_SECONDS') ?? 2),
-  });
-  const maxRate = Math.max(profile.startRate, ...profile.stages.map((s) => s.target));
+
+  const mix = p.mix;
+  if (!isObj(mix)) problems.push('mix must be an object');
+  else {
+    check(
+      isNum(mix.streamRatio) && mix.streamRatio >= 0 && mix.streamRatio <= 1,
+      'mix.streamRatio must be 0..1',
+    );
+    const models = isObj(mix.models) ? Object.values(mix.models) : [];
+    check(
+      models.length > 0 && models.every((w) => isNum(w) && w > 0),
+      'mix.models must map model names to weights > 0',
+    );
+    check(
+      Array.isArray(mix.promptChars) &&
+        mix.promptChars.length > 0 &&
+        mix.promptChars.every((n) => isInt(n) && n > 0),
+      'mix.promptChars must be a non-empty list of whole numbers > 0',
+    );
+    check(isInt(mix.maxTokens) && (mix.maxTokens as number) > 0, 'mix.maxTokens must be a whole number > 0');
+    check(
+      Array.isArray(mix.keys) &&
+        mix.keys.length > 0 &&
+        mix.keys.every((k) => typeof k === 'string' && k !== ''),
+      'mix.keys must be a non-empty list of API keys',
+    );
+    check(
+      mix.thinking === null || mix.thinking === 'enabled' || mix.thinking === 'disabled',
+      'mix.thinking must be "enabled", "disabled" or null',
+    );
+  }
+
+  const sla = p.sla;
+  if (!isObj(sla)) problems.push('sla must be an object');
+  else {
+    check(typeof sla.name === 'string', 'sla.name must be a string');
+    check(
+      isNum(sla.successRate) && sla.successRate >= 0 && sla.successRate <= 1,
+      'sla.successRate must be 0..1',
+    );
+    for (const key of ['latencyMs', 'ttftMs'] as const) {
+      const lines = sla[key];
+      check(
+        isObj(lines) && Object.entries(lines).every(([pN, ms]) => PERCENTILE.test(pN) && isNum(ms) && ms > 0),
+        `sla.${key} must map percentiles (p50, p99, p99.9, ...) to milliseconds > 0`,
+      );
+    }
+    const rates = sla.errorRates;
+    check(
+      isObj(rates) &&
+        Object.entries(rates).every(
+          ([c, r]) => ERROR_CLASSES.includes(c as never) && isNum(r) && r >= 0 && r <= 1,
+        ),
+      `sla.errorRates must map outcome classes (${ERROR_CLASSES.join(', ')}) to shares 0..1`,
+    );
+    check(
+      isInt(sla.maxDroppedIterations) && (sla.maxDroppedIterations as number) >= 0,
+      'sla.maxDroppedIterations must be a whole number ≥ 0',
+    );
+  }
+  return problems;
+}
+
+/**
+ * k6 stage targets are whole numbers of iterations per `timeUnit`. Targets in thousandths of a
+ * request per second with a timeUnit of 1000 s keep a fractional rate (0.5 req/s, a ramp's
+ * 147.5) exact to 0.001 req/s: k6 divides target by timeUnit as a float, so the rate is the same.
+ */
+export const RATE_SCALE = 1000;
+
+/** Pre-allocated VUs at most: each one runs the whole init (plan, request bodies) before the start. */
+const MAX_PREALLOCATED_VUS = 1000;
+
+/**
+ * The plan's schedule as one ramping-arrival-rate scenario. A VU carries one request (and its
+ * retries) at a time, so maxVUs = maxInFlight: an arrival due when every VU is busy is a k6
+ * dropped iteration, the engine's rule for a full in-flight cap. Half a second of the peak rate
+ * is made before the start: VUs k6 makes mid-run arrive late on a busy machine.
+ */
+export function k6Scenario(plan: Plan): RampingArrivalRateScenario {
+  const { startRate, stages } = k6Stages(plan.profile);
+  const scaled = (rate: number) => Math.round(rate * RATE_SCALE);
+  const preAllocatedVUs = Math.min(
+    plan.maxInFlight,
+    MAX_PREALLOCATED_VUS,
+    Math.max(10, Math.ceil(peakRate(plan.profile) * 0.5)),
+  );
   return {
-    target,
-    profileName,
-    profile,
-    mix: json('BUSYBENCH_MIX', DEFAULT_MIX),
-    sla: json('BUSYBENCH_SLA', DEFAULT_SLA),
-    // An open model needs a VU per request in flight: rate × latency. LLM answers take hundreds
-    // of ms, and VUs k6 has to make mid-run arrive late (dropped iterations on a busy machine):
-    // start with half a second of answers, allow growth to two seconds.
-    preAllocatedVUs: Number(env('BUSYBENCH_VUS') ?? Math.min(1000, Math.max(10, Math.ceil(maxRate * 0.5)))),
-    maxVUs: Number(env('BUSYBENCH_MAX_VUS') ?? Math.min(5000, Math.max(50, Math.ceil(maxRate * 2)))),
-    timeout: env('BUSYBENCH_TIMEOUT') ?? '60s',
-    summaryPath: env('BUSYBENCH_SUMMARY') ?? 'results/summary.json',
-    retries: Number(env('BUSYBENCH_RETRIES') ?? 0),
-    retryBaseMs: Number(env('BUSYBENCH_RETRY_BASE_MS') ?? 100),
+    executor: 'ramping-arrival-rate',
+    startRate: scaled(startRate),
+    timeUnit: `${RATE_SCALE}s`,
+    stages: stages.map((s) => ({ target: scaled(s.target), duration: s.duration })),
+    preAllocatedVUs,
+    maxVUs: plan.maxInFlight,
+    // A request sent just before the end still gets its whole timeout to be answered and classified.
+    gracefulStop: `${plan.timeoutMs}ms`,
   };
 }

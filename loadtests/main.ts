@@ -1,43 +1,26 @@
 /**
- * The k6 entry: `k6 run loadtests/main.ts` with the BUSYBENCH_* environment (see config.ts), or
- * `busybench load`, which validates flags and sla.yaml first. Exits 99 when an SLA line breaks.
+ * The k6 entry, for a k6 the user installed: `busybench load --engine k6` (the default engine
+ * is busybench's own, loadtests/engine), or `k6 run loadtests/main.ts` with BUSYBENCH_PLAN set to
+ * a plan's JSON (loadtests/plan.ts) and BUSYBENCH_SUMMARY to where the summary goes. Exits 99
+ * when an SLA line breaks.
  */
 import type { Options } from 'k6/options';
-import { readConfig } from './config.ts';
+import { k6Scenario, readConfig } from './config.ts';
 import { chat, prepareChat } from './flows/chat.ts';
 import { slaThresholds } from './sla.ts';
-import { summarise } from './summary.ts';
+import { type SummaryData, summarise, summarySubmetrics, summaryTrendStats } from './summary.ts';
 
-const config = readConfig();
+const config = readConfig(__ENV);
+const { plan } = config;
 const prepared = prepareChat(config);
-const thresholds = slaThresholds(
-  config.sla,
-  config.profile.steps,
-  config.mix.streamRatio > 0,
-  config.profile.abortOnBreach,
-);
-// Per-step request counts in the summary: a sub-metric exists only where a threshold names it.
-for (const step of config.profile.steps) {
-  thresholds[`http_reqs{step:${step.index}}`] ??= ['count>=0'];
-  thresholds[`busybench_ttft{step:${step.index}}`] ??= ['max>=0'];
-  thresholds[`busybench_latency{step:${step.index}}`] ??= ['max>=0'];
-  thresholds[`busybench_success{step:${step.index}}`] ??= ['rate>=0'];
-}
 
 export const options: Options = {
-  scenarios: {
-    load: {
-      executor: 'ramping-arrival-rate',
-      startRate: config.profile.startRate,
-      timeUnit: '1s',
-      preAllocatedVUs: config.preAllocatedVUs,
-      maxVUs: config.maxVUs,
-      stages: [...config.profile.stages],
-      gracefulStop: '10s',
-    },
+  scenarios: { load: k6Scenario(plan) },
+  thresholds: {
+    ...summarySubmetrics(plan.profile.steps),
+    ...slaThresholds(plan.sla, plan.profile.steps, plan.mix.streamRatio > 0, plan.profile.abortOnBreach),
   },
-  thresholds,
-  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'],
+  summaryTrendStats: summaryTrendStats(plan.sla),
   // Fewer tags, fewer time series: every sample k6 makes is a cost at thousands of req/s.
   systemTags: ['status', 'method', 'scenario', 'error_code', 'expected_response'],
 };
@@ -46,6 +29,6 @@ export default function (): void {
   chat(config, prepared);
 }
 
-export function handleSummary(data: Parameters<typeof summarise>[0]) {
+export function handleSummary(data: SummaryData) {
   return summarise(data, config);
 }

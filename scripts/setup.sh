@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what busybench needs, idempotently: npm packages (and the build, through `prepare`),
-# and the Debian packages named as arguments when they are missing. A second run does nothing.
+# the Go load engine, and the Debian packages named as arguments when they are missing. A second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,9 @@ if [ ! -f dist/cli/index.js ] || [ -n "$(find mock-server/src collector/src stac
   echo "setup: building"
   npx tsc -p tsconfig.build.json
 fi
+
+# The Go load engine (loadtests/engine), built with the local Go when its sources changed.
+./scripts/build-engine.sh
 
 missing=()
 for pkg in "$@"; do

@@ -9,10 +9,10 @@ import { clientMetrics } from './prom-export.js';
 import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
 import { goodputBound, RunStats } from './step-stats.js';
-import { resilienceKpis, scrapeUpstream, UpstreamTimeline } from './upstream.js';
+import { runKpis, scrapeUpstream, stepKpis, UpstreamTimeline } from './upstream.js';
 
 export interface CollectorOptions {
-  /** The NDJSON file k6 writes (need not exist yet). */
+  /** The NDJSON file k6 or the engine writes (need not exist yet). */
   readonly results: string;
   readonly runId: string;
   readonly sla: Sla;
@@ -36,25 +36,15 @@ export interface Collector {
  * The collector while a run goes on: follows k6's results file, scrapes the upstream, takes
  * Alertmanager's webhook, and serves all of it: /metrics (Prometheus), /api/live (the whole
  * view as JSON), /api/steps, /api/alerts, and the live page at /.
- * Phases and alerts are appended to `<results>.events.ndjson` as they arrive.
+ * Phases, alerts and every upstream scrape are appended to `<results>.events.ndjson` as they
+ * arrive, so `busybench report` rebuilds the same view after the collector is gone.
  */
 export function createCollector(o: CollectorOptions): Collector {
   const run = new RunStats(goodputBound(o.sla.latencyMs));
   const events = new RunEvents(eventsPathFor(o.results));
   const timeline = new UpstreamTimeline();
   const scraping = o.upstream.length > 0;
-  // A step owns the upstream's attempts from the end of the step before it to its own last
-  // answer (the first from the start of watching, the newest to now): every attempt counts in
-  // one step, so the steps add up to the run, and a request's attempts before its answer count.
-  const kpis: StepKpis | undefined = scraping
-    ? (s) => {
-        const steps = [...run.steps.values()].sort((a, b) => a.step - b.step);
-        const i = steps.indexOf(s);
-        const from = i > 0 ? (steps[i - 1] as typeof s).lastMs : Number.NEGATIVE_INFINITY;
-        const to = i === steps.length - 1 ? Number.POSITIVE_INFINITY : s.lastMs;
-        return resilienceKpis(s.requests, s.failures, timeline.between(from, to));
-      }
-    : undefined;
+  const kpis: StepKpis | undefined = scraping ? stepKpis(run, timeline) : undefined;
   const view = (live = true) => runView({ runId: o.runId, live, sla: o.sla, run, events, kpis });
   const registry = clientMetrics(run, o.runId, { kpis, view: () => view() });
 
@@ -63,6 +53,8 @@ export function createCollector(o: CollectorOptions): Collector {
     const scrape = async () => {
       const snapshot = await scrapeUpstream(o.upstream);
       timeline.add(snapshot);
+      // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
+      events.upstream(snapshot);
       if (snapshot.phase) events.phase({ time: snapshot.time, ...snapshot.phase });
     };
     void scrape();
@@ -116,14 +108,7 @@ export function createCollector(o: CollectorOptions): Collector {
     events,
     view,
     overallKpis() {
-      // Over everything the upstream saw while watched: the whole run when the collector
-      // started before the load (as busybench run does), edges included.
-      const steps = [...run.steps.values()];
-      const requests = steps.reduce((n, s) => n + s.requests, 0);
-      const failures = steps.reduce((n, s) => n + s.failures, 0);
-      return scraping && steps.length > 0
-        ? resilienceKpis(requests, failures, timeline.total())
-        : { amplification: null, errorMasking: null };
+      return scraping ? runKpis(run, timeline) : { amplification: null, errorMasking: null };
     },
     async stop() {
       clearInterval(timer);

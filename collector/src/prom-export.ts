@@ -1,7 +1,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
+import { OUTCOMES } from './outcomes.js';
 import type { RunView, StepKpis } from './run-view.js';
-import { OUTCOMES, type RunStats, type StepStats } from './step-stats.js';
+import type { RunStats, StepStats } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
@@ -171,7 +172,7 @@ function runGauges(registry: Registry, p: string, view: () => RunView): void {
   );
   gauge(
     'knee_target_rps',
-    'Target rate of the highest step whose every SLA line holds (the knee).',
+    'Target rate of the knee: the last step before the first that broke an SLA line.',
     [],
     (g) => {
       const v = view();

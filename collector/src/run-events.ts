@@ -1,10 +1,12 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { UpstreamCounts } from './upstream.js';
 
 /**
- * What happened around the load while it ran: the mock's scenario phases (seen by scraping its
- * /metrics) and the alerts Alertmanager sent to the webhook. Each event is appended to an NDJSON
- * file as it arrives, next to k6's results, so `busybench report` can rebuild recovery times and
- * the alert list after the collector is gone (or was killed).
+ * What happened around the load while it ran: the mock's scenario phases and its cumulative
+ * attempt and error counts (seen by scraping its /metrics), and the alerts Alertmanager sent to
+ * the webhook. Each event is appended to an NDJSON file as it arrives, next to the results, so
+ * `busybench report` can rebuild recovery times, the alert list, amplification and error masking
+ * after the collector is gone (or was killed).
  */
 export interface PhaseEvent {
   readonly type: 'phase';
@@ -32,6 +34,14 @@ export interface AlertEvent {
 
 export type RunEvent = PhaseEvent | AlertEvent;
 
+/**
+ * One scrape of the upstream: the mock nodes' attempts and errors so far (cumulative, all nodes),
+ * what amplification and error masking per step are computed from.
+ */
+export interface UpstreamEvent extends UpstreamCounts {
+  readonly type: 'upstream';
+}
+
 /** A phase with its span; `endMs` is null while it still plays. */
 export interface PhaseSpan {
   readonly scenario: string;
@@ -46,6 +56,8 @@ export const eventsPathFor = (results: string) => `${results.replace(/\.gz$/, ''
 
 export class RunEvents {
   private readonly events: RunEvent[] = [];
+  /** Upstream scrapes read back from a file (live, the collector's timeline holds them). */
+  private readonly upstreamSeen: UpstreamCounts[] = [];
 
   /** `path`: where to append each event as it comes; none keeps them in memory only. */
   constructor(
@@ -62,6 +74,19 @@ export class RunEvents {
 
   alert(e: Omit<AlertEvent, 'type'>): void {
     this.record({ type: 'alert', ...e });
+  }
+
+  /** Writes down one scrape of the upstream's counts (to the file only: one a second adds up). */
+  upstream(c: UpstreamCounts): void {
+    if (this.path) {
+      const e: UpstreamEvent = { type: 'upstream', time: c.time, attempts: c.attempts, errors: c.errors };
+      appendFileSync(this.path, `${JSON.stringify(e)}\n`);
+    }
+  }
+
+  /** The upstream scrapes a saved file holds, in time order. */
+  get upstreamCounts(): readonly UpstreamCounts[] {
+    return this.upstreamSeen;
   }
 
   get alerts(): AlertEvent[] {
@@ -88,8 +113,11 @@ export class RunEvents {
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
-        const e = JSON.parse(line) as RunEvent;
-        if ((e.type === 'phase' || e.type === 'alert') && typeof e.time === 'number') events.events.push(e);
+        const e = JSON.parse(line) as RunEvent | UpstreamEvent;
+        if (typeof e?.time !== 'number') malformed++;
+        else if (e.type === 'phase' || e.type === 'alert') events.events.push(e);
+        else if (e.type === 'upstream' && typeof e.attempts === 'number' && typeof e.errors === 'number')
+          events.upstreamSeen.push({ time: e.time, attempts: e.attempts, errors: e.errors });
         else malformed++;
       } catch {
         malformed++;

@@ -1,4 +1,5 @@
 import type { Sla } from '../../loadtests/sla.js';
+import { OUTCOMES } from './outcomes.js';
 import { type Recovery, recoveryTimes } from './recovery.js';
 import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
 import { judge, type Verdict } from './sla-verdict.js';
@@ -21,6 +22,8 @@ export interface RunView {
   /** Still going (the live page) or over (a report). */
   readonly live: boolean;
   readonly sla: Sla;
+  /** Every outcome, `ok` first (loadtests/engine/contract/outcomes.json): the page's legend. */
+  readonly outcomes: readonly string[];
   readonly steps: readonly StepView[];
   /** The step of the newest request, null before the first. */
   readonly currentStep: number | null;
@@ -54,6 +57,7 @@ export function runView(options: {
     generatedAt: new Date().toISOString(),
     live: options.live,
     sla,
+    outcomes: OUTCOMES,
     steps,
     currentStep: newest?.step ?? null,
     verdict: judge(sla, steps, run.droppedIterations),

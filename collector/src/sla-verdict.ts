@@ -13,7 +13,10 @@ export interface LineVerdict {
 export interface Verdict {
   readonly passed: boolean;
   readonly lines: readonly LineVerdict[];
-  /** The highest step whose every line holds (the knee), or null when none does. */
+  /**
+   * The knee: the last step before the first step that broke a line (every step when none
+   * broke), or null when step 0 broke. A step that holds after a broken one is not the knee.
+   */
   readonly knee: number | null;
 }
 
@@ -60,7 +63,11 @@ export function judge(sla: Sla, steps: readonly StepSummary[], droppedIterations
     measured: droppedIterations,
     ok: droppedIterations <= sla.maxDroppedIterations,
   });
-  const held = (step: number) => lines.every((l) => l.step !== step || l.ok);
-  const knee = [...steps].reverse().find((s) => held(s.step))?.step ?? null;
+  const broken = new Set(lines.filter((l) => !l.ok && l.step !== null).map((l) => l.step));
+  let knee: number | null = null;
+  for (const s of [...steps].sort((a, b) => a.step - b.step)) {
+    if (broken.has(s.step)) break;
+    knee = s.step;
+  }
   return { passed: lines.every((l) => l.ok), lines, knee };
 }

@@ -1,11 +1,18 @@
 import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
+import {
+  ENGINE_PREFIX,
+  type EngineRun,
+  isEngineDropped,
+  isEngineRequest,
+  isEngineRun,
+  segmentedPlanKey,
+} from './engine-results.js';
 import { parseLine, type Sample } from './k6-samples.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 import { TimeSeries } from './time-series.js';
 
-/** Outcomes as the k6 scripts tag them: `ok`, or the error class. */
-export const OUTCOMES = ['ok', '429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+/** Outcomes (loadtests/engine/contract/outcomes.json): `ok`, or the error class. */
+export { OUTCOMES, type Outcome } from './outcomes.js';
 
 /**
  * Everything measured for one step: latency by outcome (and over all), time to first token and
@@ -26,12 +33,32 @@ export class StepStats {
   /** Successful answers faster than the goodput bound. */
   okWithinBound = 0;
 
+  /**
+   * The step's target rate: the sum of what each load generator asked of it (one file of a
+   * merged report is one generator; segments of one plan count once). Within one generator the
+   * rate is the one its first line for the step names, however many lines follow.
+   */
+  targetRate = 0;
+  /** Each generator's rate for this step, by source key (see RunStats.beginSource). */
+  private readonly rates = new Map<string, number>();
+  /** @internal The RunStats source whose rate is known: the hot path checks just this. */
+  rateSource = -1;
+
   constructor(
     readonly step: number,
-    readonly targetRate: number,
+    targetRate: number,
     /** Goodput counts successes under this latency (ms): the SLA's latency line. */
     private readonly goodputBoundMs = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    this.targetRate = targetRate;
+  }
+
+  /** A generator's target rate for this step, added to the others'; a source counts once. */
+  addRate(source: string, rate: number): void {
+    if (this.rates.has(source)) return;
+    this.rates.set(source, rate);
+    this.targetRate += rate;
+  }
 
   addLatency(outcome: string, ms: number, time: number): void {
     let h = this.latency.get(outcome);
@@ -103,7 +130,11 @@ export interface StepSummary {
   interToken: LatencySummary;
 }
 
-/** A whole run, fed line by line from k6's NDJSON. */
+/**
+ * A whole run, fed line by line from k6's NDJSON or the Go engine's results (both, even in one
+ * run: each line says which it is). Several load generators' files feed one RunStats in turn,
+ * `beginSource()` between them: counts add, histograms merge, target rates add per step.
+ */
 export class RunStats {
   /** `goodputBoundMs`: the SLA's latency bound a success must beat to count as goodput. */
   constructor(private readonly goodputBoundMs = Number.POSITIVE_INFINITY) {}
@@ -113,11 +144,30 @@ export class RunStats {
   readonly series = new TimeSeries();
   malformedLines = 0;
   droppedIterations = 0;
+  /** The engine's `run` lines seen (one per generator's file). */
+  readonly engineRuns: EngineRun[] = [];
+
+  /** Which generator the lines come from now: a number for the hot path, a key for the rates. */
+  private sourceId = 0;
+  private sourceKey = '';
+
+  /**
+   * The lines from here on come from another load generator (the next file of a report): its
+   * target rate for a step adds to the others'. Not needed for one file, however long.
+   */
+  beginSource(key = `source ${this.sourceId + 1}`): void {
+    this.sourceId++;
+    this.sourceKey = key;
+  }
 
   ingestLine(line: string): void {
-    const r = parseLine(line);
-    if (r.kind === 'malformed') this.malformedLines++;
-    else if (r.kind === 'sample') this.ingest(r.sample);
+    // k6's Point lines start `{"metric":"`, the engine's `{"type":"`: one character tells them apart.
+    if (line.charCodeAt(2) === 116 /* t */ && line.startsWith(ENGINE_PREFIX)) this.ingestObjectLine(line);
+    else {
+      const r = parseLine(line);
+      if (r.kind === 'malformed') this.malformedLines++;
+      else if (r.kind === 'sample') this.ingest(r.sample);
+    }
   }
 
   ingest(s: Sample): void {
@@ -126,7 +176,7 @@ export class RunStats {
       this.series.addDropped(s.time, s.value);
       return;
     }
-    const step = this.stepOf(s);
+    const step = this.stepOf(Number(s.tags.step ?? 0), Number(s.tags.target_rate ?? 0));
     if (s.metric === 'busybench_latency') {
       const outcome = s.tags.outcome ?? 'ok';
       step.addLatency(outcome, s.value, s.time);
@@ -139,12 +189,78 @@ export class RunStats {
     return [...this.steps.values()].sort((a, b) => a.step - b.step).map((s) => s.summary());
   }
 
-  private stepOf(s: Sample): StepStats {
-    const index = Number(s.tags.step ?? 0);
+  /**
+   * A line that starts `{"type":"`: the engine's records (`req` and the others) and k6's Metric
+   * descriptions. Parsed whole: an engine request is small, and feeding the step directly costs
+   * less than making samples of it.
+   */
+  private ingestObjectLine(line: string): void {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      this.malformedLines++;
+      return;
+    }
+    if (o === null || typeof o !== 'object') {
+      this.malformedLines++;
+      return;
+    }
+    switch (o.type) {
+      case 'req': {
+        if (!isEngineRequest(o)) {
+          this.malformedLines++;
+          return;
+        }
+        // Stamped when the answer ended, as k6 stamps its samples.
+        const time = o.t + o.ms;
+        const step = this.stepOf(o.step, o.rate);
+        step.addLatency(o.outcome, o.ms, time);
+        this.series.add(time, o.outcome, o.ms, step.targetRate);
+        if (typeof o.ttft === 'number') step.ttft.recordMs(o.ttft);
+        if (o.itl) for (const gap of o.itl) step.interToken.recordMs(gap);
+        return;
+      }
+      case 'dropped':
+        if (!isEngineDropped(o)) {
+          this.malformedLines++;
+          return;
+        }
+        this.droppedIterations += o.n;
+        this.series.addDropped(o.t, o.n);
+        return;
+      case 'run': {
+        if (!isEngineRun(o)) {
+          this.malformedLines++;
+          return;
+        }
+        this.engineRuns.push(o);
+        // Segments of one plan share their steps' rates: the first one's count, the others' not.
+        const plan = segmentedPlanKey(o);
+        if (plan !== null) this.beginSource(plan);
+        return;
+      }
+      case 'end':
+      case 'Metric': // k6 describing a metric
+        return;
+      default: {
+        // k6 with its keys in another order, or something else: k6's reader decides.
+        const r = parseLine(line);
+        if (r.kind === 'malformed') this.malformedLines++;
+        else if (r.kind === 'sample') this.ingest(r.sample);
+      }
+    }
+  }
+
+  private stepOf(index: number, targetRate: number): StepStats {
     let step = this.steps.get(index);
     if (!step) {
-      step = new StepStats(index, Number(s.tags.target_rate ?? 0), this.goodputBoundMs);
+      step = new StepStats(index, 0, this.goodputBoundMs);
       this.steps.set(index, step);
+    }
+    if (step.rateSource !== this.sourceId) {
+      step.addRate(this.sourceKey, targetRate);
+      step.rateSource = this.sourceId;
     }
     return step;
   }

@@ -43,7 +43,7 @@ export function terminalReport(
       ].join('\n');
   const knee =
     verdict.knee === null
-      ? 'knee: no step held the SLA'
+      ? 'knee: none (the first step broke the SLA)'
       : `knee: step ${verdict.knee} (${steps.find((s) => s.step === verdict.knee)?.targetRate} req/s)`;
   const warn = malformedLines > 0 ? `\nwarning: ${malformedLines} malformed line(s) skipped` : '';
   return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n`;

@@ -1,3 +1,6 @@
+import type { StepKpis } from './run-view.js';
+import type { RunStats, StepStats } from './step-stats.js';
+
 /**
  * The upstream's ground truth: the mock nodes' own count of attempts, scraped from their
  * /metrics every few seconds, so that a step's window can be matched with what the upstream saw
@@ -137,4 +140,37 @@ export function resilienceKpis(
     amplification: upstream.attempts / requests,
     errorMasking: upstreamErrorRate > 0 ? 1 - clientErrors / requests / upstreamErrorRate : null,
   };
+}
+
+/**
+ * Amplification and error masking per step. A step owns the upstream's attempts from the last
+ * answer of the step before it to its own last answer (the first from the start of watching, the
+ * newest up to the last scrape): every attempt counts in one step, so the steps add up to the
+ * run, and a request's attempts before its answer count with it. The live collector and
+ * `busybench report` (from the scrapes saved in the events file) both use this one definition.
+ */
+export function stepKpis(run: RunStats, timeline: UpstreamTimeline): StepKpis {
+  return (s: StepStats) => {
+    const steps = [...run.steps.values()].sort((a, b) => a.step - b.step);
+    const i = steps.indexOf(s);
+    const from = i > 0 ? (steps[i - 1] as StepStats).lastMs : Number.NEGATIVE_INFINITY;
+    const to = i === steps.length - 1 ? Number.POSITIVE_INFINITY : s.lastMs;
+    return resilienceKpis(s.requests, s.failures, timeline.between(from, to));
+  };
+}
+
+/**
+ * Amplification and error masking over everything the upstream saw while watched: the whole run
+ * when the collector started before the load (as busybench run does), edges included.
+ */
+export function runKpis(
+  run: RunStats,
+  timeline: UpstreamTimeline,
+): { amplification: number | null; errorMasking: number | null } {
+  const steps = [...run.steps.values()];
+  const requests = steps.reduce((n, s) => n + s.requests, 0);
+  const failures = steps.reduce((n, s) => n + s.failures, 0);
+  return steps.length > 0
+    ? resilienceKpis(requests, failures, timeline.total())
+    : { amplification: null, errorMasking: null };
 }

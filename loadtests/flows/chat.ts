@@ -1,7 +1,7 @@
 /**
- * The one flow: a chat completion, streaming or not, from the configured mix. Records the
- * client's view: success, error class, and for streams time to first token (as time to first
- * byte: the first chunk carries the first token) and inter-token latency.
+ * The one flow: a chat completion, streaming or not, drawn from the plan's mix. Records the
+ * client's view: the outcome class, and for whole streams time to first token (as time to first
+ * byte: the server sends its headers with the first chunk) and inter-token latency.
  */
 import { sleep } from 'k6';
 import exec from 'k6/execution';
@@ -11,17 +11,18 @@ import { classify } from '../classify.ts';
 import type { RunConfig } from '../config.ts';
 import {
   attempts,
-  ERROR_CLASSES,
+  type ErrorClass,
   errors,
   interToken,
   latency,
+  OUTCOMES,
+  type OutcomeClass,
   success,
   tokensPerSecond,
   ttft,
 } from '../metrics.ts';
+import type { Mix } from '../plan.ts';
 import { stepAt } from '../profiles.ts';
-
-const OK = { outcome: 'ok' };
 
 const WORDS =
   'the busy server answers every prompt with tokens while the queue grows and the limit holds'.split(' ');
@@ -32,37 +33,55 @@ function promptOf(chars: number, salt: number): string {
   return text;
 }
 
-/** Everything picked per request is prepared once per VU: the hot loop only chooses. */
+/** The JSON body of one request of the mix: a model, one of the prompt sizes, streaming or not. */
+export function requestBody(mix: Mix, model: string, promptIndex: number, stream: boolean): string {
+  return JSON.stringify({
+    model,
+    messages: [{ role: 'user', content: promptOf(mix.promptChars[promptIndex] ?? 0, promptIndex) }],
+    max_tokens: mix.maxTokens,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    ...(mix.thinking === null ? {} : { thinking: { type: mix.thinking } }),
+  });
+}
+
+/**
+ * A number in [0, 1) from the seed, the request's index in the test and which draw it is
+ * (murmur3's finaliser): the mix's draws are the same in a run with the same seed, whichever VU
+ * sends a request and whenever.
+ */
+export function unitDraw(seed: number, request: number, draw: number): number {
+  let h = (seed ^ Math.imul(request + 1, 0x9e3779b1) ^ Math.imul(draw + 1, 0x85ebca6b)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** The model for a draw u in [0, 1), by weight. */
+export function pickModel(models: readonly (readonly [string, number])[], u: number): string {
+  const total = models.reduce((n, [, w]) => n + w, 0);
+  let left = u * total;
+  for (const [model, w] of models) {
+    left -= w;
+    if (left < 0) return model;
+  }
+  return models[models.length - 1]?.[0] as string;
+}
+
+/** Everything a request needs but its draws is prepared once per VU: the hot loop only chooses. */
 export function prepareChat(config: RunConfig) {
-  const { mix } = config;
+  const { plan } = config;
+  const { mix } = plan;
   const models = Object.entries(mix.models);
-  const totalWeight = models.reduce((n, [, w]) => n + w, 0);
   // Request bodies by "model|stream", one per prompt size, serialised once.
   const bodies: Record<string, string[]> = {};
-  for (const [model] of models) {
-    for (const stream of [false, true]) {
-      bodies[`${model}|${stream}`] = mix.promptChars.map((chars, i) =>
-        JSON.stringify({
-          model,
-          messages: [{ role: 'user', content: promptOf(chars, i) }],
-          max_tokens: mix.maxTokens,
-          stream,
-          ...(stream ? { stream_options: { include_usage: true } } : {}),
-        }),
-      );
-    }
-  }
-  const pickModel = () => {
-    let u = Math.random() * totalWeight;
-    for (const [model, w] of models) {
-      u -= w;
-      if (u < 0) return model;
-    }
-    return models[models.length - 1]?.[0] as string;
-  };
+  for (const [model] of models)
+    for (const stream of [false, true])
+      bodies[`${model}|${stream}`] = mix.promptChars.map((_, i) => requestBody(mix, model, i, stream));
   // Per-class rates only for the classes the SLA draws a line for: each one is a sample per request.
-  const classRates = Object.fromEntries(
-    Object.keys(config.sla.errorRates).map((c) => [c, new Rate(`busybench_error_${c}`)]),
+  const classRates = Object.entries(plan.sla.errorRates).map(
+    ([c]) => [c, new Rate(`busybench_error_${c}`)] as const,
   );
   // Request parameters, one per key and kind, made once: k6 scripts run in an interpreter, and
   // every object built per request shows in the rate one k6 can sustain.
@@ -73,7 +92,7 @@ export function prepareChat(config: RunConfig) {
         `${key}|${stream}`,
         {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-          timeout: config.timeout,
+          timeout: plan.timeoutMs,
           tags: { stream: stream ? 'true' : 'false' },
           // Errors are what we measure, not what k6 should count as failed requests of its own.
           responseCallback: expected,
@@ -81,12 +100,22 @@ export function prepareChat(config: RunConfig) {
       ]),
     ),
   );
-  const outcomeTags = Object.fromEntries(ERROR_CLASSES.map((c) => [c, { outcome: c }]));
-  return { bodies, pickModel, classRates, params, outcomeTags, url: `${config.target}/chat/completions` };
+  const outcomeTags = Object.fromEntries(OUTCOMES.map((c) => [c, { outcome: c }])) as Record<
+    OutcomeClass,
+    { outcome: string }
+  >;
+  return {
+    models,
+    bodies,
+    classRates,
+    params,
+    outcomeTags,
+    url: `${plan.target.replace(/\/+$/, '')}/chat/completions`,
+  };
 }
 
 /** What a retrying client retries: the busy answers and the lost connections, not 4xx. */
-const RETRIED = new Set(['429', '503', '5xx', 'timeout', 'network']);
+const RETRIED: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>(['429', '503', '5xx', 'timeout', 'network']);
 
 /** Exponential backoff with full jitter (AWS architecture blog), or Retry-After when sent. */
 function backoffMs(res: RefinedResponse<ResponseType | undefined>, attempt: number, baseMs: number): number {
@@ -95,43 +124,57 @@ function backoffMs(res: RefinedResponse<ResponseType | undefined>, attempt: numb
   return Math.random() * Math.min(10_000, baseMs * 2 ** (attempt - 1));
 }
 
+function outcomeOf(res: RefinedResponse<ResponseType | undefined>, stream: boolean) {
+  return classify(
+    {
+      status: res.status,
+      errorCode: res.error_code,
+      headers: res.headers,
+      body: typeof res.body === 'string' ? res.body : '',
+    },
+    stream,
+  );
+}
+
 export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>): void {
-  const step = stepAt(config.profile.steps, exec.instance.currentTestRunDuration);
+  const { plan } = config;
+  const step = stepAt(plan.profile.steps, exec.instance.currentTestRunDuration);
   // Every metric this VU emits from here on carries the step and its target rate (set on change only).
   if (exec.vu.metrics.tags.step !== String(step.index)) {
     exec.vu.metrics.tags.step = String(step.index);
     exec.vu.metrics.tags.target_rate = String(step.targetRate);
   }
 
-  const stream = Math.random() < config.mix.streamRatio;
-  const model = prepared.pickModel();
+  const n = exec.scenario.iterationInTest;
+  const stream = unitDraw(plan.seed, n, 0) < plan.mix.streamRatio;
+  const model = pickModel(prepared.models, unitDraw(plan.seed, n, 1));
   const choices = prepared.bodies[`${model}|${stream}`] ?? [];
-  const body = choices[Math.floor(Math.random() * choices.length)] ?? '{}';
-  const key = config.mix.keys[exec.scenario.iterationInTest % config.mix.keys.length];
+  const body = choices[Math.floor(unitDraw(plan.seed, n, 2) * choices.length)] ?? '{}';
+  const key = plan.mix.keys[n % plan.mix.keys.length];
   const params = prepared.params[`${key}|${stream}`];
   const started = Date.now();
   let res = http.post(prepared.url, body, params);
-  let outcome = classify(res, stream);
+  let outcome = outcomeOf(res, stream);
   let tries = 1;
-  while (tries <= config.retries && outcome.errorClass && RETRIED.has(outcome.errorClass)) {
-    sleep(backoffMs(res, tries, config.retryBaseMs) / 1000);
+  while (tries <= plan.retries && RETRIED.has(outcome.outcome)) {
+    sleep(backoffMs(res, tries, plan.retryBaseMs) / 1000);
     res = http.post(prepared.url, body, params);
-    outcome = classify(res, stream);
+    outcome = outcomeOf(res, stream);
     tries++;
   }
-  if (config.retries > 0) attempts.add(tries);
+  if (plan.retries > 0) attempts.add(tries);
   // One request, however many attempts: its latency is what the user waited, backoff included.
   const duration = tries === 1 ? res.timings.duration : Date.now() - started;
 
-  success.add(outcome.ok);
-  latency.add(duration, outcome.ok ? OK : prepared.outcomeTags[outcome.errorClass as string]);
-  if (outcome.errorClass) errors[outcome.errorClass].add(1);
-  for (const [errorClass, rate] of Object.entries(prepared.classRates))
-    rate.add(errorClass === outcome.errorClass);
-  if (stream && outcome.ok) {
+  const ok = outcome.outcome === 'ok';
+  success.add(ok);
+  latency.add(duration, prepared.outcomeTags[outcome.outcome]);
+  if (!ok) errors[outcome.outcome as ErrorClass].add(1);
+  for (const [errorClass, rate] of prepared.classRates) rate.add(errorClass === outcome.outcome);
+  if (stream && ok) {
     ttft.add(res.timings.waiting);
-    if (outcome.frames > 1) interToken.add(res.timings.receiving / (outcome.frames - 1));
-    if (res.timings.receiving > 0)
+    if (outcome.tokenFrames > 1) interToken.add(res.timings.receiving / (outcome.tokenFrames - 1));
+    if (res.timings.receiving > 0 && outcome.completionTokens > 0)
       tokensPerSecond.add(outcome.completionTokens / (res.timings.receiving / 1000));
   }
 }

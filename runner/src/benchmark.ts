@@ -1,8 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { k6Binary } from '../../cli/k6-binary.js';
-import type { LoadFlags } from '../../cli/load-command.js';
-import { loadEnv, runK6 } from '../../cli/load-command.js';
+import { type LoadFlags, loadPlan, runLoad } from '../../cli/load-command.js';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import type { RunView } from '../../collector/src/run-view.js';
@@ -19,7 +17,7 @@ import { startStrategyProcess } from './strategy-process.js';
 /**
  * One whole benchmark, as `busybench run` does it: a fresh mock (its nodes in a process of
  * their own), the strategy in front of it (a process of its own too), the collector following
- * k6's results and scraping the mock, the local Prometheus stack when it is installed, then k6
+ * the load's results and scraping the mock, the local Prometheus stack when it is installed, then the load engine
  * with the profile while the scenario plays; progress every few seconds; the report (HTML,
  * JSON, terminal) at the end, also after Ctrl-C. Everything started here is stopped here.
  */
@@ -31,7 +29,7 @@ export interface BenchmarkOptions {
   /** First port of the mock's nodes (0: any free ones); fixed when a user's proxy must find them. */
   readonly mockPort?: number;
   readonly mockConfig?: string;
-  /** k6's side: profile, rates, durations, mix (busybench load's flags; target and files are set here). */
+  /** The load: profile, rates, durations, mix, engine (busybench load's flags; target and files are set here). */
   readonly load: Omit<LoadFlags, 'target' | 'results' | 'summary'>;
   readonly sla: Sla;
   readonly out: string;
@@ -40,14 +38,15 @@ export interface BenchmarkOptions {
   /** Fixed collector port (so a shared stack's Alertmanager can reach every run's collector). */
   readonly collectorPort?: number;
   readonly print?: (line: string) => void;
-  /** Set when the user pressed Ctrl-C: k6 is told to stop, and the report is still written. */
+  /** Set when the user pressed Ctrl-C: the load generator is told to stop, and the report is still written. */
   readonly interrupted?: () => boolean;
 }
 
 export interface BenchmarkResult {
   readonly view: RunView;
   readonly overall: Overall;
-  readonly k6Code: number;
+  /** The load generator's exit code (99: an SLA line broke). */
+  readonly loadCode: number;
   readonly dir: string;
 }
 
@@ -56,7 +55,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   // A directory used before: its old results would be followed as if they were this run's.
-  for (const f of ['results.json', 'results.json.events.ndjson', 'summary.json', 'k6.log', 'mock.log'])
+  for (const f of ['results.json', 'results.json.events.ndjson', 'summary.json', 'load.log', 'mock.log'])
     rmSync(join(dir, f), { force: true });
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
@@ -91,21 +90,20 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
         `live page ${collectorUrl}/${stack ? `; Prometheus ${stack.urls.prometheus}` : ''}`,
     );
 
-    const env = loadEnv({
-      ...o.load,
-      target: strategy.url,
-      results,
-      summary: join(dir, 'summary.json'),
-    } as LoadFlags);
+    const plan = await loadPlan({ ...o.load, target: strategy.url } as LoadFlags);
     if (o.scenario) await startScenario(mock.urls, o.scenario, o.scenarioSpeed);
     const startedAt = Date.now();
     const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
-    const k6Code = await runK6(
-      k6Binary(o.load.k6),
-      env,
-      ['--out', `json=${results}`, '--quiet'],
-      join(dir, 'k6.log'),
+    const end = await runLoad(
+      plan,
+      { ...o.load, quiet: true },
+      { summary: join(dir, 'summary.json'), results, log: join(dir, 'load.log') },
     );
+    if (end.killedBy)
+      print(
+        `busybench run: the load generator was killed (${end.killedBy}); the report covers what it wrote`,
+      );
+    const loadCode = end.exit;
     clearInterval(ticker);
     // The last lines and the last scrape.
     await new Promise((r) => setTimeout(r, 1500));
@@ -113,7 +111,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const result = {
       view,
       overall: overall(strategy.name, collector.run, view, collector.overallKpis()),
-      k6Code,
+      loadCode,
       dir,
     };
     writeFileSync(

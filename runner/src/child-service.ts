@@ -13,6 +13,8 @@ import { spawnOwned } from '../../stack/src/owned-child.js';
 export interface ChildService {
   /** The matches of `listening`, one per line that announced an address. */
   readonly announced: RegExpExecArray[];
+  /** Its process id (tests freeze a mock with SIGSTOP). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startChildService(o: {
   child.stdout?.resume();
   return {
     announced,
+    pid: child.pid as number,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

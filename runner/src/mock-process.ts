@@ -7,6 +7,7 @@ import { startChildService } from './child-service.js';
  */
 export interface MockProcess {
   readonly urls: string[];
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -30,7 +31,7 @@ export async function startMockProcess(o: {
     listening: /listening on (http:\/\/[\d.:]+)/,
     count: o.nodes,
   });
-  return { urls: child.announced.map((m) => m[1] as string), stop: child.stop };
+  return { urls: child.announced.map((m) => m[1] as string), pid: child.pid, stop: child.stop };
 }
 
 /** Starts a scenario on every node at once (the moment the load begins, not when the mock did). */

@@ -33,4 +33,22 @@ describe('run events', () => {
     ]);
     expect(events.alerts.map((a) => a.alertname)).toEqual(['X']);
   });
+
+  it("writes every upstream scrape down as it comes, so a report rebuilds the mock's counts", () => {
+    const path = eventsPathFor(join(mkdtempSync(join(tmpdir(), 'busybench-events-')), 'run.json'));
+    const e = new RunEvents(path);
+    e.phase({ time: 1, scenario: 's', phase: 'a', fault: false });
+    e.upstream({ time: 1, attempts: 0, errors: 0 });
+    e.upstream({ time: 1001, attempts: 150, errors: 30 });
+    expect(e.phases()).toHaveLength(1);
+    appendFileSync(path, '{"type":"upstream","time":2001,"attempts":'); // killed mid-write
+    const { events, malformed } = RunEvents.load(path);
+    expect(malformed).toBe(1);
+    expect(events.upstreamCounts).toEqual([
+      { time: 1, attempts: 0, errors: 0 },
+      { time: 1001, attempts: 150, errors: 30 },
+    ]);
+    expect(events.phases()).toHaveLength(1);
+    expect(events.alerts).toEqual([]);
+  });
 });

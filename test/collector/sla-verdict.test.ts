@@ -54,6 +54,32 @@ describe('SLA verdict', () => {
     expect(v.knee).toBe(1);
   });
 
+  it('puts the knee before the first broken step, even when a later step holds again', () => {
+    const v = judge(
+      SLA,
+      run([
+        { slow: 0, failed: 0 },
+        { slow: 0, failed: 5 },
+        { slow: 0, failed: 0 },
+      ]).summaries(),
+      0,
+    );
+    expect(v.lines.filter((l) => !l.ok).map((l) => l.step)).toEqual([1, 1]);
+    expect(v.knee).toBe(0);
+  });
+
+  it('has no knee when the first step breaks, whatever follows', () => {
+    const v = judge(
+      SLA,
+      run([
+        { slow: 5, failed: 0 },
+        { slow: 0, failed: 0 },
+      ]).summaries(),
+      0,
+    );
+    expect(v.knee).toBeNull();
+  });
+
   it('judges dropped iterations over the whole run', () => {
     const v = judge(SLA, run([{ slow: 0, failed: 0 }], 4).summaries(), 4);
     expect(v.lines.find((l) => l.step === null)).toMatchObject({ ok: false, measured: 4 });

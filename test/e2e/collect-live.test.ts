@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { k6Binary } from '../../cli/k6-binary.js';
+import { engineBinary } from '../../cli/engine-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
 import { admin, metricValue, scrape, startMock, type TestMock } from '../helpers/mock.js';
 
 let mock: TestMock | undefined;
 beforeAll(() => {
   requireBuild();
-  k6Binary();
+  engineBinary();
 });
 afterEach(async () => {
   await mock?.close();
@@ -26,7 +26,7 @@ async function startCollector(results: string, extra: string[] = []) {
   return { ...collector, url: `http://127.0.0.1:${port}` };
 }
 
-/** A stepped k6 run writing its results live. */
+/** A stepped run of the engine writing its results live. */
 function steppedRun(
   target: string,
   rates: string,
@@ -59,8 +59,8 @@ function steppedRun(
   );
 }
 
-describe('busybench collect, live beside a real k6 run', () => {
-  it('serves the client view while k6 writes it, and ends with every request counted', async () => {
+describe('busybench collect, live beside a real engine run', () => {
+  it('serves the client view while the engine writes it, and ends with every request counted', async () => {
     mock = await startMock();
     const dir = mkdtempSync(join(tmpdir(), 'busybench-live-'));
     const results = join(dir, 'results.json');
@@ -94,7 +94,7 @@ describe('busybench collect, live beside a real k6 run', () => {
     expect(await collector.exited).toBe(0);
   }, 120_000);
 
-  it('measures amplification 1 and no error masking when k6 hits the mock directly', async () => {
+  it('measures amplification 1 and no error masking when the engine hits the mock directly', async () => {
     mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });
     const dir = mkdtempSync(join(tmpdir(), 'busybench-kpi-'));
     const results = join(dir, 'results.json');
@@ -118,7 +118,7 @@ describe('busybench collect, live beside a real k6 run', () => {
     expect(await collector.exited).toBe(0);
   }, 120_000);
 
-  it("measures a retrying client's amplification as the mock's attempts over k6's requests", async () => {
+  it("measures a retrying client's amplification as the mock's attempts over the engine's requests", async () => {
     // Half the attempts fail: with up to 3 retries 0.5^4 = 6.25 % of requests still fail, ~20 of
     // the ~320 sent, so the SLA breach is certain (at 30 % it was 0.8 %, and none failing
     // happened about once in fifteen runs).
@@ -132,7 +132,7 @@ describe('busybench collect, live beside a real k6 run', () => {
     const mockAttempts = metricValue(await scrape(mock.url), 'busybench_mock_requests_total', {
       endpoint: '/chat/completions',
     });
-    // k6 counts its own HTTP requests: the same number the mock answered.
+    // The engine counts its own HTTP attempts: the same number the mock answered.
     expect(summary.attempts).toBe(mockAttempts);
     const truth = mockAttempts / summary.requests;
     // 50 % failures, up to 3 retries: 1 + 0.5 + 0.25 + 0.125 = 1.875 attempts per request.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { k6Binary } from '../../cli/k6-binary.js';
+import { engineBinary } from '../../cli/engine-binary.js';
 import type { Overall } from '../../runner/src/overall.js';
 import { compareOveralls } from '../../runner/src/scoreboard.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
@@ -13,7 +13,7 @@ import { requireTool } from '../helpers/tools.js';
 let browser: Browser;
 beforeAll(async () => {
   requireBuild();
-  k6Binary();
+  engineBinary();
   requireTool('nginx', 'nginx');
   browser = await launch();
 }, 30_000);

@@ -1,101 +1,99 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { k6Binary } from '../../cli/k6-binary.js';
-import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { engineBinary } from '../../cli/engine-binary.js';
+import { ingestFile } from '../../collector/src/ingest-file.js';
+import { RunStats } from '../../collector/src/step-stats.js';
+import { BIN, requireBuild, runCli } from '../cli/cli-helpers.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
 
 let mock: TestMock | undefined;
-let k6 = '';
+let engine = '';
 beforeAll(() => {
   requireBuild();
-  // The pinned k6 (built by `make test`'s set-up, or now): a missing k6 fails here, loudly.
-  k6 = k6Binary();
+  // The Go engine (built by `make test`'s set-up, or now): a missing Go fails here, loudly.
+  engine = engineBinary();
 });
 afterEach(async () => {
   await mock?.close();
   mock = undefined;
 });
 
-const summaryPath = () => join(mkdtempSync(join(tmpdir(), 'busybench-k6-')), 'summary.json');
-const readSummary = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const tempDir = () => mkdtempSync(join(tmpdir(), 'busybench-engine-'));
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l));
 
-/** A short stepped run through the CLI: three 2-second steps. */
+/** A short stepped run through the CLI: three 2-second steps at 20, 40 and 60 req/s. */
 async function stepped(url: string, extra: string[] = []) {
-  const summary = summaryPath();
+  const summary = join(tempDir(), 'summary.json');
   const res = await runCli(
-    [
-      'load',
-      '-t',
-      url,
-      '-p',
-      'stepped',
-      '-r',
-      '20,40,60',
-      '-d',
-      '2s',
-      '--ramp',
-      '1s',
-      '--summary',
-      summary,
-      ...extra,
-    ],
+    ['load', '-t', url, '-p', 'stepped', '-r', '20,40,60', '-d', '2s', '-q', '--summary', summary, ...extra],
     90_000,
   );
-  return { ...res, summary: () => readSummary(summary) };
+  return { ...res, summary: () => readJson(summary) };
 }
 
-describe('k6 load tests (real k6, real mock)', () => {
-  it('type-checks the k6 scripts against @types/k6', () => {
-    const tsc = spawnSync('npx', ['tsc', '--noEmit', '-p', 'loadtests/tsconfig.json'], { encoding: 'utf8' });
-    expect(tsc.stdout + tsc.stderr).not.toMatch(/error TS/);
-    expect(tsc.status).toBe(0);
-  });
+/** Requests the mock answered, by its own count (ground truth). */
+async function served(url: string): Promise<number> {
+  const truth = await (await fetch(`${url}/metrics`)).text();
+  return truth
+    .split('\n')
+    .filter((l) => l.startsWith('busybench_mock_requests_total{'))
+    .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+}
 
-  it('runs three steps on a healthy mock, every step in the output, every SLA line held', async () => {
+describe('the load engine (real engine, real mock)', () => {
+  it('runs three steps on a healthy mock, every arrival sent, every SLA line held', async () => {
     mock = await startMock();
     const run = await stepped(mock.url, ['--stream-ratio', '0.3']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('SLA: every line held');
     const s = run.summary();
     expect(s.steps.map((st: { targetRate: number }) => st.targetRate)).toEqual([20, 40, 60]);
-    for (const st of s.steps) {
-      expect(st.requests).toBeGreaterThan(0);
-      expect(st.successRate).toBe(1);
-    }
+    // Open model: the schedule's count per step, exactly (rate × duration).
+    expect(s.steps.map((st: { requests: number }) => st.requests)).toEqual([40, 80, 120]);
+    for (const st of s.steps) expect(st.successRate).toBe(1);
     expect(s.droppedIterations).toBe(0);
-    // k6 sent what the mock saw: the ground truth agrees with the client's count.
-    const truth = await (await fetch(`${mock.url}/metrics`)).text();
-    const served = truth
-      .split('\n')
-      .filter((l) => l.startsWith('busybench_mock_requests_total{') && l.includes('status="200"'))
-      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
-    expect(served).toBe(s.requests);
+    // The engine sent what the mock saw.
+    expect(await served(mock.url)).toBe(s.requests);
   }, 120_000);
 
-  it("writes every request's samples, tagged with its step, as NDJSON for the collector", async () => {
+  it('writes one line per request, tagged with its step, that the collector reads', async () => {
     mock = await startMock();
-    const results = join(mkdtempSync(join(tmpdir(), 'busybench-k6-')), 'results.json');
-    const run = await stepped(mock.url, ['--results', results]);
+    const results = join(tempDir(), 'results.json');
+    const run = await stepped(mock.url, ['--results', results, '--stream-ratio', '0.5']);
     expect(run.code).toBe(0);
-    const points = readFileSync(results, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('"type":"Point"'))
-      .map((l) => JSON.parse(l));
-    const durations = points.filter((p) => p.metric === 'http_req_duration');
-    expect(durations).toHaveLength(run.summary().requests);
-    expect(new Set(durations.map((p) => p.data.tags.step))).toEqual(new Set(['0', '1', '2']));
-    expect(durations[0].data.tags).toMatchObject({ status: '200', target_rate: '20' });
+    const all = lines(results);
+    expect(all[0]).toMatchObject({ type: 'run', version: 1, segment: '0/1', profile: 'stepped' });
+    expect(all.at(-1)).toMatchObject({ type: 'end', exitCode: 0 });
+    const requests = all.filter((l) => l.type === 'req');
+    expect(requests).toHaveLength(run.summary().requests);
+    expect(new Set(requests.map((r) => r.step))).toEqual(new Set([0, 1, 2]));
+    expect(requests[0]).toMatchObject({ status: 200, outcome: 'ok', rate: 20, attempts: 1 });
+    const streams = requests.filter((r) => r.stream);
+    expect(streams.length).toBeGreaterThan(0);
+    for (const r of streams) {
+      expect(r.ttft).toBeGreaterThan(0);
+      expect(r.itl.length).toBeGreaterThan(0);
+    }
+    const stats = new RunStats();
+    await ingestFile(results, stats);
+    expect(stats.malformedLines).toBe(0);
+    expect(stats.summaries().map((s) => s.requests)).toEqual([40, 80, 120]);
   }, 120_000);
 
-  it('fails with exit 99 and names the steps when the mock injects 50 % 503', async () => {
+  it('fails with exit 99 and names the step and line when the mock injects 50 % 503', async () => {
     mock = await startMock({ behaviour: { faults: { errors: { '503': 0.5 } } } });
     const run = await stepped(mock.url);
     expect(run.code).toBe(99);
     expect(run.stdout).toMatch(/SLA BREACHED/);
-    expect(run.stdout).toMatch(/busybench_success rate>=0.9995 broken at step 0 \(20 req\/s\)/);
+    expect(run.stdout).toMatch(/success rate >= 0.9995 broken at step 0 \(20 req\/s\): measured 0\.\d+/);
     const s = run.summary();
     expect(s.passed).toBe(false);
     expect(s.errors['503']).toBeGreaterThan(0);
@@ -109,21 +107,23 @@ describe('k6 load tests (real k6, real mock)', () => {
         capacity: { maxInFlight: 2 },
       },
     });
-    const summary = summaryPath();
+    const summary = join(tempDir(), 'summary.json');
     const t0 = Date.now();
     const run = await runCli(
-      ['load', '-t', mock.url, '-p', 'breakpoint', '-r', '5,300', '-d', '40s', '--summary', summary],
+      ['load', '-t', mock.url, '-p', 'breakpoint', '-r', '5,300', '-d', '40s', '-q', '--summary', summary],
       90_000,
     );
     expect(run.code).toBe(99);
     expect(Date.now() - t0).toBeLessThan(35_000);
-    const s = readSummary(summary);
-    expect(
-      s.breaches.some((b: string) => /busybench_success .* broken at step \d+ \(\d+ req\/s\)/.test(b)),
-    ).toBe(true);
+    const s = readJson(summary);
+    expect(s.stoppedAtBreach).toBe(true);
+    expect(s.breaches[0]).toMatch(/success rate .* broken at step \d+ \(\d+ req\/s\)/);
+    // Nothing was sent past the step after the broken one (that step was under way).
+    const broken = Number(/step (\d+)/.exec(s.breaches[0])?.[1]);
+    for (const st of s.steps) if (st.step > broken + 1) expect(st.requests).toBe(0);
   }, 120_000);
 
-  it('reports time to first token for streams, as the mock serves it', async () => {
+  it('reads time to first token at the first token frame, not at the first byte', async () => {
     mock = await startMock({
       behaviour: { latency: { ttft: { type: 'fixed', ms: 120 }, interToken: { type: 'fixed', ms: 2 } } },
     });
@@ -132,21 +132,111 @@ describe('k6 load tests (real k6, real mock)', () => {
     for (const st of run.summary().steps) {
       expect(st.ttftP95Ms).toBeGreaterThanOrEqual(118);
       expect(st.ttftP95Ms).toBeLessThan(250);
+      expect(st.interTokenP50Ms).toBeGreaterThanOrEqual(1.5);
+      expect(st.interTokenP50Ms).toBeLessThan(10);
     }
   }, 120_000);
 
-  it('refuses a remote target, in the CLI and in the script itself', async () => {
-    const cli = await runCli(['load', '-t', 'https://api.deepseek.com', '-p', 'smoke']);
-    expect(cli.code).toBe(2);
-    expect(cli.stderr).toMatch(/not on this machine \(loopback\).*--allow-remote/);
-    const script = spawnSync(k6, ['run', '--quiet', 'loadtests/main.ts'], {
-      encoding: 'utf8',
-      env: { ...process.env, BUSYBENCH_TARGET: 'http://192.0.2.1:8000' },
-      timeout: 30_000,
-    });
-    expect(script.status).not.toBe(0);
-    expect(script.stdout + script.stderr).toMatch(
-      /refusing to load http:\/\/192\.0\.2\.1:8000: it is not a loopback address/,
+  it('counts a stream as a success only when it is whole and real', async () => {
+    const cases: [object, string][] = [
+      [{ stream: { insufficientResource: 1 } }, 'aborted'],
+      [{ stream: { contentFilter: 1 } }, 'filtered'],
+      [{ stream: { truncate: 1 } }, 'truncated'],
+      [{ network: { malformedJson: 1 } }, 'malformed'],
+    ];
+    for (const [faults, outcome] of cases) {
+      mock = await startMock({ behaviour: { faults } });
+      const summary = join(tempDir(), 'summary.json');
+      const run = await runCli(
+        [
+          'load',
+          '-t',
+          mock.url,
+          '-p',
+          'smoke',
+          '-r',
+          '10',
+          '-d',
+          '1s',
+          '--stream-ratio',
+          '1',
+          '-q',
+          '--summary',
+          summary,
+        ],
+        60_000,
+      );
+      expect(run.code, outcome).toBe(99);
+      const s = readJson(summary);
+      expect(s.successRate, outcome).toBe(0);
+      expect(s.errors, outcome).toEqual({ [outcome]: 10 });
+      await mock.close();
+      mock = undefined;
+    }
+  }, 120_000);
+
+  it('refuses a remote target in the CLI and in the engine itself, tricks included, without connecting', async () => {
+    // Literal addresses only: names are resolved by the check, and tests query no resolver
+    // (test/loadtests/guard.test.ts covers names through an injected one).
+    for (const target of [
+      'https://192.0.2.1',
+      'http://localhost:8000@192.0.2.1:8000',
+      'http://3221225985:8000', // 192.0.2.1 as one decimal number
+      'http://[::ffff:192.0.2.1]:8000',
+    ]) {
+      const cli = await runCli(['load', '-t', target, '-p', 'smoke']);
+      expect(cli.code, target).toBe(2);
+      expect(cli.stderr, target).toMatch(
+        /refusing to load .*192\.0\.2\.1.*not a loopback address.*--allow-remote/,
+      );
+    }
+    // The engine run by hand with a plan that names a remote host: refused before any dial.
+    const dir = tempDir();
+    const plan = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', 'engine-plan.json'), 'utf8'),
+    ) as { target: string };
+    plan.target = 'http://localhost:8000@192.0.2.1:8000';
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+    const res = spawnSync(engine, ['--plan', join(dir, 'plan.json')], { encoding: 'utf8', timeout: 20_000 });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/192\.0\.2\.1.*not a loopback address/);
+  }, 60_000);
+
+  it('after a kill -9 of the engine, says so and summarises what was written', async () => {
+    mock = await startMock();
+    const dir = tempDir();
+    const results = join(dir, 'results.json');
+    const cli = spawn(
+      process.execPath,
+      [BIN, 'load', '-t', mock.url, '-p', 'soak', '-r', '50', '-d', '30s', '-q', '--results', results],
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
     );
+    let stdout = '';
+    let stderr = '';
+    cli.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    cli.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    // The engine is the CLI's child, in a process group of its own.
+    const pids = spawnSync('pgrep', ['-f', `busybench-engine --plan .*${dir}`], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    expect(pids).not.toBe('');
+    for (const pid of pids.split('\n')) process.kill(Number(pid), 'SIGKILL');
+    const code = await new Promise<number | null>((r) => cli.on('close', r));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/load generator was killed \(SIGKILL\)/);
+    expect(stderr).toMatch(/results\.json holds \d+ requests in 1 step/);
+    expect(stdout).toMatch(/step/);
+    // What was written stands: about 3 s at 50 req/s, less at most the last 250 ms.
+    const stats = new RunStats();
+    await ingestFile(results, stats);
+    const written = stats.summaries()[0]?.requests ?? 0;
+    expect(written).toBeGreaterThan(100);
+    expect(written).toBeLessThanOrEqual(await served(mock.url));
+    expect(written).toBeGreaterThanOrEqual((await served(mock.url)) - 0.25 * 50 - 5);
   }, 60_000);
 });

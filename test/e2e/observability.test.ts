@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { k6Binary } from '../../cli/k6-binary.js';
+import { engineBinary } from '../../cli/engine-binary.js';
 import { type Collector, createCollector } from '../../collector/src/live-server.js';
 import { DASHBOARDS, dashboardQueries } from '../../dashboards/src/build.js';
 import { DEFAULT_SLA } from '../../loadtests/sla.js';
@@ -12,7 +12,7 @@ import { admin, startMock, type TestMock } from '../helpers/mock.js';
 import { freePort, requireTool } from '../helpers/tools.js';
 
 /**
- * The whole observability path, for real: the mock plays an outage, k6 runs a stepped test, the
+ * The whole observability path, for real: the mock plays an outage, the engine runs a stepped test, the
  * collector follows it, Debian's Prometheus scrapes both with the project's rules and sends to
  * Debian's Alertmanager, which calls the collector's webhook. Then every dashboard panel's query
  * is run through Prometheus's HTTP API and must return data.
@@ -27,7 +27,7 @@ const started = Date.now();
 
 beforeAll(async () => {
   requireBuild();
-  k6Binary();
+  engineBinary();
   requireTool('prometheus', 'prometheus');
   requireTool('prometheus-alertmanager', 'prometheus-alertmanager');
   mock = await startMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 20 } } } });

@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { k6Binary } from '../../cli/k6-binary.js';
+import { engineBinary } from '../../cli/engine-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
 import { requireTool } from '../helpers/tools.js';
 
 beforeAll(() => {
   requireBuild();
-  k6Binary();
+  engineBinary();
 });
 
 describe('busybench run', () => {
@@ -32,7 +32,7 @@ describe('busybench run', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.steps[0].requests).toBeGreaterThan(100);
     expect(report.overall.amplification).toBeGreaterThan(1.2);
-    // k6 finished its last requests while the strategy and the mock still answered: none of
+    // The engine finished its last requests while the strategy and the mock still answered: none of
     // them failed for want of a server (they did when the signal stopped those too).
     expect(report.steps[0].errors.network ?? 0).toBe(0);
     expect(existsSync(join(out, 'report.html'))).toBe(true);

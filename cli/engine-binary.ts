@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../mock-server/src/paths.js';
+import { UsageError } from './fail.js';
+
+/**
+ * The Go load engine, built from loadtests/engine by scripts/build-engine.sh (which does
+ * nothing when the binary is newer than its sources), so a fresh clone needs no step by hand.
+ */
+export function engineBinary(): string {
+  const root = packageRoot();
+  const bin = join(root, '.tools', 'bin', 'busybench-engine');
+  const build = spawnSync(join(root, 'scripts', 'build-engine.sh'), {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0 || !existsSync(bin))
+    throw new UsageError('could not build the load engine (scripts/build-engine.sh failed; see above)');
+  return bin;
+}

@@ -1,0 +1,129 @@
+/**
+ * Reads the Go engine's results (`busybench load --results` with the engine), one NDJSON line at a
+ * time. Every line is one JSON object whose first key is `type`:
+ *   run      the first line: the engine, this generator's segment of the plan, the steps
+ *   req      one request: when it was sent, its step, outcome, latency, TTFT and inter-token gaps
+ *   dropped  arrivals not sent (the in-flight cap was reached), aggregated
+ *   end      the last line (absent when the engine was killed): per-step totals, exit code
+ * The format is documented in collector/README.md. A malformed or truncated line (a kill -9
+ * mid-write) is counted and skipped, never a crash.
+ */
+
+/** Every line of the engine's results starts so (k6's "Metric" description lines too). */
+export const ENGINE_PREFIX = '{"type":"';
+
+export interface EngineRunStep {
+  readonly step: number;
+  readonly targetRate: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** This segment's share of the step's arrivals. */
+  readonly scheduled: number;
+}
+
+export interface EngineRun {
+  readonly type: 'run';
+  readonly version: number;
+  readonly engine: string;
+  readonly runner: string;
+  /** `i/n`: this generator runs segment i of n of the plan's arrivals. */
+  readonly segment: string;
+  readonly target: string;
+  readonly profile: string;
+  readonly startedAt: number;
+  readonly steps: readonly EngineRunStep[];
+}
+
+export interface EngineRequest {
+  readonly type: 'req';
+  /** Ms since the epoch when the request was sent. */
+  readonly t: number;
+  readonly step: number;
+  /** The step's target rate (the plan's, whole). */
+  readonly rate: number;
+  readonly stream?: boolean;
+  /** 0 when no response came. */
+  readonly status?: number;
+  readonly outcome: string;
+  /** End-to-end latency, ms. */
+  readonly ms: number;
+  readonly ttfb?: number;
+  readonly ttft?: number;
+  /** Every gap between token frames of a stream, ms. */
+  readonly itl?: readonly number[];
+  readonly tokens?: number;
+  /** Ms the start was behind its due time. */
+  readonly late?: number;
+  readonly attempts?: number;
+}
+
+export interface EngineDropped {
+  readonly type: 'dropped';
+  readonly t: number;
+  readonly step?: number;
+  readonly rate?: number;
+  readonly n: number;
+}
+
+export interface EngineEnd {
+  readonly type: 'end';
+  readonly t: number;
+  readonly segment: string;
+  readonly steps: ReadonlyArray<{
+    step: number;
+    targetRate: number;
+    scheduled: number;
+    sent: number;
+    dropped: number;
+    late: number;
+    lateP99Ms: number;
+  }>;
+  readonly exitCode: number;
+  readonly breaches: readonly string[];
+  readonly interrupted: boolean;
+}
+
+export type EngineRecord = EngineRun | EngineRequest | EngineDropped | EngineEnd;
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optionalFinite = (v: unknown) => v === undefined || v === null || finite(v);
+
+/** Whether a parsed `req` object holds what the collector reads, in the right types. */
+export function isEngineRequest(o: Record<string, unknown>): o is Record<string, unknown> & EngineRequest {
+  if (
+    !finite(o.t) ||
+    !finite(o.ms) ||
+    o.ms < 0 ||
+    !Number.isInteger(o.step) ||
+    (o.step as number) < 0 ||
+    !finite(o.rate) ||
+    typeof o.outcome !== 'string' ||
+    !optionalFinite(o.ttft)
+  )
+    return false;
+  const itl = o.itl;
+  if (itl === undefined || itl === null) return true;
+  if (!Array.isArray(itl)) return false;
+  for (const gap of itl) if (!finite(gap)) return false;
+  return true;
+}
+
+export function isEngineDropped(o: Record<string, unknown>): o is Record<string, unknown> & EngineDropped {
+  return finite(o.t) && finite(o.n) && o.n >= 0;
+}
+
+export function isEngineRun(o: Record<string, unknown>): o is Record<string, unknown> & EngineRun {
+  return typeof o.segment === 'string' && Array.isArray(o.steps);
+}
+
+/**
+ * What makes a generator's target rates count once in a merged report. Segments of one plan
+ * (`segment` i/n with n > 1: each generator sends its share of the same arrivals) name the same
+ * step rates, so they share a key; a whole plan (`0/1`) is a generator of its own (null).
+ */
+export function segmentedPlanKey(run: EngineRun): string | null {
+  const m = /^(\d+)\/(\d+)$/.exec(run.segment);
+  if (!m || Number(m[2]) <= 1) return null;
+  const rates = run.steps.map((s) => `${s?.step}:${s?.targetRate}`).join(',');
+  return `plan ${m[2]} ${run.target} ${run.profile} ${rates}`;
+}

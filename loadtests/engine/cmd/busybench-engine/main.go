@@ -1,0 +1,151 @@
+// busybench-engine runs a load plan (written by `busybench load`, see loadtests/README.md):
+// open-model arrivals on schedule, every answer read whole, one results line per request,
+// the SLA judged per step. Exit codes: 0 every line held, 99 an SLA line broke, 2 bad input,
+// 1 the engine failed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"busybench/engine/internal/attack"
+	"busybench/engine/internal/guard"
+	"busybench/engine/internal/plan"
+	"busybench/engine/internal/report"
+	"busybench/engine/internal/results"
+	"busybench/engine/internal/schedule"
+)
+
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+	exitBreach = 99
+)
+
+func main() { os.Exit(run()) }
+
+func usage(format string, a ...any) int {
+	fmt.Fprintf(os.Stderr, "busybench-engine: "+format+"\n", a...)
+	return exitUsage
+}
+
+func run() int {
+	planPath := flag.String("plan", "", "the plan file (JSON) busybench load wrote")
+	resultsPath := flag.String("results", "", "write one line per request here (.gz to compress)")
+	summaryPath := flag.String("summary", "", "write the JSON summary here")
+	segmentText := flag.String("segment", "0/1", "run segment i/n of the schedule (n engines together send it all)")
+	runner := flag.String("runner", "", "this engine's name in the results (default host-pid)")
+	quiet := flag.Bool("quiet", false, "no progress lines")
+	progressEvery := flag.Duration("progress", 2*time.Second, "progress line interval")
+	flag.Parse()
+	if *planPath == "" {
+		return usage("--plan is required")
+	}
+	p, err := plan.Load(*planPath)
+	if err != nil {
+		return usage("%v", err)
+	}
+	seg, err := schedule.ParseSegment(*segmentText)
+	if err != nil {
+		return usage("%v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err = guard.Check(ctx, p.Target, p.AllowRemote, net.DefaultResolver)
+	cancel()
+	if err != nil {
+		return usage("%v", err)
+	}
+	if *runner == "" {
+		host, _ := os.Hostname()
+		*runner = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+
+	out, err := results.Create(*resultsPath)
+	if err != nil {
+		return usage("%v", err)
+	}
+	eng, err := attack.New(p, seg, out)
+	if err != nil {
+		return usage("%v", err)
+	}
+	scheduled := eng.Schedule().PerStep(seg)
+	out.Append(func(b []byte) []byte {
+		return append(b, report.RunLine(p, *runner, seg.String(), time.Now(), scheduled)...)
+	})
+
+	// Stop: no new arrivals (Ctrl-C, a breakpoint's breach). Abandon: cancel what is under way
+	// (a second Ctrl-C, or the grace after a stop ran out).
+	stop, stopNow := context.WithCancel(context.Background())
+	abandon, abandonNow := context.WithCancel(context.Background())
+	defer stopNow()
+	defer abandonNow()
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	var interrupted, atBreach atomic.Bool
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-signals:
+			interrupted.Store(true)
+			fmt.Fprintln(os.Stderr, "busybench-engine: stopping: no new requests; those under way finish (again to abandon them)")
+			stopNow()
+		case <-eng.Breach:
+			atBreach.Store(true)
+			stopNow()
+		case <-finished:
+			return
+		}
+		grace := time.NewTimer(min(eng.Timeout(), 10*time.Second))
+		defer grace.Stop()
+		select {
+		case <-signals:
+		case <-grace.C:
+		case <-finished:
+		}
+		abandonNow()
+	}()
+	ticker := time.NewTicker(*progressEvery)
+	defer ticker.Stop()
+	go func() {
+		for {
+			select {
+			case <-ticker.C:
+				if !*quiet {
+					fmt.Fprintln(os.Stderr, report.Progress(time.Since(eng.Started), eng.Schedule().Duration(), eng.Run, eng.InFlight()))
+				}
+			case <-finished:
+				return
+			}
+		}
+	}()
+
+	began := time.Now()
+	eng.Attack(stop, abandon)
+	close(finished)
+	breaches := eng.Run.Finish()
+	sum := report.Build(p, seg.String(), eng.Run, breaches, time.Since(began))
+	sum.Interrupted, sum.StoppedAtBreach = interrupted.Load(), atBreach.Load()
+	code := exitOK
+	if !sum.Passed {
+		code = exitBreach
+	}
+	out.Append(func(b []byte) []byte { return append(b, report.EndLine(sum, code)...) })
+	if err := out.Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "busybench-engine: writing results: %v\n", err)
+		code = exitFailed
+	}
+	if err := sum.Write(*summaryPath); err != nil {
+		fmt.Fprintf(os.Stderr, "busybench-engine: writing the summary: %v\n", err)
+		code = exitFailed
+	}
+	fmt.Print(sum.Text())
+	return code
+}

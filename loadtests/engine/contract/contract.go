@@ -1,0 +1,47 @@
+// Package contract holds what the Go engine and the TypeScript side both read: the list of
+// request outcomes and the classifier's shared test vectors. The JSON files are the one
+// definition; this package only embeds them.
+package contract
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+)
+
+//go:embed outcomes.json
+var outcomesJSON []byte
+
+//go:embed classify-vectors.json
+var VectorsJSON []byte
+
+// Outcome is one class a request ends in: "ok" or an error class.
+type Outcome struct {
+	Name    string `json:"name"`
+	Meaning string `json:"meaning"`
+}
+
+var outcomes = mustOutcomes()
+
+func mustOutcomes() []Outcome {
+	var doc struct {
+		Outcomes []Outcome `json:"outcomes"`
+	}
+	if err := json.Unmarshal(outcomesJSON, &doc); err != nil || len(doc.Outcomes) == 0 {
+		panic(fmt.Sprintf("contract: outcomes.json is unreadable: %v", err))
+	}
+	return doc.Outcomes
+}
+
+// Outcomes lists every outcome, "ok" first, in the file's order.
+func Outcomes() []Outcome { return outcomes }
+
+// Known reports whether name is one of the outcomes.
+func Known(name string) bool {
+	for _, o := range outcomes {
+		if o.Name == name {
+			return true
+		}
+	}
+	return false
+}

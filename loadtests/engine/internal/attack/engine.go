@@ -1,0 +1,234 @@
+// Package attack sends a plan's arrivals on schedule (an open model: each request starts when
+// it is due, whatever the server does), reads every answer whole, and records what a client
+// saw. A request that cannot start on time is never silently delayed: past the in-flight cap
+// it is dropped, and one that starts behind its due time is counted late, per step.
+package attack
+
+import (
+	"context"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"busybench/engine/internal/guard"
+	"busybench/engine/internal/outcome"
+	"busybench/engine/internal/plan"
+	"busybench/engine/internal/results"
+	"busybench/engine/internal/schedule"
+	"busybench/engine/internal/sla"
+)
+
+// Engine runs one plan (or one segment of it).
+type Engine struct {
+	plan     *plan.Plan
+	sched    *schedule.Schedule
+	seg      schedule.Segment
+	url      string
+	client   *http.Client
+	timeout  time.Duration
+	mix      *mix
+	out      *results.Writer
+	Run      *sla.Run
+	inFlight atomic.Int64
+
+	// Set once the schedule has begun.
+	Started time.Time
+
+	dropMu  sync.Mutex
+	pending map[int]int // dropped arrivals per step, not yet written
+
+	// Breach is closed when a step breaks an SLA line and the plan stops at the first breach.
+	Breach     chan struct{}
+	breachOnce sync.Once
+}
+
+// New prepares an engine: the HTTP client (dialling loopback only unless the plan allows
+// remote targets), the request bodies and the steps.
+func New(p *plan.Plan, seg schedule.Segment, out *results.Writer) (*Engine, error) {
+	m, err := newMix(p.Mix, p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !p.AllowRemote {
+		// Whatever passed the URL check, no socket may connect to another host.
+		dialer.Control = guard.Control
+	}
+	transport := &http.Transport{
+		DialContext:         dialer.DialContext,
+		MaxIdleConns:        0,
+		MaxIdleConnsPerHost: p.MaxInFlight,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+		ForceAttemptHTTP2:   false,
+	}
+	sched := schedule.New(p.Profile.Phases)
+	e := &Engine{
+		plan: p, sched: sched, seg: seg, out: out, mix: m,
+		url:     strings.TrimRight(p.Target, "/") + "/chat/completions",
+		client:  &http.Client{Transport: transport, CheckRedirect: noRedirects},
+		timeout: time.Duration(p.TimeoutMs * float64(time.Millisecond)),
+		Run:     sla.NewRun(p.SLA, p.Profile.Steps, sched.PerStep(seg)),
+		pending: map[int]int{},
+		Breach:  make(chan struct{}),
+	}
+	return e, nil
+}
+
+// A redirect is an answer of its own (classified malformed), never followed to another host.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Schedule is the run's schedule.
+func (e *Engine) Schedule() *schedule.Schedule { return e.sched }
+
+// InFlight is the number of requests under way.
+func (e *Engine) InFlight() int64 { return e.inFlight.Load() }
+
+// Attack sends the segment's arrivals until the schedule ends or stop is cancelled, then waits
+// for the requests under way; `abandon` cancels those too (their results are not written).
+func (e *Engine) Attack(stop, abandon context.Context) {
+	e.Started = time.Now()
+	var wg sync.WaitGroup
+	flushDrops := time.NewTicker(results.FlushEvery)
+	defer flushDrops.Stop()
+	timer := time.NewTimer(0)
+	<-timer.C
+	it := e.sched.Iter(e.seg)
+	for {
+		h, ok := it.Next()
+		if !ok {
+			break
+		}
+		due := e.Started.Add(h.Due)
+		if wait := time.Until(due); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-stop.Done():
+				timer.Stop()
+				e.writeDrops()
+				wg.Wait()
+				return
+			}
+		} else if stop.Err() != nil {
+			break
+		}
+		select {
+		case <-flushDrops.C:
+			e.writeDrops()
+		default:
+		}
+		step := e.Run.Step(h.Step)
+		if e.inFlight.Load() >= int64(e.plan.MaxInFlight) {
+			step.Drop()
+			e.dropMu.Lock()
+			e.pending[h.Step]++
+			e.dropMu.Unlock()
+			e.settle(step)
+			continue
+		}
+		e.inFlight.Add(1)
+		step.Dispatch()
+		wg.Add(1)
+		go func(h schedule.Hit, due time.Time) {
+			defer wg.Done()
+			defer e.inFlight.Add(-1)
+			e.request(abandon, h, due, step)
+		}(h, due)
+	}
+	e.writeDrops()
+	wg.Wait()
+}
+
+// writeDrops writes the dropped arrivals gathered since the last call, one line per step.
+func (e *Engine) writeDrops() {
+	e.dropMu.Lock()
+	defer e.dropMu.Unlock()
+	now := time.Now()
+	for step, n := range e.pending {
+		rate := e.Run.Step(step).TargetRate
+		e.out.Append(func(b []byte) []byte { return results.AppendDropped(b, now, step, rate, n) })
+		delete(e.pending, step)
+	}
+}
+
+var retryable = map[string]bool{outcome.R429: true, outcome.R503: true, outcome.R5xx: true,
+	outcome.Timeout: true, outcome.Network: true}
+
+// request sends one arrival, with the plan's client retries, and records it.
+func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time, step *sla.Step) {
+	kind, key := e.mix.pick(h.Index)
+	start := time.Now()
+	var a answer
+	attempts := 0
+	for {
+		attempts++
+		a = e.exchange(abandon, kind, key, start)
+		if abandon.Err() != nil {
+			step.Cancel()
+			e.settle(step)
+			return
+		}
+		if !retryable[a.class] || attempts > e.plan.Retries {
+			break
+		}
+		if !sleepCtx(abandon, e.backoff(attempts, a.retryAfter)) {
+			step.Cancel()
+			e.settle(step)
+			return
+		}
+	}
+	latency := time.Since(start)
+	late := start.Sub(due)
+	if late < 0 {
+		late = 0
+	}
+	r := results.Request{Sent: start, Late: late, Step: h.Step, Rate: h.TargetRate, Stream: kind.stream,
+		Status: a.status, Outcome: a.class, Latency: latency, TTFB: a.ttfb, TTFT: a.ttft, ITL: a.itl,
+		Tokens: a.tokens, Attempts: attempts}
+	e.out.Append(r.AppendJSON)
+	step.Record(sla.Result{Sent: start, Late: late, Outcome: a.class, Latency: latency, TTFT: a.ttft,
+		ITL: a.itl, Attempts: attempts})
+	e.settle(step)
+}
+
+// backoff: exponential with full jitter (random 0 … base·2^(n-1), at most 10 s); a Retry-After
+// header wins.
+func (e *Engine) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return retryAfter
+	}
+	ceiling := time.Duration(e.plan.RetryBaseMs*float64(time.Millisecond)) << (attempt - 1)
+	if ceiling > 10*time.Second || ceiling <= 0 {
+		ceiling = 10 * time.Second
+	}
+	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// settle judges a step as soon as its figures are final; a breach stops a breakpoint run.
+func (e *Engine) settle(step *sla.Step) {
+	if !step.Done() {
+		return
+	}
+	if broken := e.Run.Settle(step); len(broken) > 0 && e.plan.Profile.AbortOnBreach {
+		e.breachOnce.Do(func() { close(e.Breach) })
+	}
+}
+
+// Timeout is the per-request timeout.
+func (e *Engine) Timeout() time.Duration { return e.timeout }

@@ -1,0 +1,129 @@
+package attack
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"sync"
+	"time"
+
+	"busybench/engine/internal/outcome"
+)
+
+// answer is what one HTTP attempt came to.
+type answer struct {
+	status     int
+	class      string
+	ttfb       time.Duration // from the request's start
+	ttft       time.Duration
+	itl        []time.Duration
+	tokens     int
+	retryAfter time.Duration
+}
+
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// The most of an error body read before the connection goes back to the pool.
+const drainLimit = 64 << 10
+
+// exchange sends one attempt and reads its answer whole. `start` is when the request (not
+// this attempt) began: a user waits from there, retries included.
+func (e *Engine) exchange(ctx context.Context, kind requestKind, key string, start time.Time) answer {
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	var a answer
+	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { a.ttfb = time.Since(start) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, e.url,
+		bytes.NewReader(kind.body))
+	if err != nil {
+		a.class = outcome.Network
+		return a
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	if kind.stream {
+		req.Header.Set("Accept", "text/event-stream")
+	}
+	res, err := e.client.Do(req)
+	if err != nil {
+		a.class = outcome.OfError(err)
+		return a
+	}
+	defer res.Body.Close()
+	a.status = res.StatusCode
+	if a.class = outcome.OfStatus(res.StatusCode, res.Header); a.class != "" {
+		if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && s >= 0 {
+			a.retryAfter = time.Duration(s) * time.Second
+		}
+		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, drainLimit))
+		return a
+	}
+	if kind.stream {
+		e.readStream(res.Body, start, &a)
+		return a
+	}
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); bodyBuffers.Put(buf) }()
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		a.class = cutShort(err)
+		return a
+	}
+	a.class, a.tokens = outcome.Body(buf.Bytes())
+	return a
+}
+
+// cutShort classifies a 200 whose body could not be read to its end.
+func cutShort(err error) string {
+	if outcome.OfError(err) == outcome.Timeout {
+		return outcome.Timeout
+	}
+	return outcome.Truncated
+}
+
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// readStream reads SSE line by line as it arrives: the time to first token is the first frame
+// that carries content or reasoning (not the first byte, not a keep-alive comment), and every
+// gap between token frames is kept.
+func (e *Engine) readStream(body io.Reader, start time.Time, a *answer) {
+	r := readers.Get().(*bufio.Reader)
+	r.Reset(body)
+	defer func() { r.Reset(nil); readers.Put(r) }()
+	var s outcome.Stream
+	var last time.Time
+	var long []byte
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it whole.
+			long = append(long, line...)
+			continue
+		}
+		if long != nil {
+			line = append(long, line...)
+			long = nil
+		}
+		if len(line) > 0 && s.Line(bytes.TrimRight(line, "\r\n")) {
+			now := time.Now()
+			if last.IsZero() {
+				a.ttft = now.Sub(start)
+			} else {
+				a.itl = append(a.itl, now.Sub(last))
+			}
+			last = now
+		}
+		if err != nil {
+			a.tokens = s.Tokens
+			a.class = s.Class()
+			if !errors.Is(err, io.EOF) && a.class == outcome.Truncated {
+				a.class = cutShort(err)
+			}
+			return
+		}
+	}
+}

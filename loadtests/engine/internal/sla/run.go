@@ -1,0 +1,140 @@
+package sla
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"busybench/engine/internal/plan"
+)
+
+// Run is every step of a run, and the SLA they are judged by.
+type Run struct {
+	SLA   plan.SLA
+	Steps []*Step
+	byIdx map[int]*Step
+
+	mu       sync.Mutex
+	breaches []Line
+}
+
+// NewRun prepares the steps; scheduled gives each step's arrivals in this segment.
+func NewRun(s plan.SLA, steps []plan.Step, scheduled map[int]uint64) *Run {
+	r := &Run{SLA: s, byIdx: map[int]*Step{}}
+	for _, st := range steps {
+		step := newStep(st.Index, st.TargetRate, scheduled[st.Index])
+		r.Steps = append(r.Steps, step)
+		r.byIdx[st.Index] = step
+	}
+	return r
+}
+
+// Step returns step i.
+func (r *Run) Step(i int) *Step { return r.byIdx[i] }
+
+// Line is one SLA line judged at one step (Step -1: the run as a whole).
+type Line struct {
+	Step       int
+	TargetRate float64
+	Text       string
+	Measured   float64
+	OK         bool
+}
+
+func (l Line) String() string {
+	where := "overall"
+	if l.Step >= 0 {
+		where = fmt.Sprintf("at step %d (%s req/s)", l.Step, strconv.FormatFloat(l.TargetRate, 'f', -1, 64))
+	}
+	return fmt.Sprintf("%s broken %s: measured %s", l.Text, where, strconv.FormatFloat(l.Measured, 'g', 5, 64))
+}
+
+func quantileOf(key string) float64 {
+	q, _ := strconv.ParseFloat(strings.TrimPrefix(key, "p"), 64)
+	return q
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return quantileOf(keys[i]) < quantileOf(keys[j]) || keys[i] < keys[j] })
+	return keys
+}
+
+// JudgeStep judges every line of the SLA at one step (as it stands). A step that sent
+// nothing has nothing to judge.
+func (r *Run) JudgeStep(st *Step) []Line {
+	f := st.Figures()
+	if f.Requests == 0 {
+		return nil
+	}
+	var lines []Line
+	at := func(text string, measured float64, ok bool) {
+		lines = append(lines, Line{Step: st.Index, TargetRate: st.TargetRate, Text: text, Measured: measured, OK: ok})
+	}
+	at(fmt.Sprintf("success rate >= %s", strconv.FormatFloat(r.SLA.SuccessRate, 'f', -1, 64)), *f.SuccessRate,
+		*f.SuccessRate >= r.SLA.SuccessRate)
+	for _, p := range sortedKeys(r.SLA.LatencyMs) {
+		limit := r.SLA.LatencyMs[p]
+		v, _ := st.percentile(st.latency, quantileOf(p))
+		at(fmt.Sprintf("latency %s < %s ms", p, strconv.FormatFloat(limit, 'f', -1, 64)), v, v < limit)
+	}
+	for _, p := range sortedKeys(r.SLA.TTFTMs) {
+		limit := r.SLA.TTFTMs[p]
+		// Steps without streams have nothing to judge on this line.
+		if v, ok := st.percentile(st.ttft, quantileOf(p)); ok {
+			at(fmt.Sprintf("ttft %s < %s ms", p, strconv.FormatFloat(limit, 'f', -1, 64)), v, v < limit)
+		}
+	}
+	for _, class := range sortedKeys(r.SLA.ErrorRates) {
+		limit := r.SLA.ErrorRates[class]
+		rate := float64(f.Errors[class]) / float64(f.Requests)
+		at(fmt.Sprintf("%s rate <= %s", class, strconv.FormatFloat(limit, 'f', -1, 64)), rate, rate <= limit)
+	}
+	return lines
+}
+
+// Settle judges a step once its figures are final and keeps its broken lines; it returns
+// them (nil when the step held, or was judged before).
+func (r *Run) Settle(st *Step) []Line {
+	st.mu.Lock()
+	if st.judged {
+		st.mu.Unlock()
+		return nil
+	}
+	st.judged = true
+	st.mu.Unlock()
+	var broken []Line
+	for _, l := range r.JudgeStep(st) {
+		if !l.OK {
+			broken = append(broken, l)
+		}
+	}
+	r.mu.Lock()
+	r.breaches = append(r.breaches, broken...)
+	r.mu.Unlock()
+	return broken
+}
+
+// Finish judges the steps not judged yet and the run-wide line, and returns every breach in
+// step order.
+func (r *Run) Finish() []Line {
+	var dropped uint64
+	for _, st := range r.Steps {
+		r.Settle(st)
+		dropped += st.Figures().Dropped
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]Line(nil), r.breaches...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Step < out[j].Step })
+	if dropped > uint64(r.SLA.MaxDroppedIterations) {
+		out = append(out, Line{Step: -1, Text: fmt.Sprintf("dropped iterations <= %d", r.SLA.MaxDroppedIterations),
+			Measured: float64(dropped)})
+	}
+	return out
+}

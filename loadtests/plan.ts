@@ -1,0 +1,48 @@
+/**
+ * A load run as data: what `busybench load` hands to the Go engine (`--plan plan.json`) and to
+ * the k6 scripts (`BUSYBENCH_PLAN`), so both run the same schedule, mix and SLA. The format is
+ * documented in loadtests/README.md; the engine reads it in loadtests/engine/internal/plan.
+ */
+import type { Profile } from './profiles.ts';
+import type { Sla } from './sla.ts';
+
+export interface Mix {
+  /** Share of requests that stream (SSE). */
+  readonly streamRatio: number;
+  /** Model name → weight. */
+  readonly models: Readonly<Record<string, number>>;
+  /** Prompt sizes in characters, picked uniformly. */
+  readonly promptChars: readonly number[];
+  readonly maxTokens: number;
+  /** API keys, used in turn (several keys of one account do not raise its limit). */
+  readonly keys: readonly string[];
+  /** `thinking: {type}` sent with every request; null leaves the model's default. */
+  readonly thinking: 'enabled' | 'disabled' | null;
+}
+
+export const DEFAULT_MIX: Mix = {
+  streamRatio: 0.3,
+  models: { 'deepseek-v4-flash': 0.8, 'deepseek-v4-pro': 0.2 },
+  promptChars: [200, 800, 3000],
+  maxTokens: 64,
+  keys: ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'],
+  thinking: null,
+};
+
+export interface Plan {
+  readonly version: 1;
+  /** Base URL; requests go to `${target}/chat/completions`. */
+  readonly target: string;
+  readonly allowRemote: boolean;
+  readonly profile: Profile;
+  readonly mix: Mix;
+  readonly sla: Sla;
+  /** Requests in flight at most; an arrival due when the cap is reached is dropped (counted). */
+  readonly maxInFlight: number;
+  readonly timeoutMs: number;
+  /** In-client retries on 429, 503, other 5xx, timeouts and network errors (0: none). */
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  /** Seeds the mix's draws (stream or not, model, prompt), so a run can be repeated. */
+  readonly seed: number;
+}

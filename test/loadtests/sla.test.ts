@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { buildProfile } from '../../loadtests/profiles.js';
+import { DEFAULT_SLA, k6Percentile, type Sla, slaThresholds } from '../../loadtests/sla.js';
+
+const steps = buildProfile({ name: 'stepped', rates: [10, 20, 40], stepSeconds: 5, rampSeconds: 1 }).steps;
+const SLA: Sla = {
+  name: 'test',
+  successRate: 0.99,
+  latencyMs: { p50: 100, p99: 800, 'p99.9': 1500, p75: 300 },
+  ttftMs: { p95: 2000 },
+  errorRates: { '429': 0.01, malformed: 0 },
+  maxDroppedIterations: 3,
+};
+
+describe('the SLA as k6 thresholds', () => {
+  it('draws every line overall and for every step', () => {
+    const t = slaThresholds(SLA, steps, true, false);
+    const lines = {
+      busybench_success: ['rate>=0.99'],
+      busybench_latency: ['p(50)<100', 'p(99)<800', 'p(99.9)<1500', 'p(75)<300'],
+      busybench_ttft: ['p(95)<2000'],
+      busybench_error_429: ['rate<=0.01'],
+      busybench_error_malformed: ['rate<=0'],
+    };
+    const expected: Record<string, string[]> = { dropped_iterations: ['count<=3'] };
+    for (const [metric, conditions] of Object.entries(lines)) {
+      expected[metric] = conditions;
+      for (const step of [0, 1, 2]) expected[`${metric}{step:${step}}`] = conditions;
+    }
+    expect(t).toEqual(expected);
+  });
+
+  it('has no TTFT lines when nothing streams, nor latency lines when the SLA has none', () => {
+    const t = slaThresholds({ ...SLA, latencyMs: {} }, steps, false, false);
+    expect(Object.keys(t).filter((k) => /ttft|latency/.test(k))).toEqual([]);
+    expect(t['busybench_success{step:2}']).toEqual(['rate>=0.99']);
+  });
+
+  it('marks every line abortOnFail when the profile stops at the first breach (breakpoint)', () => {
+    const profile = buildProfile({ name: 'breakpoint', rates: [10, 100], stepSeconds: 10, rampSeconds: 0 });
+    const t = slaThresholds(SLA, profile.steps, true, profile.abortOnBreach);
+    expect(Object.keys(t)).toHaveLength(5 * 11 + 1);
+    for (const conditions of Object.values(t))
+      for (const c of conditions) expect(c).toMatchObject({ abortOnFail: true, delayAbortEval: '5s' });
+    expect(t['busybench_latency{step:9}']?.[2]).toEqual({
+      threshold: 'p(99.9)<1500',
+      abortOnFail: true,
+      delayAbortEval: '5s',
+    });
+    expect(t.dropped_iterations).toEqual([
+      { threshold: 'count<=3', abortOnFail: true, delayAbortEval: '5s' },
+    ]);
+  });
+
+  it('keeps the default SLA: success and p99 latency, no dropped iteration', () => {
+    const t = slaThresholds(DEFAULT_SLA, [], false, false);
+    expect(t).toEqual({
+      busybench_success: ['rate>=0.9995'],
+      busybench_latency: ['p(99)<800'],
+      dropped_iterations: ['count<=0'],
+    });
+  });
+
+  it('takes any percentile pN and refuses what is not one', () => {
+    expect(k6Percentile('p1')).toBe('p(1)');
+    expect(k6Percentile('p99.99')).toBe('p(99.99)');
+    expect(k6Percentile('p100')).toBe('p(100)');
+    for (const bad of ['99', 'p', 'p0', 'p101', 'p9x', 'P99', 'max'])
+      expect(() => k6Percentile(bad)).toThrow(/percentile/);
+  });
+});

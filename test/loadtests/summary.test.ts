@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MIX, type Plan } from '../../loadtests/plan.js';
+import { buildProfile } from '../../loadtests/profiles.js';
+import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import {
+  type SummaryData,
+  summarise,
+  summaryPercentiles,
+  summarySubmetrics,
+  summaryTrendStats,
+} from '../../loadtests/summary.js';
+
+const plan: Plan = {
+  version: 1,
+  target: 'http://127.0.0.1:8000',
+  allowRemote: false,
+  profile: buildProfile({ name: 'stepped', rates: [10, 20], stepSeconds: 10, rampSeconds: 0 }),
+  mix: DEFAULT_MIX,
+  sla: { ...DEFAULT_SLA, latencyMs: { p99: 800, p75: 200 }, ttftMs: { 'p99.99': 900 } },
+  maxInFlight: 100,
+  timeoutMs: 5000,
+  retries: 0,
+  retryBaseMs: 100,
+  seed: 1,
+};
+
+describe('the k6 summary', () => {
+  it('reports the fixed percentiles and every one the SLA names, and asks k6 for them', () => {
+    expect(summaryPercentiles(plan.sla)).toEqual(['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'p99.99']);
+    expect(summaryTrendStats(plan.sla)).toEqual([
+      'avg',
+      'min',
+      'med',
+      'max',
+      'p(50)',
+      'p(75)',
+      'p(90)',
+      'p(95)',
+      'p(99)',
+      'p(99.9)',
+      'p(99.99)',
+    ]);
+    expect(Object.keys(summarySubmetrics(plan.profile.steps))).toContain('busybench_success{step:1}');
+  });
+
+  it('writes per-step figures and names every broken line with its step', () => {
+    const data: SummaryData = {
+      state: { testRunDurationMs: 20_500 },
+      metrics: {
+        busybench_success: {
+          values: { passes: 290, fails: 10, rate: 290 / 300 },
+          thresholds: { 'rate>=0.9995': { ok: false } },
+        },
+        'busybench_success{step:0}': { values: { passes: 100, fails: 0, rate: 1 } },
+        'busybench_success{step:1}': {
+          values: { passes: 190, fails: 10, rate: 0.95 },
+          thresholds: { 'rate>=0.9995': { ok: false } },
+        },
+        'busybench_latency{step:1}': {
+          values: { med: 12, 'p(99)': 700, 'p(75)': 30 },
+          thresholds: { 'p(99)<800': { ok: true } },
+        },
+        'http_reqs{step:1}': { values: { count: 210 } },
+        http_reqs: { values: { count: 310 } },
+        busybench_errors_malformed: { values: { count: 10 } },
+        'busybench_errors_malformed{step:1}': { values: { count: 10 } },
+        dropped_iterations: { values: { count: 2 } },
+      },
+    };
+    const out = summarise(data, { plan, summaryPath: '/tmp/x.json' });
+    const s = JSON.parse(out['/tmp/x.json'] as string);
+    expect(s).toMatchObject({
+      engine: 'k6',
+      profile: 'stepped',
+      requests: 300,
+      attempts: 310,
+      droppedIterations: 2,
+      errors: { malformed: 10 },
+      passed: false,
+      breaches: [
+        'busybench_success rate>=0.9995 broken at overall',
+        'busybench_success rate>=0.9995 broken at step 1 (20 req/s)',
+      ],
+    });
+    expect(s.steps).toHaveLength(2);
+    expect(s.steps[1]).toMatchObject({
+      step: 1,
+      targetRate: 20,
+      startMs: 10_000,
+      endMs: 20_000,
+      requests: 200,
+      attempts: 210,
+      achievedRate: 20,
+      successRate: 0.95,
+      p50Ms: 12,
+      p99Ms: 700,
+      ttftP95Ms: null,
+    });
+    expect(s.steps[1].latencyMs).toEqual({
+      p50: null,
+      p75: 30,
+      p90: null,
+      p95: null,
+      p99: 700,
+      'p99.9': null,
+      'p99.99': null,
+    });
+    expect(out.stdout).toMatch(/SLA BREACHED:\n {2}- busybench_success rate>=0.9995 broken at overall/);
+    expect(out.stdout).toMatch(/errors malformed: 10/);
+  });
+});
