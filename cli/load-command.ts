@@ -147,8 +147,11 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   if (!PROFILES.includes(profileName)) problems.push(`--profile must be one of ${PROFILES.join(', ')}`);
   if (!ENGINES.includes(flags.engine as (typeof ENGINES)[number]))
     problems.push(`--engine must be one of ${ENGINES.join(', ')}`);
-  const refusal = await checkLoopbackTarget(flags.target, flags.allowRemote === true);
-  if (refusal) problems.push(refusal);
+  if (!/^https?:\/\//i.test(flags.target)) problems.push(`--target "${flags.target}" must be an http(s) URL`);
+  else {
+    const refusal = await checkLoopbackTarget(flags.target, flags.allowRemote === true);
+    if (refusal) problems.push(refusal);
+  }
   const list = (name: string, raw: string | undefined) => {
     const values = (raw ?? '')
       .split(',')

@@ -238,5 +238,9 @@ describe('the load engine (real engine, real mock)', () => {
     expect(written).toBeGreaterThan(100);
     expect(written).toBeLessThanOrEqual(await served(mock.url));
     expect(written).toBeGreaterThanOrEqual((await served(mock.url)) - 0.25 * 50 - 5);
+    // And the report is rebuilt from it.
+    const report = await runCli(['report', results], 30_000);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(String(written));
   }, 60_000);
 });

@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-helpers.js';
 import { KEY } from '../helpers/mock.js';
 import { attempts, closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
 
@@ -57,4 +61,33 @@ describe('fallback strategy', () => {
       chunks.push(c.choices[0]?.delta.content ?? '');
     expect(chunks.join('')).toMatch(/busy/);
   });
+
+  it('is counted degraded by the load engine, never a success', async () => {
+    const mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
+    const proxy = await startProxy('fallback', {}, [mock.url]);
+    const summary = join(mkdtempSync(join(tmpdir(), 'busybench-fallback-')), 'summary.json');
+    const run = await runCli(
+      [
+        'load',
+        '-t',
+        proxy.url,
+        '-p',
+        'smoke',
+        '-r',
+        '10',
+        '-d',
+        '1s',
+        '--stream-ratio',
+        '0.5',
+        '-q',
+        '--summary',
+        summary,
+      ],
+      60_000,
+    );
+    expect(run.code).toBe(99);
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(s.successRate).toBe(0);
+    expect(s.errors).toEqual({ degraded: 10 });
+  }, 60_000);
 });

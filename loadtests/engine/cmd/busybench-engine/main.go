@@ -112,6 +112,7 @@ func run() int {
 		}
 		abandonNow()
 	}()
+	began := time.Now()
 	ticker := time.NewTicker(*progressEvery)
 	defer ticker.Stop()
 	go func() {
@@ -119,7 +120,7 @@ func run() int {
 			select {
 			case <-ticker.C:
 				if !*quiet {
-					fmt.Fprintln(os.Stderr, report.Progress(time.Since(eng.Started), eng.Schedule().Duration(), eng.Run, eng.InFlight()))
+					fmt.Fprintln(os.Stderr, report.Progress(time.Since(began), eng.Schedule().Duration(), eng.Run, eng.InFlight()))
 				}
 			case <-finished:
 				return
@@ -127,7 +128,6 @@ func run() int {
 		}
 	}()
 
-	began := time.Now()
 	eng.Attack(stop, abandon)
 	close(finished)
 	breaches := eng.Run.Finish()

@@ -35,9 +35,6 @@ type Engine struct {
 	Run      *sla.Run
 	inFlight atomic.Int64
 
-	// Set once the schedule has begun.
-	Started time.Time
-
 	dropMu  sync.Mutex
 	pending map[int]int // dropped arrivals per step, not yet written
 
@@ -91,7 +88,7 @@ func (e *Engine) InFlight() int64 { return e.inFlight.Load() }
 // Attack sends the segment's arrivals until the schedule ends or stop is cancelled, then waits
 // for the requests under way; `abandon` cancels those too (their results are not written).
 func (e *Engine) Attack(stop, abandon context.Context) {
-	e.Started = time.Now()
+	started := time.Now()
 	var wg sync.WaitGroup
 	flushDrops := time.NewTicker(results.FlushEvery)
 	defer flushDrops.Stop()
@@ -103,7 +100,7 @@ func (e *Engine) Attack(stop, abandon context.Context) {
 		if !ok {
 			break
 		}
-		due := e.Started.Add(h.Due)
+		due := started.Add(h.Due)
 		if wait := time.Until(due); wait > 0 {
 			timer.Reset(wait)
 			select {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"time"
 
 	"busybench/engine/internal/plan"
@@ -83,15 +85,13 @@ func Progress(elapsed, total time.Duration, run *sla.Run, inFlight int64) string
 			cur = &f
 		}
 	}
-	line := "busybench-engine " + elapsed.Truncate(time.Second).String() + "/" + total.Truncate(time.Second).String()
+	line := fmt.Sprintf("busybench-engine %s/%s", elapsed.Truncate(time.Second), total.Truncate(time.Second))
 	if cur != nil {
-		b, _ := json.Marshal(cur.TargetRate)
-		line += ", step " + itoa(cur.Step) + " (" + string(b) + " req/s)"
+		line += fmt.Sprintf(", step %d (%s req/s)", cur.Step, strconv.FormatFloat(cur.TargetRate, 'f', -1, 64))
 	}
 	success := "-"
 	if sent > 0 {
-		success = trimFloat(okN/float64(sent)*100) + "%"
+		success = fmt.Sprintf("%.2f%%", okN/float64(sent)*100)
 	}
-	return line + ": done " + itoa(int(sent)) + ", ok " + success + ", in flight " + itoa(int(inFlight)) +
-		", dropped " + itoa(int(dropped)) + ", late " + itoa(int(late))
+	return fmt.Sprintf("%s: done %d, ok %s, in flight %d, dropped %d, late %d", line, sent, success, inFlight, dropped, late)
 }
