@@ -123,6 +123,24 @@ describe('the load engine (real engine, real mock)', () => {
     for (const st of s.steps) if (st.step > broken + 1) expect(st.requests).toBe(0);
   }, 120_000);
 
+  it('ramps the rate linearly (open model): each window sends what the ramp plans', async () => {
+    mock = await startMock();
+    const summary = join(tempDir(), 'summary.json');
+    const run = await runCli(
+      ['load', '-t', mock.url, '-p', 'ramp', '-r', '10,90', '-d', '5s', '-q', '--summary', summary],
+      60_000,
+    );
+    expect(run.code).toBe(0);
+    const s = readJson(summary);
+    // Ten windows of 0.5 s, the rate rising by 8 req/s each: window i plans (14 + 8 i) × 0.5.
+    expect(s.steps).toHaveLength(10);
+    expect(s.requests).toBe(((10 + 90) / 2) * 5);
+    s.steps.forEach((st: { requests: number; targetRate: number }, i: number) => {
+      expect(Math.abs(st.requests - (14 + 8 * i) * 0.5), `window ${i}`).toBeLessThanOrEqual(1);
+      expect(st.targetRate).toBe(18 + 8 * i);
+    });
+  }, 60_000);
+
   it('reads time to first token at the first token frame, not at the first byte', async () => {
     mock = await startMock({
       behaviour: { latency: { ttft: { type: 'fixed', ms: 120 }, interToken: { type: 'fixed', ms: 2 } } },
