@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
+import { OUTCOMES } from '../../collector/src/outcomes.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import { RunEvents } from '../../collector/src/run-events.js';
 import { runView } from '../../collector/src/run-view.js';
@@ -42,6 +43,11 @@ function expectDrawn(page: Rendered): void {
   expect(ids.length).toBe(5);
   for (const id of ids) expect(page.canvases[id], `${id} drew nothing`).toBeGreaterThan(2000);
   expect(page.screenshotColours).toBeGreaterThan(20);
+  // Every outcome of outcomes.json (malformed, aborted, filtered, degraded too), each its own colour.
+  const perStep = page.legends['chart-errors-steps'] ?? [];
+  expect(perStep.map((d) => d.label)).toEqual([...OUTCOMES]);
+  expect(new Set(perStep.map((d) => d.colour)).size).toBe(OUTCOMES.length);
+  expect((page.legends['chart-errors-time'] ?? []).map((d) => d.label)).toEqual(OUTCOMES.filter((o) => o !== 'ok'));
 }
 
 describe('run page in headless Chromium', () => {

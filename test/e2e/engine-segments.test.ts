@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { engineBinary } from '../../cli/engine-binary.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { exactPercentile, latenciesByStep } from '../helpers/engine-results.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
 
 let mock: TestMock | undefined;
@@ -15,12 +16,6 @@ afterEach(async () => {
   await mock?.close();
   mock = undefined;
 });
-
-/** The exact percentile of a list of values (nearest rank). */
-function exact(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 describe('execution segments: n engines send one schedule together', () => {
   it('three segments send every step exactly once, and their merged report is one run', async () => {
@@ -73,13 +68,7 @@ describe('execution segments: n engines send one schedule together', () => {
     const report = await runCli(['report', ...files, '--json', join(dir, 'report.json')], 30_000);
     expect(report.code, report.stderr).toBe(0);
     const merged = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    const samples = new Map<number, number[]>();
-    for (const file of files)
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line.startsWith('{"type":"req"')) continue;
-        const { step, ms } = JSON.parse(line) as { step: number; ms: number };
-        samples.set(step, [...(samples.get(step) ?? []), ms]);
-      }
+    const samples = latenciesByStep(...files);
     expect(merged.steps).toHaveLength(3);
     for (const s of merged.steps) {
       const values = samples.get(s.step) ?? [];
@@ -87,7 +76,7 @@ describe('execution segments: n engines send one schedule together', () => {
       // One schedule, split three ways: the target rate is the plan's, not three times it.
       expect(s.targetRate).toBe(rates[s.step]);
       for (const p of [50, 90, 99] as const) {
-        const want = exact(values, p);
+        const want = exactPercentile(values, p);
         const got = s.latency[`p${p}`] as number;
         // The histograms' 3 significant digits.
         expect(Math.abs(got - want) / want, `step ${s.step} p${p}`).toBeLessThan(0.001);

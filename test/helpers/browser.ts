@@ -14,6 +14,8 @@ export interface Rendered {
   /** Distinct colours in the page's screenshot (a blank page has one). */
   readonly screenshotColours: number;
   readonly text: string;
+  /** Per chart.js chart (by canvas id): its datasets' labels and colours, in order. */
+  readonly legends: Record<string, Array<{ label: string; colour: string }>>;
 }
 
 export async function launch(): Promise<Browser> {
@@ -53,6 +55,15 @@ export async function render(browser: Browser, url: string, timeoutMs = 15_000):
     }
     return out;
   })()`)) as Record<string, number>;
+  const legends = (await page.evaluate(`(() => {
+    const out = {};
+    for (const c of document.querySelectorAll('canvas')) {
+      const chart = window.Chart && window.Chart.getChart(c);
+      if (!chart) continue;
+      out[c.id] = chart.data.datasets.map((d) => ({ label: String(d.label), colour: String(d.backgroundColor) }));
+    }
+    return out;
+  })()`)) as Rendered['legends'];
   const png = Buffer.from(await page.screenshot({ type: 'png', fullPage: true }));
   // To look at what the test saw: BUSYBENCH_SCREENSHOT_DIR=/tmp/shots npx vitest run …
   const dir = process.env.BUSYBENCH_SCREENSHOT_DIR;
@@ -62,5 +73,5 @@ export async function render(browser: Browser, url: string, timeoutMs = 15_000):
   for (let i = 0; i < shot.data.length && colours.size < 1000; i += 4) colours.add(shot.data.readUInt32BE(i));
   const text = (await page.evaluate('document.body.innerText')) as string;
   await page.close();
-  return { errors, canvases, screenshotColours: colours.size, text };
+  return { errors, canvases, screenshotColours: colours.size, text, legends };
 }
