@@ -28,7 +28,7 @@ export function reportCommand(): Command {
     .description('rebuild the report of a run from its saved results (busybench load --results)')
     .argument(
       '<results...>',
-      "k6's NDJSON or the engine's results, .gz or not; several (one per load generator) merge into one report",
+      "the engine's results or k6's NDJSON, .gz or not; several (one per load generator) merge into one report",
     )
     .option('--sla <file>', 'SLA file to judge against (default loadtests/sla.yaml)')
     .option('--json <file>', 'also write the whole report as JSON')

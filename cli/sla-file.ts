@@ -30,7 +30,7 @@ export const SlaFileSchema = T.Object(
 export type SlaFile = Static<typeof SlaFileSchema>;
 
 /** Reads and checks an SLA file, every problem at once; bad files are a usage error (exit 2). */
-/** The SLA as the k6 scripts take it (loadtests/sla.ts): milliseconds, no optional parts. */
+/** The SLA as a plan carries it to the load generator (loadtests/sla.ts): milliseconds, no optional parts. */
 export function loadSla(path: string): Sla {
   let raw: unknown;
   try {

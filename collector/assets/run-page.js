@@ -17,8 +17,22 @@
     timeout: '#7f7f7f',
     network: '#bcbd22',
     truncated: '#17becf',
+    malformed: '#9467bd',
+    aborted: '#393b79',
+    filtered: '#e7ba52',
+    degraded: '#ad494a',
   };
-  const ERROR_CLASSES = ['429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'];
+  // The outcomes come with the view (`outcomes`, ok first: loadtests/engine/contract/outcomes.json);
+  // this list is only for a view saved before it carried them.
+  const FALLBACK_OUTCOMES = ['ok', '429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'];
+  const errorClasses = (view) => (view.outcomes ?? FALLBACK_OUTCOMES).filter((o) => o !== 'ok');
+  /** An outcome's colour: its own, or one from its name for an outcome added to the list later. */
+  const colour = (c) => {
+    if (COLORS[c]) return COLORS[c];
+    let h = 0;
+    for (const ch of c) h = (h * 31 + ch.charCodeAt(0)) % 360;
+    return `hsl(${h}, 55%, 45%)`;
+  };
   const charts = {};
 
   // Fault phases as shaded bands, alerts as vertical lines and SLA bounds as dashed horizontal
@@ -166,10 +180,10 @@
     draw('chart-errors-time', {
       type: 'bar',
       data: {
-        datasets: ERROR_CLASSES.map((c) => ({
+        datasets: errorClasses(view).map((c) => ({
           label: c,
           data: view.series.map((p) => ({ x: x(p.t), y: (p.errors[c] ?? 0) / p.widthS })),
-          backgroundColor: COLORS[c],
+          backgroundColor: colour(c),
         })),
       },
       options: {
@@ -209,12 +223,12 @@
       type: 'bar',
       data: {
         labels,
-        datasets: ['ok', ...ERROR_CLASSES].map((c) => ({
+        datasets: ['ok', ...errorClasses(view)].map((c) => ({
           label: c,
           data: view.steps.map((s) =>
             c === 'ok' ? s.requests - Object.values(s.errors).reduce((a, b) => a + b, 0) : (s.errors[c] ?? 0),
           ),
-          backgroundColor: COLORS[c],
+          backgroundColor: colour(c),
         })),
       },
       options: {
@@ -302,7 +316,12 @@
     verdict.textContent = view.verdict.passed ? 'SLA held' : 'SLA BREACHED';
     verdict.className = view.verdict.passed ? 'badge ok' : 'badge bad';
     const knee = view.steps.find((s) => s.step === view.verdict.knee);
-    $('knee').textContent = knee ? `step ${knee.step} (${knee.targetRate} req/s)` : 'no step held the SLA';
+    // The knee: the last step before the first breach; none when the first step broke the SLA.
+    $('knee').textContent = knee
+      ? `step ${knee.step} (${knee.targetRate} req/s)`
+      : view.steps.length > 0
+        ? 'none (the first step broke the SLA)'
+        : '-';
     $('current-step').textContent = view.currentStep === null ? '-' : String(view.currentStep);
     $('run-id').textContent = view.runId;
     $('generated').textContent = `${view.live ? 'live, updated' : 'final, generated'} ${view.generatedAt}`;
@@ -311,7 +330,8 @@
     $('alerts-firing').textContent = String([...firing.values()].filter((a) => a.status === 'firing').length);
     const warnings = [];
     if (view.malformedLines > 0) warnings.push(`${view.malformedLines} malformed result line(s) skipped`);
-    if (view.droppedIterations > 0) warnings.push(`${view.droppedIterations} iteration(s) dropped by k6`);
+    if (view.droppedIterations > 0)
+      warnings.push(`${view.droppedIterations} iteration(s) dropped by the load generator`);
     $('warnings').textContent = warnings.join('; ');
   }
 

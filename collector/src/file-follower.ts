@@ -1,10 +1,10 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
- * Follows a growing NDJSON file (k6 writing `--out json` while it runs) and hands over every
- * complete line once. A line still being written stays buffered until its newline arrives, so
- * nothing is parsed half-written and nothing is read twice. Polling, not fs.watch: it works the
- * same on every filesystem, and 250 ms is live enough for a dashboard.
+ * Follows a growing NDJSON file (the load generator writing its results while it runs) and hands
+ * over every complete line once. A line still being written stays buffered until its newline
+ * arrives, so nothing is parsed half-written and nothing is read twice. Polling, not fs.watch: it
+ * works the same on every filesystem, and 250 ms is live enough for a dashboard.
  */
 export class FileFollower {
   private offset = 0;
@@ -23,7 +23,7 @@ export class FileFollower {
     try {
       size = statSync(this.path).size;
     } catch {
-      return 0; // not created yet: k6 opens it when the run starts
+      return 0; // not created yet: the load generator opens it when the run starts
     }
     if (size < this.offset) {
       // Truncated or replaced: start over.

@@ -4,9 +4,10 @@ import { createGunzip } from 'node:zlib';
 import type { RunStats } from './step-stats.js';
 
 /**
- * Feeds a whole k6 NDJSON file (gzip when it ends in .gz) into a run's stats, line by line, in
- * bounded memory. A file cut short (a killed run) keeps everything before the cut: a partial last
- * line is counted malformed, and a gzip stream that ends early ends the reading, not the report.
+ * Feeds a whole results file (the engine's NDJSON or k6's; gzip when it ends in .gz) into a run's
+ * stats, line by line, in bounded memory. A file cut short (a killed run) keeps everything before
+ * the cut: a partial last line is counted malformed, and a gzip stream that ends early ends the
+ * reading, not the report.
  * Returns whether the file was read to a clean end.
  */
 export async function ingestFile(path: string, run: RunStats): Promise<{ complete: boolean }> {

@@ -12,7 +12,7 @@ import { goodputBound, RunStats } from './step-stats.js';
 import { runKpis, scrapeUpstream, stepKpis, UpstreamTimeline } from './upstream.js';
 
 export interface CollectorOptions {
-  /** The NDJSON file k6 or the engine writes (need not exist yet). */
+  /** The NDJSON file the load generator writes (need not exist yet). */
   readonly results: string;
   readonly runId: string;
   readonly sla: Sla;
@@ -33,9 +33,9 @@ export interface Collector {
 }
 
 /**
- * The collector while a run goes on: follows k6's results file, scrapes the upstream, takes
- * Alertmanager's webhook, and serves all of it: /metrics (Prometheus), /api/live (the whole
- * view as JSON), /api/steps, /api/alerts, and the live page at /.
+ * The collector while a run goes on: follows the load generator's results file, scrapes the
+ * upstream, takes Alertmanager's webhook, and serves all of it: /metrics (Prometheus), /api/live
+ * (the whole view as JSON), /api/steps, /api/alerts, and the live page at /.
  * Phases, alerts and every upstream scrape are appended to `<results>.events.ndjson` as they
  * arrive, so `busybench report` rebuilds the same view after the collector is gone.
  */

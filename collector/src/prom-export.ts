@@ -24,7 +24,7 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
   const exported = new Map<string, number>();
   new Counter({
     name: `${p}requests_total`,
-    help: 'Requests k6 completed, by step and outcome (ok or error class).',
+    help: 'Requests the load generator completed, by step and outcome (ok or error class).',
     labelNames: ['step', 'target_rate', 'outcome'],
     registers: [registry],
     collect() {
@@ -47,7 +47,7 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
   });
   new Gauge({
     name: `${p}step_target_rps`,
-    help: 'Arrival rate the step asked of k6.',
+    help: 'Arrival rate the step asked of the load generator.',
     labelNames: ['step'],
     registers: [registry],
     collect() {
@@ -119,7 +119,7 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
   let droppedExported = 0;
   new Counter({
     name: `${p}dropped_iterations_total`,
-    help: 'Arrivals k6 could not start (the load generator fell behind).',
+    help: 'Arrivals the load generator did not send (it fell behind, or its in-flight cap was reached).',
     registers: [registry],
     collect() {
       this.inc(run.droppedIterations - droppedExported);
@@ -184,7 +184,7 @@ function runGauges(registry: Registry, p: string, view: () => RunView): void {
     const step = view().currentStep;
     if (step !== null) g.set(step);
   });
-  gauge('current_target_rps', 'Arrival rate the step now running asks of k6.', [], (g) => {
+  gauge('current_target_rps', 'Arrival rate the step now running asks of the load generator.', [], (g) => {
     const v = view();
     const current = v.steps.find((s) => s.step === v.currentStep);
     if (current) g.set(current.targetRate);

@@ -105,7 +105,7 @@ export class RunEvents {
     }));
   }
 
-  /** Reads a saved events file; unreadable lines are counted, like k6's. */
+  /** Reads a saved events file; unreadable lines are counted, like the results file's. */
   static load(path: string): { events: RunEvents; malformed: number } {
     const events = new RunEvents();
     let malformed = 0;

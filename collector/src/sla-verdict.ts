@@ -29,7 +29,7 @@ const PERCENTILE_FIELD: Record<string, keyof StepSummary['latency']> = {
 };
 
 /** Every SLA line judged per step, from the collector's exact histograms. */
-/** Judges the SLA (one definition, loadtests/sla.ts, shared with the k6 scripts). */
+/** Judges the SLA (one definition, loadtests/sla.ts, the one the plan gives the load generator). */
 export function judge(sla: Sla, steps: readonly StepSummary[], droppedIterations: number): Verdict {
   const lines: LineVerdict[] = [];
   for (const s of steps) {

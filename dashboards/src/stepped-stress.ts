@@ -1,6 +1,6 @@
 import { dashboard, type PanelSpec } from './panels.js';
 
-/** What k6 saw, step by step: the dashboard to watch a stepped stress test by. */
+/** What the load generator saw, step by step: the dashboard to watch a stepped stress test by. */
 const RUN = 'run_id=~"$run_id"';
 const REQ = `busybench_client_requests_total{${RUN}}`;
 const BUCKETS = `busybench_client_request_duration_seconds_bucket{${RUN}}`;
@@ -15,7 +15,7 @@ const load: PanelSpec[] = [
     kind: 'timeseries',
     title: 'Requests per second: target vs achieved',
     description:
-      "The step's arrival rate against what k6 completed; a gap means k6 or the system fell behind.",
+      "The step's arrival rate against what the load generator completed; a gap means the load generator or the system fell behind.",
     unit: 'reqps',
     queries: [
       { expr: `max(busybench_client_current_target_rps{${RUN}})`, legend: 'target' },
@@ -50,7 +50,7 @@ const load: PanelSpec[] = [
   {
     kind: 'stat',
     title: 'Knee (req/s)',
-    description: 'Target rate of the highest step whose every SLA line holds.',
+    description: 'Target rate of the knee: the last step before the first that broke an SLA line.',
     w: 4,
     h: 5,
     unit: 'reqps',
@@ -190,7 +190,8 @@ const kpis: PanelSpec[] = [
 export const steppedStress = dashboard({
   uid: 'busybench-stepped-stress',
   title: 'busybench / Stepped stress',
-  description: 'A stress test as k6 saw it: load, latency, errors, SLA per step and the resilience KPIs.',
+  description:
+    'A stress test as the load generator saw it: load, latency, errors, SLA per step and the resilience KPIs.',
   runMetric: 'busybench_client_requests_total',
   rows: [
     { title: 'Load and latency', panels: load },

@@ -2,10 +2,12 @@ module busybench/engine
 
 go 1.22
 
-require github.com/tsenart/vegeta/v12 v12.13.0
+require (
+	github.com/HdrHistogram/hdrhistogram-go v1.1.2
+	github.com/tsenart/vegeta/v12 v12.13.0
+)
 
 require (
-	github.com/HdrHistogram/hdrhistogram-go v1.1.2 // indirect
 	github.com/influxdata/tdigest v0.0.1 // indirect
 	github.com/josharian/intern v1.0.0 // indirect
 	github.com/mailru/easyjson v0.7.7 // indirect

@@ -17,9 +17,10 @@ import { startStrategyProcess } from './strategy-process.js';
 /**
  * One whole benchmark, as `busybench run` does it: a fresh mock (its nodes in a process of
  * their own), the strategy in front of it (a process of its own too), the collector following
- * the load's results and scraping the mock, the local Prometheus stack when it is installed, then the load engine
- * with the profile while the scenario plays; progress every few seconds; the report (HTML,
- * JSON, terminal) at the end, also after Ctrl-C. Everything started here is stopped here.
+ * the load's results and scraping the mock, the local Prometheus stack when it is installed,
+ * then the load generator (the Go engine, or the user's k6 with `--engine k6`) with the profile
+ * while the scenario plays; progress every few seconds; the report (HTML, JSON, terminal) at
+ * the end, also after Ctrl-C. Everything started here is stopped here.
  */
 export interface BenchmarkOptions {
   readonly strategy: StrategySpec;

@@ -9,7 +9,7 @@ import type { RunStats } from '../../collector/src/step-stats.js';
 export interface Overall {
   readonly strategy: string;
   readonly requests: number;
-  /** Target rate of the knee (the highest step within SLA), null when no step held. */
+  /** Target rate of the knee (the last step before the first breach), null when the first step broke. */
   readonly kneeRps: number | null;
   readonly p50Ms: number;
   readonly p99Ms: number;

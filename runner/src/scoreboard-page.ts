@@ -17,7 +17,7 @@ const script = `
     data: { labels: names, datasets: [{ label, data: values, backgroundColor: color }] },
     options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false }, title: { display: true, text: label } } },
   });
-  bar('c-knee', 'knee: highest step within SLA (req/s)', s.ranking.map((r) => r.kneeRps ?? 0), '#1f77b4');
+  bar('c-knee', 'knee: last step before the first breach (req/s)', s.ranking.map((r) => r.kneeRps ?? 0), '#1f77b4');
   // Failures, not success: 98 % and 100 % look the same on a 0-100 axis.
   bar('c-success', 'failed requests (%)', s.ranking.map((r) => (1 - r.successRate) * 100), '#2ca02c');
   bar('c-p99', 'p99 latency (ms)', s.ranking.map((r) => r.p99Ms), '#d62728');

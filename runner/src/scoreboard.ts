@@ -2,9 +2,10 @@ import type { Overall } from './overall.js';
 
 /**
  * The comparison of strategies under the same scenario and load. Ranking, in order: the knee
- * (higher load within SLA is better; no step within SLA ranks last), then the number of steps
- * within SLA (a scenario whose calm falls in the last step gives every strategy the same knee),
- * then success rate, then p99. Every figure is the run's own, measured; the ranking only sorts.
+ * (the last step before the first breach: a higher one is better; none, the first step broke,
+ * ranks last), then the number of steps within SLA (a scenario whose calm falls in the last step
+ * gives every strategy the same knee), then success rate, then p99. Every figure is the run's
+ * own, measured; the ranking only sorts.
  */
 export interface Scoreboard {
   readonly scenario: string | null;

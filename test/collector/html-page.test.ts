@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
-import { OUTCOMES } from '../../collector/src/outcomes.js';
 import { createCollector } from '../../collector/src/live-server.js';
+import { OUTCOMES } from '../../collector/src/outcomes.js';
 import { RunEvents } from '../../collector/src/run-events.js';
 import { runView } from '../../collector/src/run-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
@@ -47,7 +47,9 @@ function expectDrawn(page: Rendered): void {
   const perStep = page.legends['chart-errors-steps'] ?? [];
   expect(perStep.map((d) => d.label)).toEqual([...OUTCOMES]);
   expect(new Set(perStep.map((d) => d.colour)).size).toBe(OUTCOMES.length);
-  expect((page.legends['chart-errors-time'] ?? []).map((d) => d.label)).toEqual(OUTCOMES.filter((o) => o !== 'ok'));
+  expect((page.legends['chart-errors-time'] ?? []).map((d) => d.label)).toEqual(
+    OUTCOMES.filter((o) => o !== 'ok'),
+  );
 }
 
 describe('run page in headless Chromium', () => {
