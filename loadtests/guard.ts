@@ -119,8 +119,8 @@ export function isLoopbackUrl(url: string): boolean {
 function notLoopbackMessage(url: string): string {
   return (
     `refusing to load ${url}: it is not a loopback address (127.0.0.0/8, localhost, ::1). ` +
-    'Load tests fire thousands of requests a second; set BUSYBENCH_ALLOW_REMOTE=1 ' +
-    '(busybench load --allow-remote) only if you mean to load that host.'
+    'Load tests fire thousands of requests a second; pass --allow-remote to busybench load ' +
+    '(the plan\'s allowRemote) only if you mean to load that host.'
   );
 }
 

@@ -166,8 +166,7 @@ describe('assertLoopback', () => {
   it('says how to override', () => {
     expect(() => assertLoopback('http://167772161/', false)).toThrow(
       'refusing to load http://167772161/: it is not a loopback address (127.0.0.0/8, localhost, ::1). ' +
-        'Load tests fire thousands of requests a second; set BUSYBENCH_ALLOW_REMOTE=1 ' +
-        '(busybench load --allow-remote) only if you mean to load that host.',
+        "Load tests fire thousands of requests a second; pass --allow-remote to busybench load (the plan's allowRemote) only if you mean to load that host.",
     );
   });
 });
