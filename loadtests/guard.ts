@@ -120,7 +120,7 @@ function notLoopbackMessage(url: string): string {
   return (
     `refusing to load ${url}: it is not a loopback address (127.0.0.0/8, localhost, ::1). ` +
     'Load tests fire thousands of requests a second; pass --allow-remote to busybench load ' +
-    '(the plan\'s allowRemote) only if you mean to load that host.'
+    "(the plan's allowRemote) only if you mean to load that host."
   );
 }
 
