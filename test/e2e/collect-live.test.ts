@@ -167,7 +167,9 @@ describe('busybench collect, live beside a real engine run', () => {
       ],
     };
     await admin(mock.url, 'POST', '/admin/scenario', { scenario });
-    const load = steppedRun(mock.url, '40', dir, results, '11s');
+    // 12 s: the outage ends at 6 s and recovery needs a whole 5-s stretch of traffic after it (k6
+    // ramped 1 s into the first step too, which the engine's schedule does not).
+    const load = steppedRun(mock.url, '40', dir, results, '12s');
     // Alertmanager's webhook, as it would call it mid-run (a real Alertmanager: test/e2e of alerts).
     const hook = await fetch(`${collector.url}/api/alerts`, {
       method: 'POST',
