@@ -9,7 +9,7 @@ help:
 	@echo "make bench-mock - mock-server benchmark (wrk; see mock-server/README.md)"
 	@echo "make engine - build the Go load engine into .tools/bin (the set-up does it when needed)"
 
-# The main job (~6 min here): the peak-hour scenario (played twice as fast) under a stepped
+# The main job (4 min 18 s here): the peak-hour scenario (played twice as fast) under a stepped
 # stress test, against the baseline and three strategies, nginx among them; prints the
 # scoreboard and writes it (HTML, markdown, JSON) with every run's report to results/main/.
 run:
