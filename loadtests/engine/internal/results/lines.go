@@ -1,0 +1,91 @@
+package results
+
+import (
+	"strconv"
+	"time"
+)
+
+// Request is one request's line: what the client saw.
+type Request struct {
+	// Sent is when the request started; Late how far behind its due time that was.
+	Sent     time.Time
+	Late     time.Duration
+	Step     int
+	Rate     float64
+	Stream   bool
+	Status   int
+	Outcome  string
+	Latency  time.Duration
+	TTFB     time.Duration // 0: no response came
+	TTFT     time.Duration // 0: no token frame (streams only)
+	ITL      []time.Duration
+	Tokens   int
+	Attempts int
+}
+
+func ms(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 3, 64)
+}
+
+func epochMs(b []byte, t time.Time) []byte {
+	return strconv.AppendFloat(b, float64(t.UnixMicro())/1000, 'f', 3, 64)
+}
+
+// AppendJSON writes the request as one JSON object. Hand-built: at thousands of requests a
+// second, reflection-based encoding would cost the engine more than the request itself.
+func (r *Request) AppendJSON(b []byte) []byte {
+	b = append(b, `{"type":"req","t":`...)
+	b = epochMs(b, r.Sent)
+	b = append(b, `,"step":`...)
+	b = strconv.AppendInt(b, int64(r.Step), 10)
+	b = append(b, `,"rate":`...)
+	b = strconv.AppendFloat(b, r.Rate, 'f', -1, 64)
+	b = append(b, `,"stream":`...)
+	b = strconv.AppendBool(b, r.Stream)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(r.Status), 10)
+	b = append(b, `,"outcome":"`...)
+	b = append(b, r.Outcome...)
+	b = append(b, `","ms":`...)
+	b = ms(b, r.Latency)
+	if r.TTFB > 0 {
+		b = append(b, `,"ttfb":`...)
+		b = ms(b, r.TTFB)
+	}
+	if r.TTFT > 0 {
+		b = append(b, `,"ttft":`...)
+		b = ms(b, r.TTFT)
+	}
+	if len(r.ITL) > 0 {
+		b = append(b, `,"itl":[`...)
+		for i, gap := range r.ITL {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = ms(b, gap)
+		}
+		b = append(b, ']')
+	}
+	if r.Tokens > 0 {
+		b = append(b, `,"tokens":`...)
+		b = strconv.AppendInt(b, int64(r.Tokens), 10)
+	}
+	b = append(b, `,"late":`...)
+	b = ms(b, r.Late)
+	b = append(b, `,"attempts":`...)
+	b = strconv.AppendInt(b, int64(r.Attempts), 10)
+	return append(b, '}')
+}
+
+// AppendDropped writes arrivals that were not sent because the in-flight cap was reached.
+func AppendDropped(b []byte, at time.Time, step int, rate float64, n int) []byte {
+	b = append(b, `{"type":"dropped","t":`...)
+	b = epochMs(b, at)
+	b = append(b, `,"step":`...)
+	b = strconv.AppendInt(b, int64(step), 10)
+	b = append(b, `,"rate":`...)
+	b = strconv.AppendFloat(b, rate, 'f', -1, 64)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	return append(b, '}')
+}
