@@ -20,7 +20,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const MOCK_PORT = 18_400;
 const PLAIN_PORT = 18_500;
-const REQUEST = { model: 'deepseek-flash', messages: [{ role: 'user', content: 'Benchmark me' }] };
+// Thinking off, as before V4 made it the default: the figures stay comparable across runs.
+const REQUEST = {
+  model: 'deepseek-v4-flash',
+  thinking: { type: 'disabled' },
+  messages: [{ role: 'user', content: 'Benchmark me' }],
+};
 
 async function main(): Promise<void> {
   const mock = await startPinned(

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     children.push(await busybench('strategy', 'nginx', '-u', upstream, '-p', String(NGINX)));
     const ports: Record<Target, number> = { direct: MOCK, passthrough: PASSTHROUGH, nginx: NGINX };
     const script = postScript({
-      model: 'deepseek-flash',
+      model: 'deepseek-v4-flash',
+      thinking: { type: 'disabled' }, // as in every earlier run, for comparable figures
       messages: [{ role: 'user', content: 'Benchmark me' }],
     });
     // The server process whose CPU wrk reports: the mock for direct, the proxy otherwise

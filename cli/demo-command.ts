@@ -99,7 +99,7 @@ async function send(
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
     body: JSON.stringify({
-      model: 'deepseek-flash',
+      model: 'deepseek-v4-flash',
       messages: [{ role: 'user', content: 'Hello busy world' }],
       ...extra,
     }),

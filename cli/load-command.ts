@@ -72,8 +72,8 @@ export function withLoadOptions(command: Command): Command {
     .option('--keys <list>', "API keys used in turn (default the mock's three keys of one account)")
     .option('--prompt-chars <list>', 'prompt sizes in characters (default 200,800,3000)')
     .option(
-      '--thinking <on|off>',
-      "send thinking enabled/disabled with every request (default: the model's own)",
+      '--thinking <on|off|share>',
+      'share of requests sent with thinking enabled, the others with it disabled: on (1), off (0) or 0..1, e.g. 0.3 (default on)',
     )
     .option(
       '--max-in-flight <n>',
@@ -84,7 +84,7 @@ export function withLoadOptions(command: Command): Command {
       '--client-retries <n>',
       'the load generator itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
     )
-    .option('--seed <n>', "seeds the mix's draws (stream or not, model, prompt)", '1')
+    .option('--seed <n>', "seeds the mix's draws (stream or not, model, prompt, thinking)", '1')
     .option('--engine <name>', `load generator: engine (the Go engine) or k6 (a k6 you installed)`, 'engine')
     .option('--k6 <path>', 'with --engine k6: the k6 binary (default BUSYBENCH_K6, or k6 on PATH)');
 }
@@ -192,8 +192,11 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   if (flags.keys !== undefined) mix.keys = flags.keys.split(',').filter(Boolean);
   if (flags.promptChars !== undefined) mix.promptChars = list('prompt-chars', flags.promptChars);
   if (flags.thinking !== undefined) {
-    if (flags.thinking !== 'on' && flags.thinking !== 'off') problems.push('--thinking must be on or off');
-    mix.thinking = flags.thinking === 'on' ? 'enabled' : 'disabled';
+    const raw = flags.thinking;
+    const share = raw === 'on' ? 1 : raw === 'off' ? 0 : raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!(share >= 0 && share <= 1))
+      problems.push(`--thinking "${raw}" must be on, off or a share between 0 and 1, e.g. 0.3`);
+    mix.thinking = share;
   }
   const rates = list('rates', flags.rates);
   const retries = whole('client-retries', flags.clientRetries, 0) ?? 0;

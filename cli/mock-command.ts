@@ -7,6 +7,8 @@ import { flagsToOverrides, type MockFlags } from './mock-flags.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+const CLOSE_DEADLINE_MS = 3000;
+
 export function mockCommand(): Command {
   return new Command('mock')
     .description('start the DeepSeek-compatible mock, busy on demand (one or several nodes)')
@@ -56,6 +58,12 @@ export function mockCommand(): Command {
       // Handlers first, then the "listening" lines: whoever reads those may signal at once.
       const stop = async (signal: string) => {
         process.stdout.write(`busybench mock: ${signal}, closing\n`);
+        // Open connections are closed, not waited for; should closing itself hang, the process
+        // still goes: an orchestrator's SIGKILL after its grace period must never be needed.
+        setTimeout(() => {
+          process.stderr.write('busybench mock: connections did not close within 3 s; exiting anyway\n');
+          process.exit(0);
+        }, CLOSE_DEADLINE_MS).unref();
         await cluster.close();
         process.exit(0);
       };

@@ -126,8 +126,8 @@ export function planProblems(value: unknown): string[] {
       'mix.keys must be a non-empty list of API keys',
     );
     check(
-      mix.thinking === null || mix.thinking === 'enabled' || mix.thinking === 'disabled',
-      'mix.thinking must be "enabled", "disabled" or null',
+      mix.thinking === null || (isNum(mix.thinking) && mix.thinking >= 0 && mix.thinking <= 1),
+      'mix.thinking must be a share between 0 and 1, or null',
     );
   }
 

@@ -16,8 +16,11 @@ export interface Mix {
   readonly maxTokens: number;
   /** API keys, used in turn (several keys of one account do not raise its limit). */
   readonly keys: readonly string[];
-  /** `thinking: {type}` sent with every request; null leaves the model's default. */
-  readonly thinking: 'enabled' | 'disabled' | null;
+  /**
+   * Share of requests sent with `thinking: {type: "enabled"}`, 0..1; the others are sent with
+   * "disabled". null sends no thinking field: the model's own default.
+   */
+  readonly thinking: number | null;
 }
 
 export const DEFAULT_MIX: Mix = {
@@ -26,7 +29,8 @@ export const DEFAULT_MIX: Mix = {
   promptChars: [200, 800, 3000],
   maxTokens: 64,
   keys: ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'],
-  thinking: null,
+  // The V4 models think by default; sent explicitly, so a run says what it asked for.
+  thinking: 1,
 };
 
 export interface Plan {
@@ -43,6 +47,6 @@ export interface Plan {
   /** In-client retries on 429, 503, other 5xx, timeouts and network errors (0: none). */
   readonly retries: number;
   readonly retryBaseMs: number;
-  /** Seeds the mix's draws (stream or not, model, prompt), so a run can be repeated. */
+  /** Seeds the mix's draws (stream or not, model, prompt, thinking), so a run can be repeated. */
   readonly seed: number;
 }

@@ -33,15 +33,24 @@ function promptOf(chars: number, salt: number): string {
   return text;
 }
 
-/** The JSON body of one request of the mix: a model, one of the prompt sizes, streaming or not. */
-export function requestBody(mix: Mix, model: string, promptIndex: number, stream: boolean): string {
+/**
+ * The JSON body of one request of the mix: a model, one of the prompt sizes, streaming or not,
+ * thinking or not (no thinking field when the plan leaves it to the model).
+ */
+export function requestBody(
+  mix: Mix,
+  model: string,
+  promptIndex: number,
+  stream: boolean,
+  thinks: boolean,
+): string {
   return JSON.stringify({
     model,
     messages: [{ role: 'user', content: promptOf(mix.promptChars[promptIndex] ?? 0, promptIndex) }],
     max_tokens: mix.maxTokens,
     stream,
     ...(stream ? { stream_options: { include_usage: true } } : {}),
-    ...(mix.thinking === null ? {} : { thinking: { type: mix.thinking } }),
+    ...(mix.thinking === null ? {} : { thinking: { type: thinks ? 'enabled' : 'disabled' } }),
   });
 }
 
@@ -69,16 +78,46 @@ export function pickModel(models: readonly (readonly [string, number])[], u: num
   return models[models.length - 1]?.[0] as string;
 }
 
+/** What request n of the mix is: each choice its own draw, so adding one changes none of the others. */
+export interface Draws {
+  readonly stream: boolean;
+  readonly model: string;
+  readonly promptIndex: number;
+  /** Sent with thinking enabled (false as well when the plan sends no thinking field). */
+  readonly thinks: boolean;
+}
+
+/**
+ * Request n's draws. The draw numbers are the engine's (attack/requests.go): 0 stream, 1 model,
+ * 2 prompt, 3 thinking.
+ */
+export function drawRequest(
+  mix: Mix,
+  models: readonly (readonly [string, number])[],
+  seed: number,
+  n: number,
+): Draws {
+  return {
+    stream: unitDraw(seed, n, 0) < mix.streamRatio,
+    model: pickModel(models, unitDraw(seed, n, 1)),
+    promptIndex: Math.floor(unitDraw(seed, n, 2) * mix.promptChars.length),
+    thinks: mix.thinking !== null && unitDraw(seed, n, 3) < mix.thinking,
+  };
+}
+
 /** Everything a request needs but its draws is prepared once per VU: the hot loop only chooses. */
 export function prepareChat(config: RunConfig) {
   const { plan } = config;
   const { mix } = plan;
   const models = Object.entries(mix.models);
-  // Request bodies by "model|stream", one per prompt size, serialised once.
+  // Request bodies by "model|stream|thinks", one per prompt size, serialised once.
   const bodies: Record<string, string[]> = {};
   for (const [model] of models)
     for (const stream of [false, true])
-      bodies[`${model}|${stream}`] = mix.promptChars.map((_, i) => requestBody(mix, model, i, stream));
+      for (const thinks of [false, true])
+        bodies[`${model}|${stream}|${thinks}`] = mix.promptChars.map((_, i) =>
+          requestBody(mix, model, i, stream, thinks),
+        );
   // Per-class rates only for the classes the SLA draws a line for: each one is a sample per request.
   const classRates = Object.entries(plan.sla.errorRates).map(
     ([c]) => [c, new Rate(`busybench_error_${c}`)] as const,
@@ -146,10 +185,8 @@ export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>
   }
 
   const n = exec.scenario.iterationInTest;
-  const stream = unitDraw(plan.seed, n, 0) < plan.mix.streamRatio;
-  const model = pickModel(prepared.models, unitDraw(plan.seed, n, 1));
-  const choices = prepared.bodies[`${model}|${stream}`] ?? [];
-  const body = choices[Math.floor(unitDraw(plan.seed, n, 2) * choices.length)] ?? '{}';
+  const { stream, model, promptIndex, thinks } = drawRequest(plan.mix, prepared.models, plan.seed, n);
+  const body = prepared.bodies[`${model}|${stream}|${thinks}`]?.[promptIndex] ?? '{}';
   const key = plan.mix.keys[n % plan.mix.keys.length];
   const params = prepared.params[`${key}|${stream}`];
   const started = Date.now();

@@ -1,10 +1,12 @@
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
-import { type ApiErrorStatus, apiError } from './api-error.js';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import { type ApiError, type ApiErrorStatus, anthropicErrorText, apiError } from './api-error.js';
 import type { Account } from './busy/accounts.js';
 import { logFailure } from './log.js';
 import type { MockNode } from './node.js';
 import { accountInfoRoutes } from './routes/account-info.js';
 import { adminRoutes } from './routes/admin.js';
+import { anthropicRoutes } from './routes/anthropic-messages.js';
 import { completionRoutes } from './routes/completions.js';
 import { schemaErrorToApi } from './schemas/schema-error.js';
 
@@ -47,15 +49,14 @@ export function buildApp(node: MockNode): FastifyInstance {
   // Callback style, not async: this hook runs on every request, and a promise each is measurable.
   app.addHook('onRequest', (req, reply, done) => {
     if (PUBLIC_PREFIXES.some((p) => req.url.startsWith(p))) return done();
-    const header = req.headers.authorization;
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const key = apiKeyOf(req.headers, req.url);
     const account = key ? node.shared.accounts.find(key) : undefined;
     if (!account) {
       node.metrics?.request(endpointOf(req.routeOptions.url ?? req.url), 'unknown', 401, 'none');
       const message = key
         ? `Authentication Fails, Your api key: ****${key.slice(-4)} is invalid`
         : 'Authentication Fails (no api key provided)';
-      reply.code(401).send(apiError(401, message).body);
+      sendApiError(reply, req.url, apiError(401, message));
       return;
     }
     req.account = account;
@@ -64,7 +65,9 @@ export function buildApp(node: MockNode): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    const answer = error.validation ? schemaErrorToApi(error.validation) : fromFastifyError(error);
+    const answer = error.validation
+      ? schemaErrorToApi(error.validation)
+      : fromFastifyError(error, server.bodyLimitBytes);
     if (answer.status >= 500) logFailure(node, 'mock failed before serving', error);
     node.metrics?.request(
       endpointOf(req.routeOptions.url ?? req.url),
@@ -72,12 +75,12 @@ export function buildApp(node: MockNode): FastifyInstance {
       answer.status,
       req.account?.id ?? 'none',
     );
-    return reply.code(answer.status).send(answer.body);
+    return sendApiError(reply, req.url, answer);
   });
 
   app.setNotFoundHandler((req, reply) => {
     node.metrics?.request('other', 'unknown', 404, 'none');
-    return reply.code(404).send(apiError(404, `Not Found: ${req.method} ${req.url.split('?')[0]}`).body);
+    return sendApiError(reply, req.url, apiError(404, `Not Found: ${req.method} ${req.url.split('?')[0]}`));
   });
 
   app.get('/health', async () => ({ status: 'ok', node: node.name }));
@@ -87,10 +90,62 @@ export function buildApp(node: MockNode): FastifyInstance {
       .header('content-type', node.metrics.registry.contentType)
       .send(await node.metrics.registry.metrics());
   });
+  refuseOversizedBeforeContinue(app, node);
   completionRoutes(app, node);
+  anthropicRoutes(app, node);
   accountInfoRoutes(app, node);
   if (node.config.admin.enabled) adminRoutes(app, node);
   return app;
+}
+
+const isAnthropic = (url: string) => url.startsWith('/anthropic/');
+
+/**
+ * The key a request carries: `Authorization: Bearer` everywhere; on /anthropic also
+ * `x-api-key` (what the Anthropic SDK sends), Authorization first when both are there.
+ */
+function apiKeyOf(headers: IncomingHttpHeaders, url: string): string {
+  const header = headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  if (bearer || !isAnthropic(url)) return bearer;
+  const xApiKey = headers['x-api-key'];
+  return typeof xApiKey === 'string' ? xApiKey.trim() : '';
+}
+
+/** An error in the shape of the route asked: DeepSeek's own, or the Messages API's. */
+function sendApiError(reply: FastifyReply, url: string, error: ApiError) {
+  const body = isAnthropic(url) ? anthropicErrorText(error) : JSON.stringify(error.body);
+  return reply.code(error.status).header('content-type', 'application/json').send(body);
+}
+
+const bodyTooLarge = (limit: number) =>
+  apiError(413, `Request body is too large: the limit is ${limit} bytes`);
+
+/**
+ * A client that sends `Expect: 100-continue` waits for our word before sending its body. Node
+ * says "100 Continue" to everyone unless told otherwise, and then a body over the limit was cut
+ * off with the connection. A declared length over the limit gets its 413 first, instead, and
+ * the connection closes without the body ever being sent.
+ */
+function refuseOversizedBeforeContinue(app: FastifyInstance, node: MockNode): void {
+  const limit = node.config.server.bodyLimitBytes;
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      node.metrics?.request(endpointOf(req.url ?? '/'), 'unknown', 413, 'none');
+      const error = bodyTooLarge(limit);
+      const text = isAnthropic(req.url ?? '') ? anthropicErrorText(error) : JSON.stringify(error.body);
+      res.writeHead(413, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(text)),
+        connection: 'close',
+      });
+      res.end(text);
+      return;
+    }
+    res.writeContinue();
+    app.server.emit('request', req, res);
+  });
 }
 
 /** "/v1/chat/completions" and "/chat/completions" are one endpoint, for low-cardinality labels. */
@@ -99,10 +154,10 @@ export function endpointOf(url: string): string {
   return path.startsWith('/v1/') ? path.slice(3) : path;
 }
 
-function fromFastifyError(error: FastifyError) {
+function fromFastifyError(error: FastifyError, limit: number) {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return apiError(413, `Request body is too large: ${error.message}`);
+      return bodyTooLarge(limit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return apiError(415, 'Invalid request: Content-Type must be application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,41 @@ describe('busybench mock', () => {
     ).toHaveLength(3);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('exits within 5 s of SIGTERM with connections open: held, stalled, streaming, blackholed, half-sent, idle', async () => {
+    const { child, output, exited } = startCli(
+      ['mock', '--port', '0', '--itl', 'fixed:1000', '--log-level', 'silent'],
+      /listening on (http:\/\/\S+)/,
+    );
+    const url = /listening on (http:\/\/\S+)/.exec(await output)?.[1] as string;
+    const port = Number(new URL(url).port);
+    const body = '{"model":"deepseek-v4-flash","stream":true,"messages":[{"role":"user","content":"hi"}]}';
+    const request = (extra: string, text = body) =>
+      `POST /chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-busybench\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${text.length}\r\n${extra}\r\n${text}`;
+    const sockets = [
+      request('x-busybench-fault: hold\r\n'),
+      request('x-busybench-fault: hold\r\n', body.replace('"stream":true', '"stream":false')),
+      request('x-busybench-fault: stall\r\n'),
+      request('x-busybench-fault: blackhole\r\n'),
+      request(''), // a stream at one token a second
+      'POST /chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"mo', // half-sent
+      '', // connected, idle
+    ].map((text) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      socket.on('error', () => {});
+      return socket;
+    });
+    // Every connection reached the server and the streams are under way.
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = performance.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    const ms = performance.now() - t0;
+    for (const s of sockets) s.destroy();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5000);
   });
 
   it('refuses an unknown command with exit 2', async () => {

@@ -9,8 +9,8 @@ import {
 describe('upstream ground truth', () => {
   it("counts completion attempts and errors from a node's metrics, ignoring other endpoints", () => {
     const text = [
-      'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-flash",status="200",account="default",node="node-0"} 70',
-      'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-flash",status="503",account="default",node="node-0"} 30',
+      'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-v4-flash",status="200",account="default",node="node-0"} 70',
+      'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-v4-flash",status="503",account="default",node="node-0"} 30',
       'busybench_mock_requests_total{endpoint="/models",model="none",status="200",account="none",node="node-0"} 5',
       'busybench_mock_in_flight{node="node-0"} 3',
     ].join('\n');

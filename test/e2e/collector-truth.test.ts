@@ -62,8 +62,15 @@ async function warmUp(url: string, stream: boolean): Promise<void> {
     const res = await fetch(`${url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-busybench' },
-      body: JSON.stringify({ model: 'deepseek-chat', stream, messages: [{ role: 'user', content: 'warm' }] }),
+      body: JSON.stringify({
+        model: 'deepseek-v4-flash',
+        thinking: { type: 'disabled' },
+        stream,
+        messages: [{ role: 'user', content: 'warm' }],
+      }),
     });
+    // A warm-up that the mock refused would warm nothing of what the test measures.
+    if (res.status !== 200) throw new Error(`warm-up answered ${res.status}: ${await res.text()}`);
     await res.text();
   }
 }

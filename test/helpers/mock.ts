@@ -23,7 +23,7 @@ export interface ChatOptions {
   rawBody?: string;
 }
 
-export const HELLO = { model: 'deepseek-flash', messages: [{ role: 'user', content: 'Hello there' }] };
+export const HELLO = { model: 'deepseek-v4-flash', messages: [{ role: 'user', content: 'Hello there' }] };
 
 /** POSTs a chat completion and reads the whole answer as text. */
 export async function chat(url: string, body: object = HELLO, opts: ChatOptions = {}) {

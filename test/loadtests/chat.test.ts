@@ -13,17 +13,25 @@ vi.mock('k6/metrics', () => {
 });
 
 /** flows/chat.ts imports its siblings by file name (as k6 needs), so it is loaded at run time. */
+interface Draws {
+  stream: boolean;
+  model: string;
+  promptIndex: number;
+  thinks: boolean;
+}
 interface ChatModule {
-  requestBody(mix: Mix, model: string, promptIndex: number, stream: boolean): string;
+  requestBody(mix: Mix, model: string, promptIndex: number, stream: boolean, thinks: boolean): string;
   unitDraw(seed: number, request: number, draw: number): number;
   pickModel(models: readonly (readonly [string, number])[], u: number): string;
+  drawRequest(mix: Mix, models: readonly (readonly [string, number])[], seed: number, n: number): Draws;
 }
 const CHAT = '../../loadtests/flows/chat.ts';
 const chat = (await import(/* @vite-ignore */ CHAT)) as ChatModule;
 
 describe('the chat flow’s requests', () => {
   it('sends the mix: model, prompt size, max_tokens, no thinking field when the plan leaves it', () => {
-    const body = JSON.parse(chat.requestBody(DEFAULT_MIX, 'deepseek-v4-pro', 1, false));
+    const mix: Mix = { ...DEFAULT_MIX, thinking: null };
+    const body = JSON.parse(chat.requestBody(mix, 'deepseek-v4-pro', 1, false, true));
     expect(body).toEqual({
       model: 'deepseek-v4-pro',
       messages: [{ role: 'user', content: expect.any(String) }],
@@ -34,9 +42,9 @@ describe('the chat flow’s requests', () => {
     expect(body.messages[0].content.length).toBeLessThan(820);
   });
 
-  it('asks a stream for its usage, and sends thinking when the plan sets it', () => {
-    const mix: Mix = { ...DEFAULT_MIX, thinking: 'enabled', maxTokens: 7 };
-    const body = JSON.parse(chat.requestBody(mix, 'deepseek-v4-flash', 0, true));
+  it('asks a stream for its usage, and sends thinking enabled or disabled when the plan sets a share', () => {
+    const mix: Mix = { ...DEFAULT_MIX, thinking: 0.3, maxTokens: 7 };
+    const body = JSON.parse(chat.requestBody(mix, 'deepseek-v4-flash', 0, true, true));
     expect(body).toMatchObject({
       model: 'deepseek-v4-flash',
       max_tokens: 7,
@@ -44,7 +52,7 @@ describe('the chat flow’s requests', () => {
       stream_options: { include_usage: true },
       thinking: { type: 'enabled' },
     });
-    const off = JSON.parse(chat.requestBody({ ...mix, thinking: 'disabled' }, 'm', 2, false));
+    const off = JSON.parse(chat.requestBody(mix, 'm', 2, false, false));
     expect(off.thinking).toEqual({ type: 'disabled' });
     expect(off.stream_options).toBeUndefined();
   });
@@ -81,5 +89,61 @@ describe('the chat flow’s requests', () => {
     for (let i = 0; i < 10_000; i++)
       if (chat.pickModel(models, chat.unitDraw(1, i, 1)) === 'deepseek-v4-pro') pro++;
     expect(pro / 10_000).toBeCloseTo(0.2, 1);
+  });
+});
+
+describe('the share of requests that think', () => {
+  const models = Object.entries(DEFAULT_MIX.models);
+  const N = 10_000;
+  const thinkingShare = (thinking: number | null, seed = 42) => {
+    const mix: Mix = { ...DEFAULT_MIX, thinking };
+    let enabled = 0;
+    for (let n = 0; n < N; n++) if (chat.drawRequest(mix, models, seed, n).thinks) enabled++;
+    return enabled / N;
+  };
+
+  it('sends thinking enabled with the plan’s share of requests, the same ones for the same seed', () => {
+    expect(Math.abs(thinkingShare(0.3) - 0.3)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(thinkingShare(0.3, 7) - 0.3)).toBeLessThanOrEqual(0.01);
+    const mix: Mix = { ...DEFAULT_MIX, thinking: 0.3 };
+    for (let n = 0; n < 100; n++)
+      expect(chat.drawRequest(mix, models, 42, n)).toEqual(chat.drawRequest(mix, models, 42, n));
+  });
+
+  it('sends every request disabled at share 0, enabled at share 1', () => {
+    expect(thinkingShare(0)).toBe(0);
+    expect(thinkingShare(1)).toBe(1);
+    const body = (thinking: number, n: number) => {
+      const mix: Mix = { ...DEFAULT_MIX, thinking };
+      const d = chat.drawRequest(mix, models, 42, n);
+      return JSON.parse(chat.requestBody(mix, d.model, d.promptIndex, d.stream, d.thinks));
+    };
+    for (let n = 0; n < 100; n++) {
+      expect(body(0, n).thinking).toEqual({ type: 'disabled' });
+      expect(body(1, n).thinking).toEqual({ type: 'enabled' });
+    }
+  });
+
+  it('sends no thinking field when the plan leaves it to the model', () => {
+    const mix: Mix = { ...DEFAULT_MIX, thinking: null };
+    for (let n = 0; n < 1000; n++) {
+      const d = chat.drawRequest(mix, models, 42, n);
+      expect(d.thinks).toBe(false);
+      expect(
+        JSON.parse(chat.requestBody(mix, d.model, d.promptIndex, d.stream, d.thinks)),
+      ).not.toHaveProperty('thinking');
+    }
+  });
+
+  it('changes no request’s model, stream or prompt whatever the share', () => {
+    const draws = (thinking: number | null) => {
+      const mix: Mix = { ...DEFAULT_MIX, thinking };
+      return Array.from({ length: N }, (_, n) => {
+        const { model, stream, promptIndex } = chat.drawRequest(mix, models, 42, n);
+        return `${model}|${stream}|${promptIndex}`;
+      });
+    };
+    const base = draws(null);
+    for (const share of [0, 0.3, 0.9, 1]) expect(draws(share)).toEqual(base);
   });
 });

@@ -94,6 +94,17 @@ describe('reading the plan from BUSYBENCH_PLAN', () => {
     expect(config.planProblems(smoke)).toEqual([]);
   });
 
+  it('takes thinking as a share of requests between 0 and 1, or null', () => {
+    for (const thinking of [null, 0, 0.3, 1])
+      expect(config.planProblems({ ...smoke, mix: { ...smoke.mix, thinking } }), String(thinking)).toEqual(
+        [],
+      );
+    for (const thinking of [-0.1, 1.5, 'enabled', 'disabled', true, undefined])
+      expect(config.planProblems({ ...smoke, mix: { ...smoke.mix, thinking } }), String(thinking)).toEqual([
+        'mix.thinking must be a share between 0 and 1, or null',
+      ]);
+  });
+
   it('accepts every outcome class but ok in the SLA error rates', () => {
     const sla = { ...DEFAULT_SLA, errorRates: { malformed: 0, aborted: 0.01, degraded: 0.5, '429': 0.001 } };
     expect(config.planProblems({ ...smoke, sla })).toEqual([]);

@@ -17,13 +17,22 @@ const PATHS = [
   '/user/balance',
   '/nowhere',
 ];
-const MODELS = ['deepseek-flash', 'deepseek-chat', 'deepseek-reasoner', 'gpt-4', '', 42, null];
+const MODELS = [
+  'deepseek-v4-flash',
+  'deepseek-v4-pro',
+  'deepseek-chat',
+  'deepseek-reasoner',
+  'gpt-4',
+  '',
+  42,
+  null,
+];
 const OVERSIZE = JSON.stringify({
-  model: 'deepseek-chat',
+  model: 'deepseek-v4-flash',
   messages: [{ role: 'user', content: 'x'.repeat(9000) }],
 });
 const OUT_OF_RANGE = JSON.stringify({
-  model: 'deepseek-chat',
+  model: 'deepseek-v4-flash',
   messages: [{ role: 'user', content: 'hi' }],
   temperature: 3,
 });
@@ -73,7 +82,7 @@ const bodies = fc.oneof(
     '{"__proto__": {"x": 1}}',
     'null',
     '[]',
-    '{"model": "deepseek-chat", "messages": [{}]}',
+    '{"model": "deepseek-v4-flash", "messages": [{}]}',
     OVERSIZE,
   ),
 );

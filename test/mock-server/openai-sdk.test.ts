@@ -14,7 +14,7 @@ describe('the official openai SDK as a real client', () => {
   it('completes a chat, non-streaming', async () => {
     mock = await startMock();
     const res = await client(mock.url).chat.completions.create({
-      model: 'deepseek-chat',
+      model: 'deepseek-v4-flash',
       messages: [{ role: 'user', content: 'Hello' }],
     });
     expect(res.object).toBe('chat.completion');
@@ -22,10 +22,51 @@ describe('the official openai SDK as a real client', () => {
     expect(res.usage?.total_tokens).toBeGreaterThan(0);
   });
 
+  it('thinks by default (reasoning_content first, reasoning tokens counted) and not when asked', async () => {
+    mock = await startMock();
+    const ask = { model: 'deepseek-v4-pro', messages: [{ role: 'user' as const, content: 'Hello' }] };
+    // reasoning_content and thinking are DeepSeek's, not in the SDK's types: read and sent as extras.
+    const thinking = (await client(mock.url).chat.completions.create(ask)) as OpenAI.ChatCompletion & {
+      choices: Array<{ message: { reasoning_content?: string } }>;
+      usage: { completion_tokens_details: { reasoning_tokens: number } };
+    };
+    expect(thinking.choices[0]?.message.reasoning_content?.length).toBeGreaterThan(0);
+    expect(thinking.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+    const plain = await client(mock.url).chat.completions.create({
+      ...ask,
+      // @ts-expect-error DeepSeek's own field, sent as the docs show (extra_body in Python)
+      thinking: { type: 'disabled' },
+      user_id: 'sdk-user_1',
+    });
+    expect(
+      (plain.choices[0]?.message as { reasoning_content?: string } | undefined)?.reasoning_content,
+    ).toBeUndefined();
+    expect(plain.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(plain.usage?.completion_tokens_details).toBeUndefined();
+  });
+
+  it('streams reasoning deltas before content deltas when thinking (the default)', async () => {
+    mock = await startMock();
+    const stream = await client(mock.url).chat.completions.create({
+      model: 'deepseek-v4-flash',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: true,
+    });
+    let order = '';
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as
+        | { content?: string | null; reasoning_content?: string }
+        | undefined;
+      if (delta?.reasoning_content) order += 'r';
+      else if (delta?.content) order += 'c';
+    }
+    expect(order).toMatch(/^r+c+$/);
+  });
+
   it('streams a chat to the end, with usage', async () => {
     mock = await startMock();
     const stream = await client(mock.url).chat.completions.create({
-      model: 'deepseek-flash',
+      model: 'deepseek-v4-flash',
       messages: [{ role: 'user', content: 'Hello' }],
       stream: true,
       stream_options: { include_usage: true },
@@ -46,7 +87,7 @@ describe('the official openai SDK as a real client', () => {
   it("makes its own retries on 503 visible in the mock's counters", async () => {
     mock = await startMock({ behaviour: { faults: { errors: { '503': 1 } } } });
     const error = await client(mock.url, 2)
-      .chat.completions.create({ model: 'deepseek-chat', messages: [{ role: 'user', content: 'Hello' }] })
+      .chat.completions.create({ model: 'deepseek-v4-flash', messages: [{ role: 'user', content: 'Hello' }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
@@ -59,7 +100,7 @@ describe('the official openai SDK as a real client', () => {
     mock = await startMock();
     const error = await client(mock.url, 0)
       .chat.completions.create(
-        { model: 'deepseek-chat', messages: [{ role: 'user', content: 'Hello' }] },
+        { model: 'deepseek-v4-flash', messages: [{ role: 'user', content: 'Hello' }] },
         { headers: { 'x-busybench-error': '429' } },
       )
       .catch((e: unknown) => e);

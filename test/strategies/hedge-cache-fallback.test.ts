@@ -35,7 +35,7 @@ describe('cache strategy', () => {
     expect(second?.headers.get('x-busybench-cache')).toBe('hit');
     expect(second?.body).toBe(first?.body);
     expect(await attempts(mock.url)).toBe(1);
-    const stream = { model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'x' }] };
+    const stream = { model: 'deepseek-v4-flash', stream: true, messages: [{ role: 'user', content: 'x' }] };
     await fire(proxy.url, 2, 1, { body: stream });
     expect(await attempts(mock.url)).toBe(3);
   });
@@ -47,14 +47,14 @@ describe('fallback strategy', () => {
     const proxy = await startProxy('fallback', {}, [mock.url]);
     const client = new OpenAI({ baseURL: proxy.url, apiKey: KEY, maxRetries: 0 });
     const { data, response } = await client.chat.completions
-      .create({ model: 'deepseek-flash', messages: [{ role: 'user', content: 'hi' }] })
+      .create({ model: 'deepseek-v4-flash', messages: [{ role: 'user', content: 'hi' }] })
       .withResponse();
     expect(response.headers.get('x-busybench-fallback')).toBe('1');
     expect(data.system_fingerprint).toBe('busybench-fallback');
     expect(data.choices[0]?.message.content).toMatch(/busy/);
     const chunks: string[] = [];
     for await (const c of await client.chat.completions.create({
-      model: 'deepseek-flash',
+      model: 'deepseek-v4-flash',
       stream: true,
       messages: [{ role: 'user', content: 'hi' }],
     }))

@@ -29,7 +29,7 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
     expect(share(answers, 200)).toBe(1);
     for (const n of nodesOf(mock)) expect(await attempts(n)).toBeGreaterThan(5);
     const [s] = await fire(nginx.url, 1, 1, {
-      body: { model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      body: { model: 'deepseek-v4-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(s?.body.trimEnd().endsWith('data: [DONE]')).toBe(true);
   });

@@ -27,7 +27,7 @@ describe("the openai SDK's built-in retries, as a strategy", () => {
     const mock = await testMock();
     const proxy = await startProxy('openai-sdk', {}, [mock.url]);
     const [a] = await fire(proxy.url, 1, 1, {
-      body: { model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      body: { model: 'deepseek-v4-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(a?.status).toBe(200);
     expect(a?.body.trimEnd().endsWith('data: [DONE]')).toBe(true);

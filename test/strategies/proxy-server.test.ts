@@ -26,7 +26,11 @@ describe('the strategy proxy', () => {
     const t0 = performance.now();
     const res = await post(
       p.url,
-      JSON.stringify({ model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      JSON.stringify({
+        model: 'deepseek-v4-flash',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     );
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();

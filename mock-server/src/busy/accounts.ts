@@ -1,14 +1,19 @@
-import { type ApiError, concurrencyExceeded } from '../api-error.js';
+import { type ApiError, concurrencyExceeded, userConcurrencyExceeded } from '../api-error.js';
 import type { MockConfig } from '../config/schema.js';
 import { CONCURRENCY_CEILING, type ConcurrencyGroup } from '../models.js';
 
 type ConcurrencyConfig = MockConfig['behaviour']['limits']['concurrency'];
 type AccountConfig = MockConfig['accounts'][number];
 
+type InFlight = Record<ConcurrencyGroup, number>;
+
 export class Account {
   readonly id: string;
   balance: number;
-  readonly inFlight: Record<ConcurrencyGroup, number> = { pro: 0, flash: 0 };
+  readonly inFlight: InFlight = { pro: 0, flash: 0 };
+  /** Raised accounts only: in flight per user_id ("" for requests without one), dropped at 0. */
+  readonly users = new Map<string, InFlight>();
+  readonly raised: boolean;
 
   constructor(
     private readonly config: AccountConfig,
@@ -16,6 +21,12 @@ export class Account {
   ) {
     this.id = config.id;
     this.balance = config.balance;
+    this.raised = config.raised === true;
+  }
+
+  /** A user_id's own cap on a raised account: the model ceiling unless configured. */
+  userLimit(group: ConcurrencyGroup): number {
+    return this.config.userConcurrencyLimit ?? CONCURRENCY_CEILING[group];
   }
 
   /**
@@ -54,19 +65,50 @@ export class AccountRegistry {
     return this.byKey.get(key) ?? (this.allowUnknownKeys ? this.accounts[0] : undefined);
   }
 
-  /** Counts the request in, or returns the 429 the real API gives past the limit. */
-  tryAcquire(account: Account, group: ConcurrencyGroup, rule: ConcurrencyConfig): ApiError | null {
+  /**
+   * Counts the request in, or returns the 429 the real API gives past the limit: the account's,
+   * then on a raised account the user_id's own. `user` is "" for a request without user_id.
+   */
+  tryAcquire(
+    account: Account,
+    group: ConcurrencyGroup,
+    rule: ConcurrencyConfig,
+    user: string,
+  ): { refused: ApiError; scope: 'account' | 'user' } | null {
     const current = account.inFlight[group];
+    let perUser: InFlight | undefined;
     if (rule.enabled) {
       const limit = account.limit(group, rule);
-      if (current >= limit) return concurrencyExceeded(current + 1, limit, rule.scaleWithBalance);
+      if (current >= limit) {
+        return { refused: concurrencyExceeded(current + 1, limit, rule.scaleWithBalance), scope: 'account' };
+      }
+      if (account.raised) {
+        perUser = account.users.get(user);
+        const mine = perUser?.[group] ?? 0;
+        const userLimit = account.userLimit(group);
+        if (mine >= userLimit)
+          return { refused: userConcurrencyExceeded(mine + 1, userLimit), scope: 'user' };
+      }
     }
     account.inFlight[group] = current + 1;
+    if (account.raised) {
+      if (!perUser) {
+        perUser = account.users.get(user) ?? { pro: 0, flash: 0 };
+        account.users.set(user, perUser);
+      }
+      perUser[group]++;
+    }
     return null;
   }
 
-  release(account: Account, group: ConcurrencyGroup): void {
+  release(account: Account, group: ConcurrencyGroup, user: string): void {
     account.inFlight[group]--;
+    if (!account.raised) return;
+    const perUser = account.users.get(user);
+    if (!perUser) return;
+    perUser[group]--;
+    // Bounded memory whatever the number of distinct user ids a run sends.
+    if (perUser.pro <= 0 && perUser.flash <= 0) account.users.delete(user);
   }
 
   reset(): void {

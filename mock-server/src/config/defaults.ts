@@ -13,6 +13,15 @@ export const DEFAULT_CONFIG: MockConfig = {
     { id: 'default', keys: ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'], balance: 100 },
     { id: 'second', keys: ['sk-busybench-second'], balance: 100 },
   ],
+  models: {
+    aliases: 'retire',
+    // api-docs.deepseek.com "Models & Pricing", as read 2026-11-29 (v4-pro at the extended 75 %
+    // discount off 0.0145 / 1.74 / 3.48; cache-hit prices cut to a tenth on 2026-04-26).
+    prices: {
+      'deepseek-v4-flash': { cacheHit: 0.0028, cacheMiss: 0.14, output: 0.28 },
+      'deepseek-v4-pro': { cacheHit: 0.003625, cacheMiss: 0.435, output: 0.87 },
+    },
+  },
   behaviour: {
     latency: {
       ttft: { type: 'fixed', ms: 0 },
@@ -49,5 +58,5 @@ export const DEFAULT_CONFIG: MockConfig = {
   },
   nodeOverrides: [],
   scenario: null,
-  metrics: { enabled: true },
+  metrics: { enabled: true, perUser: false },
 };

@@ -76,6 +76,13 @@ function semanticProblems(config: MockConfig): string[] {
       seen.set(key, account.id);
     }
   });
+  config.accounts.forEach((account, i) => {
+    if (account.userConcurrencyLimit !== undefined && account.raised !== true) {
+      problems.push(
+        `/accounts/${i}: userConcurrencyLimit applies to raised accounts only (add raised: true)`,
+      );
+    }
+  });
   if (config.nodeOverrides.length > config.server.nodes) {
     problems.push(
       `/nodeOverrides: ${config.nodeOverrides.length} overrides for ${config.server.nodes} node(s); add nodes or remove overrides`,

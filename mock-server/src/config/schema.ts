@@ -138,6 +138,12 @@ export const AccountSchema = T.Object(
     balance: T.Number({ minimum: 0, description: 'USD' }),
     /** Overrides the model ceilings (500 pro / 2500 flash) for this account. */
     concurrencyLimit: T.Optional(T.Integer({ minimum: 0 })),
+    /**
+     * An account with raised quotas: besides its own limit, each `user_id` gets its own cap
+     * (the model ceilings, or `userConcurrencyLimit`); requests without one share the "" user.
+     */
+    raised: T.Optional(T.Boolean()),
+    userConcurrencyLimit: T.Optional(T.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
@@ -161,6 +167,31 @@ export const BehaviourSchema = T.Object(
   { additionalProperties: false },
 );
 export type Behaviour = Static<typeof BehaviourSchema>;
+
+const Price = T.Object(
+  {
+    cacheHit: T.Number({ minimum: 0 }),
+    cacheMiss: T.Number({ minimum: 0 }),
+    output: T.Number({ minimum: 0 }),
+  },
+  { additionalProperties: false, description: 'USD per million tokens' },
+);
+
+export const ModelsSchema = T.Object(
+  {
+    /**
+     * deepseek-chat / deepseek-reasoner: `retire` answers them as unknown models, as the API has
+     * since 2026-07-24 15:59 UTC; `serve` maps them to v4-flash without / with thinking.
+     */
+    aliases: T.Union([T.Literal('serve'), T.Literal('retire')]),
+    /** Aliases are billed as deepseek-v4-flash. */
+    prices: T.Object(
+      { 'deepseek-v4-flash': Price, 'deepseek-v4-pro': Price },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const ConfigSchema = T.Object(
   {
@@ -193,6 +224,7 @@ export const ConfigSchema = T.Object(
       { additionalProperties: false },
     ),
     accounts: T.Array(AccountSchema, { minItems: 1 }),
+    models: ModelsSchema,
     behaviour: BehaviourSchema,
     /**
      * Per-node patches of the behaviour, by node index (0-based): deep-partial, checked once
@@ -212,7 +244,17 @@ export const ConfigSchema = T.Object(
         { additionalProperties: false },
       ),
     ]),
-    metrics: T.Object({ enabled: T.Boolean() }, { additionalProperties: false }),
+    metrics: T.Object(
+      {
+        enabled: T.Boolean(),
+        /**
+         * Per-user_id series (requests, in flight): one series per end user, so opt-in only —
+         * a run with thousands of user ids would swamp Prometheus.
+         */
+        perUser: T.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

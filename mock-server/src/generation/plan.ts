@@ -94,10 +94,12 @@ function wantedTokens(hash: number, output: Behaviour['output']): number {
 export function planChat(
   body: ChatRequest,
   model: ModelInfo,
+  thinking: boolean,
   seed: number,
   output: Behaviour['output'],
   cache: PromptCache,
-  account: string,
+  /** The account, or account and user_id: whose earlier prompts can be cache hits. */
+  cacheScope: string,
 ): Plan {
   let hash = hashString(model.id, seed >>> 0);
   let prefixHash = hash;
@@ -114,7 +116,7 @@ export function planChat(
     if (i < last) prefixTokens += tokens;
     promptTokens += tokens;
   }
-  const cachedTokens = cache.lookup(account, prefixHash, prefixTokens, hash, promptTokens);
+  const cachedTokens = cache.lookup(cacheScope, prefixHash, prefixTokens, hash, promptTokens);
 
   const choice = body.tool_choice;
   const tools = body.tools ?? [];
@@ -125,8 +127,6 @@ export function planChat(
         : choice.function.name
       : undefined;
 
-  const thinking =
-    body.thinking?.type === 'enabled' || (model.thinksByDefault && body.thinking?.type !== 'disabled');
   const wanted = wantedTokens(hash, output);
   const wantedReasoning = thinking
     ? Math.max(1, Math.round(output.reasoningTokens * (0.75 + unitFromHash(hash, 2) * 0.5)))

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiError } from '../api-error.js';
 import {
   type FinishReason,
   type Generated,
@@ -26,7 +27,10 @@ function servedJson(pieces: readonly string[], sent: number, whole: string): str
   return sent === pieces.length ? whole : JSON.stringify(pieces.slice(0, sent).join(''));
 }
 
-/** Renders a whole (non-streaming) answer body as JSON text. */
+/**
+ * Renders a whole (non-streaming) answer body as JSON text, or the error a format gives instead
+ * for a finish it cannot express (the Anthropic format has no "insufficient resources").
+ */
 export type BodyRenderer = (
   meta: ResponseMeta,
   plan: Plan,
@@ -34,7 +38,20 @@ export type BodyRenderer = (
   usage: Usage,
   contentSent: number,
   reasoningSent: number,
-) => string;
+) => string | ApiError;
+
+/**
+ * A stream's frames in one API format. Tokens are numbered reasoning first, then content; a
+ * format may keep state between calls (which block is open), as they come in order.
+ */
+export interface StreamFormat {
+  /** Written when the first token is due: the role frame, or message_start. */
+  opening(): string;
+  /** Token i's frame. */
+  token(i: number): string;
+  /** What ends a stream that was not cut: `served` tokens went out. */
+  closing(finish: FinishReason, usage: Usage, served: number): string;
+}
 
 /**
  * The chat completion body, written as JSON text directly: it is the mock's most served answer,
@@ -84,36 +101,49 @@ export function streamTails(text: Generated, kind: 'chat' | 'fim'): StreamTails 
 }
 
 /**
- * SSE frames for one stream. The JSON around each delta is built once per stream and only the
- * piece is escaped per token: a stream of 20 chunks costs 20 string concatenations, not 20
- * JSON.stringify calls of the whole chunk.
+ * DeepSeek's own (OpenAI-format) SSE frames for one stream. The JSON around each delta is built
+ * once per stream and only the piece is escaped per token: a stream of 20 chunks costs 20 string
+ * concatenations, not 20 JSON.stringify calls of the whole chunk.
  */
-export class StreamFrames {
+export class StreamFrames implements StreamFormat {
   private readonly head: string;
   private readonly chat: boolean;
+  private readonly tails: StreamTails;
 
   constructor(
     meta: ResponseMeta,
     readonly kind: 'chat' | 'fim',
+    private readonly plan: Plan,
+    private readonly includeUsage: boolean,
   ) {
     this.chat = kind === 'chat';
+    this.tails = streamTails(plan.text, kind);
     const object = this.chat ? 'chat.completion.chunk' : 'text_completion';
     this.head = `data: {"id":${JSON.stringify(meta.id)},"object":"${object}","created":${meta.created},"model":${JSON.stringify(meta.model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
   }
 
   /** The first frame: the assistant role, as DeepSeek sends it before any token. */
-  role(): string {
+  opening(): string {
     return this.chat
       ? `${this.head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`
       : '';
   }
 
   /** A token's frame, from its tail (see streamTails). */
-  token(tail: string): string {
-    return this.head + tail;
+  token(i: number): string {
+    const reasoning = this.plan.reasoningTokens;
+    return this.head + (i < reasoning ? this.tails.reasoning[i] : this.tails.content[i - reasoning]);
   }
 
-  toolCall(plan: Plan): string {
+  /** The tool call (when every token went out), the finish frame, the usage frame if asked, [DONE]. */
+  closing(finish: FinishReason, usage: Usage, served: number): string {
+    let out = served === this.plan.totalTokens ? this.toolCall(this.plan) : '';
+    out += this.finish(finish, usage);
+    if (this.includeUsage) out += this.usage(usage);
+    return out + StreamFrames.DONE;
+  }
+
+  private toolCall(plan: Plan): string {
     const call = plan.toolCall;
     if (!call) return '';
     const delta = {
@@ -125,7 +155,7 @@ export class StreamFrames {
   }
 
   /** The last choice frame; DeepSeek puts usage on it too. */
-  finish(reason: FinishReason, usage: Usage): string {
+  private finish(reason: FinishReason, usage: Usage): string {
     const choice = this.chat
       ? `{"index":0,"delta":{"content":""},"logprobs":null,"finish_reason":"${reason}"}`
       : `{"text":"","index":0,"logprobs":null,"finish_reason":"${reason}"}`;
@@ -133,7 +163,7 @@ export class StreamFrames {
   }
 
   /** stream_options.include_usage: a frame with empty choices, before [DONE]. */
-  usage(usage: Usage): string {
+  private usage(usage: Usage): string {
     return `${this.head}],"usage":${usageJson(usage)}}\n\n`;
   }
 

@@ -27,7 +27,14 @@ export type FaultKind =
   | 'hold_timeout';
 
 /** Why the mock itself (not an injection) turned a request away. */
-export type LimitKind = 'concurrency' | 'rpm' | 'tpm' | 'capacity' | 'queue_timeout' | 'balance';
+export type LimitKind =
+  | 'concurrency'
+  | 'user_concurrency'
+  | 'rpm'
+  | 'tpm'
+  | 'capacity'
+  | 'queue_timeout'
+  | 'balance';
 
 export type TokenKind = 'prompt_cache_hit' | 'prompt_cache_miss' | 'completion' | 'reasoning';
 
@@ -47,6 +54,8 @@ export class MockMetrics {
   private readonly tokenCache = new Map<string, Record<TokenKind, ValueHandle>>();
   private readonly requestHandles = new Map<string, Map<string, Map<string, Map<number, ValueHandle>>>>();
   private readonly durationHandles = new Map<string, [HistogramHandle, HistogramHandle]>();
+  /** Per-user_id series, only when `metrics.perUser` asks for them (one series per end user). */
+  private readonly userRequests: FastCounter | undefined;
 
   constructor(
     node: string,
@@ -136,6 +145,29 @@ export class MockMetrics {
         }
       },
     );
+    if (config().metrics.perUser) {
+      this.userRequests = new FastCounter(
+        r,
+        `${p}user_requests_total`,
+        'Requests answered per user_id ("" for none), opted in with metrics.perUser.',
+        ['account', 'user', 'status'],
+      );
+      new FastGauge(
+        r,
+        `${p}user_in_flight`,
+        'In-flight requests per user_id on raised accounts, opted in with metrics.perUser.',
+        ['account', 'user', 'group'],
+        (g) => {
+          g.reset();
+          for (const a of accounts.accounts) {
+            for (const [user, n] of a.users) {
+              g.handle(a.id, user, 'pro').value = n.pro;
+              g.handle(a.id, user, 'flash').value = n.flash;
+            }
+          }
+        },
+      );
+    }
     new FastGauge(r, `${p}account_balance_usd`, 'Remaining balance per account.', ['account'], (g) => {
       for (const a of accounts.accounts) g.handle(a.id).value = a.balance;
     });
@@ -213,6 +245,11 @@ export class MockMetrics {
     durations[stream ? 1 : 0].observe((performance.now() - started) / 1000);
   }
 
+  /** One finished exchange of a user_id; a no-op unless per-user series were asked for. */
+  userRequest(account: string, user: string, status: number): void {
+    if (this.userRequests) this.userRequests.handle(account, user, String(status)).value++;
+  }
+
   fault(kind: FaultKind): void {
     this.faults.handle(kind).value++;
   }
@@ -244,6 +281,7 @@ export class MockMetrics {
   reset(): void {
     for (const m of [this.requests, this.faults, this.limits, this.tokens, this.ttft, this.duration])
       m.reset();
+    this.userRequests?.reset();
     // The handle caches point into the series just dropped: forget them too.
     this.tokenCache.clear();
     this.requestHandles.clear();

@@ -45,6 +45,10 @@ const ToolChoice = T.Union([
   T.Object({ type: T.Literal('function'), function: T.Object({ name: T.String() }) }),
 ]);
 
+const Thinking = T.Object({ type: T.Union([T.Literal('enabled'), T.Literal('disabled')]) });
+/** Any value here: serve checks it against the API's pattern and answers with the API's message. */
+const UserId = T.Optional(T.Unknown());
+
 export const ChatRequestSchema = T.Object({
   model: T.String(),
   messages: T.Array(MessageSchema, { minItems: 1 }),
@@ -61,7 +65,8 @@ export const ChatRequestSchema = T.Object({
   tool_choice: Nullable(ToolChoice),
   logprobs: Nullable(T.Boolean()),
   top_logprobs: Nullable(T.Integer({ minimum: 0, maximum: 20 })),
-  thinking: Nullable(T.Object({ type: T.Union([T.Literal('enabled'), T.Literal('disabled')]) })),
+  thinking: Nullable(Thinking),
+  user_id: UserId,
 });
 export type ChatRequest = Static<typeof ChatRequestSchema>;
 
@@ -78,5 +83,7 @@ export const FimRequestSchema = T.Object({
   echo: Nullable(T.Boolean()),
   logprobs: Nullable(T.Integer({ minimum: 0, maximum: 20 })),
   stop: Nullable(T.Union([T.String(), T.Array(T.String(), { maxItems: 16 })])),
+  thinking: Nullable(Thinking),
+  user_id: UserId,
 });
 export type FimRequest = Static<typeof FimRequestSchema>;

@@ -39,10 +39,10 @@ export function admit(
     ex.sendError(rateLimitReached('TPM'));
     return false;
   }
-  const refused = node.shared.accounts.tryAcquire(account, group, limits.concurrency);
+  const refused = node.shared.accounts.tryAcquire(account, group, limits.concurrency, ex.userId);
   if (refused) {
-    metrics?.limit('concurrency', account.id);
-    ex.sendError(refused);
+    metrics?.limit(refused.scope === 'user' ? 'user_concurrency' : 'concurrency', account.id);
+    ex.sendError(refused.refused);
     return false;
   }
   ex.holdAccountSlot(group);

@@ -1,7 +1,7 @@
 import { slowdownMultiplier } from '../busy/latency-model.js';
-import type { FinishReason, Plan, StreamTails, Usage } from '../generation/plan.js';
+import type { FinishReason, Plan, Usage } from '../generation/plan.js';
 import { usageOf } from '../generation/plan.js';
-import { type BodyRenderer, type ResponseMeta, StreamFrames, streamTails } from '../generation/render.js';
+import type { BodyRenderer, ResponseMeta, StreamFormat } from '../generation/render.js';
 import { costOf, type ModelInfo } from '../models.js';
 import type { Exchange } from './exchange.js';
 import { SSE_HEADERS } from './exchange.js';
@@ -56,6 +56,7 @@ function charge(ex: Exchange, model: ModelInfo, usage: Usage, reasoning: number)
   }
   if (ex.account) {
     ex.account.balance -= costOf(
+      ex.node.config.models.prices,
       model,
       usage.prompt_cache_hit_tokens,
       usage.prompt_cache_miss_tokens,
@@ -116,6 +117,7 @@ export function emitBody(
       served - reasoning,
       reasoning,
     );
+    if (typeof text !== 'string') return ex.sendError(text);
     charge(ex, model, usage, reasoning);
     if (faults.network === 'slow_body' || faults.network === 'malformed_json') {
       return sendFaultyBody(ex, text, faults.network);
@@ -136,15 +138,13 @@ export function emitStream(
   model: ModelInfo,
   plan: Plan,
   faults: FaultPlan,
-  frames: StreamFrames,
-  includeUsage: boolean,
+  format: StreamFormat,
 ): void | Promise<void> {
   const course = courseOf(ex, plan, faults);
   const malformedAt =
     faults.network === 'malformed_json' ? Math.floor((course?.served ?? plan.totalTokens) / 2) : -1;
   if (malformedAt >= 0) ex.node.metrics?.fault('network_malformed_json');
-  const tails = streamTails(plan.text, frames.kind);
-  const stream: StreamJob = { ex, model, plan, frames, includeUsage, course, malformedAt, tails };
+  const stream: StreamJob = { ex, model, plan, format, course, malformedAt };
   if (ex.node.effective.instant && (course?.stallAt ?? -1) < 0) return streamAtOnce(stream);
   return streamOverTime(stream);
 }
@@ -153,19 +153,13 @@ interface StreamJob {
   readonly ex: Exchange;
   readonly model: ModelInfo;
   readonly plan: Plan;
-  readonly frames: StreamFrames;
-  readonly includeUsage: boolean;
+  readonly format: StreamFormat;
   readonly course: Course | null;
   readonly malformedAt: number;
-  readonly tails: StreamTails;
 }
 
 function frameAt(job: StreamJob, i: number): string {
-  const { plan, tails } = job;
-  const reasoning = plan.reasoningTokens;
-  const frame = job.frames.token(
-    (i < reasoning ? tails.reasoning[i] : tails.content[i - reasoning]) as string,
-  );
+  const frame = job.format.token(i);
   return i === job.malformedAt ? MALFORMED_FRAME + frame : frame;
 }
 
@@ -173,7 +167,7 @@ function frameAt(job: StreamJob, i: number): string {
 function streamAtOnce(job: StreamJob): void {
   const served = job.course?.served ?? job.plan.totalTokens;
   job.ex.node.metrics?.ttftHandle(job.model.id).observe(0);
-  let out = job.frames.role();
+  let out = job.format.opening();
   for (let i = 0; i < served; i++) out += frameAt(job, i);
   out += closing(job, served);
   job.ex.writeHead(200, [...SSE_HEADERS, 'content-length', String(Buffer.byteLength(out))]);
@@ -195,7 +189,7 @@ async function streamOverTime(job: StreamJob): Promise<void> {
   // timer that wakes late shortens the next wait instead of delaying every later token.
   let due = ex.answerFrom + ttft;
   if (!(await ex.sleepUntil(due))) return;
-  ex.write(job.frames.role());
+  ex.write(job.format.opening());
   for (let i = 0; i < served; i++) {
     if (i > 0) {
       const wait = (i === stallAt ? eff.stallMs : 0) + (eff.instant ? 0 : gap(ex, slow));
@@ -209,16 +203,13 @@ async function streamOverTime(job: StreamJob): Promise<void> {
 
 /** What ends a stream: usage is charged, then the finish frame and [DONE], unless it is cut. */
 function closing(job: StreamJob, served: number): string {
-  const { plan, frames, course } = job;
+  const { plan, course } = job;
   const reasoning = Math.min(served, plan.reasoningTokens);
   const usage = usageOf(plan, served - reasoning, reasoning);
   charge(job.ex, job.model, usage, reasoning);
   // Cut short: the connection ends cleanly but without a finish frame or [DONE].
   if (course?.truncated) return '';
-  let out = plan.toolCall && served === plan.totalTokens ? frames.toolCall(plan) : '';
-  out += frames.finish(course?.finish ?? plan.finishReason, usage);
-  if (job.includeUsage) out += frames.usage(usage);
-  return out + StreamFrames.DONE;
+  return job.format.closing(course?.finish ?? plan.finishReason, usage, served);
 }
 
 const MALFORMED_FRAME =

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiError } from '../api-error.js';
+import { type ApiError, anthropicErrorText } from '../api-error.js';
 import type { Account } from '../busy/accounts.js';
 import type { ConcurrencyGroup } from '../models.js';
 import type { MockNode } from '../node.js';
@@ -42,6 +42,10 @@ export class Exchange {
   headSent = false;
   model = 'unknown';
   account: Account | undefined;
+  /** The request's user_id ("" without one): scheduling, cache and per-user caps follow it. */
+  userId = '';
+  /** Came in on /anthropic: errors go out in the Messages API's shape. */
+  anthropic = false;
   private cleanups: Array<() => void> | undefined;
   /** Slots this exchange holds, released when it ends (fields, not closures: the hot path). */
   private accountGroup: ConcurrencyGroup | null = null;
@@ -136,11 +140,12 @@ export class Exchange {
     this.end(text);
   }
 
-  sendError(error: ApiError, text = JSON.stringify(error.body)): void {
+  sendError(error: ApiError, text?: string): void {
+    const body = this.anthropic ? anthropicErrorText(error) : (text ?? JSON.stringify(error.body));
     const retryAfter = this.node.effective.behaviour.limits.retryAfterSeconds;
     const headers =
       error.status === 429 && retryAfter !== null ? { 'retry-after': String(retryAfter) } : undefined;
-    this.sendJson(error.status, text, headers);
+    this.sendJson(error.status, body, headers);
   }
 
   /** Drops the connection with a TCP reset and no answer. */
@@ -156,16 +161,13 @@ export class Exchange {
     clearTimeout(this.timer);
     this.wake?.(false);
     if (this.accountGroup !== null && this.account)
-      this.node.shared.accounts.release(this.account, this.accountGroup);
+      this.node.shared.accounts.release(this.account, this.accountGroup, this.userId);
     if (this.capacityHeld) this.node.capacity.release();
     if (this.cleanups) for (const cleanup of this.cleanups) cleanup();
-    this.node.metrics?.exchangeEnded(
-      this.endpoint,
-      this.stream,
-      this.model,
-      this.status,
-      this.account?.id ?? 'none',
-      this.started,
-    );
+    const metrics = this.node.metrics;
+    if (!metrics) return;
+    const account = this.account?.id ?? 'none';
+    metrics.exchangeEnded(this.endpoint, this.stream, this.model, this.status, account, this.started);
+    metrics.userRequest(account, this.userId, this.status);
   }
 }

@@ -27,10 +27,10 @@ export function fallback(o: Options): Strategy {
 function modelOf(body: Buffer | null): string {
   try {
     return String(
-      (JSON.parse(body?.toString('utf8') ?? '{}') as { model?: unknown }).model ?? 'deepseek-flash',
+      (JSON.parse(body?.toString('utf8') ?? '{}') as { model?: unknown }).model ?? 'deepseek-v4-flash',
     );
   } catch {
-    return 'deepseek-flash';
+    return 'deepseek-v4-flash';
   }
 }
 

@@ -12,14 +12,13 @@ afterAll(() => mock.close());
 describe('/metrics, the ground truth', () => {
   it('counts requests by endpoint, model, status and account, and tokens by kind', async () => {
     const bodies = [];
-    for (let i = 0; i < 3; i++)
-      bodies.push((await chat(mock.url, { ...HELLO, model: 'deepseek-reasoner' })).json());
+    for (let i = 0; i < 3; i++) bodies.push((await chat(mock.url, HELLO)).json());
     await chat(mock.url, { ...HELLO, model: 'nope' });
     const m = await scrape(mock.url);
     expect(
       metricValue(m, 'busybench_mock_requests_total', {
         endpoint: '/chat/completions',
-        model: 'deepseek-reasoner',
+        model: 'deepseek-v4-flash',
         status: '200',
         account: 'default',
       }),
@@ -28,10 +27,10 @@ describe('/metrics, the ground truth', () => {
     const completion = bodies.reduce((n, b) => n + b.usage.completion_tokens, 0);
     const reasoning = bodies.reduce((n, b) => n + b.usage.completion_tokens_details.reasoning_tokens, 0);
     expect(
-      metricValue(m, 'busybench_mock_tokens_total', { model: 'deepseek-reasoner', kind: 'completion' }),
+      metricValue(m, 'busybench_mock_tokens_total', { model: 'deepseek-v4-flash', kind: 'completion' }),
     ).toBe(completion);
     expect(
-      metricValue(m, 'busybench_mock_tokens_total', { model: 'deepseek-reasoner', kind: 'reasoning' }),
+      metricValue(m, 'busybench_mock_tokens_total', { model: 'deepseek-v4-flash', kind: 'reasoning' }),
     ).toBe(reasoning);
   });
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, chat, HELLO, startMock, type TestMock } from '../../helpers/mock.js';
 
@@ -52,9 +53,48 @@ describe('DeepSeek-shaped errors', () => {
     expectDeepSeekError(await chat(mock.url, { ...HELLO, temperature: 3 }), 422, /Invalid temperature value/);
   });
 
-  it('413 for a body over the size limit', async () => {
+  it('413 for a body over the size limit, saying the limit once', async () => {
     const res = await chat(mock.url, { ...HELLO, messages: [{ role: 'user', content: 'x'.repeat(10_000) }] });
-    expectDeepSeekError(res, 413, /too large/);
+    expectDeepSeekError(res, 413, /^Request body is too large: the limit is 4096 bytes$/);
+  });
+
+  it('413 before "100 Continue" for a 50 MB body sent with Expect: 100-continue', async () => {
+    const size = 50 * 1024 * 1024;
+    const { port } = new URL(mock.url);
+    const answer = await new Promise<{ status: number; body: string; continued: boolean }>(
+      (resolve, reject) => {
+        let continued = false;
+        const req = request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/chat/completions',
+          headers: {
+            'content-type': 'application/json',
+            authorization: 'Bearer sk-busybench',
+            'content-length': String(size),
+            expect: '100-continue',
+          },
+        });
+        // A client that is told to go on sends the 50 MB; one refused first never does.
+        req.on('continue', () => {
+          continued = true;
+          req.end(Buffer.alloc(size, 'a'));
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, continued }));
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      },
+    );
+    expect(answer.continued).toBe(false);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.message).toBe('Request body is too large: the limit is 4096 bytes');
   });
 
   it('404 in the same shape for an unknown path', async () => {
@@ -72,18 +112,24 @@ describe('DeepSeek-shaped errors', () => {
     expect((await chat(mock.url, HELLO, { key: 'sk-busybench-second' })).status).toBe(200);
   });
 
-  it('charges usage at the model price', async () => {
-    await admin(mock.url, 'POST', '/admin/accounts/second/balance', { balance: 1 });
-    const body = (
-      await chat(mock.url, { ...HELLO, model: 'deepseek-v4-pro' }, { key: 'sk-busybench-second' })
-    ).json();
-    const state = (await admin(mock.url, 'GET', '/admin/state')).json;
-    const balance = state.accounts.find((a: { id: string }) => a.id === 'second').balance;
-    const u = body.usage;
-    const cost =
-      (u.prompt_cache_hit_tokens * 0.14 + u.prompt_cache_miss_tokens * 1.74 + u.completion_tokens * 3.48) /
-      1e6;
-    expect(balance).toBeCloseTo(1 - cost, 12);
+  it('charges usage at the configured price (a custom one here)', async () => {
+    const priced = await startMock({
+      models: { prices: { 'deepseek-v4-pro': { cacheHit: 1, cacheMiss: 10, output: 100 } } },
+    });
+    try {
+      await admin(priced.url, 'POST', '/admin/accounts/second/balance', { balance: 1 });
+      const body = (
+        await chat(priced.url, { ...HELLO, model: 'deepseek-v4-pro' }, { key: 'sk-busybench-second' })
+      ).json();
+      const state = (await admin(priced.url, 'GET', '/admin/state')).json;
+      const balance = state.accounts.find((a: { id: string }) => a.id === 'second').balance;
+      const u = body.usage;
+      const cost =
+        (u.prompt_cache_hit_tokens * 1 + u.prompt_cache_miss_tokens * 10 + u.completion_tokens * 100) / 1e6;
+      expect(balance).toBeCloseTo(1 - cost, 12);
+    } finally {
+      await priced.close();
+    }
   });
 
   it('forces an error with x-busybench-error and rejects an unknown value', async () => {

@@ -8,6 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
+const NO_THINKING = { ...HELLO, thinking: { type: 'disabled' } };
+
 type Chunk = {
   object: string;
   choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>;
@@ -29,7 +31,7 @@ describe('POST /chat/completions, non-streaming', () => {
       'usage',
     ]);
     expect(body.object).toBe('chat.completion');
-    expect(body.model).toBe('deepseek-flash');
+    expect(body.model).toBe('deepseek-v4-flash');
     expect(body.choices).toHaveLength(1);
     expect(body.choices[0]).toMatchObject({
       index: 0,
@@ -45,7 +47,7 @@ describe('POST /chat/completions, non-streaming', () => {
       { role: 'system', content: 'You are terse.' },
       { role: 'user', content: 'Count the tokens of this prompt, please.' },
     ];
-    const body = (await chat(mock.url, { model: 'deepseek-chat', messages })).json();
+    const body = (await chat(mock.url, { ...NO_THINKING, messages })).json();
     const u = body.usage;
     const expectedPrompt = messages.reduce((n, m) => n + countTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     expect(u.prompt_tokens).toBe(expectedPrompt);
@@ -70,14 +72,14 @@ describe('POST /chat/completions, non-streaming', () => {
   });
 
   it('honours max_tokens with finish_reason "length"', async () => {
-    const body = (await chat(mock.url, { ...HELLO, max_tokens: 3 })).json();
+    const body = (await chat(mock.url, { ...NO_THINKING, max_tokens: 3 })).json();
     expect(body.choices[0].finish_reason).toBe('length');
     expect(body.usage.completion_tokens).toBe(3);
     expect(countTokens(body.choices[0].message.content)).toBe(3);
   });
 
-  it('thinks with deepseek-reasoner: reasoning_content and reasoning tokens in usage', async () => {
-    const body = (await chat(mock.url, { ...HELLO, model: 'deepseek-reasoner' })).json();
+  it('thinks by default on the V4 models: reasoning_content and reasoning tokens in usage', async () => {
+    const body = (await chat(mock.url, HELLO)).json();
     const { message } = body.choices[0];
     expect(message.reasoning_content.length).toBeGreaterThan(0);
     const reasoning = body.usage.completion_tokens_details.reasoning_tokens;
@@ -85,11 +87,19 @@ describe('POST /chat/completions, non-streaming', () => {
     expect(body.usage.completion_tokens).toBe(reasoning + countTokens(message.content));
   });
 
-  it('thinks on request with thinking.type "enabled" on the v4 models', async () => {
-    const body = (
-      await chat(mock.url, { ...HELLO, model: 'deepseek-v4-pro', thinking: { type: 'enabled' } })
-    ).json();
-    expect(body.choices[0].message.reasoning_content).toBeTruthy();
+  it('does not think when thinking.type is "disabled", on either V4 model', async () => {
+    for (const model of ['deepseek-v4-flash', 'deepseek-v4-pro']) {
+      const body = (await chat(mock.url, { ...NO_THINKING, model })).json();
+      expect(body.choices[0].message.reasoning_content).toBeUndefined();
+      expect(body.usage.completion_tokens_details).toBeUndefined();
+    }
+  });
+
+  it('charges a reasoning budget inside max_tokens: reasoning first, then the answer', async () => {
+    const body = (await chat(mock.url, { ...HELLO, max_tokens: 3 })).json();
+    expect(body.choices[0].finish_reason).toBe('length');
+    expect(body.usage.completion_tokens_details.reasoning_tokens).toBe(3);
+    expect(body.choices[0].message.content).toBe('');
   });
 
   it('calls the tool a request requires, with finish_reason "tool_calls"', async () => {
@@ -108,10 +118,10 @@ describe('POST /chat/completions, non-streaming', () => {
       { role: 'system', content: long },
       { role: 'user', content: 'one' },
     ];
-    await chat(mock.url, { model: 'deepseek-flash', messages: first });
+    await chat(mock.url, { model: 'deepseek-v4-flash', messages: first });
     const second = (
       await chat(mock.url, {
-        model: 'deepseek-flash',
+        model: 'deepseek-v4-flash',
         messages: [...first.slice(0, 1), { role: 'user', content: 'two' }],
       })
     ).json();
@@ -128,7 +138,7 @@ describe('POST /chat/completions, non-streaming', () => {
 
 describe('POST /chat/completions, streaming', () => {
   it('sends chunk frames: role first, one per token, a finish frame with usage, then [DONE]', async () => {
-    const res = await chat(mock.url, { ...HELLO, stream: true });
+    const res = await chat(mock.url, { ...NO_THINKING, stream: true });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const frames = sseFrames(res.text);
     expect(frames.at(-1)).toBe('[DONE]');
@@ -152,9 +162,7 @@ describe('POST /chat/completions, streaming', () => {
   });
 
   it('streams reasoning_content before content when thinking', async () => {
-    const frames = sseFrames(
-      (await chat(mock.url, { ...HELLO, model: 'deepseek-reasoner', stream: true })).text,
-    ) as Chunk[];
+    const frames = sseFrames((await chat(mock.url, { ...HELLO, stream: true })).text) as Chunk[];
     const kinds = frames.slice(1, -2).map((c) => (c.choices[0]?.delta.reasoning_content ? 'r' : 'c'));
     expect(kinds[0]).toBe('r');
     expect(kinds.join('')).toMatch(/^r+c+$/);
@@ -163,7 +171,7 @@ describe('POST /chat/completions, streaming', () => {
   it('streams FIM completions from /beta/completions', async () => {
     const res = await chat(
       mock.url,
-      { model: 'deepseek-chat', prompt: 'def fib(a):', suffix: '    return x', stream: true },
+      { model: 'deepseek-v4-flash', prompt: 'def fib(a):', suffix: '    return x', stream: true },
       { path: '/beta/completions' },
     );
     const frames = sseFrames(res.text) as Array<{ object: string; choices: Array<{ text: string }> }>;
@@ -179,7 +187,10 @@ describe('GET /models, GET /user/balance, POST /beta/completions', () => {
   it('lists the current models', async () => {
     const body = await get('/models');
     expect(body.object).toBe('list');
-    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['deepseek-flash', 'deepseek-v4-pro']);
+    expect(body.data).toEqual([
+      { id: 'deepseek-v4-flash', object: 'model', owned_by: 'deepseek' },
+      { id: 'deepseek-v4-pro', object: 'model', owned_by: 'deepseek' },
+    ]);
   });
 
   it('reports the balance, which drops with usage at the model price', async () => {
@@ -192,12 +203,53 @@ describe('GET /models, GET /user/balance, POST /beta/completions', () => {
   it('completes fill-in-the-middle requests', async () => {
     const res = await chat(
       mock.url,
-      { model: 'deepseek-chat', prompt: 'def fib(a):', suffix: '    return x', max_tokens: 5 },
+      { model: 'deepseek-v4-pro', prompt: 'def fib(a):', suffix: '    return x', max_tokens: 5 },
       { path: '/beta/completions' },
     );
     const body = res.json();
     expect(body.object).toBe('text_completion');
     expect(body.choices[0]).toMatchObject({ index: 0, finish_reason: 'length', logprobs: null });
     expect(body.usage.completion_tokens).toBe(5);
+  });
+});
+
+describe('the model catalogue of late 2026', () => {
+  it('answers the retired aliases as unknown models by default (aliases: retire)', async () => {
+    for (const model of ['deepseek-chat', 'deepseek-reasoner', 'deepseek-flash']) {
+      const res = await chat(mock.url, { ...HELLO, model });
+      expect(res.status).toBe(400);
+      expect(res.json().error).toMatchObject({ message: 'Model Not Exist', type: 'invalid_request_error' });
+    }
+  });
+
+  it('serves the aliases as v4-flash without / with thinking when configured (aliases: serve)', async () => {
+    const old = await startMock({ models: { aliases: 'serve' } });
+    try {
+      const plain = (await chat(old.url, { ...HELLO, model: 'deepseek-chat' })).json();
+      expect(plain.model).toBe('deepseek-chat');
+      expect(plain.choices[0].message.reasoning_content).toBeUndefined();
+      const reasoner = (await chat(old.url, { ...HELLO, model: 'deepseek-reasoner' })).json();
+      expect(reasoner.choices[0].message.reasoning_content.length).toBeGreaterThan(0);
+      // Still not listed: /models names the V4 models only.
+      const res = await fetch(`${old.url}/models`, { headers: { authorization: 'Bearer sk-busybench' } });
+      const listed = (await res.json()) as { data: Array<{ id: string }> };
+      expect(listed.data.map((m) => m.id)).toEqual(['deepseek-v4-flash', 'deepseek-v4-pro']);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('refuses FIM in thinking mode, and serves it without thinking when the switch is absent', async () => {
+    const fim = { model: 'deepseek-v4-flash', prompt: 'def fib(a):', max_tokens: 4 };
+    const refused = await chat(
+      mock.url,
+      { ...fim, thinking: { type: 'enabled' } },
+      { path: '/beta/completions' },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.json().error.message).toMatch(/not supported in thinking mode/);
+    const served = (await chat(mock.url, fim, { path: '/beta/completions' })).json();
+    expect(served.usage.completion_tokens_details).toBeUndefined();
+    expect(served.usage.completion_tokens).toBe(4);
   });
 });

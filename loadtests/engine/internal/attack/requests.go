@@ -34,14 +34,16 @@ type mix struct {
 	models      []string
 	cumWeight   []float64
 	prompts     int
-	bodies      map[string][]requestKind // model → [stream][prompt] flattened
+	bodies      map[string][]requestKind // model → [thinks][stream][prompt] flattened
 	keys        []string
 	seed        uint64
+	// Share of requests that think; nil: no thinking field, every body the same.
+	thinking *float64
 }
 
 func newMix(m plan.Mix, seed uint64) (*mix, error) {
 	x := &mix{streamRatio: m.StreamRatio, prompts: len(m.PromptChars), bodies: map[string][]requestKind{},
-		keys: m.Keys, seed: seed}
+		keys: m.Keys, seed: seed, thinking: m.Thinking}
 	for name := range m.Models {
 		x.models = append(x.models, name)
 	}
@@ -54,30 +56,43 @@ func newMix(m plan.Mix, seed uint64) (*mix, error) {
 	for i := range x.cumWeight {
 		x.cumWeight[i] /= total
 	}
+	thinks := []bool{false}
+	if m.Thinking != nil {
+		thinks = []bool{false, true}
+	}
 	for _, model := range x.models {
-		for _, stream := range []bool{false, true} {
-			for i, chars := range m.PromptChars {
-				body := map[string]any{
-					"model":      model,
-					"messages":   []map[string]string{{"role": "user", "content": promptOf(chars, i)}},
-					"max_tokens": m.MaxTokens,
-					"stream":     stream,
+		for _, think := range thinks {
+			for _, stream := range []bool{false, true} {
+				for i, chars := range m.PromptChars {
+					body := map[string]any{
+						"model":      model,
+						"messages":   []map[string]string{{"role": "user", "content": promptOf(chars, i)}},
+						"max_tokens": m.MaxTokens,
+						"stream":     stream,
+					}
+					if stream {
+						body["stream_options"] = map[string]bool{"include_usage": true}
+					}
+					if m.Thinking != nil {
+						body["thinking"] = map[string]string{"type": thinkingType(think)}
+					}
+					raw, err := json.Marshal(body)
+					if err != nil {
+						return nil, err
+					}
+					x.bodies[model] = append(x.bodies[model], requestKind{model: model, stream: stream, body: raw})
 				}
-				if stream {
-					body["stream_options"] = map[string]bool{"include_usage": true}
-				}
-				if m.Thinking != "" {
-					body["thinking"] = map[string]string{"type": m.Thinking}
-				}
-				raw, err := json.Marshal(body)
-				if err != nil {
-					return nil, err
-				}
-				x.bodies[model] = append(x.bodies[model], requestKind{model: model, stream: stream, body: raw})
 			}
 		}
 	}
 	return x, nil
+}
+
+func thinkingType(think bool) string {
+	if think {
+		return "enabled"
+	}
+	return "disabled"
 }
 
 // splitmix64: a cheap, well-mixed hash of (seed, arrival, draw).
@@ -110,6 +125,11 @@ func (x *mix) pick(k uint64) (requestKind, string) {
 	idx := prompt
 	if stream {
 		idx += x.prompts
+	}
+	// A draw of its own (3: the last slot unit's k*4+draw has), so a share of thinking changes no
+	// request's stream, model or prompt.
+	if x.thinking != nil && unit(x.seed, k, 3) < *x.thinking {
+		idx += 2 * x.prompts
 	}
 	return x.bodies[model][idx], x.keys[k%uint64(len(x.keys))]
 }

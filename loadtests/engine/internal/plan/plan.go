@@ -43,8 +43,9 @@ type Mix struct {
 	PromptChars []int              `json:"promptChars"`
 	MaxTokens   int                `json:"maxTokens"`
 	Keys        []string           `json:"keys"`
-	// "enabled", "disabled", or "" for the model's default.
-	Thinking string `json:"thinking"`
+	// Share of requests sent with thinking enabled, 0..1, the others with it disabled; nil (null
+	// or absent) sends no thinking field, the model's default.
+	Thinking *float64 `json:"thinking"`
 }
 
 // SLA as the CLI validated it: milliseconds, percentile keys like "p99" or "p99.9".
@@ -138,8 +139,8 @@ func (p *Plan) problems() []string {
 	if len(p.Mix.Keys) == 0 {
 		add("mix.keys is empty")
 	}
-	if p.Mix.Thinking != "" && p.Mix.Thinking != "enabled" && p.Mix.Thinking != "disabled" {
-		add("mix.thinking must be enabled, disabled or empty")
+	if t := p.Mix.Thinking; t != nil && (*t < 0 || *t > 1) {
+		add("mix.thinking must be a share between 0 and 1, or null")
 	}
 	if p.MaxInFlight < 1 {
 		add("maxInFlight must be at least 1")

@@ -1,0 +1,70 @@
+package plan
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const validPlan = `{"version": 1, "target": "http://127.0.0.1:8000", "allowRemote": false,
+  "profile": {"name": "smoke", "abortOnBreach": false,
+    "phases": [{"step": 0, "targetRate": 5, "fromRate": 5, "toRate": 5, "durationMs": 10000}],
+    "steps": [{"index": 0, "startMs": 0, "endMs": 10000, "targetRate": 5}]},
+  "mix": {"streamRatio": 0.3, "models": {"deepseek-v4-flash": 1}, "promptChars": [200], "maxTokens": 64,
+    "keys": ["sk-busybench"], "thinking": THINKING},
+  "sla": {"name": "default", "successRate": 0.99, "latencyMs": {"p99": 800}, "ttftMs": {}, "errorRates": {},
+    "maxDroppedIterations": 0},
+  "maxInFlight": 1000, "timeoutMs": 60000, "retries": 0, "retryBaseMs": 100, "seed": 1}`
+
+func TestThinkingIsAShareOrNull(t *testing.T) {
+	for _, tc := range []struct {
+		thinking string
+		want     *float64 // nil: no field sent
+		problem  string   // "": the plan is valid
+	}{
+		{"null", nil, ""},
+		{"0", ptr(0), ""},
+		{"0.3", ptr(0.3), ""},
+		{"1", ptr(1), ""},
+		{"1.5", nil, "mix.thinking must be a share between 0 and 1, or null"},
+		{"-0.1", nil, "mix.thinking must be a share between 0 and 1, or null"},
+		{`"enabled"`, nil, "cannot unmarshal string"},
+	} {
+		t.Run(tc.thinking, func(t *testing.T) {
+			p, err := Parse([]byte(strings.Replace(validPlan, "THINKING", tc.thinking, 1)))
+			if tc.problem != "" {
+				if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.problem) {
+					t.Fatalf("error %v, want one that says %q", err, tc.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := p.Mix.Thinking
+			if (got == nil) != (tc.want == nil) || (got != nil && *got != *tc.want) {
+				t.Errorf("thinking %v, want %v", deref(got), deref(tc.want))
+			}
+		})
+	}
+}
+
+func TestEveryProblemIsNamedAtOnce(t *testing.T) {
+	raw := strings.Replace(validPlan, "THINKING", "2", 1)
+	raw = strings.Replace(raw, `"streamRatio": 0.3`, `"streamRatio": 3`, 1)
+	_, err := Parse([]byte(raw))
+	for _, want := range []string{"mix.streamRatio", "mix.thinking"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not name %s", err, want)
+		}
+	}
+}
+
+func ptr(x float64) *float64 { return &x }
+
+func deref(x *float64) any {
+	if x == nil {
+		return nil
+	}
+	return *x
+}
