@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
 import { loadConfig } from '../mock-server/src/config/load.js';
 import { type Cluster, startCluster } from '../mock-server/src/server.js';
+import { closeWithin } from './close-within.js';
 import { fail, UsageError } from './fail.js';
 import { flagsToOverrides, type MockFlags } from './mock-flags.js';
 
@@ -56,16 +57,15 @@ export function mockCommand(): Command {
         fail(err);
       }
       // Handlers first, then the "listening" lines: whoever reads those may signal at once.
+      // Open connections are closed, not waited for (fastify's forceCloseConnections).
       const stop = async (signal: string) => {
         process.stdout.write(`busybench mock: ${signal}, closing\n`);
-        // Open connections are closed, not waited for; should closing itself hang, the process
-        // still goes: an orchestrator's SIGKILL after its grace period must never be needed.
-        setTimeout(() => {
-          process.stderr.write('busybench mock: connections did not close within 3 s; exiting anyway\n');
-          process.exit(0);
-        }, CLOSE_DEADLINE_MS).unref();
-        await cluster.close();
-        process.exit(0);
+        await closeWithin(
+          () => cluster.close(),
+          CLOSE_DEADLINE_MS,
+          (code) => process.exit(code),
+          (line) => process.stderr.write(`busybench mock: ${line}\n`),
+        );
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));

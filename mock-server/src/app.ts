@@ -132,7 +132,9 @@ function refuseOversizedBeforeContinue(app: FastifyInstance, node: MockNode): vo
   app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      node.metrics?.request(endpointOf(req.url ?? '/'), 'unknown', 413, 'none');
+      const path = (req.url ?? '/').split('?')[0] as string;
+      const known = app.hasRoute({ method: (req.method ?? 'POST') as 'POST', url: path });
+      node.metrics?.request(known ? endpointOf(path) : 'other', 'unknown', 413, 'none');
       const error = bodyTooLarge(limit);
       const text = isAnthropic(req.url ?? '') ? anthropicErrorText(error) : JSON.stringify(error.body);
       res.writeHead(413, {
@@ -151,6 +153,7 @@ function refuseOversizedBeforeContinue(app: FastifyInstance, node: MockNode): vo
 /** "/v1/chat/completions" and "/chat/completions" are one endpoint, for low-cardinality labels. */
 export function endpointOf(url: string): string {
   const path = url.split('?')[0] ?? url;
+  if (path === '/anthropic/messages') return '/anthropic/v1/messages';
   return path.startsWith('/v1/') ? path.slice(3) : path;
 }
 

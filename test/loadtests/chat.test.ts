@@ -80,7 +80,8 @@ describe('the chat flow’s requests', () => {
   });
 
   it('picks models by weight', () => {
-    const models = Object.entries(DEFAULT_MIX.models);
+    expect(DEFAULT_MIX.models).toEqual({ 'deepseek-v4-flash': 1 });
+    const models = Object.entries({ 'deepseek-v4-flash': 0.8, 'deepseek-v4-pro': 0.2 });
     expect(chat.pickModel(models, 0)).toBe('deepseek-v4-flash');
     expect(chat.pickModel(models, 0.79)).toBe('deepseek-v4-flash');
     expect(chat.pickModel(models, 0.81)).toBe('deepseek-v4-pro');

@@ -115,6 +115,22 @@ describe('the official @anthropic-ai/sdk as a real client of /anthropic', () => 
 
   it('serves a held stream once capacity frees: keep-alive comments are invisible to the SDK', async () => {
     mock = await startMock({
+      behaviour: {
+        capacity: { holdKeepAliveInterval: '20ms' },
+        latency: { ttft: { type: 'fixed', ms: 150 } },
+      },
+    });
+    const held = client(mock.url).messages.stream(ASK, { headers: { 'x-busybench-fault': 'hold' } });
+    // Another request takes a slot and frees it when it ends: the held one gets that slot.
+    await new Promise((r) => setTimeout(r, 100));
+    await client(mock.url).messages.create(ASK);
+    const msg = await held.finalMessage();
+    expect(msg.stop_reason).toBe('end_turn');
+    expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+  });
+
+  it('gives a hold that times out no message at all', async () => {
+    mock = await startMock({
       behaviour: { capacity: { holdKeepAliveInterval: '20ms', holdTimeout: '200ms' } },
     });
     const started = performance.now();
@@ -124,6 +140,34 @@ describe('the official @anthropic-ai/sdk as a real client of /anthropic', () => 
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
     const m = await scrape(mock.url);
     expect(metricValue(m, 'busybench_mock_injected_faults_total', { kind: 'hold_timeout' })).toBe(1);
+  });
+
+  it('fails a stream with a frame cut mid-JSON (malformed_json), as a parser of the format sees it', async () => {
+    mock = await startMock();
+    const stream = client(mock.url).messages.stream(ASK, {
+      headers: { 'x-busybench-fault': 'malformed_json' },
+    });
+    await expect(stream.finalMessage()).rejects.toThrow();
+  });
+
+  it('cuts a held non-streaming answer that runs out of resources: never a 200 with an error inside', async () => {
+    mock = await startMock({
+      behaviour: {
+        capacity: { maxInFlight: 1, overflow: 'hold', holdKeepAliveInterval: '20ms' },
+        latency: { ttft: { type: 'fixed', ms: 100 } },
+        faults: { stream: { insufficientResource: 1 } },
+      },
+    });
+    const url = mock.url;
+    const [first, held] = await Promise.allSettled([
+      client(url).messages.create(ASK),
+      new Promise((r) => setTimeout(r, 30)).then(() => client(url).messages.create(ASK)),
+    ]);
+    // Not held: the status can still say so.
+    expect(first.status).toBe('rejected');
+    expect((first as PromiseRejectedResult).reason).toBeInstanceOf(Anthropic.InternalServerError);
+    // Held: the 200 went out before the answer was known; the SDK must not get a message.
+    expect(held.status).toBe('rejected');
   });
 
   it("refuses a metadata.user_id of other characters with the API's message", async () => {

@@ -82,6 +82,12 @@ function semanticProblems(config: MockConfig): string[] {
         `/accounts/${i}: userConcurrencyLimit applies to raised accounts only (add raised: true)`,
       );
     }
+    // A raised account's own limit is what was raised: without it the per-user caps could never bind.
+    if (account.raised === true && account.concurrencyLimit === undefined) {
+      problems.push(
+        `/accounts/${i}: a raised account needs its raised concurrencyLimit (the account's total, above the per-user caps)`,
+      );
+    }
   });
   if (config.nodeOverrides.length > config.server.nodes) {
     problems.push(

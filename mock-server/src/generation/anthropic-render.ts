@@ -125,6 +125,11 @@ export class AnthropicStream implements StreamFormat {
     return out + event('message_stop', '{"type":"message_stop"}');
   }
 
+  /** A content_block_delta whose JSON stops mid-way: an Anthropic parser fails on it. */
+  malformed(): string {
+    return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${Math.max(0, this.block)},"delta":{"type":"text_delta","text":\n\n`;
+  }
+
   private startBlock(kind: 'thinking' | 'text'): string {
     this.block++;
     this.open = kind;

@@ -51,6 +51,8 @@ export interface StreamFormat {
   token(i: number): string;
   /** What ends a stream that was not cut: `served` tokens went out. */
   closing(finish: FinishReason, usage: Usage, served: number): string;
+  /** A frame cut mid-JSON, as this format's parsers would read it (the malformed_json fault). */
+  malformed(): string;
 }
 
 /**
@@ -133,6 +135,10 @@ export class StreamFrames implements StreamFormat {
   token(i: number): string {
     const reasoning = this.plan.reasoningTokens;
     return this.head + (i < reasoning ? this.tails.reasoning[i] : this.tails.content[i - reasoning]);
+  }
+
+  malformed(): string {
+    return 'data: {"id":"broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\n\n';
   }
 
   /** The tool call (when every token went out), the finish frame, the usage frame if asked, [DONE]. */

@@ -40,8 +40,12 @@ export function completionRoutes(app: FastifyInstance, node: MockNode): void {
     stream: (meta, plan, body) =>
       new StreamFrames(meta, 'fim', plan, body.stream_options?.include_usage === true),
     // FIM is "non-thinking mode only": its reference has no thinking switch, so a FIM request
-    // never thinks by default; one that asks to is refused.
-    refuse: (body) => (body.thinking?.type === 'enabled' ? fimInThinkingMode() : null),
+    // to a V4 model does not think by default; one that asks to, or names the thinking alias
+    // (deepseek-reasoner, when served), is refused.
+    refuse: (body, model) =>
+      body.thinking?.type === 'enabled' || (model.alias && thinks(model, body.thinking))
+        ? fimInThinkingMode()
+        : null,
     plan: (body, model) => planFim(body, model, node.config.seed, node.effective.behaviour.output),
     render: fimCompletionText,
   };

@@ -52,6 +52,7 @@ export function serveCompletion<B extends CompletionRequest>(
     ex.sendError(badUser);
     return;
   }
+  if (typeof body.user_id === 'string') ex.userId = body.user_id;
   const model = kind.model ? kind.model(body.model) : findModel(body.model, node.config.models.aliases);
   if (!model) {
     ex.sendError(modelNotExist());
@@ -63,7 +64,6 @@ export function serveCompletion<B extends CompletionRequest>(
     ex.sendError(refused);
     return;
   }
-  if (typeof body.user_id === 'string') ex.userId = body.user_id;
 
   const faults = decideFaults(node.effective, node.rng, ex.req.headers, node.config.admin.forceHeaders);
   if (typeof faults === 'string') {

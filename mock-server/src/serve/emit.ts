@@ -117,7 +117,13 @@ export function emitBody(
       served - reasoning,
       reasoning,
     );
-    if (typeof text !== 'string') return ex.sendError(text);
+    if (typeof text !== 'string') {
+      // A format that cannot say "insufficient resources" answers an error instead, not charged
+      // (nothing reached the client); after a hold the 200 is out, so the answer is cut instead.
+      if (!ex.headSent) return ex.sendError(text);
+      ex.req.raw.socket.destroy();
+      return;
+    }
     charge(ex, model, usage, reasoning);
     if (faults.network === 'slow_body' || faults.network === 'malformed_json') {
       return sendFaultyBody(ex, text, faults.network);
@@ -160,7 +166,7 @@ interface StreamJob {
 
 function frameAt(job: StreamJob, i: number): string {
   const frame = job.format.token(i);
-  return i === job.malformedAt ? MALFORMED_FRAME + frame : frame;
+  return i === job.malformedAt ? job.format.malformed() + frame : frame;
 }
 
 /** Zero latency: every frame built into one string and written once, with its length known. */
@@ -211,6 +217,3 @@ function closing(job: StreamJob, served: number): string {
   if (course?.truncated) return '';
   return job.format.closing(course?.finish ?? plan.finishReason, usage, served);
 }
-
-const MALFORMED_FRAME =
-  'data: {"id":"broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\n\n';

@@ -70,6 +70,20 @@ describe('config loading', () => {
     ]);
   });
 
+  it('asks a raised account for its raised limit, and per-user caps only of raised accounts', () => {
+    const config = deepMerge(structuredClone(DEFAULT_CONFIG), {
+      accounts: [
+        { id: 'a', keys: ['k1'], balance: 1, raised: true },
+        { id: 'b', keys: ['k2'], balance: 1, userConcurrencyLimit: 5 },
+        { id: 'c', keys: ['k3'], balance: 1, raised: true, concurrencyLimit: 10_000 },
+      ],
+    });
+    expect(problemsOf(() => validateConfig(config))).toEqual([
+      "/accounts/0: a raised account needs its raised concurrencyLimit (the account's total, above the per-user caps)",
+      '/accounts/1: userConcurrencyLimit applies to raised accounts only (add raised: true)',
+    ]);
+  });
+
   it('replaces a latency distribution whole when its type changes', () => {
     const config = loadConfig({
       overrides: [{ behaviour: { latency: { ttft: { type: 'lognormal', medianMs: 50, sigma: 0.5 } } } }],
