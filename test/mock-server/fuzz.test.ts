@@ -13,6 +13,7 @@ const PATHS = [
   '/chat/completions',
   '/v1/chat/completions',
   '/beta/completions',
+  '/anthropic/v1/messages',
   '/models',
   '/user/balance',
   '/nowhere',
@@ -68,6 +69,10 @@ const nearlyValid = fc.record(
     tools: fc.anything(),
     tool_choice: fc.oneof(fc.constantFrom('none', 'auto', 'required'), fc.anything()),
     prompt: fc.string(),
+    user_id: fc.oneof(fc.constantFrom('alice', 'a b', ''), fc.anything()),
+    // The Anthropic route's own fields.
+    system: fc.oneof(fc.string(), fc.array(fc.record({ type: fc.constant('text'), text: fc.string() }))),
+    metadata: fc.oneof(fc.record({ user_id: fc.oneof(fc.constantFrom('bob', '{"x":1}'), fc.anything()) })),
   },
   { requiredKeys: [] },
 );
@@ -93,6 +98,7 @@ const headers = fc.record(
       fc.constantFrom('Bearer sk-busybench', 'Bearer ', 'Basic abc', 'Bearer sk-busybench-second'),
       fc.string(),
     ),
+    'x-api-key': fc.constantFrom('sk-busybench', 'sk-nope', ''),
     'content-type': fc.constantFrom(
       'application/json',
       'application/json; charset=utf-8',
@@ -122,7 +128,12 @@ describe('bad input never crashes the mock', () => {
         });
         seen.add(res.statusCode);
         expect(ALLOWED.has(res.statusCode), `status ${res.statusCode}: ${res.body.slice(0, 200)}`).toBe(true);
-        if (res.statusCode >= 400) {
+        if (res.statusCode >= 400 && url.startsWith('/anthropic/')) {
+          // The Messages API's shape on its route.
+          const body = JSON.parse(res.body);
+          expect(body.type).toBe('error');
+          expect(Object.keys(body.error).sort()).toEqual(['message', 'type']);
+        } else if (res.statusCode >= 400) {
           const body = JSON.parse(res.body);
           expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
           expect(typeof body.error.message).toBe('string');
