@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { AnthropicStream, anthropicMessageText } from '../generation/anthropic-render.js';
-import { planChat } from '../generation/plan.js';
 import { findModel, MODELS, type ModelInfo } from '../models.js';
 import type { MockNode } from '../node.js';
 import { AnthropicRequestSchema, toChatRequest } from '../schemas/anthropic-request.js';
 import type { ChatRequest } from '../schemas/chat-request.js';
-import { type CompletionKind, thinks } from '../serve/completion-flow.js';
-import { handler } from './completions.js';
+import type { CompletionKind } from '../serve/completion-flow.js';
+import { chatPlanner, handler } from './completions.js';
 
 export const ANTHROPIC_ENDPOINT = '/anthropic/v1/messages';
 
@@ -31,16 +30,7 @@ export function anthropicModel(name: string, aliases: 'serve' | 'retire'): Model
 export function anthropicRoutes(app: FastifyInstance, node: MockNode): void {
   const kind: CompletionKind<ChatRequest> = {
     model: (name) => anthropicModel(name, node.config.models.aliases),
-    plan: (body, model, cacheScope) =>
-      planChat(
-        body,
-        model,
-        thinks(model, body.thinking),
-        node.config.seed,
-        node.effective.behaviour.output,
-        node.shared.promptCache,
-        cacheScope,
-      ),
+    plan: chatPlanner(node),
     render: anthropicMessageText,
     stream: (meta, plan) => new AnthropicStream(meta, plan),
   };

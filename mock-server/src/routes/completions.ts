@@ -24,16 +24,7 @@ export function completionRoutes(app: FastifyInstance, node: MockNode): void {
   const chat: CompletionKind<ChatRequest> = {
     stream: (meta, plan, body) =>
       new StreamFrames(meta, 'chat', plan, body.stream_options?.include_usage === true),
-    plan: (body, model, cacheScope) =>
-      planChat(
-        body,
-        model,
-        thinks(model, body.thinking),
-        node.config.seed,
-        node.effective.behaviour.output,
-        node.shared.promptCache,
-        cacheScope,
-      ),
+    plan: chatPlanner(node),
     render: chatCompletionText,
   };
   const fim: CompletionKind<FimRequest> = {
@@ -57,6 +48,20 @@ export function completionRoutes(app: FastifyInstance, node: MockNode): void {
     { schema: { body: FimRequestSchema } },
     handler(node, '/beta/completions', fim),
   );
+}
+
+/** Plans a chat request on this node; the Anthropic route plans with it too. */
+export function chatPlanner(node: MockNode): CompletionKind<ChatRequest>['plan'] {
+  return (body, model, cacheScope) =>
+    planChat(
+      body,
+      model,
+      thinks(model, body.thinking),
+      node.config.seed,
+      node.effective.behaviour.output,
+      node.shared.promptCache,
+      cacheScope,
+    );
 }
 
 /**
