@@ -113,9 +113,11 @@ function apiKeyOf(headers: IncomingHttpHeaders, url: string): string {
 }
 
 /** An error in the shape of the route asked: DeepSeek's own, or the Messages API's. */
+const errorText = (url: string, error: ApiError) =>
+  isAnthropic(url) ? anthropicErrorText(error) : JSON.stringify(error.body);
+
 function sendApiError(reply: FastifyReply, url: string, error: ApiError) {
-  const body = isAnthropic(url) ? anthropicErrorText(error) : JSON.stringify(error.body);
-  return reply.code(error.status).header('content-type', 'application/json').send(body);
+  return reply.code(error.status).header('content-type', 'application/json').send(errorText(url, error));
 }
 
 const bodyTooLarge = (limit: number) =>
@@ -135,8 +137,7 @@ function refuseOversizedBeforeContinue(app: FastifyInstance, node: MockNode): vo
       const path = (req.url ?? '/').split('?')[0] as string;
       const known = app.hasRoute({ method: (req.method ?? 'POST') as 'POST', url: path });
       node.metrics?.request(known ? endpointOf(path) : 'other', 'unknown', 413, 'none');
-      const error = bodyTooLarge(limit);
-      const text = isAnthropic(req.url ?? '') ? anthropicErrorText(error) : JSON.stringify(error.body);
+      const text = errorText(path, bodyTooLarge(limit));
       res.writeHead(413, {
         'content-type': 'application/json',
         'content-length': String(Buffer.byteLength(text)),

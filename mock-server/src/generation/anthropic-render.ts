@@ -1,6 +1,6 @@
 import { apiError } from '../api-error.js';
 import type { FinishReason, Plan, Usage } from './plan.js';
-import type { BodyRenderer, ResponseMeta, StreamFormat } from './render.js';
+import { type BodyRenderer, type ResponseMeta, type StreamFormat, servedJson } from './render.js';
 
 /**
  * The Messages API's answers (non-streaming and SSE events) for DeepSeek's Anthropic-format
@@ -46,17 +46,11 @@ export const anthropicMessageText: BodyRenderer = (meta, plan, finish, usage, co
   const id = messageId(meta);
   const blocks: string[] = [];
   if (text.reasoning) {
-    const thinking =
-      reasoningSent === text.reasoning.length
-        ? text.reasoningJson
-        : JSON.stringify(text.reasoning.slice(0, reasoningSent).join(''));
+    const thinking = servedJson(text.reasoning, reasoningSent, text.reasoningJson);
     blocks.push(`{"type":"thinking","thinking":${thinking},"signature":"${id}"}`);
   }
   if (contentSent > 0 || !plan.toolCall) {
-    const content =
-      contentSent === text.content.length
-        ? text.contentJson
-        : JSON.stringify(text.content.slice(0, contentSent).join(''));
+    const content = servedJson(text.content, contentSent, text.contentJson);
     blocks.push(`{"type":"text","text":${content}}`);
   }
   if (plan.toolCall && finish === 'tool_calls') blocks.push(toolUseJson(plan));

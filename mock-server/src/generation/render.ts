@@ -23,7 +23,7 @@ export function newMeta(model: string): ResponseMeta {
 }
 
 /** Content as served: the cached JSON when every token went out, else the cut text escaped. */
-function servedJson(pieces: readonly string[], sent: number, whole: string): string {
+export function servedJson(pieces: readonly string[], sent: number, whole: string): string {
   return sent === pieces.length ? whole : JSON.stringify(pieces.slice(0, sent).join(''));
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AnthropicStream, anthropicMessageText } from '../generation/anthropic-render.js';
-import { findModel, MODELS, type ModelInfo } from '../models.js';
+import { findModel, type ModelInfo } from '../models.js';
 import type { MockNode } from '../node.js';
 import { AnthropicRequestSchema, toChatRequest } from '../schemas/anthropic-request.js';
 import type { ChatRequest } from '../schemas/chat-request.js';
@@ -9,9 +9,8 @@ import { chatPlanner, handler } from './completions.js';
 
 export const ANTHROPIC_ENDPOINT = '/anthropic/v1/messages';
 
-const byId = (id: string) => MODELS.find((m) => m.id === id) as ModelInfo;
-const PRO = byId('deepseek-v4-pro');
-const FLASH = byId('deepseek-v4-flash');
+const PRO = findModel('deepseek-v4-pro', 'retire') as ModelInfo;
+const FLASH = findModel('deepseek-v4-flash', 'retire') as ModelInfo;
 
 /**
  * DeepSeek's documented mapping on this route: its own model names as on the OpenAI route,

@@ -71,6 +71,21 @@ function blockText(block: Static<typeof Block>): string {
   return '';
 }
 
+/** Anthropic's tool_choice in chat-completion terms: `any` is `required`, `tool` a named function. */
+function toolChoice(choice: AnthropicRequest['tool_choice']): ChatRequest['tool_choice'] {
+  if (choice === undefined) return undefined;
+  switch (choice.type) {
+    case 'auto':
+      return undefined;
+    case 'none':
+      return 'none';
+    case 'any':
+      return 'required';
+    default:
+      return { type: 'function', function: { name: choice.name } };
+  }
+}
+
 /**
  * The same request in the chat-completion form the mock plans from: the system prompt becomes
  * the first message, blocks their text, `any` and `tool` choices forced tool calls. The model
@@ -86,21 +101,13 @@ export function toChatRequest(body: AnthropicRequest): ChatRequest {
     const content = typeof m.content === 'string' ? m.content : m.content.map(blockText).join('');
     messages.push({ role: m.role, content });
   }
-  const choice = body.tool_choice;
   return {
     model: body.model,
     messages,
     stream: body.stream === true,
     max_tokens: body.max_tokens,
     tools: body.tools?.map((t) => ({ type: 'function' as const, function: { name: t.name } })),
-    tool_choice:
-      choice === undefined || choice.type === 'auto'
-        ? undefined
-        : choice.type === 'none'
-          ? 'none'
-          : choice.type === 'any'
-            ? 'required'
-            : { type: 'function', function: { name: choice.name } },
+    tool_choice: toolChoice(body.tool_choice),
     thinking: body.thinking ? { type: body.thinking.type } : undefined,
     user_id: body.metadata?.user_id,
   };
