@@ -18,7 +18,7 @@ run:
 	  --rates 40,80,120,160 --step-duration 15s --out results/main
 
 test:
-	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx
+	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server
 	./scripts/go-checks.sh
 	npx tsc --noEmit -p tsconfig.json
 	npx biome check .

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
+import { parseDurationMs } from '../mock-server/src/duration.js';
 import { packageRoot } from '../mock-server/src/paths.js';
 import type { BenchmarkOptions } from '../runner/src/benchmark.js';
 import { UsageError } from './fail.js';
-import { portFlag } from './flag-checks.js';
+import { portFlag, priorityFlag } from './flag-checks.js';
 import { type LoadFlags, withLoadOptions } from './load-command.js';
 import { loadSla } from './sla-file.js';
 
@@ -17,6 +18,7 @@ export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | '
   mockConfig?: string;
   out?: string;
   stack: boolean;
+  warmup: string;
 }
 
 export function withBenchmarkOptions(command: Command): Command {
@@ -36,7 +38,12 @@ export function withBenchmarkOptions(command: Command): Command {
       )
       .option('--mock-config <file>', "the mock's config file (busybench mock --config)")
       .option('--out <dir>', 'where results, reports and logs go (default results/<command>-<time>)')
-      .option('--no-stack', 'do not start the local Prometheus + Alertmanager even when installed'),
+      .option('--no-stack', 'do not start the local Prometheus + Alertmanager even when installed')
+      .option(
+        '--warmup <dur>',
+        "load at the first step's rate before each run, not counted (the strategy's pools and JIT), 0s for none",
+        '5s',
+      ),
   );
 }
 
@@ -53,6 +60,15 @@ export function benchmarkOptions(
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16)
     problems.push(`--nodes "${flags.nodes}" must be 1 to 16`);
   const mockPort = portFlag('mock-port', flags.mockPort, problems, true);
+  // Checked here too, before the mock starts (busybench load's own checks run once it is up).
+  priorityFlag(flags.priority, problems);
+  let warmupSeconds = 0;
+  try {
+    warmupSeconds = parseDurationMs(flags.warmup) / 1000;
+    if (warmupSeconds > 600) problems.push(`--warmup "${flags.warmup}" must be at most 10m`);
+  } catch {
+    problems.push(`--warmup "${flags.warmup}" must be a duration such as 5s (0s for none)`);
+  }
   const builtins = listBuiltinScenarios();
   if (
     flags.scenario !== 'none' &&
@@ -70,7 +86,17 @@ export function benchmarkOptions(
     problems.push(...(e.problems?.length ? e.problems : [e.message]));
   }
   if (problems.length > 0) throw new UsageError('bad flags', problems);
-  const { scenario, scenarioSpeed: _s, nodes: _n, mockPort: _p, mockConfig, out, stack, ...load } = flags;
+  const {
+    scenario,
+    scenarioSpeed: _s,
+    nodes: _n,
+    mockPort: _p,
+    mockConfig,
+    out,
+    stack,
+    warmup: _w,
+    ...load
+  } = flags;
   return {
     scenario: scenario === 'none' ? null : scenario,
     scenarioSpeed: speed,
@@ -79,6 +105,7 @@ export function benchmarkOptions(
     mockConfig,
     load,
     sla: sla as NonNullable<typeof sla>,
+    warmupSeconds,
     out: out ?? join('results', `${command}-${new Date().toISOString().replace(/[:.]/g, '-')}`),
     stack,
   };

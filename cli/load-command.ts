@@ -20,7 +20,7 @@ import { packageRoot } from '../mock-server/src/paths.js';
 import { spawnOwned } from '../stack/src/owned-child.js';
 import { engineBinary } from './engine-binary.js';
 import { EXIT_RUN_FAILED, fail, type UsageError } from './fail.js';
-import { throwIfProblems } from './flag-checks.js';
+import { priorityFlag, throwIfProblems } from './flag-checks.js';
 import { k6Binary } from './k6-binary.js';
 import { loadSla } from './sla-file.js';
 
@@ -37,6 +37,7 @@ export interface LoadFlags {
   keys?: string;
   promptChars?: string;
   thinking?: string;
+  priority?: string;
   maxInFlight?: string;
   timeout: string;
   clientRetries?: string;
@@ -76,6 +77,10 @@ export function withLoadOptions(command: Command): Command {
       'share of requests sent with thinking enabled, the others with it disabled: on (1), off (0) or 0..1, e.g. 0.3 (default on)',
     )
     .option(
+      '--priority <list>',
+      'priority classes by weight, sent as x-priority, e.g. P0=0.1,P1=0.3,P2=0.4,P3=0.2 (default: no header, no classes)',
+    )
+    .option(
       '--max-in-flight <n>',
       'requests in flight at most; an arrival due past it is dropped, counted (default 2 s of the peak rate, at least 1000)',
     )
@@ -84,7 +89,7 @@ export function withLoadOptions(command: Command): Command {
       '--client-retries <n>',
       'the load generator itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
     )
-    .option('--seed <n>', "seeds the mix's draws (stream or not, model, prompt, thinking)", '1')
+    .option('--seed <n>', "seeds the mix's draws (stream or not, model, prompt, thinking, class)", '1')
     .option('--engine <name>', `load generator: engine (the Go engine) or k6 (a k6 you installed)`, 'engine')
     .option('--k6 <path>', 'with --engine k6: the k6 binary (default BUSYBENCH_K6, or k6 on PATH)');
 }
@@ -198,6 +203,7 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
       problems.push(`--thinking "${raw}" must be on, off or a share between 0 and 1, e.g. 0.3`);
     mix.thinking = share;
   }
+  mix.priority = priorityFlag(flags.priority, problems);
   const rates = list('rates', flags.rates);
   const retries = whole('client-retries', flags.clientRetries, 0) ?? 0;
   const seed = whole('seed', flags.seed, 0) ?? 1;

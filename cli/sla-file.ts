@@ -1,6 +1,7 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { ERROR_CLASSES } from '../collector/src/outcomes.js';
-import type { Sla } from '../loadtests/sla.js';
+import type { PRIORITY_CLASSES } from '../loadtests/priority.js';
+import type { ClassSla, Sla } from '../loadtests/sla.js';
 import { readStructuredFile } from '../mock-server/src/config/load.js';
 import { schemaProblems } from '../mock-server/src/config/validate.js';
 import { DURATION_PATTERN, parseDurationMs } from '../mock-server/src/duration.js';
@@ -10,6 +11,34 @@ const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ mi
 const Percentiles = T.Record(T.String({ pattern: '^p\\d+(\\.\\d+)?$' }), Duration);
 /** `errorRates` may name any outcome but `ok` (loadtests/engine/contract/outcomes.json). */
 const ERROR_CLASS_PATTERN = `^(${ERROR_CLASSES.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
+// additionalProperties: a key the pattern does not match is refused, not let through.
+const ErrorRates = T.Record(
+  T.String({ pattern: ERROR_CLASS_PATTERN }),
+  T.Number({ minimum: 0, maximum: 1 }),
+  {
+    additionalProperties: false,
+  },
+);
+/** A priority class's lines: any of the SLA's per-request lines, at least one. */
+const ClassLines = T.Object(
+  {
+    successRate: T.Optional(T.Number({ minimum: 0, maximum: 1 })),
+    latency: T.Optional(Percentiles),
+    ttft: T.Optional(Percentiles),
+    errorRates: T.Optional(ErrorRates),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+/** The classes of loadtests/priority.ts, each written out so the file's type knows them. */
+const Classes = T.Object(
+  {
+    P0: T.Optional(ClassLines),
+    P1: T.Optional(ClassLines),
+    P2: T.Optional(ClassLines),
+    P3: T.Optional(ClassLines),
+  } satisfies Record<(typeof PRIORITY_CLASSES)[number], unknown>,
+  { additionalProperties: false },
+);
 
 export const SlaFileSchema = T.Object(
   {
@@ -17,13 +46,10 @@ export const SlaFileSchema = T.Object(
     successRate: T.Number({ minimum: 0, maximum: 1 }),
     latency: Percentiles,
     ttft: T.Optional(Percentiles),
-    errorRates: T.Optional(
-      // additionalProperties: a key the pattern does not match is refused, not let through.
-      T.Record(T.String({ pattern: ERROR_CLASS_PATTERN }), T.Number({ minimum: 0, maximum: 1 }), {
-        additionalProperties: false,
-      }),
-    ),
+    errorRates: T.Optional(ErrorRates),
     maxDroppedIterations: T.Integer({ minimum: 0 }),
+    /** Lines per priority class (x-priority P0..P3), judged on that class's requests only. */
+    classes: T.Optional(Classes),
   },
   { additionalProperties: false },
 );
@@ -50,5 +76,17 @@ export function loadSla(path: string): Sla {
     ttftMs: ms(sla.ttft),
     errorRates: { ...sla.errorRates },
     maxDroppedIterations: sla.maxDroppedIterations,
+    classes: Object.fromEntries(
+      Object.entries(sla.classes ?? {}).flatMap(([c, lines]) => {
+        if (!lines) return [];
+        const out: ClassSla = {
+          ...(lines.successRate === undefined ? {} : { successRate: lines.successRate }),
+          ...(lines.latency ? { latencyMs: ms(lines.latency) } : {}),
+          ...(lines.ttft ? { ttftMs: ms(lines.ttft) } : {}),
+          ...(lines.errorRates ? { errorRates: { ...lines.errorRates } } : {}),
+        };
+        return [[c, out] as const];
+      }),
+    ),
   };
 }

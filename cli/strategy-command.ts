@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { EXTERNAL, STRATEGIES } from '../strategies/src/registry.js';
 import { parseStrategySpec, startStrategy } from '../strategies/src/start-strategy.js';
+import { closeWithin } from './close-within.js';
 import { fail, UsageError } from './fail.js';
 import { portFlag, urlsFlag } from './flag-checks.js';
+
+/** Every proxy is gone within 5 s of SIGTERM, whatever clients keep open (orchestrators wait 10–30 s). */
+const STOP_DEADLINE_MS = 4_500;
 
 interface StrategyFlags {
   upstream: string;
@@ -60,10 +64,15 @@ export function strategyCommand(): Command {
         process.stdout.write(
           `busybench strategy ${running.name} listening on ${running.url} → ${upstreams.join(', ')}\n`,
         );
-        const stop = async () => {
-          await running.stop();
-          process.exit(0);
-        };
+        // The proxy drains for at most 3 s (answers under way, then every connection closed);
+        // the deadline here is the last resort should anything else hang.
+        const stop = () =>
+          closeWithin(
+            () => running.stop(),
+            STOP_DEADLINE_MS,
+            (code) => process.exit(code),
+            (line) => process.stderr.write(`busybench strategy: ${line}\n`),
+          );
         process.once('SIGINT', () => void stop());
         process.once('SIGTERM', () => void stop());
       } catch (err) {

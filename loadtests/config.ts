@@ -8,6 +8,7 @@ import type { RampingArrivalRateScenario } from 'k6/options';
 import { assertLoopback } from './guard.ts';
 import { ERROR_CLASSES } from './metrics.ts';
 import type { Plan } from './plan.ts';
+import { isPriorityClass, PRIORITY_CLASSES } from './priority.ts';
 import { k6Stages, PROFILES, peakRate } from './profiles.ts';
 
 export interface RunConfig {
@@ -129,6 +130,15 @@ export function planProblems(value: unknown): string[] {
       mix.thinking === null || (isNum(mix.thinking) && mix.thinking >= 0 && mix.thinking <= 1),
       'mix.thinking must be a share between 0 and 1, or null',
     );
+    const priority = mix.priority;
+    check(
+      priority === null ||
+        priority === undefined ||
+        (isObj(priority) &&
+          Object.entries(priority).every(([c, w]) => isPriorityClass(c) && isNum(w) && w >= 0) &&
+          Object.values(priority).some((w) => isNum(w) && w > 0)),
+      `mix.priority must map classes (${PRIORITY_CLASSES.join(', ')}) to weights ≥ 0, one above 0, or be null`,
+    );
   }
 
   const sla = p.sla;
@@ -158,6 +168,38 @@ export function planProblems(value: unknown): string[] {
       isInt(sla.maxDroppedIterations) && (sla.maxDroppedIterations as number) >= 0,
       'sla.maxDroppedIterations must be a whole number ≥ 0',
     );
+    const classes = sla.classes;
+    if (classes !== undefined && !isObj(classes)) problems.push('sla.classes must be an object');
+    else
+      for (const [c, lines] of Object.entries(classes ?? {})) {
+        const where = `sla.classes.${c}`;
+        if (!isPriorityClass(c))
+          problems.push(`sla.classes: "${c}" is not a priority class (${PRIORITY_CLASSES.join(', ')})`);
+        if (!isObj(lines)) {
+          problems.push(`${where} must be an object`);
+          continue;
+        }
+        check(
+          lines.successRate === undefined ||
+            (isNum(lines.successRate) && lines.successRate >= 0 && lines.successRate <= 1),
+          `${where}.successRate must be 0..1`,
+        );
+        for (const key of ['latencyMs', 'ttftMs'] as const)
+          check(
+            lines[key] === undefined ||
+              (isObj(lines[key]) &&
+                Object.entries(lines[key]).every(([pN, ms]) => PERCENTILE.test(pN) && isNum(ms) && ms > 0)),
+            `${where}.${key} must map percentiles (p50, p99, p99.9, ...) to milliseconds > 0`,
+          );
+        check(
+          lines.errorRates === undefined ||
+            (isObj(lines.errorRates) &&
+              Object.entries(lines.errorRates).every(
+                ([e, r]) => ERROR_CLASSES.includes(e as never) && isNum(r) && r >= 0 && r <= 1,
+              )),
+          `${where}.errorRates must map outcome classes (${ERROR_CLASSES.join(', ')}) to shares 0..1`,
+        );
+      }
   }
   return problems;
 }

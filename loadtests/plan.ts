@@ -3,6 +3,7 @@
  * the k6 scripts (`BUSYBENCH_PLAN`), so both run the same schedule, mix and SLA. The format is
  * documented in loadtests/README.md; the engine reads it in loadtests/engine/internal/plan.
  */
+import type { PriorityClass } from './priority.ts';
 import type { Profile } from './profiles.ts';
 import type { Sla } from './sla.ts';
 
@@ -21,6 +22,11 @@ export interface Mix {
    * "disabled". null sends no thinking field: the model's own default.
    */
   readonly thinking: number | null;
+  /**
+   * Priority class → weight (normalised), each request's class sent as `x-priority: P0`..`P3`;
+   * a class left out weighs 0. null sends no header: no classes (a proxy takes P2).
+   */
+  readonly priority: Readonly<Record<PriorityClass, number>> | null;
 }
 
 export const DEFAULT_MIX: Mix = {
@@ -32,6 +38,7 @@ export const DEFAULT_MIX: Mix = {
   keys: ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3'],
   // The V4 models think by default; sent explicitly, so a run says what it asked for.
   thinking: 1,
+  priority: null,
 };
 
 export interface Plan {
@@ -48,6 +55,6 @@ export interface Plan {
   /** In-client retries on 429, 503, other 5xx, timeouts and network errors (0: none). */
   readonly retries: number;
   readonly retryBaseMs: number;
-  /** Seeds the mix's draws (stream or not, model, prompt, thinking), so a run can be repeated. */
+  /** Seeds the mix's draws (stream or not, model, prompt, thinking, class), so a run can be repeated. */
   readonly seed: number;
 }

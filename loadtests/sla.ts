@@ -1,4 +1,16 @@
+import type { PriorityClass } from './priority.ts';
 import type { Step } from './profiles.ts';
+
+/**
+ * One priority class's lines, judged on that class's requests only (per step, beside the overall
+ * lines). Each is optional: no successRate, no such line; an empty record, no lines.
+ */
+export interface ClassSla {
+  readonly successRate?: number;
+  readonly latencyMs?: Readonly<Record<string, number>>;
+  readonly ttftMs?: Readonly<Record<string, number>>;
+  readonly errorRates?: Readonly<Record<string, number>>;
+}
 
 /** The SLA, as `busybench load` validated it from sla.yaml and put it in the plan. */
 export interface Sla {
@@ -13,6 +25,8 @@ export interface Sla {
   readonly errorRates: Readonly<Record<string, number>>;
   /** The load generator kept up: arrivals it could not start (k6 dropped_iterations). */
   readonly maxDroppedIterations: number;
+  /** Lines per priority class (`x-priority`); absent or empty: none. */
+  readonly classes?: Readonly<Partial<Record<PriorityClass, ClassSla>>>;
 }
 
 export const DEFAULT_SLA: Sla = {
@@ -34,10 +48,34 @@ export function k6Percentile(key: string): string {
   return `p(${match?.[1]})`;
 }
 
+/** A line set's conditions by metric: success, latency, TTFT (when streaming), error classes. */
+function conditions(lines: ClassSla, streaming: boolean): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (lines.successRate !== undefined) out.busybench_success = [`rate>=${lines.successRate}`];
+  // What the user waited for a request, retries and backoff included (= http_req_duration without retries).
+  const latency = Object.entries(lines.latencyMs ?? {}).map(([p, ms]) => `${k6Percentile(p)}<${ms}`);
+  if (latency.length > 0) out.busybench_latency = latency;
+  const ttft = Object.entries(lines.ttftMs ?? {}).map(([p, ms]) => `${k6Percentile(p)}<${ms}`);
+  if (streaming && ttft.length > 0) out.busybench_ttft = ttft;
+  for (const [errorClass, max] of Object.entries(lines.errorRates ?? {}))
+    out[`busybench_error_${errorClass}`] = [`rate<=${max}`];
+  return out;
+}
+
+/** Every error class an SLA line names, overall or for a class: each needs its own k6 Rate. */
+export function slaErrorClasses(sla: Sla): string[] {
+  const classes = new Set(Object.keys(sla.errorRates));
+  for (const lines of Object.values(sla.classes ?? {}))
+    for (const c of Object.keys(lines?.errorRates ?? {})) classes.add(c);
+  return [...classes];
+}
+
 /**
  * The SLA as k6 thresholds: every line overall and per step (tagged sub-metrics), so a breach
- * exits 99 and k6's report names the step. With `abort` (a breakpoint run), the first breach
- * ends the run. `dropped_iterations` is overall only: k6 does not tag it with the VU's step.
+ * exits 99 and k6's report names the step; a class's lines on the sub-metrics tagged with it
+ * (`{priority:P0}`, `{step:2,priority:P0}`), so they judge that class's requests only. With
+ * `abort` (a breakpoint run), the first breach ends the run. `dropped_iterations` is overall
+ * only: k6 does not tag it with the VU's step.
  */
 export function slaThresholds(
   sla: Sla,
@@ -45,25 +83,21 @@ export function slaThresholds(
   streaming: boolean,
   abort: boolean,
 ): Record<string, Threshold[]> {
-  const lines: Record<string, string[]> = {
-    busybench_success: [`rate>=${sla.successRate}`],
-    // What the user waited for a request, retries and backoff included (= http_req_duration without retries).
-    busybench_latency: Object.entries(sla.latencyMs).map(([p, ms]) => `${k6Percentile(p)}<${ms}`),
-  };
-  if (streaming && Object.keys(sla.ttftMs).length > 0) {
-    lines.busybench_ttft = Object.entries(sla.ttftMs).map(([p, ms]) => `${k6Percentile(p)}<${ms}`);
-  }
-  for (const [errorClass, max] of Object.entries(sla.errorRates))
-    lines[`busybench_error_${errorClass}`] = [`rate<=${max}`];
-
   const thresholds: Record<string, Threshold[]> = {};
   const wrap = (t: string): Threshold =>
     abort ? { threshold: t, abortOnFail: true, delayAbortEval: '5s' } : t;
-  for (const [metric, conditions] of Object.entries(lines)) {
-    if (conditions.length === 0) continue;
-    thresholds[metric] = conditions.map(wrap);
-    for (const step of steps) thresholds[`${metric}{step:${step.index}}`] = conditions.map(wrap);
-  }
+  const draw = (lines: Record<string, string[]>, tag: string) => {
+    for (const [metric, conds] of Object.entries(lines)) {
+      thresholds[tag === '' ? metric : `${metric}{${tag}}`] = conds.map(wrap);
+      for (const step of steps)
+        thresholds[`${metric}{step:${step.index}${tag === '' ? '' : `,${tag}`}}`] = conds.map(wrap);
+    }
+  };
+  draw(conditions(sla, streaming), '');
+  // P0 first. Sorted by name rather than by PRIORITY_CLASSES: the root tsconfig compiles this
+  // file and refuses a value import of a '.ts' path, the form k6 needs.
+  for (const [c, lines] of Object.entries(sla.classes ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    if (lines) draw(conditions(lines, streaming), `priority:${c}`);
   thresholds.dropped_iterations = [wrap(`count<=${sla.maxDroppedIterations}`)];
   return thresholds;
 }

@@ -111,10 +111,14 @@ export function summarise(data: SummaryData, config: SummaryConfig): Record<stri
   for (const [name, metric] of Object.entries(m)) {
     for (const [line, result] of Object.entries(metric.thresholds ?? {})) {
       if (result.ok) continue;
-      const stepMatch = /\{step:(\d+)\}$/.exec(name);
+      // Sub-metrics: `{step:2}`, `{priority:P0}`, `{step:2,priority:P0}` (sla.ts).
+      const stepMatch = /[{,]step:(\d+)[,}]/.exec(name);
       const step = stepMatch ? plan.profile.steps.find((s) => s.index === Number(stepMatch[1])) : undefined;
       const where = step ? `step ${step.index} (${step.targetRate} req/s)` : 'overall';
-      breaches.push(`${name.replace(/\{.*\}$/, '')} ${line} broken at ${where}`);
+      const priority = /[{,]priority:(P\d)[,}]/.exec(name)?.[1];
+      breaches.push(
+        `${priority ? `${priority} ` : ''}${name.replace(/\{.*\}$/, '')} ${line} broken at ${where}`,
+      );
     }
   }
   const summary = {

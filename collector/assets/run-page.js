@@ -275,6 +275,29 @@
           .join(' ') || '-',
       ]),
     );
+    // Per priority class, only for a run that had classes (x-priority).
+    const classRows = view.steps.flatMap((s) =>
+      Object.entries(s.classes ?? {}).map(([c, f]) => [
+        s.step,
+        c,
+        f.requests,
+        pct(f.successRate),
+        fmt(f.latency.p50),
+        fmt(f.latency.p90),
+        fmt(f.latency.p99),
+        fmt(f.latency.p999),
+        f.ttft.count ? fmt(f.ttft.p95) : '-',
+        Object.entries(f.errors)
+          .map(([e, n]) => `${e}:${n}`)
+          .join(' ') || '-',
+      ]),
+    );
+    $('classes').hidden = classRows.length === 0;
+    table(
+      'table-classes',
+      ['step', 'class', 'requests', 'success', 'p50', 'p90', 'p99', 'p99.9', 'ttft p95', 'errors'],
+      classRows,
+    );
     table(
       'table-sla',
       ['step', 'line', 'measured', 'verdict'],

@@ -8,6 +8,7 @@
  * The format is documented in collector/README.md. A malformed or truncated line (a kill -9
  * mid-write) is counted and skipped, never a crash.
  */
+import { isPriorityClass, type PriorityClass } from '../../loadtests/priority.js';
 
 /** Every line of the engine's results starts so (k6's "Metric" description lines too). */
 export const ENGINE_PREFIX = '{"type":"';
@@ -55,6 +56,8 @@ export interface EngineRequest {
   /** Ms the start was behind its due time. */
   readonly late?: number;
   readonly attempts?: number;
+  /** The request's priority class, as sent in x-priority; absent when it had none. */
+  readonly prio?: PriorityClass;
 }
 
 export interface EngineDropped {
@@ -98,7 +101,9 @@ export function isEngineRequest(o: Record<string, unknown>): o is Record<string,
     (o.step as number) < 0 ||
     !finite(o.rate) ||
     typeof o.outcome !== 'string' ||
-    !optionalFinite(o.ttft)
+    !optionalFinite(o.ttft) ||
+    // Only P0..P3: the class is a Prometheus label, its values must stay few.
+    (o.prio !== undefined && !isPriorityClass(o.prio))
   )
     return false;
   const itl = o.itl;

@@ -53,6 +53,7 @@ const BODY = `
     <div><h2>Outcomes per step</h2><div class="chart"><canvas id="chart-errors-steps"></canvas></div></div>
   </div>
   <h2>Steps</h2><table id="table-steps"></table>
+  <div id="classes" hidden><h2>Priority classes per step</h2><table id="table-classes"></table></div>
   <h2>SLA, line by line</h2><table id="table-sla"></table>
   <h2>Recovery after fault phases</h2><table id="table-recovery"></table>
   <h2>Alerts received</h2><table id="table-alerts"></table>

@@ -6,7 +6,8 @@ import type { RunStats, StepStats } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
- * the ingest path). Labels stay low-cardinality: run id, step, target rate, outcome, quantile.
+ * the ingest path). Labels stay low-cardinality: run id, step, target rate, outcome, quantile,
+ * and priority (P0..P3 only: the collector refuses any other class).
  */
 export interface ClientMetricsOptions {
   /** Amplification and error masking per step (needs the upstream's view). */
@@ -45,6 +46,7 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
       }
     },
   });
+  priorityMetrics(registry, p, run);
   new Gauge({
     name: `${p}step_target_rps`,
     help: 'Arrival rate the step asked of the load generator.',
@@ -136,6 +138,67 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
   });
   if (options.view) runGauges(registry, p, memo(options.view));
   return registry;
+}
+
+/**
+ * Requests, success ratio and latency quantiles per priority class, for runs with classes (none
+ * without). Series of their own rather than a label on the overall ones: those keep one value
+ * per step (a dashboard's `max by (step)` of success_ratio would otherwise read the best class),
+ * and summing a counter over `priority` gives requests_total. At most four classes a step.
+ */
+function priorityMetrics(registry: Registry, p: string, run: RunStats): void {
+  const exported = new Map<string, number>();
+  const labels = (s: StepStats, priority: string) => ({
+    step: String(s.step),
+    target_rate: String(s.targetRate),
+    priority,
+  });
+  new Counter({
+    name: `${p}priority_requests_total`,
+    help: 'Requests the load generator completed, by step, priority class (x-priority) and outcome.',
+    labelNames: ['step', 'target_rate', 'priority', 'outcome'],
+    registers: [registry],
+    collect() {
+      // Every outcome from 0 as soon as the class shows in the step, as requests_total does.
+      for (const s of run.steps.values())
+        for (const [priority, c] of s.classes)
+          for (const outcome of OUTCOMES) {
+            const key = `${s.step}\u0000${priority}\u0000${outcome}`;
+            const n = c.counts.get(outcome) ?? 0;
+            const before = exported.get(key);
+            if (before === undefined || n > before)
+              this.inc({ ...labels(s, priority), outcome }, n - (before ?? 0));
+            exported.set(key, n);
+          }
+    },
+  });
+  new Gauge({
+    name: `${p}priority_success_ratio`,
+    help: 'Share of a priority class’s requests answered whole and real, per step.',
+    labelNames: ['step', 'target_rate', 'priority'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values())
+        for (const [priority, c] of s.classes) {
+          const v = c.successRate;
+          if (v !== null) this.set(labels(s, priority), v);
+        }
+    },
+  });
+  new Gauge({
+    name: `${p}priority_latency_seconds`,
+    help: 'End-to-end latency quantiles per step and priority class, from exact HDR histograms.',
+    labelNames: ['step', 'target_rate', 'priority', 'quantile'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of run.steps.values())
+        for (const [priority, c] of s.classes)
+          for (const q of [50, 90, 95, 99, 99.9])
+            this.set({ ...labels(s, priority), quantile: String(q / 100) }, c.latency.percentileMs(q) / 1000);
+    },
+  });
 }
 
 /** The same value for every collect() of one scrape: the view is computed once. */

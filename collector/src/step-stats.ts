@@ -1,3 +1,4 @@
+import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../loadtests/priority.js';
 import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import {
   ENGINE_PREFIX,
@@ -14,6 +15,66 @@ import { TimeSeries } from './time-series.js';
 /** Outcomes (loadtests/engine/contract/outcomes.json): `ok`, or the error class. */
 export { OUTCOMES, type Outcome } from './outcomes.js';
 
+/** A histogram's summary with nothing in it (a class that sent no stream has no TTFT). */
+const EMPTY: LatencySummary = Object.freeze({
+  count: 0,
+  p50: 0,
+  p90: 0,
+  p95: 0,
+  p99: 0,
+  p999: 0,
+  max: 0,
+  mean: 0,
+});
+
+/**
+ * One priority class's share of a step: requests by outcome, latency and time to first token,
+ * what its SLA lines are judged on.
+ */
+export class ClassStats {
+  readonly latency = new LatencyHistogram();
+  /** Made on the class's first stream: a class that never streams costs no histogram. */
+  ttft: LatencyHistogram | null = null;
+  readonly counts = new Map<string, number>();
+
+  add(outcome: string, ms: number): void {
+    this.latency.recordMs(ms);
+    this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
+  }
+
+  addTtft(ms: number): void {
+    this.ttft ??= new LatencyHistogram();
+    this.ttft.recordMs(ms);
+  }
+
+  get requests(): number {
+    return this.latency.count;
+  }
+
+  get successRate(): number | null {
+    return this.requests === 0 ? null : (this.counts.get('ok') ?? 0) / this.requests;
+  }
+
+  summary(): ClassSummary {
+    return {
+      requests: this.requests,
+      successRate: this.successRate,
+      errors: Object.fromEntries([...this.counts].filter(([o]) => o !== 'ok')),
+      latency: this.latency.summary(),
+      ttft: this.ttft?.summary() ?? EMPTY,
+    };
+  }
+}
+
+/** A priority class's figures in a step: the step's own, but for its requests only. */
+export interface ClassSummary {
+  requests: number;
+  successRate: number | null;
+  errors: Record<string, number>;
+  latency: LatencySummary;
+  ttft: LatencySummary;
+}
+
 /**
  * Everything measured for one step: latency by outcome (and over all), time to first token and
  * inter-token latency of streams, request counts by outcome, the step's time span. Memory is
@@ -25,6 +86,8 @@ export class StepStats {
   readonly ttft = new LatencyHistogram();
   readonly interToken = new LatencyHistogram();
   readonly counts = new Map<string, number>();
+  /** Per priority class (x-priority), made on its first request: a run without classes has none. */
+  readonly classes = new Map<PriorityClass, ClassStats>();
   /** The same latencies in Prometheus buckets (seconds, 5 ms – 120 s), for histogram_quantile. */
   readonly buckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
   firstMs = Number.POSITIVE_INFINITY;
@@ -60,7 +123,9 @@ export class StepStats {
     this.targetRate += rate;
   }
 
-  addLatency(outcome: string, ms: number, time: number): void {
+  /** A request's latency; `priority` also counts it in its class. */
+  addLatency(outcome: string, ms: number, time: number, priority: PriorityClass | null = null): void {
+    if (priority !== null) this.classOf(priority).add(outcome, ms);
     let h = this.latency.get(outcome);
     if (!h) {
       h = new LatencyHistogram();
@@ -73,6 +138,21 @@ export class StepStats {
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
     if (time < this.firstMs) this.firstMs = time;
     if (time > this.lastMs) this.lastMs = time;
+  }
+
+  /** A stream's time to first token; `priority` also counts it in its class. */
+  addTtft(ms: number, priority: PriorityClass | null = null): void {
+    this.ttft.recordMs(ms);
+    if (priority !== null) this.classOf(priority).addTtft(ms);
+  }
+
+  classOf(priority: PriorityClass): ClassStats {
+    let c = this.classes.get(priority);
+    if (!c) {
+      c = new ClassStats();
+      this.classes.set(priority, c);
+    }
+    return c;
   }
 
   get requests(): number {
@@ -111,6 +191,16 @@ export class StepStats {
       latencyOk: (this.latency.get('ok') ?? new LatencyHistogram()).summary(),
       ttft: this.ttft.summary(),
       interToken: this.interToken.summary(),
+      ...(this.classes.size === 0
+        ? {}
+        : {
+            classes: Object.fromEntries(
+              PRIORITY_CLASSES.flatMap((c) => {
+                const stats = this.classes.get(c);
+                return stats ? [[c, stats.summary()]] : [];
+              }),
+            ),
+          }),
     };
   }
 }
@@ -128,6 +218,8 @@ export interface StepSummary {
   latencyOk: LatencySummary;
   ttft: LatencySummary;
   interToken: LatencySummary;
+  /** Per priority class that had requests in the step, P0 first; absent when none had. */
+  classes?: Partial<Record<PriorityClass, ClassSummary>>;
 }
 
 /**
@@ -177,11 +269,14 @@ export class RunStats {
       return;
     }
     const step = this.stepOf(Number(s.tags.step ?? 0), Number(s.tags.target_rate ?? 0));
+    // The k6 scripts tag a request's samples with its class; a priority tag of another value is
+    // not theirs, and is not a class (the label's values stay P0..P3).
+    const priority = isPriorityClass(s.tags.priority) ? s.tags.priority : null;
     if (s.metric === 'busybench_latency') {
       const outcome = s.tags.outcome ?? 'ok';
-      step.addLatency(outcome, s.value, s.time);
+      step.addLatency(outcome, s.value, s.time, priority);
       this.series.add(s.time, outcome, s.value, step.targetRate);
-    } else if (s.metric === 'busybench_ttft') step.ttft.recordMs(s.value);
+    } else if (s.metric === 'busybench_ttft') step.addTtft(s.value, priority);
     else if (s.metric === 'busybench_inter_token') step.interToken.recordMs(s.value);
   }
 
@@ -215,9 +310,10 @@ export class RunStats {
         // Stamped when the answer ended, as k6 stamps its samples.
         const time = o.t + o.ms;
         const step = this.stepOf(o.step, o.rate);
-        step.addLatency(o.outcome, o.ms, time);
+        const priority = o.prio ?? null;
+        step.addLatency(o.outcome, o.ms, time, priority);
         this.series.add(time, o.outcome, o.ms, step.targetRate);
-        if (typeof o.ttft === 'number') step.ttft.recordMs(o.ttft);
+        if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
         if (o.itl) for (const gap of o.itl) step.interToken.recordMs(gap);
         return;
       }

@@ -1,9 +1,31 @@
+import { PRIORITY_CLASSES } from '../../loadtests/priority.js';
 import type { Verdict } from './sla-verdict.js';
-import type { StepSummary } from './step-stats.js';
+import type { ClassSummary, StepSummary } from './step-stats.js';
 
 const num = (v: number | null, digits = 1) => (v === null ? '-' : v.toFixed(digits));
 
-/** The report as a terminal table: one row per step, then the SLA verdict line by line. */
+/** Requests, success, latency percentiles, TTFT p95 and errors: the columns a class row shares with its step's. */
+function figures(s: StepSummary | ClassSummary): string[] {
+  const errors = Object.entries(s.errors)
+    .map(([c, n]) => `${c}:${n}`)
+    .join(' ');
+  const success = s.successRate === null ? '-' : `${(s.successRate * 100).toFixed(2)}%`;
+  return [
+    String(s.requests).padStart(9),
+    success.padStart(8),
+    num(s.latency.p50).padStart(9),
+    num(s.latency.p90).padStart(9),
+    num(s.latency.p99).padStart(9),
+    num(s.latency.p999).padStart(9),
+    (s.ttft.count ? num(s.ttft.p95) : '-').padStart(9),
+    ` ${errors || '-'}`,
+  ];
+}
+
+/**
+ * The report as a terminal table: one row per step (and under it a row per priority class it
+ * had, when the run has classes), then the SLA verdict line by line.
+ */
 export function terminalReport(
   steps: readonly StepSummary[],
   verdict: Verdict,
@@ -11,26 +33,21 @@ export function terminalReport(
 ): string {
   const head =
     '  step  target  achieved   goodput  requests  success    p50 ms    p90 ms    p99 ms  p99.9 ms  ttft p95  errors';
-  const rows = steps.map((s) => {
-    const errors = Object.entries(s.errors)
-      .map(([c, n]) => `${c}:${n}`)
-      .join(' ');
-    const success = s.successRate === null ? '-' : `${(s.successRate * 100).toFixed(2)}%`;
-    return [
+  const rows = steps.flatMap((s) => [
+    [
       String(s.step).padStart(6),
       String(s.targetRate).padStart(7),
       num(s.achievedRate).padStart(9),
       num(s.goodput).padStart(9),
-      String(s.requests).padStart(9),
-      success.padStart(8),
-      num(s.latency.p50).padStart(9),
-      num(s.latency.p90).padStart(9),
-      num(s.latency.p99).padStart(9),
-      num(s.latency.p999).padStart(9),
-      (s.ttft.count ? num(s.ttft.p95) : '-').padStart(9),
-      ` ${errors || '-'}`,
-    ].join(' ');
-  });
+      ...figures(s),
+    ].join(' '),
+    ...PRIORITY_CLASSES.flatMap((c) => {
+      const f = s.classes?.[c];
+      return f
+        ? [[c.padStart(6), ''.padStart(7), ''.padStart(9), ''.padStart(9), ...figures(f)].join(' ')]
+        : [];
+    }),
+  ]);
   const broken = verdict.lines.filter((l) => !l.ok);
   const verdictText = verdict.passed
     ? 'SLA: every line held at every step'

@@ -22,7 +22,9 @@ import {
   ttft,
 } from '../metrics.ts';
 import type { Mix } from '../plan.ts';
+import { drawPriority, PRIORITY_CLASSES, PRIORITY_HEADER, type PriorityClass } from '../priority.ts';
 import { stepAt } from '../profiles.ts';
+import { slaErrorClasses } from '../sla.ts';
 
 const WORDS =
   'the busy server answers every prompt with tokens while the queue grows and the limit holds'.split(' ');
@@ -85,11 +87,14 @@ export interface Draws {
   readonly promptIndex: number;
   /** Sent with thinking enabled (false as well when the plan sends no thinking field). */
   readonly thinks: boolean;
+  /** Its class, sent as x-priority; null when the plan has no classes. */
+  readonly priority: PriorityClass | null;
 }
 
 /**
  * Request n's draws. The draw numbers are the engine's (attack/requests.go): 0 stream, 1 model,
- * 2 prompt, 3 thinking.
+ * 2 prompt, 3 thinking. The class is the engine's own draw, bit for bit (priority.ts): k6 and
+ * the engine give request n the same class.
  */
 export function drawRequest(
   mix: Mix,
@@ -102,6 +107,7 @@ export function drawRequest(
     model: pickModel(models, unitDraw(seed, n, 1)),
     promptIndex: Math.floor(unitDraw(seed, n, 2) * mix.promptChars.length),
     thinks: mix.thinking !== null && unitDraw(seed, n, 3) < mix.thinking,
+    priority: drawPriority(mix.priority ?? null, seed, n),
   };
 }
 
@@ -119,24 +125,30 @@ export function prepareChat(config: RunConfig) {
           requestBody(mix, model, i, stream, thinks),
         );
   // Per-class rates only for the classes the SLA draws a line for: each one is a sample per request.
-  const classRates = Object.entries(plan.sla.errorRates).map(
-    ([c]) => [c, new Rate(`busybench_error_${c}`)] as const,
-  );
+  const classRates = slaErrorClasses(plan.sla).map((c) => [c, new Rate(`busybench_error_${c}`)] as const);
   // Request parameters, one per key and kind, made once: k6 scripts run in an interpreter, and
   // every object built per request shows in the rate one k6 can sustain.
   const expected = http.expectedStatuses({ min: 200, max: 299 });
+  // By key, stream and class ("" when the plan has none: no x-priority header).
+  const classes: readonly string[] = mix.priority ? PRIORITY_CLASSES : [''];
   const params = Object.fromEntries(
     mix.keys.flatMap((key) =>
-      [false, true].map((stream) => [
-        `${key}|${stream}`,
-        {
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-          timeout: plan.timeoutMs,
-          tags: { stream: stream ? 'true' : 'false' },
-          // Errors are what we measure, not what k6 should count as failed requests of its own.
-          responseCallback: expected,
-        },
-      ]),
+      [false, true].flatMap((stream) =>
+        classes.map((priority) => [
+          `${key}|${stream}|${priority}`,
+          {
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${key}`,
+              ...(priority === '' ? {} : { [PRIORITY_HEADER]: priority }),
+            },
+            timeout: plan.timeoutMs,
+            tags: { stream: stream ? 'true' : 'false' },
+            // Errors are what we measure, not what k6 should count as failed requests of its own.
+            responseCallback: expected,
+          },
+        ]),
+      ),
     ),
   );
   const outcomeTags = Object.fromEntries(OUTCOMES.map((c) => [c, { outcome: c }])) as Record<
@@ -185,10 +197,19 @@ export function chat(config: RunConfig, prepared: ReturnType<typeof prepareChat>
   }
 
   const n = exec.scenario.iterationInTest;
-  const { stream, model, promptIndex, thinks } = drawRequest(plan.mix, prepared.models, plan.seed, n);
+  const { stream, model, promptIndex, thinks, priority } = drawRequest(
+    plan.mix,
+    prepared.models,
+    plan.seed,
+    n,
+  );
+  // The class tags every metric of this request (the collector's per-class figures, the SLA's
+  // `{priority:P0}` thresholds); set on change only, and never when the plan has no classes.
+  if (priority !== null && exec.vu.metrics.tags.priority !== priority)
+    exec.vu.metrics.tags.priority = priority;
   const body = prepared.bodies[`${model}|${stream}|${thinks}`]?.[promptIndex] ?? '{}';
   const key = plan.mix.keys[n % plan.mix.keys.length];
-  const params = prepared.params[`${key}|${stream}`];
+  const params = prepared.params[`${key}|${stream}|${priority ?? ''}`];
   const started = Date.now();
   let res = http.post(prepared.url, body, params);
   let outcome = outcomeOf(res, stream);

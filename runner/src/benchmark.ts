@@ -5,6 +5,8 @@ import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import type { RunView } from '../../collector/src/run-view.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
+import type { Plan } from '../../loadtests/plan.js';
+import { buildProfile } from '../../loadtests/profiles.js';
 import type { Sla } from '../../loadtests/sla.js';
 import { freePort } from '../../stack/src/free-port.js';
 import { missingTools, ownStack, type StackUrls, setTargets, stackUp } from '../../stack/src/local-stack.js';
@@ -41,6 +43,11 @@ export interface BenchmarkOptions {
   readonly print?: (line: string) => void;
   /** Set when the user pressed Ctrl-C: the load generator is told to stop, and the report is still written. */
   readonly interrupted?: () => boolean;
+  /**
+   * Seconds of load at the first step's rate before the run, thrown away (0: none): the
+   * strategy's own start-up (connection pools, JIT) must not land in step 0's figures.
+   */
+  readonly warmupSeconds?: number;
 }
 
 export interface BenchmarkResult {
@@ -69,6 +76,11 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     cleanups.push(mock.stop);
     const strategy = await startStrategyProcess(o.strategy, mock.urls, join(dir, 'strategy'));
     cleanups.push(strategy.stop);
+    const plan = await loadPlan({ ...o.load, target: strategy.url } as LoadFlags);
+    if ((o.warmupSeconds ?? 0) > 0) {
+      print(`busybench run: warming up ${strategy.name} for ${o.warmupSeconds} s (not counted)`);
+      await warmUp(plan, o, dir);
+    }
     const runId = `${strategy.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const results = join(dir, 'results.json');
     const collector = createCollector({ results, runId, sla: o.sla, upstream: mock.urls });
@@ -91,7 +103,6 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
         `live page ${collectorUrl}/${stack ? `; Prometheus ${stack.urls.prometheus}` : ''}`,
     );
 
-    const plan = await loadPlan({ ...o.load, target: strategy.url } as LoadFlags);
     if (o.scenario) await startScenario(mock.urls, o.scenario, o.scenarioSpeed);
     const startedAt = Date.now();
     const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
@@ -128,6 +139,34 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
   } finally {
     for (const stop of cleanups.reverse()) await stop().catch(() => {});
   }
+}
+
+/**
+ * The warm-up: the run's own mix at its first rate, before the collector exists and before any
+ * scenario plays, so neither its answers nor the mock's count of them reach the report.
+ */
+async function warmUp(plan: Plan, o: BenchmarkOptions, dir: string): Promise<void> {
+  const rate = plan.profile.phases[0]?.fromRate || plan.profile.steps[0]?.targetRate || 1;
+  const profile = buildProfile({
+    name: 'soak',
+    rates: [rate],
+    stepSeconds: o.warmupSeconds ?? 0,
+    rampSeconds: 0,
+  });
+  // No SLA line can break a warm-up, and its exit code says nothing about the run.
+  const sla: Sla = {
+    name: 'warm-up',
+    successRate: 0,
+    latencyMs: {},
+    ttftMs: {},
+    errorRates: {},
+    maxDroppedIterations: Number.MAX_SAFE_INTEGER,
+  };
+  await runLoad(
+    { ...plan, profile, sla },
+    { ...o.load, quiet: true },
+    { summary: join(dir, 'warmup', 'summary.json'), log: join(dir, 'warmup', 'load.log') },
+  );
 }
 
 async function prepareStack(

@@ -80,12 +80,23 @@ export async function startNginx(
     url,
     child,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGQUIT'); // graceful: finish what is in flight
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      // Graceful: idle keep-alive connections close, answers under way may finish...
+      child.kill('SIGQUIT');
+      // ...for 2 s: a graceful nginx waits for an LLM answer as long as it takes.
+      const fast = setTimeout(() => child.kill('SIGTERM'), 2_000);
+      // The whole group: a SIGKILL of the master alone leaves its workers serving.
+      const kill = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }, 4_500);
       await exited;
-      clearTimeout(timer);
+      clearTimeout(fast);
+      clearTimeout(kill);
     },
   };
 }

@@ -4,7 +4,12 @@
  */
 export class StrategyError extends Error {
   constructor(
-    readonly code: 'STRATEGY_ERR_BAD_OPTIONS' | 'STRATEGY_ERR_UNKNOWN' | 'STRATEGY_ERR_NGINX',
+    readonly code:
+      | 'STRATEGY_ERR_BAD_OPTIONS'
+      | 'STRATEGY_ERR_UNKNOWN'
+      | 'STRATEGY_ERR_NGINX'
+      | 'STRATEGY_ERR_HAPROXY'
+      | 'STRATEGY_ERR_REDIS',
     message: string,
     readonly problems: readonly string[] = [],
   ) {
@@ -43,6 +48,12 @@ export class Options {
       return fallback;
     }
     return v as T;
+  }
+
+  /** A free-form value (a URL), or undefined when not given. */
+  string(key: string): string | undefined {
+    this.used.add(key);
+    return this.raw[key];
   }
 
   list(key: string, fallback: readonly string[]): string[] {

@@ -1,60 +1,183 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Strategy } from './strategy.js';
 import { StrategyContext } from './strategy.js';
-import { endToEndHeaders, localError, type ProxyRequest, Upstream } from './upstream.js';
+import {
+  endToEndHeaders,
+  localError,
+  type ProxyRequest,
+  Upstream,
+  type UpstreamResponse,
+} from './upstream.js';
 
 /**
  * The HTTP proxy every reference strategy runs in: takes any request (the DeepSeek API's
  * paths), hands it to the strategy, and sends back what it returns — streaming bodies as they
  * flow. Serves the strategy's own /metrics. A strategy that throws answers a DeepSeek-shaped 500.
+ *
+ * Plain `node:http`, not fastify: a proxy routes nothing, and at thousands of requests a second
+ * every layer between the socket and the strategy is the frame measuring itself (the numbers
+ * that chose this are in strategies/README.md, Performance).
  */
 const STREAM = /"stream"\s*:\s*true/;
+/** Bodies past this are refused (413) before the strategy sees them, as the API refuses them. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+/**
+ * Longer than any client's idle timeout we know of (Go 90 s is the exception, and it retries an
+ * idle connection the server closed): a server that closes first races the client's next request.
+ */
+const KEEP_ALIVE_MS = 75_000;
+
+export interface ProxyApp {
+  readonly server: Server;
+  /** Listens; resolves to the proxy's base URL. Starts the strategy's own parts first. */
+  listen(o: { host?: string; port?: number }): Promise<string>;
+  /**
+   * Stops taking requests, closes idle keep-alive connections at once, lets answers under way
+   * finish for at most `deadlineMs`, then closes whatever is left: resolves within the deadline
+   * (plus the strategy's own close) whatever clients keep open.
+   */
+  close(deadlineMs?: number): Promise<void>;
+}
 
 export function proxyServer(
   strategy: Strategy,
   upstreamUrls: readonly string[],
-): {
-  app: FastifyInstance;
-  ctx: StrategyContext;
-} {
+): { app: ProxyApp; ctx: StrategyContext } {
   const upstreams = upstreamUrls.map((u) => new Upstream(u.replace(/\/+$/, '')));
   const ctx = new StrategyContext(strategy.name, upstreams);
   if (strategy.gauges) ctx.addGauges(strategy.gauges);
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
-  // Bodies go upstream untouched: the upstream judges them (and answers DeepSeek's 400/422).
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onClose', async () => {
-    await Promise.all(upstreams.map((u) => u.close()));
-  });
+  let closing = false;
 
-  app.get('/metrics', async (_req, reply) =>
-    reply.header('content-type', ctx.registry.contentType).send(await ctx.registry.metrics()),
-  );
-  app.all('/*', async (request, reply) => {
-    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : null;
-    const req: ProxyRequest = {
-      method: request.method,
-      path: request.url,
-      headers: endToEndHeaders(request.headers),
+  const handle = async (method: string, url: string, req: IncomingMessage, body: Buffer | null) => {
+    const request: ProxyRequest = {
+      method,
+      path: url,
+      headers: endToEndHeaders(req.headers),
       body,
-      stream: body !== null && STREAM.test(body.subarray(0, 4096).toString('utf8')),
+      stream: body !== null && STREAM.test(body.toString('latin1', 0, 4096)),
     };
-    ctx.inFlight.inc();
-    let res: Awaited<ReturnType<Strategy['handle']>>;
     try {
-      res = await strategy.handle(req, ctx);
+      return await strategy.handle(request, ctx);
     } catch (err) {
-      res = localError(
+      return localError(
         500,
         'strategy_failed',
         `Server Error: strategy ${strategy.name} failed: ${(err as Error).message}`,
       );
     }
-    ctx.responses.inc({ status: String(res.status) });
-    if (Buffer.isBuffer(res.body)) ctx.inFlight.dec();
-    else res.body.once('close', () => ctx.inFlight.dec());
-    return reply.code(res.status).headers(res.headers).send(res.body);
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    if (method === 'GET' && url === '/metrics') {
+      void ctx.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': ctx.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    ctx.inFlight.inc();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (size > BODY_LIMIT) {
+        respond(
+          res,
+          localError(413, 'body_too_large', `Request body is too large: the limit is ${BODY_LIMIT} bytes`),
+        );
+        return;
+      }
+      const body =
+        size === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      void handle(method, url, req, body).then((answer) => respond(res, answer));
+    });
+  };
+
+  /** Sends an answer: a buffer in one write, a flowing body chunk by chunk as it comes. */
+  const respond = (res: ServerResponse, answer: UpstreamResponse): void => {
+    ctx.responses.inc({ status: String(answer.status) });
+    // While shutting down, each answer closes its connection: nothing new rides on it.
+    if (closing) res.shouldKeepAlive = false;
+    const body = answer.body;
+    if (Buffer.isBuffer(body)) {
+      ctx.inFlight.dec();
+      if (answer.cut) {
+        // The node's own length stays: the client sees fewer bytes than announced, then the cut.
+        res.writeHead(answer.status, answer.headers);
+        res.write(body);
+        res.destroy();
+        return;
+      }
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
+      res.end(body);
+      return;
+    }
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      ctx.inFlight.dec();
+    };
+    res.writeHead(answer.status, answer.headers);
+    body.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) body.pause();
+    });
+    res.on('drain', () => body.resume());
+    body.once('end', () => {
+      res.end();
+      finish();
+    });
+    // An upstream body that broke off is cut for the client too, never ended as if whole.
+    body.once('error', () => {
+      res.destroy();
+      finish();
+    });
+    res.once('close', () => {
+      if (!body.readableEnded) body.destroy();
+      finish();
+    });
+  };
+
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 0 }, onRequest);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
+
+  const app: ProxyApp = {
+    server,
+    async listen({ host = '127.0.0.1', port = 0 }) {
+      await strategy.start?.(ctx);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      return `http://${address.address}:${address.port}`;
+    },
+    async close(deadlineMs = 3_000) {
+      if (closing) return;
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+      await Promise.race([closed, deadline]);
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(upstreams.map((u) => u.destroy()));
+      await strategy.close?.();
+    },
+  };
   return { app, ctx };
 }

@@ -8,6 +8,7 @@ import { hedge } from './strategies/hedge.js';
 import { keyPool } from './strategies/key-pool.js';
 import { openaiSdk } from './strategies/openai-sdk.js';
 import { passthrough } from './strategies/passthrough.js';
+import { priority } from './strategies/priority.js';
 import { rateLimit } from './strategies/rate-limit.js';
 import { retry } from './strategies/retry.js';
 import type { Strategy, StrategyContext } from './strategy.js';
@@ -19,6 +20,7 @@ export const STRATEGIES: Record<string, { about: string; make: (o: Options) => S
   retry: { about: 'exponential backoff + full jitter, Retry-After, retry budget (cockatiel)', make: retry },
   breaker: { about: 'circuit breaker: fail fast while the upstream fails (cockatiel)', make: breaker },
   bulkhead: { about: 'concurrency limit with a queue (cockatiel)', make: bulkhead },
+  priority: { about: 'priority queue by x-priority P0-P3, P0 slots reserved, P3 shed first', make: priority },
   'rate-limit': { about: 'client-side token bucket', make: rateLimit },
   'key-pool': { about: 'rotate API keys per request', make: keyPool },
   'balance-wrr': {
@@ -35,9 +37,13 @@ export const STRATEGIES: Record<string, { about: string; make: (o: Options) => S
   'openai-sdk': { about: "the official openai SDK's built-in retries behind a shim", make: openaiSdk },
 };
 
-/** Strategies that are not Node code of ours, run by their own runner (strategies/src/nginx.ts). */
+/**
+ * Strategies that are not Node code of ours, run by their own runner (strategies/src/nginx.ts,
+ * strategies/src/haproxy.ts).
+ */
 export const EXTERNAL = {
   nginx: 'nginx upstream: least_conn, max_fails, proxy_next_upstream (Debian nginx)',
+  haproxy: 'HAProxy: leastconn, L7 retries + redispatch, x-priority P0-P3 queue (Debian HAProxy 2.6)',
 } as const;
 
 /** Strategies that pick the node themselves: they can only be the last link of a chain. */
@@ -87,6 +93,13 @@ function makeChain(names: readonly string[], raw: Readonly<Record<string, string
     name: names.join('+'),
     gauges: Object.assign({}, ...links.map((l) => l.gauges ?? {})),
     handle: (req, ctx) => through(0, req, ctx),
+    // Every link's own parts (the cache's Redis) start with the chain and stop with it.
+    start: async (ctx) => {
+      for (const link of links) await link.start?.(ctx);
+    },
+    close: async () => {
+      for (const link of links.toReversed()) await link.close?.();
+    },
   };
 }
 

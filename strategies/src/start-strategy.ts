@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../stack/src/free-port.js';
+import { haproxyOptions, startHaproxy } from './haproxy.js';
 import { nginxOptions, startNginx } from './nginx.js';
 import { Options } from './options.js';
 import { proxyServer } from './proxy-server.js';
@@ -9,13 +10,14 @@ import { makeStrategy } from './registry.js';
 
 /**
  * Puts a strategy in front of the upstream nodes, whatever it is: a reference strategy by name
- * (our proxy), `nginx` (Debian's nginx), `none` (the first node itself: k6 hits the mock
- * directly), or any URL (the user's own proxy, in any language, already running).
+ * (our proxy), `nginx` (Debian's nginx), `haproxy` (Debian's HAProxy), `none` (the first node
+ * itself: k6 hits the mock directly), or any URL (the user's own proxy, in any language, already
+ * running).
  */
 export interface RunningStrategy {
   readonly name: string;
   readonly url: string;
-  /** Where the strategy's own metrics are, when it has ours. */
+  /** Where the strategy's own metrics are: ours, HAProxy's exporter, or none (nginx, a URL). */
   readonly metricsUrl: string | null;
   stop(): Promise<void>;
 }
@@ -28,12 +30,15 @@ export interface StrategySpec {
 /** A URL names the user's own proxy, already running. */
 const isUrl = (name: string): boolean => /^https?:\/\//.test(name);
 
+/** Strategies that are a program of their own (run as a child), not our proxy frame. */
+const isExternal = (name: string): boolean => name === 'nginx' || name === 'haproxy';
+
 /**
  * Whether the spec is one of our reference strategies (our proxy frame), rather than nginx,
- * `none` or a URL, which are each a process of their own already or nothing to start.
+ * HAProxy, `none` or a URL, which are each a process of their own already or nothing to start.
  */
 export function isReferenceStrategy(spec: StrategySpec): boolean {
-  return !isUrl(spec.name) && spec.name !== 'none' && spec.name !== 'nginx';
+  return !isUrl(spec.name) && spec.name !== 'none' && !isExternal(spec.name);
 }
 
 /** "retry:retries=2,baseMs=50" → { name: retry, options: {...} }; a URL is kept whole. */
@@ -57,6 +62,12 @@ export function checkStrategySpec(spec: StrategySpec): void {
     opts.done();
     return;
   }
+  if (spec.name === 'haproxy') {
+    const opts = new Options('haproxy', spec.options);
+    haproxyOptions(opts);
+    opts.done();
+    return;
+  }
   makeStrategy(spec.name, spec.options);
 }
 
@@ -77,6 +88,15 @@ export async function startStrategy(
     const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'busybench-nginx-'));
     const n = await startNginx(config, upstreams, port, dir);
     return { name: 'nginx', url: n.url, metricsUrl: null, stop: n.stop };
+  }
+  if (spec.name === 'haproxy') {
+    const opts = new Options('haproxy', spec.options);
+    const config = haproxyOptions(opts);
+    opts.done();
+    const port = o.port || (await freePort());
+    const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'busybench-haproxy-'));
+    const h = await startHaproxy(config, upstreams, { port, host: o.host, dir });
+    return { name: 'haproxy', url: h.url, metricsUrl: h.metricsUrl, stop: h.stop };
   }
   const strategy = makeStrategy(spec.name, spec.options);
   const { app } = proxyServer(strategy, upstreams);

@@ -10,6 +10,13 @@ export interface Strategy {
   handle(req: ProxyRequest, ctx: StrategyContext): Promise<UpstreamResponse>;
   /** Gauges a strategy wants on /metrics (breaker state, queue length). */
   readonly gauges?: Record<string, () => number>;
+  /**
+   * Called once before the proxy listens (the context's registry is ready): a strategy that
+   * needs a process or connection of its own (the cache's Redis) starts it here.
+   */
+  start?(ctx: StrategyContext): Promise<void>;
+  /** Called once when the proxy shuts down, after it stopped taking requests. */
+  close?(): Promise<void>;
 }
 
 export type StrategyOptions = Readonly<Record<string, string>>;

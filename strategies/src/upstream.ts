@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { Readable } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
 
 /**
  * One upstream node (a mock node, or the real API) and the connection pool to it (undici: keep-
@@ -22,12 +22,17 @@ export interface UpstreamResponse {
   readonly body: Readable | Buffer;
   /** The node that answered, or `local` for an answer the strategy made itself. */
   readonly upstream: string;
+  /**
+   * The node broke the answer off after its headers (a non-streaming body cut short): `body` is
+   * what came, and the proxy cuts the client's connection after it, as the node did.
+   */
+  readonly cut?: boolean;
 }
 
 /** Statuses a resilience strategy treats as "busy, try again or elsewhere". */
 export const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
-/** Headers that belong to one hop, never forwarded (RFC 9110 §7.6.1), and length/encoding we redo. */
+/** Headers that belong to one hop, never forwarded (RFC 9110 §7.6.1), and the host we redo. */
 const HOP = new Set([
   'connection',
   'keep-alive',
@@ -37,16 +42,23 @@ const HOP = new Set([
   'trailer',
   'upgrade',
   'host',
-  'content-length',
 ]);
 
+/**
+ * A message's end-to-end headers, names lower-cased. A request's `content-length` goes too (the
+ * client computes it from the body a strategy sends); an answer's stays (`keepLength`): bodies
+ * are forwarded byte for byte, and a known length is one write to the client instead of chunks.
+ */
 export function endToEndHeaders(
   headers: Record<string, string | string[] | undefined>,
+  keepLength = false,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP.has(k.toLowerCase())) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const k in headers) {
+    const v = headers[k];
+    const name = k.toLowerCase();
+    if (v === undefined || HOP.has(name) || (!keepLength && name === 'content-length')) continue;
+    out[name] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
 }
@@ -63,33 +75,135 @@ export class Upstream {
     this.pool = new Pool(url, { connections, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
   }
 
-  /** Sends once; a network failure becomes a 502 the strategies can treat like any busy answer. */
-  async send(req: ProxyRequest, headers: Record<string, string> = req.headers): Promise<UpstreamResponse> {
+  /**
+   * Sends once; a network failure becomes a 502 the strategies can treat like any busy answer.
+   * A non-streaming answer comes back whole (a Buffer), a stream as a Readable still flowing:
+   * see `Forward` for why.
+   */
+  send(req: ProxyRequest, headers: Record<string, string> = req.headers): Promise<UpstreamResponse> {
     this.outstanding++;
-    try {
-      const res = await this.pool.request({
-        method: req.method as 'POST',
-        path: req.path,
-        headers,
-        body: req.body ?? undefined,
-      });
-      // Outstanding until the body is done, as a node counts a request in flight.
-      res.body.once('close', () => this.outstanding--);
-      return {
-        status: res.statusCode,
-        headers: endToEndHeaders(res.headers),
-        body: res.body,
-        upstream: this.url,
-      };
-    } catch (err) {
-      this.outstanding--;
-      return badGateway(this.url, err);
-    }
+    return new Promise((resolve) => {
+      this.pool.dispatch(
+        { method: req.method as 'POST', path: req.path, headers, body: req.body ?? undefined },
+        new Forward(this, req.stream, resolve),
+      );
+    });
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+
+  /** Closes every connection now, answers under way included (the end of a shutdown). */
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
+
+/**
+ * undici's raw dispatch handler, not `pool.request`: at thousands of requests a second the
+ * Readable, promise and async resource `request` makes per answer were the frame's largest cost
+ * (strategies/README.md, Performance). A non-streaming answer is read whole and handed over as
+ * one Buffer, which the proxy writes in one go; a cut one keeps its `cut` mark and partial bytes,
+ * so the client sees the cut the node made. A stream stays a Readable: each frame is forwarded
+ * as it comes, and destroying it aborts the upstream request.
+ */
+class Forward implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private chunks: Buffer[] = [];
+  private stream: Readable | null = null;
+  private abort: ((err?: Error) => void) | null = null;
+  /** The upstream request is over (completed or failed): nothing left to abort. */
+  private settled = false;
+  private counted = false;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly streaming: boolean,
+    private readonly resolve: (res: UpstreamResponse) => void,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    this.status = status;
+    this.headers = rawEndToEnd(raw);
+    if (!this.streaming) return true;
+    this.stream = new Readable({
+      read: () => resume(),
+      destroy: (err, cb) => {
+        if (!this.settled) this.abort?.(err ?? new Error('stream closed by the proxy'));
+        cb(err);
+      },
+    });
+    this.stream.once('close', () => this.done());
+    this.resolve({ status, headers: this.headers, body: this.stream, upstream: this.upstream.url });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.stream) return this.stream.push(chunk);
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.stream) {
+      this.settled = true;
+      this.stream.push(null);
+      return;
+    }
+    this.done();
+    this.resolve({
+      status: this.status,
+      headers: this.headers,
+      body: this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks),
+      upstream: this.upstream.url,
+    });
+  }
+
+  onError(err: Error): void {
+    if (this.stream) {
+      this.settled = true;
+      if (!this.stream.destroyed) this.stream.destroy(err);
+      return;
+    }
+    this.done();
+    if (this.status === 0) {
+      this.resolve(badGateway(this.upstream.url, err));
+      return;
+    }
+    this.resolve({
+      status: this.status,
+      headers: this.headers,
+      body: Buffer.concat(this.chunks),
+      upstream: this.upstream.url,
+      cut: true,
+    });
+  }
+
+  /** Outstanding until the body is done, as a node counts a request in flight. */
+  private done(): void {
+    if (this.counted) return;
+    this.counted = true;
+    this.settled = true;
+    this.upstream.outstanding--;
+  }
+}
+
+/** Raw header pairs as end-to-end headers (names lower-cased, the length kept). */
+function rawEndToEnd(raw: Buffer[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
+    if (HOP.has(name)) continue;
+    const value = (raw[i + 1] as Buffer).toString('latin1');
+    out[name] = name in out ? `${out[name]}, ${value}` : value;
+  }
+  return out;
 }
 
 /** A failed connection as a DeepSeek-shaped 502, marked so it is told apart from a node's own 5xx. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type BenchmarkFlags, benchmarkOptions } from '../../cli/benchmark-flags.js';
 import { type LoadFlags, loadPlan } from '../../cli/load-command.js';
 import { DEFAULT_MIX } from '../../loadtests/plan.js';
 
@@ -33,5 +34,72 @@ describe('busybench load --thinking', () => {
       await expect(loadPlan(flags({ thinking: raw })), raw).rejects.toThrow(
         `--thinking "${raw}" must be on, off or a share between 0 and 1, e.g. 0.3`,
       );
+  });
+});
+
+describe('busybench load --priority', () => {
+  it('sends no class by default', async () => {
+    expect((await loadPlan(flags())).mix.priority).toBeNull();
+    expect(DEFAULT_MIX.priority).toBeNull();
+  });
+
+  it('reads class=weight pairs; a class left out weighs 0', async () => {
+    expect((await loadPlan(flags({ priority: 'P0=0.1,P1=0.3,P2=0.4,P3=0.2' }))).mix.priority).toEqual({
+      P0: 0.1,
+      P1: 0.3,
+      P2: 0.4,
+      P3: 0.2,
+    });
+    expect((await loadPlan(flags({ priority: 'P3=3, P0=1' }))).mix.priority).toEqual({
+      P0: 1,
+      P1: 0,
+      P2: 0,
+      P3: 3,
+    });
+  });
+
+  it('refuses anything else in one line each', async () => {
+    const shape = (raw: string) =>
+      `--priority "${raw}" must look like P0=0.1,P1=0.3,P2=0.4,P3=0.2 (classes P0 to P3, weights >= 0)`;
+    for (const [raw, message] of [
+      ['P4=1', shape('P4=1')],
+      ['p0=1', shape('p0=1')],
+      ['P0', shape('P0')],
+      ['P0=', shape('P0=')],
+      ['P0=-1', shape('P0=-1')],
+      ['P0=x', shape('P0=x')],
+      ['P0=1=2', shape('P0=1=2')],
+      ['', shape('')],
+      ['P0=0,P1=0', '--priority "P0=0,P1=0" needs a class with a weight above 0'],
+      ['P0=1,P0=2', '--priority "P0=1,P0=2" names P0 twice'],
+    ] as const)
+      await expect(loadPlan(flags({ priority: raw })), raw).rejects.toThrow(message);
+  });
+
+  it('is checked by run and compare before anything starts, with the other flags', () => {
+    const bench = (over: Partial<BenchmarkFlags>): BenchmarkFlags => ({
+      profile: 'smoke',
+      ramp: '0s',
+      timeout: '60s',
+      engine: 'engine',
+      scenario: 'none',
+      scenarioSpeed: '1',
+      nodes: '1',
+      mockPort: '0',
+      stack: false,
+      warmup: '5s',
+      ...over,
+    });
+    expect(() => benchmarkOptions(bench({ priority: 'P0=1' }), 'run')).not.toThrow();
+    expect(benchmarkOptions(bench({ priority: 'P0=1' }), 'run').load.priority).toBe('P0=1');
+    try {
+      benchmarkOptions(bench({ priority: 'P9=1', nodes: '99' }), 'run');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as { problems: string[] }).problems).toEqual([
+        '--nodes "99" must be 1 to 16',
+        expect.stringContaining('--priority "P9=1" must look like'),
+      ]);
+    }
   });
 });

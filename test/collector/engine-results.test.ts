@@ -37,6 +37,7 @@ interface Req {
   stream?: boolean;
   ttft?: number;
   itl?: number[];
+  prio?: string;
 }
 
 const req = (r: Req) =>
@@ -54,6 +55,7 @@ const req = (r: Req) =>
     tokens: 20,
     late: 0.08,
     attempts: 1,
+    ...(r.prio === undefined ? {} : { prio: r.prio }),
   });
 
 const endLine = JSON.stringify({
@@ -99,6 +101,44 @@ describe("the engine's results", () => {
     const points = run.series.points();
     expect(points.reduce((n, p) => n + p.dropped, 0)).toBe(3);
     expect(points.reduce((n, p) => n + (p.errors['503'] ?? 0), 0)).toBe(1);
+  });
+
+  it('splits a step by priority class: requests, success, latency, TTFT and errors per class', () => {
+    const run = new RunStats();
+    for (const line of [
+      runLine(),
+      req({ t: T0, step: 0, rate: 20, ms: 10, prio: 'P0', stream: true, ttft: 4 }),
+      req({ t: T0 + 10, step: 0, rate: 20, ms: 20, prio: 'P0' }),
+      req({ t: T0 + 20, step: 0, rate: 20, ms: 900, prio: 'P3', outcome: '503' }),
+      req({ t: T0 + 30, step: 0, rate: 20, ms: 100, prio: 'P3' }),
+      req({ t: T0 + 2100, step: 1, rate: 40, ms: 5, prio: 'P3' }),
+    ])
+      run.ingestLine(line);
+    expect(run.malformedLines).toBe(0);
+    const [s0, s1] = run.summaries();
+    expect(s0?.requests).toBe(4);
+    expect(Object.keys(s0?.classes ?? {})).toEqual(['P0', 'P3']);
+    expect(s0?.classes?.P0).toMatchObject({ requests: 2, successRate: 1, errors: {} });
+    expect(s0?.classes?.P0?.latency.p50).toBeCloseTo(10, 1);
+    expect(s0?.classes?.P0?.ttft).toMatchObject({ count: 1 });
+    expect(s0?.classes?.P0?.ttft.p50).toBeCloseTo(4, 1);
+    expect(s0?.classes?.P3).toMatchObject({ requests: 2, successRate: 0.5, errors: { '503': 1 } });
+    expect(s0?.classes?.P3?.latency.p99).toBeCloseTo(900, 0);
+    expect(s0?.classes?.P3?.ttft.count).toBe(0);
+    expect(Object.keys(s1?.classes ?? {})).toEqual(['P3']);
+    // A run without classes has none in its steps.
+    const plain = new RunStats();
+    plain.ingestLine(req({ t: T0, step: 0, rate: 20, ms: 10 }));
+    expect(plain.summaries()[0]).not.toHaveProperty('classes');
+  });
+
+  it('takes P0 to P3 only as a class: another prio makes the line malformed', () => {
+    const run = new RunStats();
+    for (const prio of ['P4', 'urgent', 'p0', ''])
+      run.ingestLine(req({ t: T0, step: 0, rate: 20, ms: 10, prio }));
+    run.ingestLine(JSON.stringify({ type: 'req', t: T0, step: 0, rate: 20, ms: 4, outcome: 'ok', prio: 0 }));
+    expect(run.malformedLines).toBe(5);
+    expect(run.steps.size).toBe(0);
   });
 
   it('counts a line cut by a kill mid-write, and lines that are not well-formed, and goes on', () => {

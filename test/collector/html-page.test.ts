@@ -84,6 +84,34 @@ describe('run page in headless Chromium', () => {
     expect(page.text).toMatch(/s \/ flaky\s.*\s\d+\.\d s\s+recovered/);
     // Alert text is shown as text, not markup.
     expect(page.text).toContain('errors <b>burning</b>');
+    // No priority classes in this run: no table of them.
+    expect(page.text).not.toContain('Priority classes per step');
+  }, 60_000);
+
+  it('the report shows each priority class of a step and its SLA lines', async () => {
+    const run = new RunStats(800);
+    for (let i = 0; i < 200; i++) {
+      const prio = i % 4 === 0 ? 'P0' : 'P3';
+      const outcome = prio === 'P3' && i % 3 === 0 ? '503' : 'ok';
+      run.ingestLine(
+        JSON.stringify({ type: 'req', t: T0 + i * 50, step: 0, rate: 20, ms: 40 + (i % 7), outcome, prio }),
+      );
+    }
+    const sla = {
+      ...DEFAULT_SLA,
+      successRate: 0,
+      classes: { P0: { successRate: 0.999 }, P3: { successRate: 1 } },
+    };
+    const view = runView({ runId: 'classes', live: false, sla, run, events: new RunEvents() });
+    const file = join(mkdtempSync(join(tmpdir(), 'busybench-html-')), 'report.html');
+    writeFileSync(file, reportPage(view));
+    const page = await render(browser, `file://${file}`);
+    expect(page.errors).toEqual([]);
+    expect(page.text).toContain('Priority classes per step');
+    expect(page.text).toMatch(/\n0\tP0\t50\t100\.00 %\t/);
+    expect(page.text).toMatch(/\n0\tP3\t150\t\d+\.\d\d %\t.*503:\d+/);
+    expect(page.text).toMatch(/P0 success rate >= 0\.999\t1\.0000\theld/);
+    expect(page.text).toMatch(/P3 success rate >= 1\t0\.\d{4}\tBROKEN/);
   }, 60_000);
 
   it('the live page loads chart.js from the collector and draws what /api/live serves', async () => {

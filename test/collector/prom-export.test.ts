@@ -81,6 +81,61 @@ describe('the client view for Prometheus', () => {
     expect(text).toContain('busybench_client_recovery_seconds{scenario="s",phase="down",run_id="r"} 0');
     expect(text).toContain('busybench_client_alerts_received{alertname="Busy",status="firing",run_id="r"} 2');
   });
+
+  it('exports requests, success and latency per priority class under a priority label, P0..P3 only', async () => {
+    const run = new RunStats();
+    const registry = clientMetrics(run, 'r');
+    const add = (priority: string, outcome: string, value: number) =>
+      run.ingest({
+        metric: 'busybench_latency',
+        time: 1,
+        value,
+        tags: { step: '0', target_rate: '50', outcome, priority },
+      });
+    for (let i = 0; i < 8; i++) add('P0', 'ok', 100);
+    add('P3', 'ok', 400);
+    add('P3', '503', 5);
+    add('urgent', 'ok', 100); // not a class: overall only
+    const text = await registry.metrics();
+    const labels = (priority: string) => `step="0",target_rate="50",priority="${priority}"`;
+    expect(text).toContain(
+      `busybench_client_priority_requests_total{${labels('P0')},outcome="ok",run_id="r"} 8`,
+    );
+    expect(text).toContain(
+      `busybench_client_priority_requests_total{${labels('P3')},outcome="503",run_id="r"} 1`,
+    );
+    // Every outcome from 0 once the class shows in the step, as requests_total does.
+    expect(text).toContain(
+      `busybench_client_priority_requests_total{${labels('P0')},outcome="timeout",run_id="r"} 0`,
+    );
+    expect(text).toContain(`busybench_client_priority_success_ratio{${labels('P3')},run_id="r"} 0.5`);
+    expect(text).toMatch(
+      new RegExp(
+        `busybench_client_priority_latency_seconds\\{${labels('P0')},quantile="0.99",run_id="r"\\} 0\\.1\\d*`,
+      ),
+    );
+    const priorities = new Set([...text.matchAll(/priority="([^"]*)"/g)].map((m) => m[1]));
+    expect(priorities).toEqual(new Set(['P0', 'P3']));
+    // The overall series stay one per step: every request, no priority label.
+    expect(text).toContain(
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="r"} 10',
+    );
+    expect(text).toContain(
+      'busybench_client_success_ratio{step="0",target_rate="50",run_id="r"} 0.9090909090909091',
+    );
+    // A counter grows by what came since the last scrape.
+    add('P0', 'ok', 100);
+    expect(await registry.metrics()).toContain(
+      `busybench_client_priority_requests_total{${labels('P0')},outcome="ok",run_id="r"} 9`,
+    );
+  });
+
+  it('exports no priority series for a run without classes', async () => {
+    const run = new RunStats();
+    run.ingest({ metric: 'busybench_latency', time: 1, value: 5, tags: { step: '0', outcome: 'ok' } });
+    const text = await clientMetrics(run, 'r').metrics();
+    expect(text).not.toMatch(/^busybench_client_priority_\w+\{/m);
+  });
 });
 
 const alert = {

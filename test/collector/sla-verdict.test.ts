@@ -84,4 +84,59 @@ describe('SLA verdict', () => {
     const v = judge(SLA, run([{ slow: 0, failed: 0 }], 4).summaries(), 4);
     expect(v.lines.find((l) => l.step === null)).toMatchObject({ ok: false, measured: 4 });
   });
+
+  it('judges each class’s lines on that class’s requests only, per step, beside the overall lines', () => {
+    // Per step 100 requests: P0 the first 10 (all fast, ok), P3 the other 90; in step 1 a third
+    // of P3 fails with 503 and is slow.
+    const stats = new RunStats();
+    for (const step of [0, 1])
+      for (let i = 0; i < 100; i++) {
+        const p3Fails = step === 1 && i >= 10 && i % 3 === 0;
+        stats.ingest({
+          metric: 'busybench_latency',
+          time: i,
+          value: p3Fails ? 1000 : 50,
+          tags: {
+            step: String(step),
+            target_rate: String((step + 1) * 100),
+            outcome: p3Fails ? '503' : 'ok',
+            priority: i < 10 ? 'P0' : 'P3',
+          },
+        });
+      }
+    const sla = {
+      ...SLA,
+      successRate: 0,
+      latencyMs: {},
+      errorRates: {},
+      classes: {
+        P0: { successRate: 0.999, latencyMs: { p99: 800 } },
+        P3: { successRate: 0.9, errorRates: { '503': 0.2 } },
+        // No P1 request at all: its line is judged nowhere.
+        P1: { successRate: 1 },
+      },
+    };
+    const v = judge(sla, stats.summaries(), 0);
+    expect(v.lines.filter((l) => l.priority === 'P0').every((l) => l.ok)).toBe(true);
+    expect(v.lines.filter((l) => l.priority === 'P0').map((l) => `${l.line} @${l.step}`)).toEqual([
+      'P0 success rate >= 0.999 @0',
+      'P0 latency p99 < 800 ms @0',
+      'P0 success rate >= 0.999 @1',
+      'P0 latency p99 < 800 ms @1',
+    ]);
+    expect(v.lines.some((l) => l.priority === 'P1' || l.line.startsWith('P1'))).toBe(false);
+    const broken = v.lines.filter((l) => !l.ok);
+    expect(broken.map((l) => ({ line: l.line, step: l.step, priority: l.priority }))).toEqual([
+      { line: 'P3 success rate >= 0.9', step: 1, priority: 'P3' },
+      { line: 'P3 503 rate <= 0.2', step: 1, priority: 'P3' },
+    ]);
+    // 30 of P3's 90 requests in step 1 failed.
+    expect(broken[0]?.measured).toBeCloseTo(60 / 90);
+    expect(broken[1]?.measured).toBeCloseTo(30 / 90);
+    expect(v.passed).toBe(false);
+    // A class breach breaks its step: the knee is below it.
+    expect(v.knee).toBe(0);
+    // The overall line (success >= 0) holds on every request.
+    expect(v.lines.filter((l) => l.priority === null && l.step !== null).every((l) => l.ok)).toBe(true);
+  });
 });

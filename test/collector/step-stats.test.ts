@@ -46,6 +46,26 @@ describe('RunStats, fed with k6 NDJSON', () => {
     expect(run.malformedLines).toBe(0);
   });
 
+  it('splits a step by the priority tag of the k6 scripts (P0..P3 only)', () => {
+    const run = new RunStats();
+    for (const line of [
+      point('busybench_latency', 100, { step: '0', target_rate: '20', outcome: 'ok', priority: 'P1' }),
+      point('busybench_latency', 5, { step: '0', target_rate: '20', outcome: '429', priority: 'P1' }),
+      point('busybench_ttft', 40, { step: '0', target_rate: '20', priority: 'P1' }),
+      point('busybench_latency', 50, { step: '0', target_rate: '20', outcome: 'ok', priority: 'P2' }),
+      // Not a class of ours: counted overall, in no class.
+      point('busybench_latency', 60, { step: '0', target_rate: '20', outcome: 'ok', priority: 'high' }),
+    ])
+      run.ingestLine(line);
+    const [s0] = run.summaries();
+    expect(s0?.requests).toBe(4);
+    expect(s0?.ttft.count).toBe(1);
+    expect(Object.keys(s0?.classes ?? {})).toEqual(['P1', 'P2']);
+    expect(s0?.classes?.P1).toMatchObject({ requests: 2, successRate: 0.5, errors: { '429': 1 } });
+    expect(s0?.classes?.P1?.ttft.count).toBe(1);
+    expect(s0?.classes?.P2).toMatchObject({ requests: 1, successRate: 1 });
+  });
+
   it('counts as goodput only the successes within the SLA latency bound', () => {
     const run = new RunStats(110);
     const at = (ms: number, sec: number, outcome = 'ok') =>

@@ -22,6 +22,8 @@ describe('busybench run', () => {
     const shown = await run.output;
     const mockUrl = /→ mock (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
     const strategyUrl = /retry at (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
+    // The strategy was warmed up first (5 s by default), apart from the run's results.
+    expect(shown).toContain('warming up retry for 5 s (not counted)');
     expect(mockUrl).toBeDefined();
     expect(strategyUrl).toBeDefined();
     // Ctrl-C as a terminal sends it: to the whole foreground process group.
@@ -36,6 +38,9 @@ describe('busybench run', () => {
     // them failed for want of a server (they did when the signal stopped those too).
     expect(report.steps[0].errors.network ?? 0).toBe(0);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'warmup', 'summary.json'), 'utf8')).requests).toBeGreaterThan(
+      100,
+    );
     // The mock and the strategy it started are gone.
     await expect(fetch(`${mockUrl}/health`)).rejects.toThrow();
     await expect(fetch(`${strategyUrl}/metrics`)).rejects.toThrow();

@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_MIX, type Mix } from '../../loadtests/plan.js';
+import { DEFAULT_MIX, type Mix, type Plan } from '../../loadtests/plan.js';
+import { drawPriority } from '../../loadtests/priority.js';
+import { buildProfile } from '../../loadtests/profiles.js';
+import { DEFAULT_SLA } from '../../loadtests/sla.js';
 
 // The flow's k6 imports, as stand-ins: only its pure parts are tested here.
 vi.mock('k6', () => ({ sleep: () => {} }));
@@ -18,12 +21,17 @@ interface Draws {
   model: string;
   promptIndex: number;
   thinks: boolean;
+  priority: string | null;
 }
 interface ChatModule {
   requestBody(mix: Mix, model: string, promptIndex: number, stream: boolean, thinks: boolean): string;
   unitDraw(seed: number, request: number, draw: number): number;
   pickModel(models: readonly (readonly [string, number])[], u: number): string;
   drawRequest(mix: Mix, models: readonly (readonly [string, number])[], seed: number, n: number): Draws;
+  prepareChat(config: { plan: Plan; summaryPath: string }): {
+    params: Record<string, { headers: Record<string, string> }>;
+    classRates: ReadonlyArray<readonly [string, { name: string }]>;
+  };
 }
 const CHAT = '../../loadtests/flows/chat.ts';
 const chat = (await import(/* @vite-ignore */ CHAT)) as ChatModule;
@@ -146,5 +154,58 @@ describe('the share of requests that think', () => {
     };
     const base = draws(null);
     for (const share of [0, 0.3, 0.9, 1]) expect(draws(share)).toEqual(base);
+  });
+});
+
+describe('the priority class of each request', () => {
+  const models = Object.entries({ 'deepseek-v4-flash': 0.8, 'deepseek-v4-pro': 0.2 });
+  const SHARES = { P0: 0.1, P1: 0.3, P2: 0.4, P3: 0.2 };
+  const N = 10_000;
+
+  it('is the engine’s draw for the request’s index, and null when the plan has no classes', () => {
+    const mix: Mix = { ...DEFAULT_MIX, priority: SHARES };
+    for (let n = 0; n < 1000; n++)
+      expect(chat.drawRequest(mix, models, 42, n).priority).toBe(drawPriority(SHARES, 42, n));
+    for (let n = 0; n < 100; n++) expect(chat.drawRequest(DEFAULT_MIX, models, 42, n).priority).toBeNull();
+  });
+
+  it('changes no request’s model, stream, prompt or thinking whatever the shares', () => {
+    const draws = (priority: Mix['priority']) => {
+      const mix: Mix = { ...DEFAULT_MIX, thinking: 0.3, priority };
+      return Array.from({ length: N }, (_, n) => {
+        const { model, stream, promptIndex, thinks } = chat.drawRequest(mix, models, 42, n);
+        return `${model}|${stream}|${promptIndex}|${thinks}`;
+      });
+    };
+    const base = draws(null);
+    expect(draws(SHARES)).toEqual(base);
+    expect(draws({ P0: 0.9, P1: 0, P2: 0, P3: 0.1 })).toEqual(base);
+  });
+
+  it('is sent as x-priority, each class its own prepared headers; no header without classes', () => {
+    const plan = (mix: Mix): Plan => ({
+      version: 1,
+      target: 'http://127.0.0.1:8000',
+      allowRemote: false,
+      profile: buildProfile({ name: 'smoke', rates: [5], stepSeconds: 10, rampSeconds: 0 }),
+      mix,
+      sla: { ...DEFAULT_SLA, classes: { P0: { errorRates: { '429': 0 } } } },
+      maxInFlight: 100,
+      timeoutMs: 5000,
+      retries: 0,
+      retryBaseMs: 100,
+      seed: 1,
+    });
+    const withClasses = chat.prepareChat({
+      plan: plan({ ...DEFAULT_MIX, priority: SHARES }),
+      summaryPath: '',
+    });
+    for (const c of ['P0', 'P1', 'P2', 'P3'])
+      expect(withClasses.params[`sk-busybench|true|${c}`]?.headers['x-priority']).toBe(c);
+    // A class's error line needs the class's Rate, though the overall SLA has no error line.
+    expect(withClasses.classRates.map(([c]) => c)).toEqual(['429']);
+    const without = chat.prepareChat({ plan: plan(DEFAULT_MIX), summaryPath: '' });
+    expect(Object.keys(without.params)).toContain('sk-busybench|false|');
+    for (const p of Object.values(without.params)) expect(p.headers).not.toHaveProperty('x-priority');
   });
 });

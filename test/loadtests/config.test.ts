@@ -105,6 +105,49 @@ describe('reading the plan from BUSYBENCH_PLAN', () => {
       ]);
   });
 
+  it('takes priority shares per class P0..P3, or null (no header)', () => {
+    for (const priority of [
+      null,
+      undefined,
+      { P0: 0.1, P1: 0.3, P2: 0.4, P3: 0.2 },
+      { P3: 1 },
+      { P0: 0, P2: 2 },
+    ])
+      expect(
+        config.planProblems({ ...smoke, mix: { ...smoke.mix, priority } }),
+        JSON.stringify(priority),
+      ).toEqual([]);
+    for (const priority of [{ P4: 1 }, { P0: -1, P1: 1 }, { P0: 0 }, {}, 'P0', { P1: '1' }])
+      expect(
+        config.planProblems({ ...smoke, mix: { ...smoke.mix, priority } }),
+        JSON.stringify(priority),
+      ).toEqual(['mix.priority must map classes (P0, P1, P2, P3) to weights ≥ 0, one above 0, or be null']);
+  });
+
+  it('takes SLA lines per class, and names every problem of a bad one', () => {
+    const good = {
+      ...DEFAULT_SLA,
+      classes: { P0: { successRate: 0.999, latencyMs: { p99: 800 } }, P3: { successRate: 0.5 } },
+    };
+    expect(config.planProblems({ ...smoke, sla: good })).toEqual([]);
+    const bad = {
+      ...DEFAULT_SLA,
+      classes: {
+        urgent: {},
+        P1: { successRate: 2, latencyMs: { '99': 5 }, ttftMs: 'fast', errorRates: { ok: 0.1 } },
+        P2: 3,
+      },
+    };
+    expect(config.planProblems({ ...smoke, sla: bad })).toEqual([
+      'sla.classes: "urgent" is not a priority class (P0, P1, P2, P3)',
+      'sla.classes.P1.successRate must be 0..1',
+      'sla.classes.P1.latencyMs must map percentiles (p50, p99, p99.9, ...) to milliseconds > 0',
+      'sla.classes.P1.ttftMs must map percentiles (p50, p99, p99.9, ...) to milliseconds > 0',
+      expect.stringMatching(/^sla\.classes\.P1\.errorRates must map outcome classes/),
+      'sla.classes.P2 must be an object',
+    ]);
+  });
+
   it('accepts every outcome class but ok in the SLA error rates', () => {
     const sla = { ...DEFAULT_SLA, errorRates: { malformed: 0, aborted: 0.01, degraded: 0.5, '429': 0.001 } };
     expect(config.planProblems({ ...smoke, sla })).toEqual([]);

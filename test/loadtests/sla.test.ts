@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProfile } from '../../loadtests/profiles.js';
-import { DEFAULT_SLA, k6Percentile, type Sla, slaThresholds } from '../../loadtests/sla.js';
+import { DEFAULT_SLA, k6Percentile, type Sla, slaErrorClasses, slaThresholds } from '../../loadtests/sla.js';
 
 const steps = buildProfile({ name: 'stepped', rates: [10, 20, 40], stepSeconds: 5, rampSeconds: 1 }).steps;
 const SLA: Sla = {
@@ -59,6 +59,43 @@ describe('the SLA as k6 thresholds', () => {
       busybench_latency: ['p(99)<800'],
       dropped_iterations: ['count<=0'],
     });
+  });
+
+  it('draws each class’s lines on the sub-metrics tagged with it, overall and per step', () => {
+    const sla: Sla = {
+      ...DEFAULT_SLA,
+      classes: {
+        P3: { successRate: 0.5 },
+        P0: {
+          successRate: 0.999,
+          latencyMs: { p99: 800 },
+          ttftMs: { p95: 300 },
+          errorRates: { '503': 0.01 },
+        },
+      },
+    };
+    const t = slaThresholds(sla, steps.slice(0, 2), true, false);
+    expect(t['busybench_success{priority:P0}']).toEqual(['rate>=0.999']);
+    expect(t['busybench_success{step:1,priority:P0}']).toEqual(['rate>=0.999']);
+    expect(t['busybench_latency{step:0,priority:P0}']).toEqual(['p(99)<800']);
+    expect(t['busybench_ttft{priority:P0}']).toEqual(['p(95)<300']);
+    expect(t['busybench_error_503{step:1,priority:P0}']).toEqual(['rate<=0.01']);
+    expect(t['busybench_success{step:0,priority:P3}']).toEqual(['rate>=0.5']);
+    // A class line with no latency line draws none; the overall lines stay as they were.
+    expect(Object.keys(t).filter((k) => k.includes('priority:P3'))).toEqual([
+      'busybench_success{priority:P3}',
+      'busybench_success{step:0,priority:P3}',
+      'busybench_success{step:1,priority:P3}',
+    ]);
+    expect(t.busybench_success).toEqual(['rate>=0.9995']);
+    expect(t['busybench_success{step:1}']).toEqual(['rate>=0.9995']);
+    expect(Object.keys(t).some((k) => k.includes('P1') || k.includes('P2'))).toBe(false);
+    // Nothing streams: no TTFT line, for a class either.
+    expect(Object.keys(slaThresholds(sla, steps, false, false)).filter((k) => k.includes('ttft'))).toEqual(
+      [],
+    );
+    expect(slaErrorClasses(sla)).toEqual(['503']);
+    expect(slaErrorClasses({ ...sla, errorRates: { '429': 0.1 } }).sort()).toEqual(['429', '503']);
   });
 
   it('takes any percentile pN and refuses what is not one', () => {

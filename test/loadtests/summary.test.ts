@@ -108,4 +108,30 @@ describe('the k6 summary', () => {
     expect(out.stdout).toMatch(/SLA BREACHED:\n {2}- busybench_success rate>=0.9995 broken at overall/);
     expect(out.stdout).toMatch(/errors malformed: 10/);
   });
+
+  it('names the class of a broken class line, overall and at its step', () => {
+    const data: SummaryData = {
+      state: { testRunDurationMs: 20_500 },
+      metrics: {
+        busybench_success: { values: { passes: 300, fails: 0, rate: 1 } },
+        'busybench_success{priority:P0}': {
+          values: { passes: 9, fails: 1, rate: 0.9 },
+          thresholds: { 'rate>=0.999': { ok: false } },
+        },
+        'busybench_success{step:1,priority:P0}': {
+          values: { passes: 4, fails: 1, rate: 0.8 },
+          thresholds: { 'rate>=0.999': { ok: false } },
+        },
+        'busybench_success{step:0,priority:P0}': {
+          values: { passes: 5, fails: 0, rate: 1 },
+          thresholds: { 'rate>=0.999': { ok: true } },
+        },
+      },
+    };
+    const out = summarise(data, { plan, summaryPath: '/tmp/x.json' });
+    expect(JSON.parse(out['/tmp/x.json'] as string).breaches).toEqual([
+      'P0 busybench_success rate>=0.999 broken at overall',
+      'P0 busybench_success rate>=0.999 broken at step 1 (20 req/s)',
+    ]);
+  });
 });

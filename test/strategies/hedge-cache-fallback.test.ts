@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli-helpers.js';
 import { KEY } from '../helpers/mock.js';
-import { attempts, closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
+import { closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -24,20 +24,6 @@ describe('hedge strategy', () => {
     const hedged = await fire(proxy.url, 20, 4);
     expect(hedged.every((a) => a.status === 200)).toBe(true);
     expect(Math.max(...hedged.map((a) => a.ms))).toBeLessThan(800);
-  });
-});
-
-describe('cache strategy', () => {
-  it('answers a repeated request from the cache, without an upstream attempt; streams pass', async () => {
-    const mock = await testMock();
-    const proxy = await startProxy('cache', {}, [mock.url]);
-    const [first, second] = [...(await fire(proxy.url, 1, 1)), ...(await fire(proxy.url, 1, 1))];
-    expect(second?.headers.get('x-busybench-cache')).toBe('hit');
-    expect(second?.body).toBe(first?.body);
-    expect(await attempts(mock.url)).toBe(1);
-    const stream = { model: 'deepseek-v4-flash', stream: true, messages: [{ role: 'user', content: 'x' }] };
-    await fire(proxy.url, 2, 1, { body: stream });
-    expect(await attempts(mock.url)).toBe(3);
   });
 });
 

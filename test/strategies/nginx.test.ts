@@ -2,9 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nginxOptions, startNginx } from '../../strategies/src/nginx.js';
+import { Options } from '../../strategies/src/options.js';
 import { type RunningStrategy, startStrategy } from '../../strategies/src/start-strategy.js';
 import type { TestMock } from '../helpers/mock.js';
 import { freePort, requireTool } from '../helpers/tools.js';
+import { expectQuickStop } from './quick-stop.js';
 import { attempts, closeAll, fire, nodesOf, share, testMock } from './strategy-helpers.js';
 
 let nginx: RunningStrategy | undefined;
@@ -60,5 +63,17 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
     });
     const answers = await fire(nginx.url, 60, 3);
     expect(share(answers, 200)).toBe(1);
+  });
+
+  it('stops within 5 s with idle keep-alive connections open and a request in flight', async () => {
+    const mock = await testMock({ server: { nodes: 1 } });
+    const o = new Options('nginx', {});
+    const n = await startNginx(
+      nginxOptions(o),
+      nodesOf(mock),
+      await freePort(),
+      mkdtempSync(join(tmpdir(), 'busybench-nginx-')),
+    );
+    await expectQuickStop(n.url, mock, n.child.pid as number, n.stop);
   });
 });

@@ -1,8 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { packageRoot } from '../../mock-server/src/paths.js';
 import type { StrategyError } from '../../strategies/src/options.js';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
-import { KEY } from '../helpers/mock.js';
+import { HELLO, KEY, untilInFlight } from '../helpers/mock.js';
+import { expectQuickStop } from './quick-stop.js';
 import { closeAll, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
@@ -85,5 +91,50 @@ describe('the strategy proxy', () => {
         'unknown option "colour" (known: retries, baseMs, maxMs, budget)',
       ]);
     }
+  });
+});
+
+describe('the strategy proxy shutting down', () => {
+  it('lets answers under way finish, refuses new connections, and closes idle ones at once', async () => {
+    const mock = await testMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 600 } } } });
+    const p = await startProxy('passthrough', {}, [mock.url]);
+    const agent = new Agent({ keepAliveTimeout: 60_000 });
+    const idle = await request(`${p.url}/health`, { dispatcher: agent });
+    await idle.body.text();
+    const underWay = post(p.url, JSON.stringify(HELLO));
+    await untilInFlight(mock.url, 1);
+    const t0 = performance.now();
+    const closed = p.app.close();
+    const answer = await underWay;
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { choices: unknown[] }).choices).toHaveLength(1);
+    await closed;
+    expect(performance.now() - t0).toBeLessThan(3_000);
+    await expect(fetch(`${p.url}/health`)).rejects.toThrow();
+    await agent.destroy();
+  });
+
+  it('busybench strategy exits within 5 s of SIGTERM with connections open and an answer under way', async () => {
+    const mock = await testMock({ server: { nodes: 1 } });
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot(), 'bin/busybench.js'), 'strategy', 'passthrough', '-u', mock.url, '-p', '0'],
+      { detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const m = /listening on (http:\/\/[\d.:]+)/.exec(chunk.toString());
+        if (m) resolve(m[1] as string);
+      });
+      child.once('exit', () => reject(new Error('busybench strategy exited before listening')));
+    });
+    const exited = once(child, 'exit');
+    await expectQuickStop(url, mock, child.pid as number, async () => {
+      child.kill('SIGTERM');
+      await exited;
+    });
   });
 });

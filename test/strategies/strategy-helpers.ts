@@ -1,5 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { proxyServer } from '../../strategies/src/proxy-server.js';
+import { type ProxyApp, proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { HELLO, KEY, metricValue, scrape, startMock, type TestMock } from '../helpers/mock.js';
 
@@ -26,7 +25,7 @@ export async function startProxy(
 ) {
   const { app } = proxyServer(makeStrategy(name, options), upstreams);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const proxy = { url, app: app as FastifyInstance, close: () => app.close() };
+  const proxy = { url, app: app as ProxyApp, close: () => app.close() };
   started.push(proxy);
   return proxy;
 }

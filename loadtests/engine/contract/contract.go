@@ -1,6 +1,6 @@
 // Package contract holds what the Go engine and the TypeScript side both read: the list of
-// request outcomes and the classifier's shared test vectors. The JSON files are the one
-// definition; this package only embeds them.
+// request outcomes, the classifier's shared test vectors and the priority draw's. The JSON
+// files are the one definition; this package only embeds them.
 package contract
 
 import (
@@ -14,6 +14,12 @@ var outcomesJSON []byte
 
 //go:embed classify-vectors.json
 var VectorsJSON []byte
+
+// PriorityVectorsJSON: the priority class draw for given seeds and arrivals, which the Go engine
+// and the k6 scripts must both reproduce exactly.
+//
+//go:embed priority-vectors.json
+var PriorityVectorsJSON []byte
 
 // Outcome is one class a request ends in: "ok" or an error class.
 type Outcome struct {

@@ -159,12 +159,13 @@ var retryable = map[string]bool{outcome.R429: true, outcome.R503: true, outcome.
 // request sends one arrival, with the plan's client retries, and records it.
 func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time, step *sla.Step) {
 	kind, key := e.mix.pick(h.Index)
+	priority := e.mix.priorityOf(h.Index)
 	start := time.Now()
 	var a answer
 	attempts := 0
 	for {
 		attempts++
-		a = e.exchange(abandon, kind, key, start)
+		a = e.exchange(abandon, kind, key, priority, start)
 		if abandon.Err() != nil {
 			step.Cancel()
 			e.settle(step)
@@ -186,10 +187,10 @@ func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time,
 	}
 	r := results.Request{Sent: start, Late: late, Step: h.Step, Rate: h.TargetRate, Stream: kind.stream,
 		Status: a.status, Outcome: a.class, Latency: latency, TTFB: a.ttfb, TTFT: a.ttft, ITL: a.itl,
-		Tokens: a.tokens, Attempts: attempts}
+		Tokens: a.tokens, Attempts: attempts, Priority: priority}
 	e.out.Append(r.AppendJSON)
 	step.Record(sla.Result{Sent: start, Late: late, Outcome: a.class, Latency: latency, TTFT: a.ttft,
-		ITL: a.itl, Attempts: attempts})
+		ITL: a.itl, Attempts: attempts, Priority: priority})
 	e.settle(step)
 }
 

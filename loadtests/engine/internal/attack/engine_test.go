@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -176,5 +177,86 @@ func TestOutcomesOfWholeAndBrokenAnswers(t *testing.T) {
 		if tc.want == "ok" && *f.SuccessRate != 1 || tc.want != "ok" && f.Errors[tc.want] != f.Requests {
 			t.Errorf("%+v: errors %v", tc, f.Errors)
 		}
+	}
+}
+
+// Each request carries its drawn class in x-priority, and its results line says the same: a
+// server failing every P3 request fails exactly the lines marked P3; the per-class SLA line
+// breaks for P3 alone, while the overall line holds.
+func TestPriorityHeaderMatchesTheLineAndItsClassIsJudged(t *testing.T) {
+	var seen sync.Map // class → requests the server saw with it
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		class := r.Header.Get("x-priority")
+		n, _ := seen.LoadOrStore(class, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+		if class == "P3" {
+			w.WriteHeader(503)
+			return
+		}
+		writeAnswer(w, "stop")
+	}))
+	defer srv.Close()
+	p := testPlan(srv.URL, 200, 1000, 0)
+	p.Mix.Priority = map[string]float64{"P0": 0.1, "P1": 0.3, "P2": 0.4, "P3": 0.2}
+	one, zero := 1.0, 0.0
+	p.SLA.SuccessRate = 0
+	p.SLA.Classes = map[string]plan.ClassSLA{"P0": {SuccessRate: &one}, "P3": {SuccessRate: &one},
+		"P2": {ErrorRates: map[string]float64{"503": zero}}}
+	e, lines := runEngine(t, p)
+	byClass := map[string]int64{}
+	for _, l := range lines {
+		if l["type"] != "req" {
+			continue
+		}
+		class, _ := l["prio"].(string)
+		byClass[class]++
+		if want := map[bool]string{true: "503", false: "ok"}[class == "P3"]; l["outcome"] != want {
+			t.Errorf("a %q line ended %v, want %s: the header and the line disagree", class, l["outcome"], want)
+		}
+	}
+	for _, c := range []string{"P0", "P1", "P2", "P3"} {
+		n, _ := seen.Load(c)
+		if n == nil || n.(*atomic.Int64).Load() != byClass[c] || byClass[c] == 0 {
+			t.Errorf("class %s: %v lines, the server saw %v", c, byClass[c], n)
+		}
+	}
+	if byClass[""] != 0 {
+		t.Errorf("%d lines without a class", byClass[""])
+	}
+	var broken []string
+	for _, l := range e.Run.Finish() {
+		broken = append(broken, l.String())
+	}
+	want := "P3 success rate >= 1 broken at step 0 (200 req/s): measured 0"
+	if len(broken) != 1 || broken[0] != want {
+		t.Errorf("breaches %q, want only %q", broken, want)
+	}
+	f := e.Run.Step(0).Figures()
+	if c := f.Classes["P3"]; c.Requests != uint64(byClass["P3"]) || c.Errors["503"] != c.Requests || *c.SuccessRate != 0 {
+		t.Errorf("P3 figures %+v", c)
+	}
+	if c := f.Classes["P1"]; c.Requests != uint64(byClass["P1"]) || *c.SuccessRate != 1 || c.P50Ms == nil {
+		t.Errorf("P1 figures %+v", c)
+	}
+}
+
+// A plan without classes sends no x-priority header and writes no prio field.
+func TestNoPriorityNoHeader(t *testing.T) {
+	var withHeader atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := r.Header["X-Priority"]; ok {
+			withHeader.Add(1)
+		}
+		writeAnswer(w, "stop")
+	}))
+	defer srv.Close()
+	e, lines := runEngine(t, testPlan(srv.URL, 50, 400, 0.5))
+	for _, l := range lines {
+		if _, ok := l["prio"]; ok {
+			t.Fatalf("line %v has a prio field", l)
+		}
+	}
+	if f := e.Run.Step(0).Figures(); withHeader.Load() != 0 || f.Requests == 0 || f.Classes != nil {
+		t.Errorf("%d of %d requests sent x-priority; classes %v", withHeader.Load(), f.Requests, f.Classes)
 	}
 }

@@ -31,9 +31,13 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // The most of an error body read before the connection goes back to the pool.
 const drainLimit = 64 << 10
 
+// PriorityHeader carries a request's class (P0..P3) to the proxies that queue by it.
+const PriorityHeader = "X-Priority"
+
 // exchange sends one attempt and reads its answer whole. `start` is when the request (not
-// this attempt) began: a user waits from there, retries included.
-func (e *Engine) exchange(ctx context.Context, kind requestKind, key string, start time.Time) answer {
+// this attempt) began: a user waits from there, retries included. `priority` "" sends no
+// x-priority header.
+func (e *Engine) exchange(ctx context.Context, kind requestKind, key, priority string, start time.Time) answer {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	var a answer
@@ -48,6 +52,9 @@ func (e *Engine) exchange(ctx context.Context, kind requestKind, key string, sta
 	req.Header.Set("Authorization", "Bearer "+key)
 	if kind.stream {
 		req.Header.Set("Accept", "text/event-stream")
+	}
+	if priority != "" {
+		req.Header[PriorityHeader] = []string{priority}
 	}
 	res, err := e.client.Do(req)
 	if err != nil {

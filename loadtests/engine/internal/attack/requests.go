@@ -39,6 +39,10 @@ type mix struct {
 	seed        uint64
 	// Share of requests that think; nil: no thinking field, every body the same.
 	thinking *float64
+	// Priority classes with a positive weight, most urgent first, and their cumulative shares;
+	// empty: no x-priority header.
+	classes   []string
+	cumShares []float64
 }
 
 func newMix(m plan.Mix, seed uint64) (*mix, error) {
@@ -56,6 +60,7 @@ func newMix(m plan.Mix, seed uint64) (*mix, error) {
 	for i := range x.cumWeight {
 		x.cumWeight[i] /= total
 	}
+	x.classes, x.cumShares = priorityShares(m.Priority)
 	thinks := []bool{false}
 	if m.Thinking != nil {
 		thinks = []bool{false, true}
@@ -105,6 +110,56 @@ func splitmix(x uint64) uint64 {
 
 func unit(seed, k, draw uint64) float64 {
 	return float64(splitmix(seed^splitmix(k*4+draw))>>11) / (1 << 53)
+}
+
+// prioritySalt sets the class draw apart from unit's: k*4+draw stays below 2^60 for any run
+// (2^58 arrivals), while k^prioritySalt has the top bits 0xd, so no arrival's class draw is
+// another draw of any arrival. (A fifth draw in unit, k*4+4, would be arrival k+1's draw 0.)
+const prioritySalt uint64 = 0xd1b54a32d192ed03
+
+// priorityUnit is arrival k's class draw in [0, 1). The k6 scripts compute the same number
+// (loadtests/priority.ts; shared vectors in contract/priority-vectors.json), so both engines
+// give arrival k the same class.
+func priorityUnit(seed, k uint64) float64 {
+	return float64(splitmix(seed^splitmix(k^prioritySalt))>>11) / (1 << 53)
+}
+
+// priorityShares orders the classes with a positive weight, most urgent first, with their
+// cumulative normalised shares (the last one is 1, whatever the rounding).
+func priorityShares(weights map[string]float64) ([]string, []float64) {
+	total := 0.0
+	for _, c := range plan.PriorityClasses {
+		total += max(weights[c], 0)
+	}
+	if total <= 0 {
+		return nil, nil
+	}
+	var classes []string
+	var cum []float64
+	run := 0.0
+	for _, c := range plan.PriorityClasses {
+		if w := weights[c]; w > 0 {
+			run += w
+			classes = append(classes, c)
+			cum = append(cum, run/total)
+		}
+	}
+	cum[len(cum)-1] = 1
+	return classes, cum
+}
+
+// priorityOf is arrival k's class, "" when the mix has none.
+func (x *mix) priorityOf(k uint64) string {
+	if len(x.classes) == 0 {
+		return ""
+	}
+	u := priorityUnit(x.seed, k)
+	for i, c := range x.cumShares {
+		if u < c {
+			return x.classes[i]
+		}
+	}
+	return x.classes[len(x.classes)-1]
 }
 
 // pick returns arrival k's request kind and key.

@@ -46,6 +46,32 @@ type Mix struct {
 	// Share of requests sent with thinking enabled, 0..1, the others with it disabled; nil (null
 	// or absent) sends no thinking field, the model's default.
 	Thinking *float64 `json:"thinking"`
+	// Priority class → weight (P0..P3, normalised; a class left out weighs 0). nil (null or
+	// absent): no x-priority header, no classes.
+	Priority map[string]float64 `json:"priority"`
+}
+
+// PriorityClasses are the classes of the x-priority header, most urgent first: P0 urgent, P1
+// interactive, P2 normal (a request without the header), P3 batch.
+var PriorityClasses = []string{"P0", "P1", "P2", "P3"}
+
+// IsPriorityClass reports whether c is one of PriorityClasses.
+func IsPriorityClass(c string) bool {
+	for _, p := range PriorityClasses {
+		if p == c {
+			return true
+		}
+	}
+	return false
+}
+
+// ClassSLA is the SLA's lines for one priority class, judged on that class's requests only.
+// Every line is optional: a nil SuccessRate or an empty map draws no line.
+type ClassSLA struct {
+	SuccessRate *float64           `json:"successRate,omitempty"`
+	LatencyMs   map[string]float64 `json:"latencyMs,omitempty"`
+	TTFTMs      map[string]float64 `json:"ttftMs,omitempty"`
+	ErrorRates  map[string]float64 `json:"errorRates,omitempty"`
 }
 
 // SLA as the CLI validated it: milliseconds, percentile keys like "p99" or "p99.9".
@@ -56,6 +82,8 @@ type SLA struct {
 	TTFTMs               map[string]float64 `json:"ttftMs"`
 	ErrorRates           map[string]float64 `json:"errorRates"`
 	MaxDroppedIterations int                `json:"maxDroppedIterations"`
+	// Lines per priority class ("P0": ...), beside the lines above (which judge every request).
+	Classes map[string]ClassSLA `json:"classes,omitempty"`
 }
 
 type Plan struct {
@@ -142,6 +170,21 @@ func (p *Plan) problems() []string {
 	if t := p.Mix.Thinking; t != nil && (*t < 0 || *t > 1) {
 		add("mix.thinking must be a share between 0 and 1, or null")
 	}
+	if p.Mix.Priority != nil {
+		total := 0.0
+		for c, w := range p.Mix.Priority {
+			if !IsPriorityClass(c) {
+				add("mix.priority: %q is not a priority class (P0, P1, P2, P3)", c)
+			}
+			if w < 0 {
+				add("mix.priority: %q has a negative weight", c)
+			}
+			total += w
+		}
+		if total <= 0 {
+			add("mix.priority needs a class with a positive weight, or null")
+		}
+	}
 	if p.MaxInFlight < 1 {
 		add("maxInFlight must be at least 1")
 	}
@@ -151,20 +194,38 @@ func (p *Plan) problems() []string {
 	if p.Retries < 0 {
 		add("retries must be >= 0")
 	}
-	for k := range p.SLA.LatencyMs {
-		if !percentileKey.MatchString(k) {
-			add("sla.latencyMs: %q is not a percentile like p99", k)
+	lineProblems("sla", p.SLA.LatencyMs, p.SLA.TTFTMs, p.SLA.ErrorRates, add)
+	for c, cs := range p.SLA.Classes {
+		where := "sla.classes." + c
+		if !IsPriorityClass(c) {
+			add("sla.classes: %q is not a priority class (P0, P1, P2, P3)", c)
 		}
-	}
-	for k := range p.SLA.TTFTMs {
-		if !percentileKey.MatchString(k) {
-			add("sla.ttftMs: %q is not a percentile like p99", k)
+		if r := cs.SuccessRate; r != nil && (*r < 0 || *r > 1) {
+			add("%s.successRate must be within 0..1", where)
 		}
-	}
-	for k := range p.SLA.ErrorRates {
-		if k == "ok" || !contract.Known(k) {
-			add("sla.errorRates: %q is not an error class", k)
-		}
+		lineProblems(where, cs.LatencyMs, cs.TTFTMs, cs.ErrorRates, add)
 	}
 	return out
+}
+
+// lineProblems checks the keys of an SLA's latency, TTFT and error-rate lines.
+func lineProblems(where string, latency, ttft, errorRates map[string]float64, add func(string, ...any)) {
+	for k := range latency {
+		if !percentileKey.MatchString(k) {
+			add("%s.latencyMs: %q is not a percentile like p99", where, k)
+		}
+	}
+	for k := range ttft {
+		if !percentileKey.MatchString(k) {
+			add("%s.ttftMs: %q is not a percentile like p99", where, k)
+		}
+	}
+	for k, v := range errorRates {
+		if k == "ok" || !contract.Known(k) {
+			add("%s.errorRates: %q is not an error class", where, k)
+		}
+		if v < 0 || v > 1 {
+			add("%s.errorRates: %q must be a share within 0..1", where, k)
+		}
+	}
 }

@@ -68,3 +68,48 @@ func deref(x *float64) any {
 	}
 	return *x
 }
+
+func TestPriorityMixAndClassLines(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to string
+		problem        string // "": the plan is valid
+	}{
+		{"no priority field at all (a plan from before)", `, "thinking": THINKING`, `, "thinking": null`, ""},
+		{"null: no classes", `"thinking": THINKING`, `"thinking": null, "priority": null`, ""},
+		{"shares", `"thinking": THINKING`, `"thinking": null, "priority": {"P0": 0.1, "P1": 0.3, "P2": 0.4, "P3": 0.2}`, ""},
+		{"a class left out", `"thinking": THINKING`, `"thinking": null, "priority": {"P0": 1, "P3": 3}`, ""},
+		{"not a class", `"thinking": THINKING`, `"thinking": null, "priority": {"P4": 1}`,
+			`mix.priority: "P4" is not a priority class`},
+		{"a negative weight", `"thinking": THINKING`, `"thinking": null, "priority": {"P0": -1, "P1": 2}`,
+			`mix.priority: "P0" has a negative weight`},
+		{"nothing to draw", `"thinking": THINKING`, `"thinking": null, "priority": {"P0": 0}`,
+			"mix.priority needs a class with a positive weight"},
+		{"class lines", `"maxDroppedIterations": 0}`,
+			`"maxDroppedIterations": 0, "classes": {"P0": {"successRate": 0.999, "latencyMs": {"p99": 800}}, "P3": {"successRate": 0.5}}}`, ""},
+		{"a class line for no class", `"maxDroppedIterations": 0}`,
+			`"maxDroppedIterations": 0, "classes": {"urgent": {"successRate": 0.999}}}`, `sla.classes: "urgent" is not a priority class`},
+		{"a bad class line", `"maxDroppedIterations": 0}`,
+			`"maxDroppedIterations": 0, "classes": {"P1": {"successRate": 2, "latencyMs": {"99": 1}, "errorRates": {"ok": 0.1}}}}`,
+			`sla.classes.P1.successRate must be within 0..1; sla.classes.P1.latencyMs: "99" is not a percentile like p99; sla.classes.P1.errorRates: "ok" is not an error class`},
+		{"an unknown field in a class line", `"maxDroppedIterations": 0}`,
+			`"maxDroppedIterations": 0, "classes": {"P1": {"success": 1}}}`, `unknown field "success"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := strings.Replace(validPlan, tc.from, tc.to, 1)
+			raw = strings.Replace(raw, "THINKING", "null", 1)
+			p, err := Parse([]byte(raw))
+			if tc.problem == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(tc.to, `"priority": {`) != (p.Mix.Priority != nil) {
+					t.Errorf("priority %v from %s", p.Mix.Priority, tc.to)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.problem) {
+				t.Fatalf("error %v, want one that says %q", err, tc.problem)
+			}
+		})
+	}
+}

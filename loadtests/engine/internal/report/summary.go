@@ -89,6 +89,13 @@ func fmtMs(v *float64) string {
 	return strconv.FormatFloat(*v, 'f', 1, 64)
 }
 
+func percent(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f%%", *v*100)
+}
+
 // Text is the terminal table: a row per step, then the verdict naming every broken line.
 func (s Summary) Text() string {
 	var b strings.Builder
@@ -107,13 +114,19 @@ func (s Summary) Text() string {
 	}
 	b.WriteString("\n  step   target  achieved  requests   success   p50 ms   p99 ms  ttft p95  late p99\n")
 	for _, f := range s.Steps {
-		success := "-"
-		if f.SuccessRate != nil {
-			success = fmt.Sprintf("%.2f%%", *f.SuccessRate*100)
-		}
+		success := percent(f.SuccessRate)
 		fmt.Fprintf(&b, "  %4d  %7s  %8.1f  %8d  %8s  %7s  %7s  %8s  %8.1f\n", f.Step,
 			strconv.FormatFloat(f.TargetRate, 'f', -1, 64), f.AchievedRate, f.Requests, success,
 			fmtMs(f.P50Ms), fmtMs(f.P99Ms), fmtMs(f.TTFTP95Ms), f.LateP99Ms)
+		// The step's priority classes under it, most urgent first.
+		for _, c := range plan.PriorityClasses {
+			cf, ok := f.Classes[c]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(&b, "  %4s  %7s  %8s  %8d  %8s  %7s  %7s  %8s\n", c, "", "", cf.Requests, percent(cf.SuccessRate),
+				fmtMs(cf.P50Ms), fmtMs(cf.P99Ms), fmtMs(cf.TTFTP95Ms))
+		}
 	}
 	switch {
 	case s.Passed && s.Interrupted:

@@ -21,6 +21,8 @@ type Request struct {
 	ITL      []time.Duration
 	Tokens   int
 	Attempts int
+	// Priority is the request's class (P0..P3) as sent in x-priority; "" when it had none.
+	Priority string
 }
 
 func ms(b []byte, d time.Duration) []byte {
@@ -74,6 +76,12 @@ func (r *Request) AppendJSON(b []byte) []byte {
 	b = ms(b, r.Late)
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendInt(b, int64(r.Attempts), 10)
+	if r.Priority != "" {
+		// One of P0..P3 (the plan is checked): no escaping needed.
+		b = append(b, `,"prio":"`...)
+		b = append(b, r.Priority...)
+		b = append(b, '"')
+	}
 	return append(b, '}')
 }
 

@@ -74,3 +74,20 @@ func countLines(t *testing.T, path string) int {
 	}
 	return n
 }
+
+func TestRequestLineCarriesItsClass(t *testing.T) {
+	for _, tc := range []struct {
+		priority string
+		want     any // the prio field; nil: absent
+	}{{"P0", "P0"}, {"P3", "P3"}, {"", nil}} {
+		r := Request{Sent: time.UnixMilli(1764400000123), Step: 0, Rate: 10, Status: 200, Outcome: "ok",
+			Latency: time.Millisecond, Attempts: 1, Priority: tc.priority}
+		var got map[string]any
+		if err := json.Unmarshal(r.AppendJSON(nil), &got); err != nil {
+			t.Fatal(err)
+		}
+		if prio, ok := got["prio"]; prio != tc.want || ok != (tc.want != nil) {
+			t.Errorf("priority %q: prio = %v (present %v), want %v", tc.priority, prio, ok, tc.want)
+		}
+	}
+}

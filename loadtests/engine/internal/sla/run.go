@@ -65,34 +65,63 @@ func sortedKeys(m map[string]float64) []string {
 	return keys
 }
 
-// JudgeStep judges every line of the SLA at one step (as it stands). A step that sent
-// nothing has nothing to judge.
+// JudgeStep judges every line of the SLA at one step (as it stands): the overall lines on every
+// request, then each class's lines on that class's requests. A step that sent nothing has
+// nothing to judge, nor a class with no request in the step.
 func (r *Run) JudgeStep(st *Step) []Line {
-	f := st.Figures()
-	if f.Requests == 0 {
-		return nil
-	}
 	var lines []Line
+	st.tallies(func(all *tally, classes map[string]*tally) {
+		if all.requests() == 0 {
+			return
+		}
+		success := r.SLA.SuccessRate
+		lines = judgeSet(st, "", lineSet{&success, r.SLA.LatencyMs, r.SLA.TTFTMs, r.SLA.ErrorRates}, all, lines)
+		for _, c := range plan.PriorityClasses {
+			cs, ok := r.SLA.Classes[c]
+			t := classes[c]
+			if !ok || t == nil || t.requests() == 0 {
+				continue
+			}
+			lines = judgeSet(st, c+" ", lineSet{cs.SuccessRate, cs.LatencyMs, cs.TTFTMs, cs.ErrorRates}, t, lines)
+		}
+	})
+	return lines
+}
+
+// lineSet is the lines judged on one tally: the SLA's own, or a class's (nil: no such line).
+type lineSet struct {
+	successRate *float64
+	latencyMs   map[string]float64
+	ttftMs      map[string]float64
+	errorRates  map[string]float64
+}
+
+// judgeSet appends the set's lines judged on t, each text led by prefix ("P0 " for a class).
+func judgeSet(st *Step, prefix string, set lineSet, t *tally, lines []Line) []Line {
+	requests := t.requests()
 	at := func(text string, measured float64, ok bool) {
-		lines = append(lines, Line{Step: st.Index, TargetRate: st.TargetRate, Text: text, Measured: measured, OK: ok})
+		lines = append(lines, Line{Step: st.Index, TargetRate: st.TargetRate, Text: prefix + text, Measured: measured, OK: ok})
 	}
-	at(fmt.Sprintf("success rate >= %s", strconv.FormatFloat(r.SLA.SuccessRate, 'f', -1, 64)), *f.SuccessRate,
-		*f.SuccessRate >= r.SLA.SuccessRate)
-	for _, p := range sortedKeys(r.SLA.LatencyMs) {
-		limit := r.SLA.LatencyMs[p]
-		v, _ := st.percentile(st.latency, quantileOf(p))
+	if set.successRate != nil {
+		rate := float64(t.counts["ok"]) / float64(requests)
+		at(fmt.Sprintf("success rate >= %s", strconv.FormatFloat(*set.successRate, 'f', -1, 64)), rate,
+			rate >= *set.successRate)
+	}
+	for _, p := range sortedKeys(set.latencyMs) {
+		limit := set.latencyMs[p]
+		v, _ := quantile(t.latency, quantileOf(p))
 		at(fmt.Sprintf("latency %s < %s ms", p, strconv.FormatFloat(limit, 'f', -1, 64)), v, v < limit)
 	}
-	for _, p := range sortedKeys(r.SLA.TTFTMs) {
-		limit := r.SLA.TTFTMs[p]
-		// Steps without streams have nothing to judge on this line.
-		if v, ok := st.percentile(st.ttft, quantileOf(p)); ok {
+	for _, p := range sortedKeys(set.ttftMs) {
+		limit := set.ttftMs[p]
+		// Steps (or classes) without streams have nothing to judge on this line.
+		if v, ok := quantile(t.ttft, quantileOf(p)); ok {
 			at(fmt.Sprintf("ttft %s < %s ms", p, strconv.FormatFloat(limit, 'f', -1, 64)), v, v < limit)
 		}
 	}
-	for _, class := range sortedKeys(r.SLA.ErrorRates) {
-		limit := r.SLA.ErrorRates[class]
-		rate := float64(f.Errors[class]) / float64(f.Requests)
+	for _, class := range sortedKeys(set.errorRates) {
+		limit := set.errorRates[class]
+		rate := float64(t.counts[class]) / float64(requests)
 		at(fmt.Sprintf("%s rate <= %s", class, strconv.FormatFloat(limit, 'f', -1, 64)), rate, rate <= limit)
 	}
 	return lines

@@ -45,16 +45,42 @@ type Step struct {
 	counts     map[string]uint64
 	latency    *hdrhistogram.Histogram
 	ttft       *hdrhistogram.Histogram
-	itl        *hdrhistogram.Histogram
-	lateness   *hdrhistogram.Histogram
-	first      time.Time
-	last       time.Time
-	judged     bool
+	// Per priority class, made on its first request (a plan without classes has none).
+	classes  map[string]*tally
+	itl      *hdrhistogram.Histogram
+	lateness *hdrhistogram.Histogram
+	first    time.Time
+	last     time.Time
+	judged   bool
 }
 
 func newStep(index int, rate float64, scheduled uint64) *Step {
 	return &Step{Index: index, TargetRate: rate, Scheduled: scheduled, counts: map[string]uint64{},
-		latency: newHist(), ttft: newHist(), itl: newHist(), lateness: newHist()}
+		latency: newHist(), ttft: newHist(), itl: newHist(), lateness: newHist(), classes: map[string]*tally{}}
+}
+
+// tally is what an SLA line is judged on: requests by outcome, latency and TTFT; the step's own
+// (every request) or one priority class's.
+type tally struct {
+	counts  map[string]uint64
+	latency *hdrhistogram.Histogram
+	ttft    *hdrhistogram.Histogram // nil until a class's first stream: few classes stream
+}
+
+func (t *tally) requests() uint64 {
+	n := uint64(0)
+	for _, c := range t.counts {
+		n += c
+	}
+	return n
+}
+
+// quantile reads "p99.9" (any pN) of a histogram in ms; false when it holds nothing.
+func quantile(h *hdrhistogram.Histogram, q float64) (float64, bool) {
+	if h == nil || h.TotalCount() == 0 {
+		return 0, false
+	}
+	return float64(h.ValueAtQuantile(q)) / 1000, true
 }
 
 // Dispatch counts an arrival sent, Drop one that was not.
@@ -73,6 +99,8 @@ type Result struct {
 	TTFT     time.Duration
 	ITL      []time.Duration
 	Attempts int
+	// Priority is the request's class, "" when it had none.
+	Priority string
 }
 
 // Record adds a finished request.
@@ -88,6 +116,21 @@ func (s *Step) Record(r Result) {
 	}
 	for _, g := range r.ITL {
 		record(s.itl, g)
+	}
+	if r.Priority != "" {
+		c := s.classes[r.Priority]
+		if c == nil {
+			c = &tally{counts: map[string]uint64{}, latency: newHist()}
+			s.classes[r.Priority] = c
+		}
+		c.counts[r.Outcome]++
+		record(c.latency, r.Latency)
+		if r.TTFT > 0 {
+			if c.ttft == nil {
+				c.ttft = newHist()
+			}
+			record(c.ttft, r.TTFT)
+		}
 	}
 	record(s.lateness, r.Late)
 	if r.Late > LateAfter {
@@ -129,12 +172,38 @@ type Figures struct {
 	TTFTP95Ms    *float64          `json:"ttftP95Ms"`
 	ITLP50Ms     *float64          `json:"interTokenP50Ms"`
 	ITLP99Ms     *float64          `json:"interTokenP99Ms"`
-	// Kept for the judge; not in the JSON.
-	requestsOK uint64
+	// Per priority class (P0..P3) that had requests in the step; absent when none had.
+	Classes map[string]ClassFigures `json:"classes,omitempty"`
+}
+
+// ClassFigures is one priority class's share of a step.
+type ClassFigures struct {
+	Requests    uint64            `json:"requests"`
+	SuccessRate *float64          `json:"successRate"`
+	Errors      map[string]uint64 `json:"errors"`
+	P50Ms       *float64          `json:"p50Ms"`
+	P99Ms       *float64          `json:"p99Ms"`
+	TTFTP50Ms   *float64          `json:"ttftP50Ms"`
+	TTFTP95Ms   *float64          `json:"ttftP95Ms"`
+}
+
+func (t *tally) figures() ClassFigures {
+	f := ClassFigures{Requests: t.requests(), Errors: map[string]uint64{}, P50Ms: quantileMs(t.latency, 50),
+		P99Ms: quantileMs(t.latency, 99), TTFTP50Ms: quantileMs(t.ttft, 50), TTFTP95Ms: quantileMs(t.ttft, 95)}
+	for class, n := range t.counts {
+		if class != "ok" {
+			f.Errors[class] = n
+		}
+	}
+	if f.Requests > 0 {
+		rate := float64(t.counts["ok"]) / float64(f.Requests)
+		f.SuccessRate = &rate
+	}
+	return f
 }
 
 func quantileMs(h *hdrhistogram.Histogram, q float64) *float64 {
-	if h.TotalCount() == 0 {
+	if h == nil || h.TotalCount() == 0 {
 		return nil
 	}
 	v := float64(h.ValueAtQuantile(q)) / 1000
@@ -150,7 +219,7 @@ func (s *Step) Figures() Figures {
 		Attempts: s.attempts, Dropped: s.dropped, Late: s.late, Cancelled: s.cancelled, Errors: map[string]uint64{},
 		P50Ms: quantileMs(s.latency, 50), P99Ms: quantileMs(s.latency, 99),
 		TTFTP50Ms: quantileMs(s.ttft, 50), TTFTP95Ms: quantileMs(s.ttft, 95),
-		ITLP50Ms: quantileMs(s.itl, 50), ITLP99Ms: quantileMs(s.itl, 99), requestsOK: s.counts["ok"]}
+		ITLP50Ms: quantileMs(s.itl, 50), ITLP99Ms: quantileMs(s.itl, 99)}
 	if p := quantileMs(s.lateness, 99); p != nil {
 		f.LateP99Ms = *p
 	}
@@ -158,6 +227,12 @@ func (s *Step) Figures() Figures {
 		if class != "ok" {
 			f.Errors[class] = n
 		}
+	}
+	for c, t := range s.classes {
+		if f.Classes == nil {
+			f.Classes = map[string]ClassFigures{}
+		}
+		f.Classes[c] = t.figures()
 	}
 	if requests > 0 {
 		rate := float64(s.counts["ok"]) / float64(requests)
@@ -173,12 +248,10 @@ func (s *Step) Figures() Figures {
 	return f
 }
 
-// percentile reads "p99.9" of a histogram (any pN).
-func (s *Step) percentile(h *hdrhistogram.Histogram, q float64) (float64, bool) {
+// tallies are what the judge reads, under the step's lock: every request, and each class that
+// had requests.
+func (s *Step) tallies(judge func(all *tally, classes map[string]*tally)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h.TotalCount() == 0 {
-		return 0, false
-	}
-	return float64(h.ValueAtQuantile(q)) / 1000, true
+	judge(&tally{counts: s.counts, latency: s.latency, ttft: s.ttft}, s.classes)
 }
