@@ -8,9 +8,10 @@
  *
  * Placement: the engine on core 0; the mock and the proxy under test on core 1 (nginx's and
  * HAProxy's processes inherit the pinning). Each rate: one uncounted warm-up run per path, then
- * rounds alternating the paths (direct, passthrough, nginx, haproxy, direct, ...); medians.
+ * rounds alternating the paths, the order turned by one each round (ABCD, BCDA, ...); medians.
  *   npm run bench:strategies   (BENCH_ROUNDS 5, BENCH_SECONDS 5, BENCH_MODES json,sse,
- *                               BENCH_STRATEGIES 1 to run the per-strategy lines)
+ *                               BENCH_LADDER and BENCH_PATHS to refine a ceiling,
+ *                               BENCH_STRATEGIES 0 to leave out the per-strategy lines)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,13 +28,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const MODES = (process.env.BENCH_MODES ?? 'json,sse').split(',') as Mode[];
 const WITH_STRATEGIES = (process.env.BENCH_STRATEGIES ?? '1') === '1';
-const LADDER = [500, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000];
+const LADDER = (process.env.BENCH_LADDER ?? '500,1000,2000,3000,4000,5000,6000,7000,8000')
+  .split(',')
+  .map(Number);
 const STRATEGY_RATE = 2000;
 const MOCK_PORT = 18_600;
 
 type Mode = 'json' | 'sse';
 type Path = 'direct' | 'passthrough' | 'nginx' | 'haproxy';
-const PATHS: readonly Path[] = ['direct', 'passthrough', 'nginx', 'haproxy'];
+const PATHS = (process.env.BENCH_PATHS ?? 'direct,passthrough,nginx,haproxy').split(',') as Path[];
 const UPSTREAMS = [0, 1, 2].map((i) => `http://127.0.0.1:${MOCK_PORT + i}`);
 
 /**
@@ -178,6 +181,9 @@ interface Figures {
   readonly p99AddedMs: number;
   /** Min and max of the per-round differences to direct (their spread). */
   readonly p99AddedSpreadMs: readonly [number, number];
+  readonly p50AddedSpreadMs: readonly [number, number];
+  /** Every round's generator kept up (../shared/benchmarking.md: nothing dropped, late p99 <= 5 ms). */
+  readonly generatorKeptUp: boolean;
   readonly holds: boolean;
 }
 
@@ -187,6 +193,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
   const added = (f: (r: Run) => number) => runs.map((r, i) => f(r) - f(direct[i] as Run));
   const p99Added = added((r) => r.p99Ms);
+  const p50Added = added((r) => r.p50Ms);
   const ttft = runs.map((r) => r.ttftP50Ms).filter((x): x is number => x !== null);
   const fig = {
     p50Ms: round1(median(runs.map((r) => r.p50Ms))),
@@ -195,9 +202,11 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     cpuMsPerReq: Number(median(runs.map((r) => r.cpuMsPerReq)).toFixed(3)),
     ttftP50Ms: ttft.length > 0 ? round1(median(ttft)) : null,
     lateP99Ms: round1(median(runs.map((r) => r.lateP99Ms))),
-    p50AddedMs: round1(median(added((r) => r.p50Ms))),
+    p50AddedMs: round1(median(p50Added)),
     p99AddedMs: round1(median(p99Added)),
     p99AddedSpreadMs: [round1(Math.min(...p99Added)), round1(Math.max(...p99Added))] as const,
+    p50AddedSpreadMs: [round1(Math.min(...p50Added)), round1(Math.max(...p50Added))] as const,
+    generatorKeptUp: runs.every((r) => r.dropped === 0 && r.lateP99Ms <= 5),
   };
   // The shared definition (../shared/benchmarking.md): >= 97 % answered, p99 <= 2 x direct's.
   const holds = fig.answeredShare >= 0.97 && fig.p99Ms <= 2 * median(direct.map((r) => r.p99Ms));
@@ -222,7 +231,9 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
     for (const p of paths) await load(targets[p].url, rate, 2, mode); // warm-up, not counted
     const runs: Record<Path, Run[]> = { direct: [], passthrough: [], nginx: [], haproxy: [] };
     for (let r = 1; r <= ROUNDS; r++) {
-      for (const p of paths) runs[p].push(await measure(targets[p], rate, SECONDS, mode));
+      // Each round in another order, so no path always follows the same one.
+      const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
+      for (const p of order) runs[p].push(await measure(targets[p], rate, SECONDS, mode));
       line(
         `${mode} ${rate} req/s round ${r}/${ROUNDS}: ${paths
           .map((p) => {
@@ -243,6 +254,26 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
     if (!alive.has('direct') || [...alive].every((p) => p === 'direct')) break;
   }
   return { table, ceiling };
+}
+
+/** The issue's goals for our frame, each said as met or not, from the same run's figures. */
+function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>): void {
+  const ours = r.ceiling.passthrough;
+  const nginx = r.ceiling.nginx;
+  const at = (rate: number) => r.table[rate]?.passthrough;
+  const say = (ok: boolean | null, what: string) =>
+    line(`goal ${mode}: ${ok === null ? 'not measured' : ok ? 'met' : 'NOT met'}: ${what}`);
+  say(
+    ours !== null && nginx !== null ? ours >= 0.8 * nginx : null,
+    `passthrough's ceiling ${ours ?? '-'} >= 0.8 x nginx's ${nginx ?? '-'} (ladder steps bound the ratio)`,
+  );
+  const f2 = at(2000);
+  say(
+    f2 ? f2.p50AddedMs <= 2 && f2.p99AddedMs <= 30 : null,
+    `at 2000 req/s +${f2?.p50AddedMs} ms p50 (<= 2), +${f2?.p99AddedMs} ms p99 (<= 30)`,
+  );
+  const f1 = at(1000);
+  say(f1 ? f1.p99AddedMs <= 10 : null, `at 1000 req/s +${f1?.p99AddedMs} ms p99 (<= 10)`);
 }
 
 async function strategyLines(direct: Started): Promise<Record<string, Figures>> {
@@ -298,6 +329,7 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = {};
     for (const mode of MODES) results[mode] = await ladder(targets, mode);
     const strategies = WITH_STRATEGIES ? await strategyLines(direct) : null;
+    for (const mode of MODES) goals(mode, results[mode] as Awaited<ReturnType<typeof ladder>>);
     const summary = {
       machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
       command: 'npm run bench:strategies',

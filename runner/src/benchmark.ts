@@ -163,7 +163,9 @@ async function warmUp(plan: Plan, o: BenchmarkOptions, dir: string): Promise<voi
     maxDroppedIterations: Number.MAX_SAFE_INTEGER,
   };
   await runLoad(
-    { ...plan, profile, sla },
+    // Another seed, so its draws are not step 0's own. What a strategy keeps (a breaker's window,
+    // a retry budget, a cache) starts step 0 warm, as it would in service (runner/README.md).
+    { ...plan, profile, sla, seed: plan.seed + 1 },
     { ...o.load, quiet: true },
     { summary: join(dir, 'warmup', 'summary.json'), log: join(dir, 'warmup', 'load.log') },
   );

@@ -11,8 +11,8 @@ import { startChildService } from './child-service.js';
 /**
  * The strategy of a run, as a proxy of its own: a reference strategy runs as `busybench
  * strategy` in a child process, as a user's sidecar proxy would, so its forwarding and the
- * collector's ingest and scrapes (in the run's process) do not wait on one event loop; nginx is
- * its own process already, and a URL or `none` starts nothing.
+ * collector's ingest and scrapes (in the run's process) do not wait on one event loop; nginx and
+ * HAProxy are processes of their own already, and a URL or `none` starts nothing.
  */
 export async function startStrategyProcess(
   spec: StrategySpec,

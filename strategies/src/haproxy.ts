@@ -174,8 +174,11 @@ export async function startHaproxy(
     } catch {
       // not listening yet
     }
-    if (Date.now() > until || child.exitCode !== null)
+    if (Date.now() > until || child.exitCode !== null) {
+      // One that runs but never answered is not left behind.
+      await stopHaproxy(child);
       throw new StrategyError('STRATEGY_ERR_HAPROXY', `haproxy did not start; see ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, metricsUrl, child, stop: () => stopHaproxy(child) };

@@ -10,15 +10,7 @@ import {
   type UpstreamResponse,
 } from './upstream.js';
 
-/**
- * The HTTP proxy every reference strategy runs in: takes any request (the DeepSeek API's
- * paths), hands it to the strategy, and sends back what it returns — streaming bodies as they
- * flow. Serves the strategy's own /metrics. A strategy that throws answers a DeepSeek-shaped 500.
- *
- * Plain `node:http`, not fastify: a proxy routes nothing, and at thousands of requests a second
- * every layer between the socket and the strategy is the frame measuring itself (the numbers
- * that chose this are in strategies/README.md, Performance).
- */
+/** A request asks for SSE; an answer that streams is forwarded as a stream whatever this says. */
 const STREAM = /"stream"\s*:\s*true/;
 /** Bodies past this are refused (413) before the strategy sees them, as the API refuses them. */
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -40,6 +32,15 @@ export interface ProxyApp {
   close(deadlineMs?: number): Promise<void>;
 }
 
+/**
+ * The HTTP proxy every reference strategy runs in: takes any request (the DeepSeek API's
+ * paths), hands it to the strategy, and sends back what it returns — streaming bodies as they
+ * flow. Serves the strategy's own /metrics. A strategy that throws answers a DeepSeek-shaped 500.
+ *
+ * Plain `node:http`, not fastify: a proxy routes nothing, and at thousands of requests a second
+ * every layer between the socket and the strategy is the frame measuring itself (the numbers
+ * that chose this are in strategies/README.md, Performance).
+ */
 export function proxyServer(
   strategy: Strategy,
   upstreamUrls: readonly string[],
@@ -72,42 +73,64 @@ export function proxyServer(
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     if (method === 'GET' && url === '/metrics') {
-      void ctx.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': ctx.registry.contentType });
-        res.end(text);
-      });
+      ctx.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': ctx.registry.contentType });
+          res.end(text);
+        },
+        (err: Error) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${err.message}\n`);
+        },
+      );
       return;
     }
-    ctx.inFlight.inc();
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+      tooLarge(req, res);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= BODY_LIMIT) chunks.push(chunk);
+      else if (!res.headersSent) tooLarge(req, res);
     });
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      if (size > BODY_LIMIT) {
-        respond(
-          res,
-          localError(413, 'body_too_large', `Request body is too large: the limit is ${BODY_LIMIT} bytes`),
-        );
-        return;
-      }
+      if (size > BODY_LIMIT) return;
+      // Counted once the request is whole: one whose client broke off mid-body never reaches here.
+      ctx.inFlight++;
       const body =
         size === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      void handle(method, url, req, body).then((answer) => respond(res, answer));
+      handle(method, url, req, body)
+        .then((answer) => respond(res, answer))
+        // An answer that cannot be written (a header value a strategy made up): cut, not a crash.
+        .catch(() => res.destroy());
     });
+  };
+
+  /** Refuses a body over the limit at once, without reading the rest of it, and hangs up after. */
+  const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
+    ctx.responded(413);
+    const { body, headers } = localError(
+      413,
+      'body_too_large',
+      `Request body is too large: the limit is ${BODY_LIMIT} bytes`,
+    );
+    res.shouldKeepAlive = false;
+    res.writeHead(413, { ...headers, 'content-length': String((body as Buffer).length) });
+    res.end(body, () => req.destroy());
   };
 
   /** Sends an answer: a buffer in one write, a flowing body chunk by chunk as it comes. */
   const respond = (res: ServerResponse, answer: UpstreamResponse): void => {
-    ctx.responses.inc({ status: String(answer.status) });
+    ctx.responded(answer.status);
     // While shutting down, each answer closes its connection: nothing new rides on it.
     if (closing) res.shouldKeepAlive = false;
     const body = answer.body;
     if (Buffer.isBuffer(body)) {
-      ctx.inFlight.dec();
+      ctx.inFlight--;
       if (answer.cut) {
         // The node's own length stays: the client sees fewer bytes than announced, then the cut.
         res.writeHead(answer.status, answer.headers);
@@ -123,8 +146,16 @@ export function proxyServer(
     const finish = () => {
       if (done) return;
       done = true;
-      ctx.inFlight.dec();
+      ctx.inFlight--;
     };
+    // A client that left while the strategy worked: its 'close' has passed already, so the
+    // stream is closed here (it would otherwise stall its upstream connection, paused forever).
+    if (res.destroyed || res.req.socket.destroyed) {
+      body.on('error', () => {});
+      body.destroy();
+      finish();
+      return;
+    }
     res.writeHead(answer.status, answer.headers);
     body.on('data', (chunk: Buffer) => {
       if (!res.write(chunk)) body.pause();
@@ -152,32 +183,48 @@ export function proxyServer(
     socket.once('close', () => sockets.delete(socket));
   });
 
+  /** The one shutdown: a second close() waits for the first, never returns before it. */
+  let closed: Promise<void> | undefined;
   const app: ProxyApp = {
     server,
     async listen({ host = '127.0.0.1', port = 0 }) {
       await strategy.start?.(ctx);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (err) {
+        // A port in use: what the strategy started (a redis-server) stops with the failure.
+        await strategy.close?.();
+        throw err;
+      }
       const address = server.address() as AddressInfo;
       return `http://${address.address}:${address.port}`;
     },
-    async close(deadlineMs = 3_000) {
-      if (closing) return;
-      closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
-      await Promise.race([closed, deadline]);
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(upstreams.map((u) => u.destroy()));
-      await strategy.close?.();
+    close(deadlineMs = 3_000) {
+      closed ??= shutDown(deadlineMs);
+      return closed;
     },
+  };
+
+  const shutDown = async (deadlineMs: number): Promise<void> => {
+    closing = true;
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // An answer whose head went out before the shutdown began leaves its connection idle, still
+    // keep-alive, when it ends: swept every 100 ms (a listener per answer would cost every request).
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+    await Promise.race([drained, deadline]);
+    clearInterval(sweep);
+    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(upstreams.map((u) => u.destroy()));
+    await strategy.close?.();
   };
   return { app, ctx };
 }

@@ -95,7 +95,17 @@ function makeChain(names: readonly string[], raw: Readonly<Record<string, string
     handle: (req, ctx) => through(0, req, ctx),
     // Every link's own parts (the cache's Redis) start with the chain and stop with it.
     start: async (ctx) => {
-      for (const link of links) await link.start?.(ctx);
+      const started: Strategy[] = [];
+      try {
+        for (const link of links) {
+          await link.start?.(ctx);
+          started.push(link);
+        }
+      } catch (err) {
+        // A link that failed to start leaves none of the others running.
+        for (const link of started.reverse()) await link.close?.();
+        throw err;
+      }
     },
     close: async () => {
       for (const link of links.toReversed()) await link.close?.();

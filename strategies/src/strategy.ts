@@ -26,8 +26,18 @@ export class StrategyContext {
   readonly registry = new Registry();
   private readonly attempts: Counter;
   private readonly locals: Counter;
-  readonly responses: Counter;
-  readonly inFlight: Gauge;
+  private readonly responses: Counter;
+  /** Client requests being handled (read by the gauge at scrape time, not set per request). */
+  inFlight = 0;
+  /**
+   * Per-request counts kept as plain numbers by label values and added to the counters when
+   * scraped: at thousands of requests a second, prom-client's label hashing on every `inc` was a
+   * measurable share of the frame's CPU.
+   */
+  private readonly pending = new Map<
+    string,
+    { counter: Counter; labels: Record<string, string>; n: number }
+  >();
   private rr = 0;
 
   constructor(
@@ -36,11 +46,13 @@ export class StrategyContext {
   ) {
     this.registry.setDefaultLabels({ strategy });
     const p = 'busybench_strategy_';
+    const flush = () => this.flush();
     this.attempts = new Counter({
       name: `${p}upstream_attempts_total`,
-      help: 'Requests the strategy sent upstream, by node and status (502: unreachable).',
+      help: 'Requests the strategy sent upstream, by node and status (502: unreachable; 499: cancelled by the strategy, a hedge that lost).',
       labelNames: ['upstream', 'status'],
       registers: [this.registry],
+      collect: flush,
     });
     this.locals = new Counter({
       name: `${p}local_answers_total`,
@@ -53,12 +65,37 @@ export class StrategyContext {
       help: 'Responses sent to clients, by status.',
       labelNames: ['status'],
       registers: [this.registry],
+      collect: flush,
     });
-    this.inFlight = new Gauge({
+    const ctx = this;
+    new Gauge({
       name: `${p}in_flight`,
       help: 'Client requests being handled.',
       registers: [this.registry],
+      collect() {
+        this.set(ctx.inFlight);
+      },
     });
+  }
+
+  private tally(counter: Counter, key: string, labels: () => Record<string, string>): void {
+    const entry = this.pending.get(key);
+    if (entry) entry.n++;
+    else this.pending.set(key, { counter, labels: labels(), n: 1 });
+  }
+
+  /** Adds what was tallied since the last scrape to the counters. */
+  private flush(): void {
+    for (const entry of this.pending.values()) {
+      if (entry.n === 0) continue;
+      entry.counter.inc(entry.labels, entry.n);
+      entry.n = 0;
+    }
+  }
+
+  /** Counts a response sent to a client. */
+  responded(status: number): void {
+    this.tally(this.responses, `r${status}`, () => ({ status: String(status) }));
   }
 
   /** Sends to one node and counts the attempt. */
@@ -66,9 +103,10 @@ export class StrategyContext {
     upstream: Upstream,
     req: ProxyRequest,
     headers?: Record<string, string>,
+    signal?: AbortSignal,
   ): Promise<UpstreamResponse> {
-    const res = await upstream.send(req, headers);
-    this.attempts.inc({ upstream: upstream.url, status: String(res.status) });
+    const res = await upstream.send(req, headers, signal);
+    this.count(upstream, res.status);
     return res;
   }
 
@@ -91,7 +129,10 @@ export class StrategyContext {
 
   /** Counts an attempt made by someone else's client (the openai SDK's retries). */
   count(upstream: Upstream, status: number): void {
-    this.attempts.inc({ upstream: upstream.url, status: String(status) });
+    this.tally(this.attempts, `a${status} ${upstream.url}`, () => ({
+      upstream: upstream.url,
+      status: String(status),
+    }));
   }
 
   /** The next node in turn (plain round robin: what passthrough and the simple strategies use). */

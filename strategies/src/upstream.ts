@@ -34,6 +34,8 @@ export const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 /** Headers that belong to one hop, never forwarded (RFC 9110 §7.6.1), and the host we redo. */
 const HOP = new Set([
+  // Node answers a client's 100-continue itself; undici refuses to send the header on.
+  'expect',
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -80,12 +82,16 @@ export class Upstream {
    * A non-streaming answer comes back whole (a Buffer), a stream as a Readable still flowing:
    * see `Forward` for why.
    */
-  send(req: ProxyRequest, headers: Record<string, string> = req.headers): Promise<UpstreamResponse> {
+  send(
+    req: ProxyRequest,
+    headers: Record<string, string> = req.headers,
+    signal?: AbortSignal,
+  ): Promise<UpstreamResponse> {
     this.outstanding++;
     return new Promise((resolve) => {
       this.pool.dispatch(
         { method: req.method as 'POST', path: req.path, headers, body: req.body ?? undefined },
-        new Forward(this, req.stream, resolve),
+        new Forward(this, req.stream, resolve, signal),
       );
     });
   }
@@ -122,16 +128,26 @@ class Forward implements Dispatcher.DispatchHandler {
     private readonly upstream: Upstream,
     private readonly streaming: boolean,
     private readonly resolve: (res: UpstreamResponse) => void,
+    private readonly signal?: AbortSignal,
   ) {}
 
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort;
+    if (!this.signal) return;
+    // A strategy that no longer wants the answer (the hedge that lost) stops the node's work.
+    if (this.signal.aborted) abort(new Error('cancelled by the strategy'));
+    else
+      this.signal.addEventListener('abort', () => abort(new Error('cancelled by the strategy')), {
+        once: true,
+      });
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
     this.status = status;
     this.headers = rawEndToEnd(raw);
-    if (!this.streaming) return true;
+    // The answer says it streams (SSE) even where the request's "stream" sat past what was
+    // scanned of a long body: never buffered, whatever the request looked like.
+    if (!this.streaming && !this.headers['content-type']?.startsWith('text/event-stream')) return true;
     this.stream = new Readable({
       read: () => resume(),
       destroy: (err, cb) => {
@@ -140,6 +156,9 @@ class Forward implements Dispatcher.DispatchHandler {
       },
     });
     this.stream.once('close', () => this.done());
+    // Whoever forwards the stream listens for its errors; one that breaks before the strategy
+    // handed it on (a hedge still waiting) must not take the process down.
+    this.stream.on('error', () => {});
     this.resolve({ status, headers: this.headers, body: this.stream, upstream: this.upstream.url });
     return true;
   }
@@ -172,6 +191,12 @@ class Forward implements Dispatcher.DispatchHandler {
       return;
     }
     this.done();
+    if (this.signal?.aborted) {
+      this.resolve(
+        localError(499, 'cancelled', `cancelled by the strategy: ${err.message}`, this.upstream.url),
+      );
+      return;
+    }
     if (this.status === 0) {
       this.resolve(badGateway(this.upstream.url, err));
       return;

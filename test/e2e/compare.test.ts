@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -71,5 +71,47 @@ describe('busybench compare, end to end', () => {
     expect(page.errors).toEqual([]);
     expect(Object.keys(page.canvases)).toHaveLength(6);
     for (const [id, drawn] of Object.entries(page.canvases)) expect(drawn, id).toBeGreaterThan(1000);
+  }, 300_000);
+});
+
+describe('busybench compare with priority classes', () => {
+  it('runs haproxy and priority like any strategy; under overload P0 keeps its SLA line while P3 is shed', async () => {
+    requireTool('haproxy', 'haproxy');
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-compare-prio-'));
+    // Answers of 1 s: 60 req/s need ~60 upstream slots, and each strategy offers fewer (HAProxy
+    // 12 a node, 3 nodes, a fifth kept for P0; priority 20).
+    writeFileSync(
+      join(dir, 'mock.yaml'),
+      'behaviour:\n  latency:\n    ttft: { type: fixed, ms: 1000 }\n    interToken: { type: fixed, ms: 0 }\n',
+    );
+    writeFileSync(
+      join(dir, 'sla.yaml'),
+      'name: classes\nsuccessRate: 0\nlatency: { p99: 60s }\nttft: {}\nerrorRates: {}\nmaxDroppedIterations: 0\nclasses:\n  P0: { successRate: 0.99 }\n',
+    );
+    const out = join(dir, 'cmp');
+    const res = await runCli(
+      [
+        ...['compare', '--strategies', 'haproxy,priority:limit=20', '--scenario', 'none'],
+        ...['--mock-config', join(dir, 'mock.yaml'), '--sla', join(dir, 'sla.yaml')],
+        ...['--priority', 'P0=0.2,P1=0.2,P2=0.3,P3=0.3', '--stream-ratio', '0', '--thinking', 'off'],
+        ...['-r', '60', '-d', '8s', '--warmup', '0s', '--no-stack', '--out', out],
+      ],
+      240_000,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as {
+      ranking: Array<Overall & { rank: number }>;
+    };
+    expect(board.ranking.map((r) => r.strategy).sort()).toEqual(['haproxy', 'priority']);
+    for (const run of ['1-haproxy', '2-priority']) {
+      const report = JSON.parse(readFileSync(join(out, run, 'report.json'), 'utf8')) as {
+        steps: Array<{ classes: Record<string, { requests: number; successRate: number }> }>;
+      };
+      const classes = report.steps[0]?.classes ?? {};
+      expect(Object.keys(classes).sort(), run).toEqual(['P0', 'P1', 'P2', 'P3']);
+      expect(classes.P0?.successRate, run).toBeGreaterThanOrEqual(0.99);
+      // The overload fell on the batch class.
+      expect(classes.P3?.successRate, run).toBeLessThan(0.7);
+    }
   }, 300_000);
 });

@@ -256,28 +256,7 @@ describe("HAProxy with the guides' upstream and priority queue (Debian's HAProxy
     });
     haproxy = await start(nodesOf(mock), { maxconn: '5' });
     // 10 % P0, 10 % P1, 45 % P2, 35 % P3, interleaved.
-    const mix = [
-      'P2',
-      'P3',
-      'P2',
-      'P0',
-      'P3',
-      'P2',
-      'P1',
-      'P3',
-      'P2',
-      'P2',
-      'P3',
-      'P2',
-      'P1',
-      'P3',
-      'P2',
-      'P2',
-      'P3',
-      'P0',
-      'P3',
-      'P2',
-    ];
+    const mix = 'P2 P3 P2 P0 P3 P2 P1 P3 P2 P2 P3 P2 P1 P3 P2 P2 P3 P0 P3 P2'.split(' ');
     const answers = await burst(haproxy.url, 80, 4, (i) => mix[i % mix.length] as string);
     const of = (p: string) => answers.filter((a) => a.priority === p);
     const ok = (p: string) => share(of(p), 200);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli-helpers.js';
-import { KEY } from '../helpers/mock.js';
+import { admin, KEY, metricValue, scrape } from '../helpers/mock.js';
 import { closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
@@ -24,6 +24,16 @@ describe('hedge strategy', () => {
     const hedged = await fire(proxy.url, 20, 4);
     expect(hedged.every((a) => a.status === 200)).toBe(true);
     expect(Math.max(...hedged.map((a) => a.ms))).toBeLessThan(800);
+    // The losers are called off, not read to their end: the slow node is soon idle (its answers
+    // would take 1.5 s), and the proxy counts them as cancelled.
+    const slow = nodesOf(mock)[0] as string;
+    const t0 = Date.now();
+    while ((await admin(slow, 'GET', '/admin/state')).json.inFlight > 0 && Date.now() - t0 < 5_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - t0).toBeLessThan(700);
+    expect(
+      metricValue(await scrape(proxy.url), 'busybench_strategy_upstream_attempts_total', { status: '499' }),
+    ).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -76,7 +76,15 @@ export function cache(o: Options): Strategy {
           'cache with store=redis is not started: the proxy must call start() before taking requests',
         );
       const c = countersOf(ctx.registry);
-      const key = createHash('sha256').update(req.path).update('\0').update(req.body).digest('hex');
+      // The key names the caller too: another account's (or a bad) key never gets this one's answer.
+      const caller = req.headers.authorization ?? req.headers['x-api-key'] ?? '';
+      const key = createHash('sha256')
+        .update(caller)
+        .update('\0')
+        .update(req.path)
+        .update('\0')
+        .update(req.body)
+        .digest('hex');
       let hit: StoredAnswer | null = null;
       let storeDown = false;
       try {

@@ -23,15 +23,20 @@ export function hedge(o: Options): Strategy {
         const first = ctx.next();
         const start = ctx.upstreams.indexOf(first);
         let launched = 0;
+        // Each attempt can be called off: the losers stop the node's work, not only our reading.
+        const cancels: AbortController[] = [];
         const launch = () => {
           pending++;
           const node = ctx.upstreams[(start + launched++) % ctx.upstreams.length] ?? first;
-          void ctx.attempt(node, req).then((res) => {
+          const cancel = new AbortController();
+          cancels.push(cancel);
+          void ctx.attempt(node, req, undefined, cancel.signal).then((res) => {
             pending--;
             if (settled) return discard(res);
             if (!RETRYABLE.has(res.status) || pending === 0) {
               settled = true;
               for (const t of timers) clearTimeout(t);
+              for (const c of cancels) if (c !== cancel) c.abort();
               if (lastBad && lastBad !== res) discard(lastBad);
               resolve(res);
               return;
