@@ -104,14 +104,15 @@ describe('the collector tells the truth about a known mock', () => {
         Math.abs(step.latency.p99 - exactPercentile(values, 99)) / exactPercentile(values, 99),
       ).toBeLessThan(0.001);
       // The median, less the path's own cost, within 2 % of the configured 100 ms; as read, with
-      // that cost in, within 3 % (the VM's speed drifts: with k6 the 2 % line as read was
-      // crossed once in about 25 runs).
+      // that cost in, within the cost plus 1 %. The path's own cost is this VM's, not ours: about
+      // 1 ms when these lines were set, 2-6 ms on the same machine on 2026-11-29 (also at the
+      // commit before; an as-read line of 3 % was then crossed by 0.2 %).
       const own = baseline[step.step] as number;
-      expect(own).toBeLessThan(5);
+      expect(own).toBeLessThan(10);
       const p50 = step.latency.p50;
       expect(Math.abs((p50 - own) / 100 - 1), `p50 ${p50}, path ${own}`).toBeLessThan(0.02);
       expect(p50).toBeGreaterThanOrEqual(99);
-      expect(p50 / 100 - 1, `p50 ${p50}`).toBeLessThan(0.03);
+      expect(p50 - 100, `p50 ${p50}, path ${own}`).toBeLessThan(own + 1);
       // The tail also takes this VM's scheduling jitter (a plain 100 ms sleep is 3 ms late at its
       // p99 here); with the engine reading the answers, p99 holds within 10 % (k6 needed 30 %).
       expect(step.latency.p99).toBeGreaterThanOrEqual(p50);
@@ -127,7 +128,8 @@ describe('the collector tells the truth about a known mock', () => {
     });
     await warmUp(mock.url, true);
     const own = (await measured(smoke)).stats.summaries()[0]?.ttft.p50 as number;
-    expect(own).toBeLessThan(5);
+    // This VM's path, not ours (see the test above).
+    expect(own).toBeLessThan(10);
     await mock.close();
     mock = await startMock({
       behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 10 } } },
@@ -138,7 +140,7 @@ describe('the collector tells the truth about a known mock', () => {
     const { ttft, interToken } = step as NonNullable<typeof step>;
     // 100.7-101.4 ms as read, with a path of about 1 ms.
     expect(Math.abs((ttft.p50 - own) / 100 - 1), `ttft p50 ${ttft.p50}, path ${own}`).toBeLessThan(0.02);
-    expect(Math.abs(ttft.p50 / 100 - 1), `ttft p50 ${ttft.p50}`).toBeLessThan(0.03);
+    expect(ttft.p50 - 100, `ttft p50 ${ttft.p50}, path ${own}`).toBeLessThan(own + 1);
     // One schedule per stream: a late timer shortens the next gap, so lateness does not add up.
     // The engine reads every gap as the frame arrives (k6 gave one mean per stream): the median
     // gap read 10.207 ms once in a full suite run (2.07 %), so the line is 2.5 %, not 2 %.
