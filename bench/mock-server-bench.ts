@@ -28,7 +28,7 @@ const REQUEST = {
 };
 
 async function main(): Promise<void> {
-  const mock = await startPinned(
+  const { child: mock } = await startPinned(
     [
       join(ROOT, 'bin/busybench.js'),
       'mock',
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     });
     const sampleFile = join(mkdtempSync(join(tmpdir(), 'busybench-bench-')), 'response.json');
     writeFileSync(sampleFile, await sample.text());
-    const plain = await startPinned(
+    const { child: plain } = await startPinned(
       [join(ROOT, 'dist/bench/plain-fastify-server.js'), String(PLAIN_PORT), sampleFile],
       /listening/,
     );

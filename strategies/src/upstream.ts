@@ -96,10 +96,6 @@ export class Upstream {
     });
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
-  }
-
   /** Closes every connection now, answers under way included (the end of a shutdown). */
   destroy(): Promise<void> {
     return this.pool.destroy();
