@@ -13,9 +13,8 @@ help:
 # stress test, against the baseline and three strategies, nginx among them; prints the
 # scoreboard and writes it (HTML, markdown, JSON) with every run's report to results/main/.
 run:
-	./scripts/setup.sh prometheus prometheus-alertmanager nginx
-	node bin/busybench.js compare --scenario peak-hour --scenario-speed 2 \
-	  --rates 40,80,120,160 --step-duration 15s --out results/main
+	./scripts/setup.sh prometheus prometheus-alertmanager nginx haproxy
+	node bin/busybench.js compare --warmup 3s --out results/main
 
 test:
 	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server

@@ -21,15 +21,18 @@ export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | '
   warmup: string;
 }
 
-export function withBenchmarkOptions(command: Command): Command {
+export function withBenchmarkOptions(
+  command: Command,
+  defaults: { scenario: string; scenarioSpeed: string } = { scenario: 'peak-hour', scenarioSpeed: '1' },
+): Command {
   return withLoadOptions(
     command
       .option(
         '--scenario <name|file>',
         `fault timeline the mock plays (${listBuiltinScenarios().join(', ')}, a file, or none)`,
-        'peak-hour',
+        defaults.scenario,
       )
-      .option('--scenario-speed <x>', 'play the timeline x times faster', '1')
+      .option('--scenario-speed <x>', 'play the timeline x times faster', defaults.scenarioSpeed)
       .option('--nodes <n>', 'mock nodes (consecutive ports)', '3')
       .option(
         '--mock-port <port>',

@@ -1,8 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { type BenchmarkResult, runBenchmark } from '../runner/src/benchmark.js';
-import { scoreboard, scoreboardMarkdown } from '../runner/src/scoreboard.js';
+import { loadScenario } from '../mock-server/src/busy/scenario.js';
+import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
+import { parseDurationMs } from '../mock-server/src/duration.js';
+import { packageRoot } from '../mock-server/src/paths.js';
+import { EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
+import { scoreboardMarkdown } from '../runner/src/scoreboard.js';
 import { scoreboardPage } from '../runner/src/scoreboard-page.js';
 import { freePort } from '../stack/src/free-port.js';
 import { missingTools, ownStack, stackUp } from '../stack/src/local-stack.js';
@@ -13,33 +17,130 @@ import {
   onInterrupt,
   withBenchmarkOptions,
 } from './benchmark-flags.js';
-import { fail } from './fail.js';
-
-export const DEFAULT_STRATEGIES = 'passthrough,retry,balance-lor,nginx';
+import { fail, UsageError } from './fail.js';
 
 /**
- * `busybench compare`: the same scenario and load against several strategies in turn (a fresh
- * mock each time), then the scoreboard — HTML with charts, markdown, JSON — and a terminal table.
- * The first strategy is the baseline of the before/after view.
+ * The main job's line-up. HAProxy keeps 150 connections a node: the capacity experiment's nodes
+ * generate 150 answers at once, so it queues rather than pass their 503s on.
+ */
+export const DEFAULT_STRATEGIES = 'passthrough,retry,balance-lor,nginx,haproxy:maxconn=150';
+export const DEFAULT_CAPACITY_RATES = '600,900,1200,1500,2000,3000';
+export const DEFAULT_CAPACITY_STEP = '6s';
+
+interface CompareFlags extends BenchmarkFlags {
+  strategies: string;
+  experiment: string;
+  repeat: string;
+  order: string;
+  capacityConfig: string;
+  faultRate: string;
+  faultDuration?: string;
+}
+
+/**
+ * `busybench compare`: the capacity and the faults experiment against several strategies, each
+ * run --repeat times in interleaved order (a fresh mock each run), then the scoreboard — HTML with
+ * charts, markdown, JSON — and a terminal table. The first strategy is the before/after baseline.
  */
 export function compareCommand(): Command {
   return withBenchmarkOptions(
     new Command('compare')
-      .description('run the same scenario and load against several strategies and write a scoreboard')
+      .description(
+        'run the capacity and the fault experiment against several strategies, repeated and interleaved, and write a scoreboard with 95 % intervals',
+      )
       .option(
         '--strategies <list>',
         'comma-separated; the first is the baseline (name:key=value;... sets options)',
         DEFAULT_STRATEGIES,
+      )
+      .option(
+        '--experiment <list>',
+        `which experiments: ${EXPERIMENTS.join(', ')} (or both)`,
+        'capacity,faults',
+      )
+      .option(
+        '--repeat <n>',
+        'runs of every strategy per experiment, interleaved (5 or more: intervals over runs)',
+        '1',
+      )
+      .option(
+        '--order <how>',
+        'run order within a round: interleaved (as listed) or shuffled (seeded by --seed)',
+        'interleaved',
+      )
+      .option(
+        '--capacity-config <file>',
+        "capacity experiment: the mock's config, whose capacity the steps cross",
+        join(packageRoot(), 'runner', 'experiments', 'capacity-mock.yaml'),
+      )
+      .option('--fault-rate <r>', 'fault experiment: the constant rate, req/s', '1000')
+      .option(
+        '--fault-duration <dur>',
+        "fault experiment: how long (default the scenario's length at its speed)",
       ),
-  ).action(async (flags: BenchmarkFlags & { strategies: string }) => {
+    { scenario: 'outage-recovery', scenarioSpeed: '4' },
+  ).action(async (flags: CompareFlags) => {
     try {
-      const o = benchmarkOptions(flags, 'compare');
+      const problems: string[] = [];
+      const experiments = (flags.experiment === 'both' ? EXPERIMENTS.join(',') : flags.experiment)
+        .split(',')
+        .filter(Boolean) as Experiment[];
+      if (experiments.length === 0 || experiments.some((e) => !EXPERIMENTS.includes(e)))
+        problems.push(`--experiment "${flags.experiment}" must be capacity, faults or both`);
+      const repeat = Number(flags.repeat);
+      if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50)
+        problems.push(`--repeat "${flags.repeat}" must be a whole number from 1 to 50`);
+      if (flags.order !== 'interleaved' && flags.order !== 'shuffled')
+        problems.push(`--order "${flags.order}" must be interleaved or shuffled`);
+      const faultRate = Number(flags.faultRate);
+      if (!(faultRate > 0)) problems.push(`--fault-rate "${flags.faultRate}" must be a rate above 0`);
+      const capacityRates = (flags.rates ?? DEFAULT_CAPACITY_RATES).split(',').map(Number);
+      if (capacityRates.some((r) => !(r > 0)))
+        problems.push(`--rates "${flags.rates}" must be positive numbers, comma-separated`);
+      const faults = experiments.includes('faults');
+      if (faults && flags.scenario === 'none')
+        problems.push('the faults experiment needs a --scenario (or --experiment capacity)');
+      let faultSeconds = 0;
+      try {
+        faultSeconds = flags.faultDuration
+          ? parseDurationMs(flags.faultDuration) / 1000
+          : faults && flags.scenario !== 'none'
+            ? Math.ceil(
+                loadScenario(flags.scenario, DEFAULT_CONFIG.behaviour).durationMs /
+                  1000 /
+                  Number(flags.scenarioSpeed),
+              )
+            : 0;
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+      if (faults && !(faultSeconds > 0)) problems.push('--fault-duration must be above 0');
+      let o: ReturnType<typeof benchmarkOptions> | undefined;
+      try {
+        o = benchmarkOptions(
+          {
+            ...flags,
+            rates: capacityRates.join(','),
+            stepDuration: flags.stepDuration ?? DEFAULT_CAPACITY_STEP,
+          },
+          'compare',
+        );
+      } catch (err) {
+        const e = err as UsageError;
+        problems.push(...(e.problems?.length ? e.problems : [e.message]));
+      }
       const specs = flags.strategies
         .split(',')
         .filter(Boolean)
         .map((s) => parseStrategySpec(s.replaceAll(';', ',')));
       // Every name and option checked before the first run starts, not half-way through.
-      for (const spec of specs) checkStrategySpec(spec);
+      for (const spec of specs)
+        try {
+          checkStrategySpec(spec);
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      if (problems.length > 0 || !o) throw new UsageError('bad flags', problems);
       const interrupted = onInterrupt();
       const out = resolve(o.out);
       mkdirSync(out, { recursive: true });
@@ -67,41 +168,33 @@ export function compareCommand(): Command {
           `busybench compare: Prometheus ${urls.prometheus}, Alertmanager ${urls.alertmanager}\n`,
         );
       }
-      const results: BenchmarkResult[] = [];
-      try {
-        for (const [i, spec] of specs.entries()) {
-          if (interrupted()) break;
-          process.stdout.write(`\n== ${i + 1}/${specs.length}: ${spec.name} ==\n`);
-          // One strategy that cannot start (nginx missing, a URL down) does not cost the others.
-          const result = await runBenchmark({
-            ...o,
-            strategy: spec,
-            out: join(out, `${i + 1}-${spec.name.replace(/\W+/g, '-')}`),
-            stack,
-            collectorPort,
-            interrupted,
-          }).catch((err: Error) => {
-            process.stderr.write(
-              `busybench compare: ${spec.name} failed, left out of the scoreboard: ${err.message}\n`,
-            );
-            return null;
-          });
-          if (result) results.push(result);
-        }
-      } finally {
-        await stopStack();
-      }
-      if (results.length === 0) throw new Error('no strategy ran to the end: nothing to compare');
-      const board = scoreboard(
-        results.map((r) => r.overall),
-        { scenario: o.scenario, profile: o.load.profile, rates: o.load.rates ?? 'default' },
-      );
+      const board = await runCompare({
+        ...o,
+        strategies: specs,
+        experiments,
+        repeat,
+        order: flags.order as 'interleaved' | 'shuffled',
+        seed: Number(flags.seed ?? 1),
+        capacity: { mockConfig: resolve(flags.capacityConfig), rates: capacityRates },
+        faults: {
+          scenario: flags.scenario,
+          speed: Number(flags.scenarioSpeed),
+          rate: faultRate,
+          seconds: faultSeconds,
+          mockConfig: o.mockConfig,
+        },
+        out,
+        stack,
+        collectorPort,
+        interrupted,
+        print: (l) => process.stdout.write(`${l}\n`),
+      }).finally(stopStack);
       const md = scoreboardMarkdown(board);
       writeFileSync(join(out, 'scoreboard.md'), md);
       writeFileSync(join(out, 'scoreboard.json'), `${JSON.stringify(board, null, 2)}\n`);
       writeFileSync(join(out, 'scoreboard.html'), scoreboardPage(board));
       process.stdout.write(
-        `\n${md}\nscoreboard: ${join(out, 'scoreboard.html')} (also .md, .json); per-run reports in ${out}/<n>-<strategy>/\n`,
+        `\n${md}\nscoreboard: ${join(out, 'scoreboard.html')} (also .md, .json); per-run reports in ${out}/<experiment>/r<round>-<n>-<strategy>/\n`,
       );
       process.exit(0);
     } catch (err) {

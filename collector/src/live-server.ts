@@ -8,6 +8,7 @@ import { CHART_JS_PATH, livePage, RUN_PAGE_JS_PATH } from './html-page.js';
 import { clientMetrics } from './prom-export.js';
 import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
+import { type RunWindow, runWindows } from './run-windows.js';
 import { goodputBound, RunStats } from './step-stats.js';
 import { runKpis, scrapeUpstream, stepKpis, UpstreamTimeline } from './upstream.js';
 
@@ -29,6 +30,8 @@ export interface Collector {
   view(live?: boolean): RunView;
   /** Amplification and error masking over the whole run (null without upstream scrapes). */
   overallKpis(): { amplification: number | null; errorMasking: number | null };
+  /** The run's time windows with the upstream's share of each (run-windows.ts). */
+  windows(): RunWindow[];
   stop(): Promise<void>;
 }
 
@@ -109,6 +112,9 @@ export function createCollector(o: CollectorOptions): Collector {
     view,
     overallKpis() {
       return scraping ? runKpis(run, timeline) : { amplification: null, errorMasking: null };
+    },
+    windows() {
+      return runWindows(run, scraping ? timeline : null, events.phases());
     },
     async stop() {
       clearInterval(timer);

@@ -79,7 +79,14 @@ export class RunEvents {
   /** Writes down one scrape of the upstream's counts (to the file only: one a second adds up). */
   upstream(c: UpstreamCounts): void {
     if (this.path) {
-      const e: UpstreamEvent = { type: 'upstream', time: c.time, attempts: c.attempts, errors: c.errors };
+      const e: UpstreamEvent = {
+        type: 'upstream',
+        time: c.time,
+        attempts: c.attempts,
+        errors: c.errors,
+        tokens: c.tokens,
+        costUsd: c.costUsd,
+      };
       appendFileSync(this.path, `${JSON.stringify(e)}\n`);
     }
   }
@@ -117,7 +124,13 @@ export class RunEvents {
         if (typeof e?.time !== 'number') malformed++;
         else if (e.type === 'phase' || e.type === 'alert') events.events.push(e);
         else if (e.type === 'upstream' && typeof e.attempts === 'number' && typeof e.errors === 'number')
-          events.upstreamSeen.push({ time: e.time, attempts: e.attempts, errors: e.errors });
+          events.upstreamSeen.push({
+            time: e.time,
+            attempts: e.attempts,
+            errors: e.errors,
+            ...(typeof e.tokens === 'number' ? { tokens: e.tokens } : {}),
+            ...(typeof e.costUsd === 'number' ? { costUsd: e.costUsd } : {}),
+          });
         else malformed++;
       } catch {
         malformed++;

@@ -229,11 +229,13 @@ export interface StepSummary {
  */
 export class RunStats {
   /** `goodputBoundMs`: the SLA's latency bound a success must beat to count as goodput. */
-  constructor(private readonly goodputBoundMs = Number.POSITIVE_INFINITY) {}
+  constructor(private readonly goodputBoundMs = Number.POSITIVE_INFINITY) {
+    this.series = new TimeSeries(3600, goodputBoundMs);
+  }
 
   readonly steps = new Map<number, StepStats>();
   /** The same requests over time: live charts and recovery time. */
-  readonly series = new TimeSeries();
+  readonly series: TimeSeries;
   malformedLines = 0;
   droppedIterations = 0;
   /** The engine's `run` lines seen (one per generator's file). */
@@ -312,7 +314,7 @@ export class RunStats {
         const step = this.stepOf(o.step, o.rate);
         const priority = o.prio ?? null;
         step.addLatency(o.outcome, o.ms, time, priority);
-        this.series.add(time, o.outcome, o.ms, step.targetRate);
+        this.series.add(time, o.outcome, o.ms, step.targetRate, o.tokens ?? 0);
         if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
         if (o.itl) for (const gap of o.itl) step.interToken.recordMs(gap);
         return;

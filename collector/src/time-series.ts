@@ -8,18 +8,24 @@
  * Bounded memory: past `maxWindows` windows, neighbours merge in pairs and the width doubles, so a
  * run of any length fits in the same space (an hour at 1-second windows, then 2-second ones, and so on; ~5 MB at most).
  */
-const FACTOR = 1.04;
+export const FACTOR = 1.04;
 const LOG_FACTOR = Math.log(FACTOR);
 /** Buckets from 1 ms up to ~ 16 minutes; slower answers land in the last one. */
-const BUCKETS = Math.ceil(Math.log(1_000_000) / LOG_FACTOR);
+export const BUCKETS = Math.ceil(Math.log(1_000_000) / LOG_FACTOR);
 
 const bucketOf = (ms: number) => (ms <= 1 ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(ms) / LOG_FACTOR)));
 /** A bucket read back as its geometric middle: within 2 % of any latency in it. */
-const bucketValue = (bucket: number) => FACTOR ** (bucket + 0.5);
+export const bucketValue = (bucket: number) => FACTOR ** (bucket + 0.5);
 
 export class Window {
   requests = 0;
   failures = 0;
+  /** Successes faster than the goodput bound (the SLA's latency line). */
+  good = 0;
+  /** Every answer's latency added up (ms), for the mean. */
+  msSum = 0;
+  /** Completion tokens of the successful answers: what reached users. */
+  tokensOk = 0;
   dropped = 0;
   targetRate = 0;
   readonly errors: Record<string, number> = {};
@@ -28,6 +34,9 @@ export class Window {
   merge(other: Window): void {
     this.requests += other.requests;
     this.failures += other.failures;
+    this.good += other.good;
+    this.msSum += other.msSum;
+    this.tokensOk += other.tokensOk;
     this.dropped += other.dropped;
     this.targetRate = Math.max(this.targetRate, other.targetRate);
     for (const [k, n] of Object.entries(other.errors)) this.errors[k] = (this.errors[k] ?? 0) + n;
@@ -65,18 +74,26 @@ export class TimeSeries {
   private widthMs = 1000;
   private readonly windows = new Map<number, Window>();
 
-  constructor(private readonly maxWindows = 3600) {}
+  constructor(
+    private readonly maxWindows = 3600,
+    /** Successes faster than this (ms) count as good: the SLA's latency line. */
+    private readonly goodBoundMs = Number.POSITIVE_INFINITY,
+  ) {}
 
   get windowMs(): number {
     return this.widthMs;
   }
 
-  add(time: number, outcome: string, ms: number, targetRate: number): void {
+  add(time: number, outcome: string, ms: number, targetRate: number, tokens = 0): void {
     const w = this.windowAt(time);
     w.requests++;
+    w.msSum += ms;
     if (outcome !== 'ok') {
       w.failures++;
       w.errors[outcome] = (w.errors[outcome] ?? 0) + 1;
+    } else {
+      w.tokensOk += tokens;
+      if (ms < this.goodBoundMs) w.good++;
     }
     if (targetRate > w.targetRate) w.targetRate = targetRate;
     const b = bucketOf(ms);
@@ -98,6 +115,13 @@ export class TimeSeries {
       if (w) out.merge(w);
     }
     return out;
+  }
+
+  /** Every window with anything in it, in time order, with its start (ms since the epoch). */
+  windowsInOrder(): Array<{ t: number; window: Window }> {
+    return [...this.windows.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([index, window]) => ({ t: index * this.widthMs, window }));
   }
 
   /** The end of the last window with anything in it (ms since the epoch), or 0. */

@@ -13,6 +13,18 @@ export interface UpstreamCounts {
   readonly attempts: number;
   /** Of those, answered with anything but 2xx (or dropped). */
   readonly errors: number;
+  /** Completion tokens the upstream generated (absent in events files older than this field). */
+  readonly tokens?: number;
+  /** What the tokens served cost at the mock's prices, USD (absent likewise). */
+  readonly costUsd?: number;
+}
+
+/** The counters the upstream's view is made of, each read at one time or over a span. */
+export interface UpstreamTally {
+  readonly attempts: number;
+  readonly errors: number;
+  readonly tokens: number;
+  readonly costUsd: number;
 }
 
 export interface UpstreamSnapshot extends UpstreamCounts {
@@ -39,20 +51,29 @@ export function scenarioPhase(metricsText: string): ScenarioPhase | null {
   return null;
 }
 
-const COMPLETIONS = /^busybench_mock_requests_total\{([^}]*)\} ([\d.e+]+)$/;
+const COMPLETIONS = /^busybench_mock_requests_total\{([^}]*)\} ([\d.e+-]+)$/;
+const TOKENS = /^busybench_mock_tokens_total\{[^}]*kind="completion"[^}]*\} ([\d.e+-]+)$/;
+const COST = /^busybench_mock_cost_usd_total\{[^}]*\} ([\d.e+-]+)$/;
 
-/** Sums a node's completion attempts and errors from its Prometheus text. */
-export function countAttempts(metricsText: string): { attempts: number; errors: number } {
+/** Sums a node's completion attempts, errors, generated tokens and their cost from its Prometheus text. */
+export function countAttempts(metricsText: string): UpstreamTally {
   let attempts = 0;
   let errors = 0;
+  let tokens = 0;
+  let costUsd = 0;
   for (const line of metricsText.split('\n')) {
+    if (!line.startsWith('busybench_mock_')) continue;
+    const t = TOKENS.exec(line);
+    if (t) tokens += Number(t[1]);
+    const c = COST.exec(line);
+    if (c) costUsd += Number(c[1]);
     const m = COMPLETIONS.exec(line);
     if (!m || !/endpoint="\/(chat|beta)\/completions"/.test(m[1] as string)) continue;
     const n = Number(m[2]);
     attempts += n;
     if (!/status="2\d\d"/.test(m[1] as string)) errors += n;
   }
-  return { attempts, errors };
+  return { attempts, errors, tokens, costUsd };
 }
 
 /** Scrapes every node once; a node that does not answer counts nothing this time. */
@@ -64,7 +85,7 @@ export async function scrapeUpstream(urls: readonly string[], now = Date.now()):
         const text = await res.text();
         return { ...countAttempts(text), phase: scenarioPhase(text) };
       } catch {
-        return { attempts: 0, errors: 0, phase: null };
+        return { attempts: 0, errors: 0, tokens: 0, costUsd: 0, phase: null };
       }
     }),
   );
@@ -74,6 +95,8 @@ export async function scrapeUpstream(urls: readonly string[], now = Date.now()):
     phase: phases.find((p) => p.fault) ?? phases[0] ?? null,
     attempts: counts.reduce((n, c) => n + c.attempts, 0),
     errors: counts.reduce((n, c) => n + c.errors, 0),
+    tokens: counts.reduce((n, c) => n + c.tokens, 0),
+    costUsd: counts.reduce((n, c) => n + c.costUsd, 0),
   };
 }
 
@@ -89,41 +112,57 @@ export class UpstreamTimeline {
   }
 
   /** Counts at a time, linearly interpolated between the snapshots around it; -Infinity: the first. */
-  at(time: number): { attempts: number; errors: number } | null {
+  at(time: number): UpstreamTally | null {
     const s = this.snapshots;
     const first = s[0];
     const last = s[s.length - 1];
     if (!first || !last) return null;
-    if (time === Number.NEGATIVE_INFINITY) return { attempts: first.attempts, errors: first.errors };
+    if (time === Number.NEGATIVE_INFINITY) return tally(first);
     if (time < first.time) return null;
-    if (time >= last.time) return { attempts: last.attempts, errors: last.errors };
+    if (time >= last.time) return tally(last);
     let i = 1;
     while ((s[i] as UpstreamCounts).time < time) i++;
-    const a = s[i - 1] as UpstreamCounts;
-    const b = s[i] as UpstreamCounts;
-    const f = b.time === a.time ? 1 : (time - a.time) / (b.time - a.time);
+    const a = tally(s[i - 1] as UpstreamCounts);
+    const b = tally(s[i] as UpstreamCounts);
+    const ta = (s[i - 1] as UpstreamCounts).time;
+    const tb = (s[i] as UpstreamCounts).time;
+    const f = tb === ta ? 1 : (time - ta) / (tb - ta);
     return {
       attempts: a.attempts + f * (b.attempts - a.attempts),
       errors: a.errors + f * (b.errors - a.errors),
+      tokens: a.tokens + f * (b.tokens - a.tokens),
+      costUsd: a.costUsd + f * (b.costUsd - a.costUsd),
     };
   }
 
   /** Everything the upstream saw while it was watched (first snapshot to last). */
-  total(): { attempts: number; errors: number } | null {
+  total(): UpstreamTally | null {
     const first = this.snapshots[0];
     const last = this.snapshots[this.snapshots.length - 1];
-    return first && last
-      ? { attempts: last.attempts - first.attempts, errors: last.errors - first.errors }
-      : null;
+    return first && last ? minus(tally(last), tally(first)) : null;
   }
 
   /** What the upstream saw between two times, or null when the snapshots do not cover them. */
-  between(from: number, to: number): { attempts: number; errors: number } | null {
+  between(from: number, to: number): UpstreamTally | null {
     const a = this.at(from);
     const b = this.at(to);
-    return a && b ? { attempts: b.attempts - a.attempts, errors: b.errors - a.errors } : null;
+    return a && b ? minus(b, a) : null;
   }
 }
+
+const tally = (c: UpstreamCounts): UpstreamTally => ({
+  attempts: c.attempts,
+  errors: c.errors,
+  tokens: c.tokens ?? 0,
+  costUsd: c.costUsd ?? 0,
+});
+
+const minus = (b: UpstreamTally, a: UpstreamTally): UpstreamTally => ({
+  attempts: b.attempts - a.attempts,
+  errors: b.errors - a.errors,
+  tokens: b.tokens - a.tokens,
+  costUsd: b.costUsd - a.costUsd,
+});
 
 /**
  * The design brief's definitions: amplification = upstream attempts / requests sent;

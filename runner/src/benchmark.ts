@@ -4,6 +4,7 @@ import { type LoadFlags, loadPlan, runLoad } from '../../cli/load-command.js';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import type { RunView } from '../../collector/src/run-view.js';
+import type { RunWindow } from '../../collector/src/run-windows.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
 import type { Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
@@ -53,6 +54,8 @@ export interface BenchmarkOptions {
 export interface BenchmarkResult {
   readonly view: RunView;
   readonly overall: Overall;
+  /** The run's time windows: what compare's intervals resample (also in windows.json). */
+  readonly windows: readonly RunWindow[];
   /** The load generator's exit code (99: an SLA line broke). */
   readonly loadCode: number;
   readonly dir: string;
@@ -63,7 +66,14 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   // A directory used before: its old results would be followed as if they were this run's.
-  for (const f of ['results.json', 'results.json.events.ndjson', 'summary.json', 'load.log', 'mock.log'])
+  for (const f of [
+    'results.json',
+    'results.json.events.ndjson',
+    'summary.json',
+    'load.log',
+    'mock.log',
+    'windows.json',
+  ])
     rmSync(join(dir, f), { force: true });
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
@@ -120,8 +130,10 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // The last lines and the last scrape.
     await new Promise((r) => setTimeout(r, 1500));
     const view = collector.view(false);
+    const windows = collector.windows();
     const result = {
       view,
+      windows,
       overall: overall(strategy.name, collector.run, view, collector.overallKpis()),
       loadCode,
       dir,
@@ -131,6 +143,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
       `${JSON.stringify({ ...view, overall: result.overall }, null, 2)}\n`,
     );
     writeFileSync(join(dir, 'report.html'), reportPage(view));
+    writeFileSync(join(dir, 'windows.json'), `${JSON.stringify(windows)}\n`);
     print(terminalReport(view.steps, view.verdict, view.malformedLines).trimEnd());
     print(
       `report: ${join(dir, 'report.html')}${o.interrupted?.() ? ' (run interrupted: the report covers what ran)' : ''}`,

@@ -1,83 +1,510 @@
 import { readFileSync } from 'node:fs';
 import { CHART_JS_PATH, escapeHtml } from '../../collector/src/html-page.js';
-import type { Scoreboard } from './scoreboard.js';
-import { scoreboardMarkdown } from './scoreboard.js';
+import { FIGURE_INFO, type FigureName } from './run-figures.js';
+import {
+  type CapacitySection,
+  type FaultSection,
+  intervalNote,
+  type Scoreboard,
+  type SectionRow,
+  scoreboardMarkdown,
+  tieSentences,
+} from './scoreboard.js';
 
 /**
- * The scoreboard as one self-contained HTML file: a bar chart per figure that decides (knee,
- * success, p99, amplification, goodput), then the table and the before/after view. chart.js is
- * inlined, so the file opens offline.
+ * The scoreboard as one self-contained HTML file (chart.js inlined, so it opens offline and can be
+ * mailed). Per section (capacity, then faults): the load, the deciding figure, the ties said out
+ * loud, bar charts of the figures that decide with their 95 % intervals as whiskers, the capacity
+ * curve (goodput against offered load: the knee is where a curve leaves the diagonal) or the fault
+ * timeline (p99 and errors over time, fault phases shaded), then the tables of scoreboard.md.
+ * The data is embedded as window.BUSYBENCH_SCOREBOARD; the drawing script only reads it.
  */
-const script = `
+
+type Section = CapacitySection | FaultSection;
+
+/** The bar charts of a section, after its deciding figure. */
+const BAR_FIGURES: readonly FigureName[] = ['successRate', 'p99Ms', 'amplification', 'goodput', 'usdPer1kOk'];
+const PREFIX = { capacity: 'cap', faults: 'flt' } as const;
+
+/** One colour per strategy, the same on every chart (red last: fault phases are shaded red). */
+const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#bcbd22',
+  '#7f7f7f',
+  '#d62728',
+];
+
+/** The figures a section draws as bars, the deciding one first. */
+export const barFigures = (s: Section): FigureName[] => [
+  s.deciding,
+  ...BAR_FIGURES.filter((f) => f !== s.deciding),
+];
+
+/** Canvas ids of a section's charts, in page order. */
+export function chartIds(s: Section): string[] {
+  const p = PREFIX[s.experiment];
+  const extra = s.experiment === 'capacity' ? ['cap-curve'] : ['flt-p99-time', 'flt-errors-time'];
+  return [...barFigures(s).map((f) => `${p}-${f}`), ...extra];
+}
+
+/** Every strategy named anywhere in the board, the listed ones first, each with its colour. */
+function strategyColours(b: Scoreboard): Array<{ name: string; colour: string }> {
+  const names = new Set<string>(b.strategies);
+  for (const s of [b.capacity, b.faults]) {
+    if (!s) continue;
+    for (const r of s.ranking) names.add(r.strategy);
+    if (s.experiment === 'capacity') for (const c of s.curves) names.add(c.strategy);
+    else for (const c of s.series) names.add(c.strategy);
+  }
+  return [...names].map((name, i) => ({
+    name,
+    colour: PALETTE[i] ?? `hsl(${(i * 137) % 360}, 55%, 45%)`,
+  }));
+}
+
+/** What the drawing script needs besides the board: colours and the bar charts' titles. */
+function pageConfig(b: Scoreboard) {
+  const bars = (s: Section | undefined) =>
+    s
+      ? barFigures(s).map((figure) => {
+          const failures = figure === 'successRate';
+          const better = failures ? 'lower' : FIGURE_INFO[figure].better;
+          return {
+            id: `${PREFIX[s.experiment]}-${figure}`,
+            figure,
+            title: failures ? 'failures % (1 − success)' : FIGURE_INFO[figure].label,
+            subtitle: `${better} is better · whisker: 95 % interval${figure === s.deciding ? ' · decides the places' : ''}`,
+          };
+        })
+      : [];
+  return {
+    strategies: strategyColours(b),
+    bars: { capacity: bars(b.capacity), faults: bars(b.faults) },
+  };
+}
+
+/**
+ * The board with every strategy and phase name replaced by a private-use token, so that a name
+ * holding markdown ("|") cannot break the tables parsed back from scoreboard.md; `html` escapes
+ * a markdown text and puts the names back, escaped too.
+ */
+function masked(b: Scoreboard): { board: Scoreboard; html: (text: string) => string } {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const tok = (name: string) => {
+    let i = index.get(name);
+    if (i === undefined) {
+      i = names.length;
+      names.push(name);
+      index.set(name, i);
+    }
+    return `\uE000${i}\uE001`;
+  };
+  const row = (r: SectionRow): SectionRow => ({
+    ...r,
+    strategy: tok(r.strategy),
+    tiedWith: r.tiedWith.map(tok),
+  });
+  const capacity: CapacitySection | undefined = b.capacity && {
+    ...b.capacity,
+    ranking: b.capacity.ranking.map(row),
+    curves: b.capacity.curves.map((c) => ({ ...c, strategy: tok(c.strategy) })),
+  };
+  const faults: FaultSection | undefined = b.faults && {
+    ...b.faults,
+    ranking: b.faults.ranking.map(row),
+    series: b.faults.series.map((c) => ({ ...c, strategy: tok(c.strategy) })),
+    phases: b.faults.phases.map((p) => ({ ...p, name: tok(p.name) })),
+    recovery: b.faults.recovery.map((r) => ({ ...r, strategy: tok(r.strategy), phase: tok(r.phase) })),
+  };
+  return {
+    board: { ...b, strategies: b.strategies.map(tok), baseline: tok(b.baseline), capacity, faults },
+    html: (text) =>
+      escapeHtml(text).replace(/\uE000(\d+)\uE001/g, (_, i: string) => escapeHtml(names[Number(i)] ?? '')),
+  };
+}
+
+/** A markdown table (header, alignment rule, rows) as an HTML table. */
+function tableHtml(lines: readonly string[], html: (text: string) => string): string {
+  const cells = (l: string) =>
+    l
+      .trim()
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim());
+  // A figure's value, its interval and a change stay whole each, the cell may break between them.
+  const cell = (c: string) => {
+    const m = /^(.*?) (\[[^\]]*\])(?: (.*))?$/.exec(c);
+    if (!m) return html(c);
+    const [, value = '', interval = '', change] = m;
+    return `<span>${html(value)}</span> <span class="ci">${html(interval)}</span>${change ? ` <span>${html(change)}</span>` : ''}`;
+  };
+  const [head = '', rule = '', ...rows] = lines;
+  const align = cells(rule).map((c) => (c.endsWith(':') ? 'num' : 'text'));
+  const row = (l: string, tag: 'th' | 'td') =>
+    `<tr>${cells(l)
+      .map((c, i) => `<${tag} class="${align[i] ?? 'num'}">${tag === 'td' ? cell(c) : html(c)}</${tag}>`)
+      .join('')}</tr>`;
+  return `<div class="table"><table>${row(head, 'th')}${rows.map((r) => row(r, 'td')).join('')}</table></div>`;
+}
+
+/**
+ * One section of scoreboard.md as HTML: its heading and paragraphs, the ties in a highlighted
+ * note and the charts before the first table, then the tables (the tie sentences are not repeated).
+ */
+function sectionHtml(
+  md: string,
+  section: Section,
+  maskedSection: Section,
+  html: (t: string) => string,
+): string {
+  const [heading = '', ...rest] = md.split('\n');
+  const ties = new Set(tieSentences(maskedSection));
+  const note = tieSentences(section);
+  const charts = chartIds(section)
+    .map((id) => {
+      const wide = id === 'cap-curve' || id.endsWith('-time');
+      return `<div class="chart${wide ? ' wide' : ''}"><canvas id="${id}"></canvas></div>`;
+    })
+    .join('');
+  const tieNote =
+    note.length > 0
+      ? `<div class="ties" role="note"><strong>Shared places.</strong>${note.map((t) => `<p>${escapeHtml(t)}</p>`).join('')}</div>`
+      : '';
+  const middle = `${tieNote}<div class="grid">${charts}</div>`;
+  const out = [`<h2>${html(heading.replace(/^#+\s*/, ''))}</h2>`];
+  let placed = false;
+  for (const block of rest.join('\n').split(/\n\s*\n/)) {
+    const lines = block.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length === 0) continue;
+    if (lines[0]?.startsWith('|')) {
+      if (!placed) out.push(middle);
+      placed = true;
+      out.push(tableHtml(lines, html));
+    } else if (lines[0]?.startsWith('#')) out.push(`<h3>${html(lines[0].replace(/^#+\s*/, ''))}</h3>`);
+    else for (const l of lines) if (!ties.has(l)) out.push(`<p>${html(l)}</p>`);
+  }
+  if (!placed) out.push(middle);
+  return `<section id="${section.experiment}">${out.join('\n')}</section>`;
+}
+
+/**
+ * scoreboard.md split into its sections: a `## ` chunk whose heading names a section (Capacity...,
+ * Faults...) starts it; any other chunk belongs to the section before it.
+ */
+function sectionsMarkdown(md: string, b: Scoreboard): Map<Section['experiment'], string> {
+  const present = [b.capacity, b.faults].flatMap((s) => (s ? [s.experiment] : []));
+  const out = new Map<Section['experiment'], string>();
+  let current: Section['experiment'] | undefined;
+  for (const chunk of md.split(/^(?=## )/m).slice(1)) {
+    const heading = chunk.split('\n', 1)[0] ?? '';
+    const named = /^##\s*capacity/i.test(heading)
+      ? 'capacity'
+      : /^##\s*faults/i.test(heading)
+        ? 'faults'
+        : undefined;
+    if (named && present.includes(named) && !out.has(named)) {
+      out.set(named, chunk);
+      current = named;
+    } else if (current) out.set(current, `${out.get(current)}\n${chunk}`);
+  }
+  return out;
+}
+
+const STYLE = `
+body { font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 2px solid #ddd; padding-bottom: 0.2em; }
+.meta { color: #666; }
+.legend span { display: inline-block; margin-right: 1.2em; white-space: nowrap; }
+.legend i { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.35em; vertical-align: -0.1em; border-radius: 2px; }
+.ties { background: #fff4d6; border-left: 5px solid #e0a800; padding: 0.5em 1em; margin: 1em 0; }
+.ties p { margin: 0.3em 0; font-weight: 600; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1.2em; margin: 1em 0; }
+.chart { position: relative; height: 280px; }
+.chart.wide { grid-column: 1 / -1; height: 360px; }
+.table { overflow-x: auto; margin: 0.5em 0 1.5em; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { border-bottom: 1px solid #eee; padding: 0.25em 0.5em; vertical-align: bottom; }
+td span { white-space: nowrap; } td .ci { color: #666; font-size: 0.9em; }
+th { background: #f6f6f6; }
+.num { text-align: right; } .text { text-align: left; }
+`;
+
+/**
+ * Draws the charts from window.BUSYBENCH_SCOREBOARD and window.BUSYBENCH_PAGE. Exposes how many
+ * whiskers (window.BUSYBENCH_ERROR_BARS) and fault bands (window.BUSYBENCH_PHASE_BANDS) each
+ * canvas got, and marks the body rendered once every chart is drawn.
+ */
+const SCRIPT = `
 (() => {
   const s = window.BUSYBENCH_SCOREBOARD;
-  const names = s.ranking.map((r) => r.strategy);
-  const bar = (id, label, values, color) => new Chart(document.getElementById(id), {
-    type: 'bar',
-    data: { labels: names, datasets: [{ label, data: values, backgroundColor: color }] },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false }, title: { display: true, text: label } } },
+  const P = window.BUSYBENCH_PAGE;
+  const colours = new Map(P.strategies.map((x) => [x.name, x.colour]));
+  const colourOf = (name) => colours.get(name) || '#555555';
+  const whiskers = (window.BUSYBENCH_ERROR_BARS = {});
+  const bandsDrawn = (window.BUSYBENCH_PHASE_BANDS = {});
+  const NONE = { value: null, lo: null, hi: null };
+  const num = (v) => typeof v === 'number' && Number.isFinite(v);
+
+  // A dataset's errorBars[i] = { lo, hi } (95 % interval) is drawn over its i-th bar or point as a
+  // vertical line with caps; without both ends, no whisker.
+  const errorBars = {
+    id: 'errorBars',
+    afterDatasetsDraw(chart) {
+      const { ctx, scales } = chart;
+      const y = scales.y;
+      const a = chart.chartArea;
+      let n = 0;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(a.left - 8, a.top, a.right - a.left + 16, a.bottom - a.top);
+      ctx.clip();
+      chart.data.datasets.forEach((d, i) => {
+        if (!d.errorBars || !chart.isDatasetVisible(i)) return;
+        chart.getDatasetMeta(i).data.forEach((el, j) => {
+          const e = d.errorBars[j];
+          const v = d.data[j];
+          const value = v !== null && typeof v === 'object' ? v.y : v;
+          if (!e || !num(e.lo) || !num(e.hi) || !num(value) || el.skip) return;
+          const top = y.getPixelForValue(Math.max(e.lo, e.hi));
+          const bottom = y.getPixelForValue(Math.min(e.lo, e.hi));
+          const half = chart.config.type === 'bar' ? Math.max(4, Math.min(12, (el.width || 20) / 4)) : 5;
+          ctx.strokeStyle = chart.config.type === 'bar' ? '#222222' : d.borderColor;
+          ctx.lineWidth = 1.6;
+          ctx.beginPath();
+          ctx.moveTo(el.x, top);
+          ctx.lineTo(el.x, bottom);
+          ctx.moveTo(el.x - half, top);
+          ctx.lineTo(el.x + half, top);
+          ctx.moveTo(el.x - half, bottom);
+          ctx.lineTo(el.x + half, bottom);
+          ctx.stroke();
+          n++;
+        });
+      });
+      ctx.restore();
+      whiskers[chart.canvas.id] = n;
+    },
+  };
+
+  // Fault phases as translucent bands under the lines, the phase's name at the top.
+  const phaseBands = {
+    id: 'phaseBands',
+    beforeDatasetsDraw(chart, _args, opts) {
+      const bands = (opts && opts.bands) || [];
+      if (bands.length === 0) return;
+      const { ctx, chartArea: a, scales } = chart;
+      let n = 0;
+      ctx.save();
+      for (const b of bands) {
+        const from = Math.max(a.left, scales.x.getPixelForValue(b.from));
+        const to = Math.min(a.right, scales.x.getPixelForValue(b.to));
+        if (!(to > from)) continue;
+        ctx.fillStyle = 'rgba(214, 39, 40, 0.13)';
+        ctx.fillRect(from, a.top, to - from, a.bottom - a.top);
+        ctx.strokeStyle = 'rgba(214, 39, 40, 0.45)';
+        ctx.lineWidth = 1;
+        ctx.strokeRect(from + 0.5, a.top + 0.5, to - from - 1, a.bottom - a.top - 1);
+        ctx.fillStyle = '#a32020';
+        ctx.font = 'bold 12px system-ui, sans-serif';
+        ctx.textBaseline = 'top';
+        ctx.fillText(b.name, from + 4, a.top + 4, Math.max(20, to - from - 8));
+        n++;
+      }
+      ctx.restore();
+      bandsDrawn[chart.canvas.id] = n;
+    },
+  };
+
+  const chart = (id, config) => {
+    const canvas = document.getElementById(id);
+    if (!canvas) return;
+    config.options = { animation: false, responsive: true, maintainAspectRatio: false, ...config.options };
+    config.plugins = [errorBars, phaseBands];
+    new Chart(canvas, config);
+  };
+  const titles = (title, subtitle) => ({
+    title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
+    subtitle: { display: Boolean(subtitle), text: subtitle || '', color: '#666', padding: { bottom: 8 } },
   });
-  bar('c-knee', 'knee: last step before the first breach (req/s)', s.ranking.map((r) => r.kneeRps ?? 0), '#1f77b4');
+  const axis = (text) => ({ display: true, text });
+  const place = (r) => r.rank + (r.tiedWith.length > 0 ? '=' : '');
   // Failures, not success: 98 % and 100 % look the same on a 0-100 axis.
-  bar('c-success', 'failed requests (%)', s.ranking.map((r) => (1 - r.successRate) * 100), '#2ca02c');
-  bar('c-p99', 'p99 latency (ms)', s.ranking.map((r) => r.p99Ms), '#d62728');
-  bar('c-amp', 'amplification (upstream attempts per request)', s.ranking.map((r) => r.amplification ?? 0), '#ff7f0e');
-  bar('c-goodput', 'goodput (ok within SLA latency, per s)', s.ranking.map((r) => r.goodput), '#9467bd');
-  bar('c-503', '503 rate seen by clients (%)', s.ranking.map((r) => r.rate503 * 100), '#8c564b');
+  const shown = (figure, f) => {
+    f = f || NONE;
+    if (figure !== 'successRate') return { value: f.value, lo: f.lo, hi: f.hi };
+    const fail = (v) => (num(v) ? (1 - v) * 100 : null);
+    return { value: fail(f.value), lo: fail(f.hi), hi: fail(f.lo) };
+  };
+  const fmt = (v) => (num(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) : '–');
+
+  function bars(section, specs) {
+    const labels = section.ranking.map((r) => r.strategy + ' (' + place(r) + ')');
+    const barColours = section.ranking.map((r) => colourOf(r.strategy));
+    for (const spec of specs) {
+      const figs = section.ranking.map((r) => shown(spec.figure, r.figures[spec.figure]));
+      const values = figs.map((f) => (num(f.value) ? f.value : null));
+      const ends = figs.flatMap((f) => [f.value, f.hi]).filter(num);
+      const missing = values.every((v) => v === null);
+      chart(spec.id, {
+        type: 'bar',
+        data: {
+          labels,
+          datasets: [{ label: spec.title, data: values, backgroundColor: barColours, errorBars: figs }],
+        },
+        options: {
+          plugins: {
+            legend: { display: false },
+            ...titles(spec.title, spec.subtitle + (missing ? ' · not measured' : '')),
+            tooltip: {
+              callbacks: {
+                afterLabel: (item) => {
+                  const f = figs[item.dataIndex];
+                  return num(f.lo) && num(f.hi) ? '95 %: ' + fmt(f.lo) + ' – ' + fmt(f.hi) : 'no interval';
+                },
+              },
+            },
+          },
+          scales: {
+            y: { beginAtZero: true, suggestedMax: ends.length > 0 ? Math.max(...ends) * 1.05 : 1 },
+          },
+        },
+      });
+    }
+  }
+
+  function curve(section) {
+    const runs = new Map(section.ranking.map((r) => [r.strategy, r.runs]));
+    const offered = section.curves.flatMap((c) => c.steps.map((st) => st.offered));
+    const top = Math.max(0, ...section.rates, ...offered);
+    const datasets = section.curves.map((c) => {
+      const colour = colourOf(c.strategy);
+      const all = runs.get(c.strategy) || 0;
+      return {
+        label: c.strategy,
+        data: c.steps.map((st) => ({ x: st.offered, y: num(st.goodput.value) ? st.goodput.value : null })),
+        errorBars: c.steps.map((st) => st.goodput),
+        borderColor: colour,
+        backgroundColor: colour,
+        borderWidth: 2,
+        pointRadius: c.steps.map((st) => (st.heldRuns < all ? 7 : 4)),
+        pointStyle: c.steps.map((st) => (st.heldRuns < all ? 'crossRot' : 'circle')),
+        pointBorderWidth: 2,
+      };
+    });
+    datasets.push({
+      label: 'offered = goodput',
+      data: [{ x: 0, y: 0 }, { x: top, y: top }],
+      borderColor: '#999999',
+      backgroundColor: '#999999',
+      borderDash: [6, 4],
+      borderWidth: 1.5,
+      pointRadius: 0,
+    });
+    chart('cap-curve', {
+      type: 'line',
+      data: { datasets },
+      options: {
+        plugins: titles(
+          'Goodput against offered load',
+          'the knee is where a curve leaves the diagonal · whisker: 95 % interval · ✕: a step where some run broke an SLA line',
+        ),
+        scales: {
+          x: { type: 'linear', min: 0, title: axis('offered load (req/s)') },
+          y: { beginAtZero: true, title: axis('goodput (ok within the SLA latency, /s)') },
+        },
+      },
+    });
+  }
+
+  function overTime(section) {
+    const ends = section.series.flatMap((x) => x.points.map((p) => p.s));
+    for (const p of section.phases) ends.push(num(p.toS) ? p.toS : p.fromS);
+    const end = Math.max(0, ...ends.filter(num));
+    const bands = section.phases
+      .filter((p) => p.fault)
+      .map((p) => ({ from: p.fromS, to: num(p.toS) ? p.toS : end, name: p.name }));
+    const lines = (key, f) =>
+      section.series.map((x) => ({
+        label: x.strategy,
+        data: x.points.map((p) => ({ x: p.s, y: f(p[key]) })),
+        borderColor: colourOf(x.strategy),
+        backgroundColor: colourOf(x.strategy),
+        borderWidth: 2,
+        pointRadius: 0,
+      }));
+    const sub = 'shaded: the fault phases of ' + section.scenario + ' · one line per strategy (its first run)';
+    const x = { type: 'linear', min: 0, max: end, title: axis('seconds into the load') };
+    chart('flt-p99-time', {
+      type: 'line',
+      data: { datasets: lines('p99Ms', (v) => (num(v) && v > 0 ? v : null)) },
+      options: {
+        plugins: { ...titles('p99 latency over time', sub), phaseBands: { bands } },
+        scales: { x, y: { type: 'logarithmic', title: axis('p99 ms (log)') } },
+      },
+    });
+    chart('flt-errors-time', {
+      type: 'line',
+      data: { datasets: lines('errorRate', (v) => (num(v) ? v * 100 : null)) },
+      options: {
+        plugins: { ...titles('Error rate over time', sub), phaseBands: { bands } },
+        scales: { x, y: { beginAtZero: true, title: axis('failed requests (%)') } },
+      },
+    });
+  }
+
+  if (s.capacity) {
+    bars(s.capacity, P.bars.capacity);
+    curve(s.capacity);
+  }
+  if (s.faults) {
+    bars(s.faults, P.bars.faults);
+    overTime(s.faults);
+  }
   document.body.dataset.rendered = 'true';
 })();
 `;
 
-/** Markdown tables to HTML tables (the only markdown the scoreboard has). */
-function tables(md: string): string {
-  return md
-    .split('\n\n')
-    .map((block) => {
-      const lines = block.split('\n').filter(Boolean);
-      if (lines[0]?.startsWith('#'))
-        return `<h2>${escapeHtml(lines[0].replace(/^#+\s*/, ''))}</h2>${tables(lines.slice(1).join('\n'))}`;
-      if (!lines[0]?.startsWith('|')) return lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
-      const cells = (l: string) =>
-        l
-          .split('|')
-          .slice(1, -1)
-          .map((c) => escapeHtml(c.trim()));
-      const [head, , ...rows] = lines;
-      return `<table><tr>${cells(head as string)
-        .map((c) => `<th>${c}</th>`)
-        .join('')}</tr>${rows
-        .map(
-          (r) =>
-            `<tr>${cells(r)
-              .map((c) => `<td>${c}</td>`)
-              .join('')}</tr>`,
-        )
-        .join('')}</table>`;
-    })
-    .join('\n');
-}
+/** Inline script text: nothing in it may close the script element early. */
+const inline = (js: string) => `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 export function scoreboardPage(s: Scoreboard): string {
-  const data = JSON.stringify(s).replace(/</g, '\\u003c');
-  const charts = ['c-knee', 'c-success', 'c-p99', 'c-amp', 'c-goodput', 'c-503']
-    .map((id) => `<div class="chart"><canvas id="${id}"></canvas></div>`)
+  const { board, html } = masked(s);
+  const chunks = sectionsMarkdown(scoreboardMarkdown(board), board);
+  const sections = [
+    [s.capacity, board.capacity],
+    [s.faults, board.faults],
+  ] as const;
+  const body = sections
+    .map(([real, mask]) => {
+      if (!real || !mask) return '';
+      const md = chunks.get(real.experiment);
+      return md === undefined ? '' : sectionHtml(md, real, mask, html);
+    })
+    .join('\n');
+  const config = pageConfig(s);
+  const legend = config.strategies
+    .map(({ name, colour }) => `<span><i style="background:${colour}"></i>${escapeHtml(name)}</span>`)
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>busybench scoreboard</title><style>
-body { font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1.2em; }
-.chart { position: relative; height: 260px; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-th, td { border-bottom: 1px solid #eee; padding: 0.25em 0.7em; text-align: right; }
-th { background: #f6f6f6; }
-</style></head><body>
+<html lang="en"><head><meta charset="utf-8"><title>busybench scoreboard</title><style>${STYLE}</style></head><body>
 <h1>busybench scoreboard</h1>
-<p>${escapeHtml(`${s.scenario ?? 'no scenario'} · ${s.profile} ${s.rates} · ${s.generatedAt} · ranked by knee, steps within SLA, success, then p99`)}</p>
-<div class="grid">${charts}</div>
-${tables(scoreboardMarkdown(s))}
-<script>${readFileSync(CHART_JS_PATH, 'utf8').replace(/<\/(script)/gi, '<\\/$1')}</script>
-<script>window.BUSYBENCH_SCOREBOARD = ${data};</script>
-<script>${script}</script>
+<p class="meta">${escapeHtml(`generated ${s.generatedAt} · ${s.repeats} run${s.repeats === 1 ? '' : 's'} per strategy, order ${s.order} · baseline ${s.baseline}`)}</p>
+<p class="legend">${legend}</p>
+<p>${escapeHtml(intervalNote(s))}</p>
+${body}
+${inline(readFileSync(CHART_JS_PATH, 'utf8'))}
+${inline(`window.BUSYBENCH_SCOREBOARD = ${json(s)};\nwindow.BUSYBENCH_PAGE = ${json(config)};`)}
+${inline(SCRIPT)}
 </body></html>
 `;
 }

@@ -1,69 +1,205 @@
-import type { Overall } from './overall.js';
+import { FIGURE_INFO, type Figure, type FigureName, type IntervalMethod } from './run-figures.js';
 
 /**
- * The comparison of strategies under the same scenario and load. Ranking, in order: the knee
- * (the last step before the first breach: a higher one is better; none, the first step broke,
- * ranks last), then the number of steps within SLA (a scenario whose calm falls in the last step
- * gives every strategy the same knee), then success rate, then p99. Every figure is the run's
- * own, measured; the ranking only sorts.
+ * The comparison of strategies, one section per experiment. Capacity: the mock's capacity fixed,
+ * load stepped up: where does each strategy break? Faults: a fault timeline at constant load: what
+ * does each strategy do while the API is busy? Every figure carries its 95 % interval and how it
+ * was made (run-figures.ts); each section is ranked on one deciding figure, strategies whose
+ * intervals overlap on it share a place (ranking.ts). Every figure is measured; ranking only sorts.
  */
 export interface Scoreboard {
-  readonly scenario: string | null;
-  readonly profile: string;
-  readonly rates: string;
   readonly generatedAt: string;
-  /** Best first, each with its rank (1 = best). */
-  readonly ranking: ReadonlyArray<Overall & { rank: number }>;
-  /** The first strategy run is the baseline of the before/after view. */
+  readonly strategies: readonly string[];
+  /** The first strategy: the "before" of the before/after tables. */
   readonly baseline: string;
+  readonly repeats: number;
+  readonly order: 'interleaved' | 'shuffled';
+  /** How the window figures' intervals were made: over whole runs (5 repeats or more) or over time windows. */
+  readonly intervals: Exclude<IntervalMethod, 'none'>;
+  readonly capacity?: CapacitySection;
+  readonly faults?: FaultSection;
 }
 
-export function compareOveralls(a: Overall, b: Overall): number {
-  return (
-    (b.kneeRps ?? -1) - (a.kneeRps ?? -1) ||
-    b.stepsHeld - a.stepsHeld ||
-    b.successRate - a.successRate ||
-    a.p99Ms - b.p99Ms
-  );
+export interface SectionRow {
+  readonly strategy: string;
+  readonly rank: number;
+  /** Strategies in the same place: their intervals on the deciding figure overlap. */
+  readonly tiedWith: readonly string[];
+  readonly runs: number;
+  /** Runs in which every SLA line held. */
+  readonly slaHeld: number;
+  readonly figures: Readonly<Record<FigureName, Figure>>;
 }
 
-export function scoreboard(
-  runs: readonly Overall[],
-  o: { scenario: string | null; profile: string; rates: string },
-): Scoreboard {
-  const ranking = [...runs].sort(compareOveralls).map((r, i) => ({ ...r, rank: i + 1 }));
-  return { ...o, generatedAt: new Date().toISOString(), ranking, baseline: runs[0]?.strategy ?? '' };
+interface SectionBase {
+  /** The load, in words (rates, scenario, mock). */
+  readonly load: string;
+  /** The figure the section is ranked on (better first). */
+  readonly deciding: FigureName;
+  /** Best first. */
+  readonly ranking: readonly SectionRow[];
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
-const num = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
+export interface CapacitySection extends SectionBase {
+  readonly experiment: 'capacity';
+  readonly rates: readonly number[];
+  /** Per strategy, per step: what came out (goodput) for what went in (offered), with intervals. */
+  readonly curves: ReadonlyArray<{
+    readonly strategy: string;
+    readonly steps: ReadonlyArray<{
+      readonly offered: number;
+      readonly goodput: Figure;
+      readonly p99Ms: Figure;
+      readonly successRate: Figure;
+      /** Runs in which this step held every SLA line. */
+      readonly heldRuns: number;
+    }>;
+  }>;
+}
 
-export function scoreboardMarkdown(s: Scoreboard): string {
-  const head = [
-    `# busybench compare: ${s.scenario ?? 'no scenario'}, ${s.profile} ${s.rates}`,
-    '',
-    '| rank | strategy | knee (req/s) | steps within SLA | p50 ms | p99 ms | success | 429 | 503 | amplification | error masking | goodput/s | recovery s | SLA |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ];
+export interface FaultSection extends SectionBase {
+  readonly experiment: 'faults';
+  readonly scenario: string;
+  readonly speed: number;
+  readonly rate: number;
+  /** The scenario's phases, in seconds from the load's first window (the first run's). */
+  readonly phases: ReadonlyArray<{ name: string; fault: boolean; fromS: number; toS: number | null }>;
+  /** p99 and error rate over time, per strategy (its first run), seconds from its first window. */
+  readonly series: ReadonlyArray<{
+    readonly strategy: string;
+    readonly points: ReadonlyArray<{ s: number; p99Ms: number | null; errorRate: number | null }>;
+  }>;
+  /** Recovery after each fault phase that another did not follow at once. */
+  readonly recovery: ReadonlyArray<{
+    readonly strategy: string;
+    readonly phase: string;
+    readonly recoveryS: Figure;
+    /** How each run's recovery ended: recovered, not-recovered (run over first), no-traffic. */
+    readonly statuses: readonly string[];
+  }>;
+}
+
+const PERCENT: ReadonlySet<FigureName> = new Set(['successRate', 'rate429', 'rate503', 'wastedTokenShare']);
+const DIGITS: Partial<Record<FigureName, number>> = {
+  amplification: 2,
+  retriesPerRequest: 2,
+  errorMasking: 2,
+  usdPer1kOk: 4,
+  knee: 0,
+};
+
+/** A figure as text: value, then its 95 % interval in brackets when it has one. */
+export function formatFigure(name: FigureName, f: Figure): string {
+  if (f.value === null) return '–';
+  const one = (v: number) => {
+    if (PERCENT.has(name)) return `${(v * 100).toFixed(name === 'successRate' ? 2 : 1)} %`;
+    return v.toFixed(DIGITS[name] ?? 1);
+  };
+  return f.lo === null || f.hi === null ? one(f.value) : `${one(f.value)} [${one(f.lo)}, ${one(f.hi)}]`;
+}
+
+/** "1", or "1=" for a place shared with another strategy. */
+const place = (r: SectionRow) => `${r.rank}${r.tiedWith.length > 0 ? '=' : ''}`;
+
+const COLUMNS: readonly FigureName[] = [
+  'successRate',
+  'p50Ms',
+  'p99Ms',
+  'rate429',
+  'rate503',
+  'goodput',
+  'amplification',
+  'errorMasking',
+  'usdPer1kOk',
+  'wastedTokenShare',
+];
+
+function table(s: CapacitySection | FaultSection): string[] {
+  const first: FigureName[] =
+    s.experiment === 'capacity'
+      ? [s.deciding, ...(['knee', 'peakGoodput'] as const).filter((f) => f !== s.deciding)]
+      : [s.deciding, 'recoveryS'];
+  const cols = [...first, ...COLUMNS.filter((c) => !first.includes(c))];
+  const head = `| place | strategy | ${cols.map((c) => FIGURE_INFO[c].label).join(' | ')} | SLA held |`;
+  const rule = `| ---: | --- | ${cols.map(() => '---:').join(' | ')} | ---: |`;
   const rows = s.ranking.map(
     (r) =>
-      `| ${r.rank} | ${r.strategy} | ${r.kneeRps ?? 'none'} | ${r.stepsHeld}/${r.steps} | ${num(r.p50Ms)} | ${num(r.p99Ms)} | ${pct(r.successRate)} | ${pct(r.rate429)} | ${pct(r.rate503)} | ${num(r.amplification, 2)} | ${num(r.errorMasking, 2)} | ${num(r.goodput)} | ${num(r.recoveryS)} | ${r.slaPassed ? 'held' : `${r.brokenLines} line(s) broken`} |`,
+      `| ${place(r)} | ${r.strategy} | ${cols.map((c) => formatFigure(c, r.figures[c])).join(' | ')} | ${r.slaHeld}/${r.runs} |`,
   );
-  const base = s.ranking.find((r) => r.strategy === s.baseline);
-  const beforeAfter = base
-    ? [
-        '',
-        `## Before / after (before: ${base.strategy})`,
-        '',
-        '| strategy | average latency ms | 503 rate | throughput (ok/s) | retries per request |',
-        '| --- | ---: | ---: | ---: | ---: |',
-        ...s.ranking.map((r) => {
-          const delta = (a: number, b: number) =>
-            b === 0 ? '' : ` (${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(0)} %)`;
-          const retries = r.amplification === null ? '–' : Math.max(0, r.amplification - 1).toFixed(2);
-          return `| ${r.strategy} | ${num(r.meanMs)}${r === base ? '' : delta(r.meanMs, base.meanMs)} | ${pct(r.rate503)} | ${num(r.throughput)}${r === base ? '' : delta(r.throughput, base.throughput)} | ${retries} |`;
-        }),
-      ]
-    : [];
-  return `${[...head, ...rows, ...beforeAfter].join('\n')}\n`;
+  return [head, rule, ...rows];
+}
+
+/** The ties of a section, in words: what the page must say out loud. */
+export function tieSentences(s: CapacitySection | FaultSection): string[] {
+  const seen = new Set<number>();
+  const out: string[] = [];
+  for (const r of s.ranking) {
+    if (r.tiedWith.length === 0 || seen.has(r.rank)) continue;
+    seen.add(r.rank);
+    const names = [r.strategy, ...r.tiedWith];
+    out.push(
+      `Tie for place ${r.rank}: ${names.join(', ')} — their 95 % intervals on ${FIGURE_INFO[s.deciding].label} overlap, so the difference between them could be noise.`,
+    );
+  }
+  return out;
+}
+
+/** The operations guides' before/after view, each figure with its interval and change from the baseline. */
+function beforeAfter(s: CapacitySection | FaultSection, baseline: string): string[] {
+  const base = s.ranking.find((r) => r.strategy === baseline);
+  if (!base) return [];
+  const cols: FigureName[] = ['meanMs', 'rate503', 'throughput', 'retriesPerRequest'];
+  const delta = (name: FigureName, r: SectionRow) => {
+    const a = r.figures[name].value;
+    const b = base.figures[name].value;
+    // As the guides print it: the change in latency and throughput.
+    if (r === base || a === null || b === null || b === 0 || (name !== 'meanMs' && name !== 'throughput'))
+      return '';
+    return ` (${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(0)} %)`;
+  };
+  return [
+    `Before / after (before: ${base.strategy})`,
+    '',
+    `| strategy | ${cols.map((c) => FIGURE_INFO[c].label).join(' | ')} |`,
+    `| --- | ${cols.map(() => '---:').join(' | ')} |`,
+    ...s.ranking.map(
+      (r) =>
+        `| ${r.strategy} | ${cols.map((c) => `${formatFigure(c, r.figures[c])}${delta(c, r)}`).join(' | ')} |`,
+    ),
+  ];
+}
+
+export function intervalNote(b: Scoreboard): string {
+  return b.intervals === 'repeats'
+    ? `Intervals: 95 %, bootstrap over the ${b.repeats} repeats of each strategy (run order ${b.order}).`
+    : `Intervals: 95 %, bootstrap over the 1-second windows of ${b.repeats === 1 ? 'the run' : `the ${b.repeats} runs`}, resampled within each step or fault phase: they cover the noise within a run, not the drift between runs (that takes --repeat 5 or more); a knee or a recovery time, which a run has once, has none then, so places are decided on figures that have one.`;
+}
+
+export function scoreboardMarkdown(b: Scoreboard): string {
+  const out = [`# busybench compare: ${b.strategies.join(', ')}`, '', intervalNote(b), ''];
+  for (const s of [b.capacity, b.faults]) {
+    if (!s) continue;
+    out.push(
+      `## ${s.experiment === 'capacity' ? 'Capacity: where does each strategy break?' : 'Faults: what does each strategy do while the API is busy?'}`,
+      '',
+      s.load,
+      '',
+      `Places by ${FIGURE_INFO[s.deciding].label}; "=" marks a shared place.`,
+      '',
+      ...table(s),
+      '',
+    );
+    const ties = tieSentences(s);
+    if (ties.length > 0) out.push(...ties, '');
+    if (s.experiment === 'faults' && s.recovery.length > 0) {
+      out.push('| strategy | fault phase | recovery s | runs |', '| --- | --- | ---: | --- |');
+      for (const r of s.recovery)
+        out.push(
+          `| ${r.strategy} | ${r.phase} | ${formatFigure('recoveryS', r.recoveryS)} | ${r.statuses.join(', ')} |`,
+        );
+      out.push('');
+    }
+    out.push(...beforeAfter(s, b.baseline), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
 }

@@ -13,8 +13,20 @@ describe('upstream ground truth', () => {
       'busybench_mock_requests_total{endpoint="/chat/completions",model="deepseek-v4-flash",status="503",account="default",node="node-0"} 30',
       'busybench_mock_requests_total{endpoint="/models",model="none",status="200",account="none",node="node-0"} 5',
       'busybench_mock_in_flight{node="node-0"} 3',
+      'busybench_mock_tokens_total{model="deepseek-v4-flash",kind="completion",node="node-0"} 1400',
+      'busybench_mock_tokens_total{model="deepseek-v4-flash",kind="prompt_cache_miss",node="node-0"} 9000',
+      'busybench_mock_tokens_total{model="deepseek-v4-pro",kind="completion",node="node-0"} 600',
+      'busybench_mock_cost_usd_total{model="deepseek-v4-flash",node="node-0"} 0.0125',
+      'busybench_mock_cost_usd_total{model="deepseek-v4-pro",node="node-0"} 1.5e-3',
     ].join('\n');
-    expect(countAttempts(text)).toEqual({ attempts: 100, errors: 30 });
+    const counts = countAttempts(text);
+    expect({ ...counts, costUsd: undefined }).toEqual({
+      attempts: 100,
+      errors: 30,
+      tokens: 2000,
+      costUsd: undefined,
+    });
+    expect(counts.costUsd).toBeCloseTo(0.014, 10);
   });
 
   it('reads the scenario phase a node plays, and whether it is a fault', () => {
@@ -31,7 +43,7 @@ describe('upstream ground truth', () => {
     t.add({ time: 0, attempts: 0, errors: 0 });
     t.add({ time: 2000, attempts: 200, errors: 20 });
     t.add({ time: 4000, attempts: 600, errors: 20 });
-    expect(t.between(1000, 3000)).toEqual({ attempts: 300, errors: 10 });
+    expect(t.between(1000, 3000)).toEqual({ attempts: 300, errors: 10, tokens: 0, costUsd: 0 });
     expect(t.between(-5, 1000)).toBeNull();
   });
 

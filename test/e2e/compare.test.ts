@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineBinary } from '../../cli/engine-binary.js';
-import type { Overall } from '../../runner/src/overall.js';
-import { compareOveralls } from '../../runner/src/scoreboard.js';
+import { rankWithTies } from '../../runner/src/ranking.js';
+import type { Scoreboard } from '../../runner/src/scoreboard.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { launch, render } from '../helpers/browser.js';
 import { requireTool } from '../helpers/tools.js';
@@ -22,54 +22,54 @@ afterAll(async () => {
 });
 
 describe('busybench compare, end to end', () => {
-  it('baseline vs retry vs nginx under 30 % 503: a scoreboard whose ranking follows from its numbers', async () => {
+  it('baseline vs retry vs nginx under 30 % 503: places that follow from the figures and their intervals', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'busybench-compare-')), 'cmp');
     const res = await runCli(
       [
-        'compare',
-        '--strategies',
-        'passthrough,retry,nginx',
-        '--scenario',
-        'flaky-503',
-        '-r',
-        '30,60',
-        '-d',
-        '5s',
-        '--ramp',
-        '1s',
-        '--no-stack',
-        '--out',
-        out,
+        ...['compare', '--experiment', 'faults', '--strategies', 'passthrough,retry,nginx'],
+        ...['--scenario', 'flaky-503', '--fault-rate', '60', '--fault-duration', '10s'],
+        ...['--no-stack', '--out', out],
       ],
       240_000,
     );
     expect(res.code, res.stderr).toBe(0);
-    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as {
-      ranking: Array<Overall & { rank: number }>;
-    };
-    expect(board.ranking.map((r) => r.strategy).sort()).toEqual(['nginx', 'passthrough', 'retry']);
-    // The order is the sort of the measured figures, nothing else.
-    for (let i = 1; i < board.ranking.length; i++)
-      expect(
-        compareOveralls(board.ranking[i - 1] as Overall, board.ranking[i] as Overall),
-      ).toBeLessThanOrEqual(0);
-    const by = Object.fromEntries(board.ranking.map((r) => [r.strategy, r]));
+    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as Scoreboard;
+    expect(board.capacity).toBeUndefined();
+    expect(board.intervals).toBe('windows');
+    const ranking = board.faults?.ranking ?? [];
+    expect(ranking.map((r) => r.strategy).sort()).toEqual(['nginx', 'passthrough', 'retry']);
+    // The places are the sort of the deciding figure and its intervals, nothing else.
+    const again = rankWithTies(ranking, (r) => r.figures.goodput, 'higher');
+    expect(again.map((p) => [p.row.strategy, p.rank])).toEqual(ranking.map((r) => [r.strategy, r.rank]));
+    const by = Object.fromEntries(ranking.map((r) => [r.strategy, r.figures]));
     // Retry hides most of the 503s the mock injects, at the price of extra attempts.
-    expect(by.retry?.successRate).toBeGreaterThan(0.97);
-    expect(by.passthrough?.successRate).toBeLessThan(0.8);
-    expect(by.retry?.amplification).toBeGreaterThan(1.2);
-    expect(by.passthrough?.amplification).toBeLessThan(1.1);
+    expect(by.retry?.successRate.value).toBeGreaterThan(0.97);
+    expect(by.passthrough?.successRate.value).toBeLessThan(0.8);
+    expect(by.retry?.amplification.value).toBeGreaterThan(1.2);
+    expect(by.passthrough?.amplification.value).toBeLessThan(1.1);
     // nginx as the guides write it does not fail a POST over: its clients see the 503s.
-    expect(by.nginx?.rate503).toBeGreaterThan(0.2);
-    expect(res.stdout).toMatch(/\| rank \| strategy \| knee/);
+    expect(by.nginx?.rate503.value).toBeGreaterThan(0.2);
+    // Every figure a window holds has its interval, around its value.
+    for (const r of ranking)
+      for (const name of ['successRate', 'goodput', 'p99Ms', 'meanMs', 'amplification'] as const) {
+        const f = r.figures[name];
+        expect(f.method, `${r.strategy} ${name}`).toBe('windows');
+        expect(f.lo as number).toBeLessThanOrEqual(f.value as number);
+        expect(f.hi as number).toBeGreaterThanOrEqual(f.value as number);
+      }
+    // retry is far ahead of passthrough on goodput: no tie can join them.
+    expect(by.retry?.goodput.lo as number).toBeGreaterThan(by.passthrough?.goodput.hi as number);
+    expect(res.stdout).toContain('## Faults: what does each strategy do while the API is busy?');
     expect(readFileSync(join(out, 'scoreboard.md'), 'utf8')).toContain(
-      '## Before / after (before: passthrough)',
+      'Before / after (before: passthrough)',
     );
     // Each run left its own report; the scoreboard draws offline.
-    expect(readFileSync(join(out, '2-retry', 'report.html'), 'utf8')).toContain('busybench report');
+    expect(readFileSync(join(out, 'faults', 'r1-2-retry', 'report.html'), 'utf8')).toContain(
+      'busybench report',
+    );
     const page = await render(browser, `file://${join(out, 'scoreboard.html')}`);
     expect(page.errors).toEqual([]);
-    expect(Object.keys(page.canvases)).toHaveLength(6);
+    expect(Object.keys(page.canvases)).toContain('flt-p99-time');
     for (const [id, drawn] of Object.entries(page.canvases)) expect(drawn, id).toBeGreaterThan(1000);
   }, 300_000);
 });
@@ -91,20 +91,18 @@ describe('busybench compare with priority classes', () => {
     const out = join(dir, 'cmp');
     const res = await runCli(
       [
-        ...['compare', '--strategies', 'haproxy,priority:limit=20', '--scenario', 'none'],
-        ...['--mock-config', join(dir, 'mock.yaml'), '--sla', join(dir, 'sla.yaml')],
+        ...['compare', '--experiment', 'capacity', '--strategies', 'haproxy,priority:limit=20'],
+        ...['--capacity-config', join(dir, 'mock.yaml'), '--sla', join(dir, 'sla.yaml')],
         ...['--priority', 'P0=0.2,P1=0.2,P2=0.3,P3=0.3', '--stream-ratio', '0', '--thinking', 'off'],
         ...['-r', '60', '-d', '8s', '--warmup', '0s', '--no-stack', '--out', out],
       ],
       240_000,
     );
     expect(res.code, res.stderr).toBe(0);
-    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as {
-      ranking: Array<Overall & { rank: number }>;
-    };
-    expect(board.ranking.map((r) => r.strategy).sort()).toEqual(['haproxy', 'priority']);
-    for (const run of ['1-haproxy', '2-priority']) {
-      const report = JSON.parse(readFileSync(join(out, run, 'report.json'), 'utf8')) as {
+    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as Scoreboard;
+    expect(board.capacity?.ranking.map((r) => r.strategy).sort()).toEqual(['haproxy', 'priority']);
+    for (const run of ['r1-1-haproxy', 'r1-2-priority']) {
+      const report = JSON.parse(readFileSync(join(out, 'capacity', run, 'report.json'), 'utf8')) as {
         steps: Array<{ classes: Record<string, { requests: number; successRate: number }> }>;
       };
       const classes = report.steps[0]?.classes ?? {};

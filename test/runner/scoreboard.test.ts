@@ -1,63 +1,132 @@
 import { describe, expect, it } from 'vitest';
-import type { Overall } from '../../runner/src/overall.js';
-import { scoreboard, scoreboardMarkdown } from '../../runner/src/scoreboard.js';
+import { rankWithTies } from '../../runner/src/ranking.js';
+import { type Figure, type FigureName, figure } from '../../runner/src/run-figures.js';
+import {
+  type FaultSection,
+  type Scoreboard,
+  type SectionRow,
+  scoreboardMarkdown,
+  tieSentences,
+} from '../../runner/src/scoreboard.js';
 
-const run = (strategy: string, o: Partial<Overall>): Overall => ({
-  strategy,
-  requests: 1000,
-  kneeRps: null,
-  p50Ms: 100,
-  p99Ms: 500,
-  meanMs: 150,
-  successRate: 0.99,
-  rate429: 0,
-  rate503: 0.01,
-  throughput: 50,
-  goodput: 48,
-  amplification: 1,
-  errorMasking: 0,
-  recoveryS: null,
-  slaPassed: false,
-  brokenLines: 2,
-  stepsHeld: 1,
-  steps: 2,
-  ...o,
-});
+const f = (value: number | null, lo: number | null = null, hi: number | null = null): Figure =>
+  figure(value, lo === null || hi === null ? null : { lo, hi }, lo === null ? 'none' : 'windows');
 
-describe('scoreboard', () => {
-  it('ranks by knee, then steps within SLA, then success, then p99, from the measured figures', () => {
-    const board = scoreboard(
-      [
-        run('passthrough', { kneeRps: 40, successRate: 0.97 }),
-        run('retry', { kneeRps: 80, successRate: 0.999, amplification: 1.4 }),
-        run('nginx', { kneeRps: 80, successRate: 0.999, p99Ms: 300 }),
-        run('hedge', { kneeRps: 80, successRate: 0.99, stepsHeld: 2 }),
-        run('breaker', { kneeRps: null, successRate: 1 }),
-      ],
-      { scenario: 'peak-hour', profile: 'stepped', rates: '40,80' },
-    );
-    expect(board.ranking.map((r) => [r.rank, r.strategy])).toEqual([
-      [1, 'hedge'],
-      [2, 'nginx'],
-      [3, 'retry'],
-      [4, 'passthrough'],
-      [5, 'breaker'],
+describe('ranking with ties, a sort of the figures and their intervals', () => {
+  const rows = [
+    { strategy: 'passthrough', g: f(900, 880, 920) },
+    { strategy: 'retry', g: f(1000, 970, 1030) },
+    { strategy: 'nginx', g: f(960, 940, 975) },
+    { strategy: 'breaker', g: f(null) },
+    { strategy: 'haproxy', g: f(700, 690, 710) },
+  ];
+
+  it('sorts by the value, better first, and puts overlapping intervals in one place', () => {
+    const placed = rankWithTies(rows, (r) => r.g, 'higher');
+    expect(placed.map((p) => [p.rank, p.row.strategy, p.tiedWith])).toEqual([
+      [1, 'retry', ['nginx']],
+      // nginx's 940-975 overlaps retry's 970-1030: the same place.
+      [1, 'nginx', ['retry']],
+      // passthrough overlaps nginx but not retry, the place's first: a place of its own.
+      [3, 'passthrough', []],
+      [4, 'haproxy', []],
+      [5, 'breaker', []],
     ]);
-    expect(board.baseline).toBe('passthrough');
   });
 
-  it('writes the table and the before/after view against the baseline', () => {
-    const md = scoreboardMarkdown(
-      scoreboard(
-        [
-          run('passthrough', { meanMs: 200, throughput: 50 }),
-          run('retry', { meanMs: 100, throughput: 60, amplification: 1.4 }),
-        ],
-        { scenario: 'flaky-503', profile: 'stepped', rates: '10' },
-      ),
+  it('turns the order round for a lower-is-better figure, and without intervals ties only equal values', () => {
+    const plain = [
+      { strategy: 'a', g: f(3) },
+      { strategy: 'b', g: f(1) },
+      { strategy: 'c', g: f(1) },
+    ];
+    expect(rankWithTies(plain, (r) => r.g, 'lower').map((p) => [p.rank, p.row.strategy])).toEqual([
+      [1, 'b'],
+      [1, 'c'],
+      [3, 'a'],
+    ]);
+    // Apart intervals: no tie, whatever the gap.
+    const apart = [
+      { strategy: 'x', g: f(10, 9.9, 10.1) },
+      { strategy: 'y', g: f(10.3, 10.2, 10.4) },
+    ];
+    expect(rankWithTies(apart, (r) => r.g, 'higher').map((p) => p.tiedWith.length)).toEqual([0, 0]);
+  });
+});
+
+describe('the scoreboard in markdown', () => {
+  const figures = (o: Partial<Record<FigureName, Figure>>): Record<FigureName, Figure> => ({
+    successRate: f(0.99, 0.985, 0.995),
+    rate429: f(0),
+    rate503: f(0.01, 0.008, 0.012),
+    p50Ms: f(100),
+    p99Ms: f(500, 480, 520),
+    meanMs: f(200, 190, 210),
+    throughput: f(50, 48, 52),
+    goodput: f(48, 46, 50),
+    peakGoodput: f(48),
+    amplification: f(1, 1, 1),
+    retriesPerRequest: f(0),
+    errorMasking: f(null),
+    usdPer1kOk: f(0.0123),
+    wastedTokenShare: f(0.05),
+    knee: f(null),
+    recoveryS: f(2),
+    ...o,
+  });
+  const row = (
+    strategy: string,
+    rank: number,
+    tiedWith: string[],
+    o: Partial<Record<FigureName, Figure>>,
+  ): SectionRow => ({
+    strategy,
+    rank,
+    tiedWith,
+    runs: 1,
+    slaHeld: 0,
+    figures: figures(o),
+  });
+  const faults: FaultSection = {
+    experiment: 'faults',
+    load: '1000 req/s for 38 s',
+    deciding: 'goodput',
+    scenario: 'outage-recovery',
+    speed: 4,
+    rate: 1000,
+    ranking: [
+      row('retry', 1, ['passthrough'], {
+        meanMs: f(100, 95, 105),
+        throughput: f(60, 58, 62),
+        retriesPerRequest: f(0.4, 0.3, 0.5),
+      }),
+      row('passthrough', 1, ['retry'], {}),
+    ],
+    phases: [],
+    series: [],
+    recovery: [{ strategy: 'retry', phase: 'outage', recoveryS: f(3), statuses: ['recovered'] }],
+  };
+  const board: Scoreboard = {
+    generatedAt: 'now',
+    strategies: ['passthrough', 'retry'],
+    baseline: 'passthrough',
+    repeats: 1,
+    order: 'interleaved',
+    intervals: 'windows',
+    faults,
+  };
+
+  it('writes each figure with its interval, the shared place, the tie in words and the before/after view', () => {
+    const md = scoreboardMarkdown(board);
+    expect(md).toContain('## Faults: what does each strategy do while the API is busy?');
+    expect(md).toContain('| 1= | retry | 48.0 [46.0, 50.0] | 2.0 | 99.00 % [98.50 %, 99.50 %] |');
+    expect(md).toContain('Tie for place 1: retry, passthrough');
+    expect(md).toContain('Before / after (before: passthrough)');
+    expect(md).toContain(
+      '| retry | 100.0 [95.0, 105.0] (-50 %) | 1.0 % [0.8 %, 1.2 %] | 60.0 [58.0, 62.0] (+20 %) | 0.40 [0.30, 0.50] |',
     );
-    expect(md).toContain('| 1 | passthrough | none | 1/2 |');
-    expect(md).toContain('## Before / after (before: passthrough)');
-    expect(md).toMatch(/\| retry \| 100\.0 \(-50 %\) \| 1\.00 % \| 60\.0 \(\+20 %\) \| 0\.40 \|/);
+    expect(md).toContain('| retry | outage | 3.0 | recovered |');
+    expect(md).toMatch(/bootstrap over the 1-second windows of the run/);
+    expect(tieSentences(faults)).toHaveLength(1);
   });
 });

@@ -48,10 +48,12 @@ export class MockMetrics {
   private readonly faults: FastCounter;
   private readonly limits: FastCounter;
   private readonly tokens: FastCounter;
+  private readonly cost: FastCounter;
   private readonly ttft: FastHistogram;
   private readonly duration: FastHistogram;
   readonly interToken: HistogramHandle;
   private readonly tokenCache = new Map<string, Record<TokenKind, ValueHandle>>();
+  private readonly costCache = new Map<string, ValueHandle>();
   private readonly requestHandles = new Map<string, Map<string, Map<string, Map<number, ValueHandle>>>>();
   private readonly durationHandles = new Map<string, [HistogramHandle, HistogramHandle]>();
   /** Per-user_id series, only when `metrics.perUser` asks for them (one series per end user). */
@@ -81,6 +83,14 @@ export class MockMetrics {
       'account',
     ]);
     this.tokens = new FastCounter(r, `${p}tokens_total`, 'Tokens served, by kind.', ['model', 'kind']);
+    // What a compare's dollars are made of: the tokens served at the configured prices, cache
+    // hits at theirs, whether or not an account was charged.
+    this.cost = new FastCounter(
+      r,
+      `${p}cost_usd_total`,
+      'What the tokens served cost at the configured prices (USD).',
+      ['model'],
+    );
     this.ttft = new FastHistogram(
       r,
       `${p}ttft_seconds`,
@@ -273,17 +283,36 @@ export class MockMetrics {
     return handles;
   }
 
+  /** The cost counter of one model (the model billed, aliases as the model they stand for). */
+  costHandle(model: string): ValueHandle {
+    let handle = this.costCache.get(model);
+    if (!handle) {
+      handle = this.cost.handle(model);
+      this.costCache.set(model, handle);
+    }
+    return handle;
+  }
+
   ttftHandle(model: string): HistogramHandle {
     return this.ttft.handle(model);
   }
 
   /** Admin reset: counters and histograms start again from zero (gauges are live anyway). */
   reset(): void {
-    for (const m of [this.requests, this.faults, this.limits, this.tokens, this.ttft, this.duration])
+    for (const m of [
+      this.requests,
+      this.faults,
+      this.limits,
+      this.tokens,
+      this.cost,
+      this.ttft,
+      this.duration,
+    ])
       m.reset();
     this.userRequests?.reset();
     // The handle caches point into the series just dropped: forget them too.
     this.tokenCache.clear();
+    this.costCache.clear();
     this.requestHandles.clear();
     this.durationHandles.clear();
     this.interToken.counts.fill(0);

@@ -47,22 +47,22 @@ function courseOf(ex: Exchange, plan: Plan, faults: FaultPlan): Course | null {
 /** Charges the account and counts tokens for what was served. */
 function charge(ex: Exchange, model: ModelInfo, usage: Usage, reasoning: number): void {
   const metrics = ex.node.metrics;
+  const cost = costOf(
+    ex.node.config.models.prices,
+    model,
+    usage.prompt_cache_hit_tokens,
+    usage.prompt_cache_miss_tokens,
+    usage.completion_tokens,
+  );
   if (metrics) {
     const tokens = metrics.tokenHandles(model.id);
     tokens.prompt_cache_hit.value += usage.prompt_cache_hit_tokens;
     tokens.prompt_cache_miss.value += usage.prompt_cache_miss_tokens;
     tokens.completion.value += usage.completion_tokens;
     tokens.reasoning.value += reasoning;
+    metrics.costHandle(model.billedAs).value += cost;
   }
-  if (ex.account) {
-    ex.account.balance -= costOf(
-      ex.node.config.models.prices,
-      model,
-      usage.prompt_cache_hit_tokens,
-      usage.prompt_cache_miss_tokens,
-      usage.completion_tokens,
-    );
-  }
+  if (ex.account) ex.account.balance -= cost;
 }
 
 /** The load-dependent slowdown now, for this request's samples. */

@@ -1,0 +1,325 @@
+import { join } from 'node:path';
+import type { StrategySpec } from '../../strategies/src/start-strategy.js';
+import { type BenchmarkOptions, type BenchmarkResult, runBenchmark } from './benchmark.js';
+import { seededRandom } from './intervals.js';
+import { rankWithTies } from './ranking.js';
+import {
+  FIGURE_INFO,
+  type Figure,
+  type FigureName,
+  plainFigure,
+  pointFigures,
+  repeatFigure,
+  WINDOW_FIGURES,
+  type WindowFigure,
+  windowFigures,
+} from './run-figures.js';
+import type { CapacitySection, FaultSection, Scoreboard, SectionRow } from './scoreboard.js';
+
+/**
+ * `busybench compare`: the two experiments, each strategy run `repeat` times, interleaved
+ * (ABCABC…, or a seeded shuffle per round) so that the machine's drift falls on all strategies
+ * alike, then one scoreboard section per experiment. Capacity: the mock's capacity fixed by its
+ * own config, no scenario, the load stepped up. Faults: the mock's usual config with a fault
+ * timeline, one constant rate for the timeline's length.
+ */
+export const EXPERIMENTS = ['capacity', 'faults'] as const;
+export type Experiment = (typeof EXPERIMENTS)[number];
+
+/** From this many repeats on, intervals come from the runs themselves, not their windows. */
+export const REPEATS_FOR_RUN_INTERVALS = 5;
+
+type Shared = Omit<
+  BenchmarkOptions,
+  'strategy' | 'out' | 'scenario' | 'scenarioSpeed' | 'mockConfig' | 'print' | 'interrupted'
+>;
+
+export interface CompareOptions extends Shared {
+  readonly strategies: readonly StrategySpec[];
+  readonly experiments: readonly Experiment[];
+  readonly repeat: number;
+  readonly order: 'interleaved' | 'shuffled';
+  /** Seeds the shuffle and the bootstrap. */
+  readonly seed: number;
+  readonly capacity: { readonly mockConfig: string; readonly rates: readonly number[] };
+  readonly faults: {
+    readonly scenario: string;
+    readonly speed: number;
+    readonly rate: number;
+    readonly seconds: number;
+    readonly mockConfig?: string;
+  };
+  readonly out: string;
+  readonly print: (line: string) => void;
+  readonly interrupted: () => boolean;
+}
+
+export interface ScheduledRun {
+  readonly experiment: Experiment;
+  readonly round: number;
+  readonly spec: StrategySpec;
+  /** The strategy's place in the --strategies list (the baseline is 0). */
+  readonly index: number;
+}
+
+/** The runs in the order they go: experiment by experiment, round by round, every strategy once a round. */
+export function schedule(
+  specs: readonly StrategySpec[],
+  experiments: readonly Experiment[],
+  repeat: number,
+  order: 'interleaved' | 'shuffled',
+  seed: number,
+): ScheduledRun[] {
+  const out: ScheduledRun[] = [];
+  for (const experiment of experiments)
+    for (let round = 0; round < repeat; round++) {
+      const indices = specs.map((_, i) => i);
+      if (order === 'shuffled') {
+        const random = seededRandom(seed * 7919 + round * 31 + (experiment === 'capacity' ? 0 : 1));
+        for (let i = indices.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
+        }
+      }
+      for (const index of indices) out.push({ experiment, round, index, spec: specs[index] as StrategySpec });
+    }
+  return out;
+}
+
+/** A run's directory: per experiment, round, then the strategy's place and name. */
+export const runDir = (out: string, r: ScheduledRun) =>
+  join(out, r.experiment, `r${r.round + 1}-${r.index + 1}-${r.spec.name.replace(/\W+/g, '-')}`);
+
+export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
+  const runs = schedule(o.strategies, o.experiments, o.repeat, o.order, o.seed);
+  const results = new Map<string, BenchmarkResult[]>();
+  const started = Date.now();
+  for (const [n, r] of runs.entries()) {
+    if (o.interrupted()) break;
+    o.print(
+      `\n== ${n + 1}/${runs.length} ${r.experiment}: ${r.spec.name} (round ${r.round + 1}/${o.repeat}) ${eta(started, n, runs.length)} ==`,
+    );
+    const capacity = r.experiment === 'capacity';
+    const {
+      capacity: _c,
+      faults: _f,
+      strategies: _s,
+      experiments: _e,
+      repeat: _r,
+      order: _o,
+      seed: _d,
+      ...shared
+    } = o;
+    const result = await runBenchmark({
+      ...shared,
+      strategy: r.spec,
+      scenario: capacity ? null : o.faults.scenario,
+      scenarioSpeed: capacity ? 1 : o.faults.speed,
+      mockConfig: capacity ? o.capacity.mockConfig : o.faults.mockConfig,
+      load: capacity
+        ? { ...o.load, rates: o.capacity.rates.join(',') }
+        : {
+            ...o.load,
+            profile: 'soak',
+            rates: String(o.faults.rate),
+            stepDuration: `${o.faults.seconds}s`,
+            ramp: '0s',
+          },
+      out: runDir(o.out, r),
+    }).catch((err: Error) => {
+      // One strategy that cannot start (nginx missing, a URL down) does not cost the others.
+      process.stderr.write(
+        `busybench compare: ${r.spec.name} (${r.experiment}, round ${r.round + 1}) failed, left out: ${err.message}\n`,
+      );
+      return null;
+    });
+    if (!result) continue;
+    const key = `${r.experiment}|${r.index}`;
+    results.set(key, [...(results.get(key) ?? []), result]);
+  }
+  const of = (experiment: Experiment) =>
+    o.strategies
+      .map((spec, i) => ({ strategy: spec.name, runs: results.get(`${experiment}|${i}`) ?? [] }))
+      .filter((s) => s.runs.length > 0);
+  const capacityRuns = of('capacity');
+  const faultRuns = of('faults');
+  if (capacityRuns.length === 0 && faultRuns.length === 0)
+    throw new Error('no strategy ran to the end: nothing to compare');
+  const method = o.repeat >= REPEATS_FOR_RUN_INTERVALS ? 'repeats' : 'windows';
+  return {
+    generatedAt: new Date().toISOString(),
+    strategies: o.strategies.map((s) => s.name),
+    baseline: o.strategies[0]?.name ?? '',
+    repeats: o.repeat,
+    order: o.order,
+    intervals: method,
+    ...(capacityRuns.length > 0 ? { capacity: capacitySection(capacityRuns, o, method) } : {}),
+    ...(faultRuns.length > 0 ? { faults: faultSection(faultRuns, o, method) } : {}),
+  };
+}
+
+/** "about 4 min left", from the runs so far (nothing to go on before the first ends). */
+function eta(started: number, done: number, total: number): string {
+  if (done === 0) return '';
+  const perRun = (Date.now() - started) / done;
+  return `· about ${Math.ceil((perRun * (total - done)) / 60_000)} min left`;
+}
+
+type StrategyRuns = { strategy: string; runs: BenchmarkResult[] };
+
+/** Every window figure of some runs' windows: over the runs (enough repeats) or their windows. */
+function figuresOf(
+  windowSets: ReadonlyArray<BenchmarkResult['windows']>,
+  method: 'repeats' | 'windows',
+  seed: number,
+): Record<WindowFigure, Figure> {
+  if (method === 'windows') return windowFigures(windowSets, seed);
+  const points = windowSets.map((w) => pointFigures(w));
+  return Object.fromEntries(
+    WINDOW_FIGURES.map((f, i) => [
+      f,
+      repeatFigure(
+        points.map((p) => p[f]),
+        seed + i,
+      ),
+    ]),
+  ) as Record<WindowFigure, Figure>;
+}
+
+/** A figure a run has once (knee, recovery): over the runs with enough repeats, else no interval. */
+function onceFigure(
+  values: ReadonlyArray<number | null>,
+  method: 'repeats' | 'windows',
+  seed: number,
+): Figure {
+  return method === 'repeats' ? repeatFigure(values, seed) : plainFigure(values);
+}
+
+function rows(
+  runs: readonly StrategyRuns[],
+  method: 'repeats' | 'windows',
+  seed: number,
+  deciding: FigureName,
+): SectionRow[] {
+  const unranked = runs.map((s, i) => ({
+    strategy: s.strategy,
+    runs: s.runs.length,
+    slaHeld: s.runs.filter((r) => r.view.verdict.passed).length,
+    figures: {
+      ...figuresOf(
+        s.runs.map((r) => r.windows),
+        method,
+        seed + i * 101,
+      ),
+      // A run whose first step broke has no knee: it counts as 0 req/s in a mean over runs.
+      knee: onceFigure(
+        s.runs.map((r) => r.overall.kneeRps ?? 0),
+        method,
+        seed + i * 101 + 50,
+      ),
+      recoveryS: onceFigure(
+        s.runs.map((r) => r.overall.recoveryS),
+        method,
+        seed + i * 101 + 51,
+      ),
+    },
+  }));
+  return rankWithTies(unranked, (r) => r.figures[deciding], FIGURE_INFO[deciding].better).map((p) => ({
+    ...p.row,
+    rank: p.rank,
+    tiedWith: p.tiedWith,
+  }));
+}
+
+function capacitySection(
+  runs: readonly StrategyRuns[],
+  o: CompareOptions,
+  method: 'repeats' | 'windows',
+): CapacitySection {
+  // The knee is what the experiment asks; a run has it once, so it decides only when repeats give it an interval.
+  const deciding: FigureName = method === 'repeats' ? 'knee' : 'peakGoodput';
+  const rates = o.capacity.rates;
+  return {
+    experiment: 'capacity',
+    load: `${o.load.profile} ${rates.join(', ')} req/s, ${o.load.stepDuration ?? 'default'} a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
+    deciding,
+    rates,
+    ranking: rows(runs, method, o.seed, deciding),
+    curves: runs.map((s, i) => ({
+      strategy: s.strategy,
+      steps: rates.map((offered, k) => {
+        const f = figuresOf(
+          s.runs.map((r) => r.windows.filter((w) => w.targetRate === offered)),
+          method,
+          o.seed + 10_000 + i * 101 + k,
+        );
+        return {
+          offered,
+          goodput: f.goodput,
+          p99Ms: f.p99Ms,
+          successRate: f.successRate,
+          heldRuns: s.runs.filter((r) => {
+            const step = r.view.steps.find((st) => st.targetRate === offered);
+            return step !== undefined && r.view.verdict.lines.every((l) => l.step !== step.step || l.ok);
+          }).length,
+        };
+      }),
+    })),
+  };
+}
+
+function faultSection(
+  runs: readonly StrategyRuns[],
+  o: CompareOptions,
+  method: 'repeats' | 'windows',
+): FaultSection {
+  const first = runs[0]?.runs[0] as BenchmarkResult;
+  const t0 = (r: BenchmarkResult) => r.windows[0]?.t ?? 0;
+  const phaseNames = [
+    ...new Set(runs.flatMap((s) => s.runs.flatMap((r) => r.view.recovery.map((x) => x.phase)))),
+  ];
+  return {
+    experiment: 'faults',
+    load: `${o.faults.rate} req/s for ${o.faults.seconds} s while the mock plays ${o.faults.scenario} at x${o.faults.speed}${o.faults.mockConfig ? ` (mock config ${o.faults.mockConfig})` : ''}, ${o.nodes} nodes`,
+    deciding: 'goodput',
+    scenario: o.faults.scenario,
+    speed: o.faults.speed,
+    rate: o.faults.rate,
+    ranking: rows(runs, method, o.seed + 1, 'goodput'),
+    phases: first.view.phases.map((p) => ({
+      name: p.phase,
+      fault: p.fault,
+      fromS: (p.startMs - t0(first)) / 1000,
+      toS: p.endMs === null ? null : (p.endMs - t0(first)) / 1000,
+    })),
+    series: runs.map((s) => {
+      const run = s.runs[0] as BenchmarkResult;
+      return {
+        strategy: s.strategy,
+        points: run.view.series.map((p) => {
+          const n = p.achievedRate * p.widthS;
+          const errors = Object.values(p.errors).reduce((a, v) => a + v, 0);
+          return { s: (p.t - t0(run)) / 1000, p99Ms: p.p99, errorRate: n > 0 ? errors / n : null };
+        }),
+      };
+    }),
+    recovery: runs.flatMap((s, i) =>
+      phaseNames.flatMap((phase, k) => {
+        const seen = s.runs.map((r) => r.view.recovery.find((x) => x.phase === phase));
+        if (seen.every((x) => x === undefined || x.status === 'next-fault')) return [];
+        return [
+          {
+            strategy: s.strategy,
+            phase,
+            recoveryS: onceFigure(
+              seen.map((x) => x?.recoveryS ?? null),
+              method,
+              o.seed + 20_000 + i * 101 + k,
+            ),
+            statuses: seen.map((x) => x?.status ?? 'missing'),
+          },
+        ];
+      }),
+    ),
+  };
+}
