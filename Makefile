@@ -4,14 +4,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run    - the main job: peak-hour stress test, baseline vs retry, least-outstanding, nginx; scoreboard"
+	@echo "make run    - the main job: capacity and fault experiments for passthrough, retry, balance-lor, nginx, haproxy; scoreboard"
 	@echo "make test   - type check, lint, and every test"
 	@echo "make bench-mock - mock-server benchmark (wrk; see mock-server/README.md)"
 	@echo "make engine - build the Go load engine into .tools/bin (the set-up does it when needed)"
 
-# The main job (4 min 18 s here): the peak-hour scenario (played twice as fast) under a stepped
-# stress test, against the baseline and three strategies, nginx among them; prints the
-# scoreboard and writes it (HTML, markdown, JSON) with every run's report to results/main/.
+# The main job (7 min 44 s here): busybench compare's defaults, both experiments (capacity:
+# 600-3 000 req/s stepped against a mock of fixed capacity; faults: outage-recovery at 1 000
+# req/s) for the baseline and four strategies; prints the scoreboard and writes it (HTML with
+# charts, markdown, JSON) with every run's report to results/main/.
 run:
 	./scripts/setup.sh prometheus prometheus-alertmanager nginx haproxy
 	node bin/busybench.js compare --warmup 3s --out results/main

@@ -10,7 +10,7 @@ import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
 import { type RunWindow, runWindows } from './run-windows.js';
 import { goodputBound, RunStats } from './step-stats.js';
-import { runKpis, scrapeUpstream, stepKpis, UpstreamTimeline } from './upstream.js';
+import { runKpis, scrapeUpstream, stepKpis, type UpstreamTally, UpstreamTimeline } from './upstream.js';
 
 export interface CollectorOptions {
   /** The NDJSON file the load generator writes (need not exist yet). */
@@ -53,8 +53,9 @@ export function createCollector(o: CollectorOptions): Collector {
 
   let timer: NodeJS.Timeout | undefined;
   if (scraping) {
+    const lastCounts = new Map<string, UpstreamTally>();
     const scrape = async () => {
-      const snapshot = await scrapeUpstream(o.upstream);
+      const snapshot = await scrapeUpstream(o.upstream, Date.now(), lastCounts);
       timeline.add(snapshot);
       // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
       events.upstream(snapshot);

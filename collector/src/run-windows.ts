@@ -15,6 +15,11 @@ export interface RunWindow {
   /** Seconds of the run the window covers: its width, less at the run's two ends. */
   readonly seconds: number;
   readonly targetRate: number;
+  /**
+   * The target rate changed in this window (the highest of the answers that ended in it): it
+   * holds the end of one step and the start of the next, so per-step figures leave it out.
+   */
+  readonly boundary: boolean;
   /** The scenario phase playing at the window's start; null without a scenario. */
   readonly phase: string | null;
   readonly fault: boolean;
@@ -56,6 +61,8 @@ export function runWindows(
       t,
       seconds: Math.max(0.001, (to - from) / 1000),
       targetRate: w.targetRate,
+      boundary:
+        i > 0 && (all[i - 1] as { window: { targetRate: number } }).window.targetRate !== w.targetRate,
       phase: phase?.phase ?? null,
       fault: phase?.fault ?? false,
       requests: w.requests,

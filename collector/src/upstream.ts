@@ -76,16 +76,26 @@ export function countAttempts(metricsText: string): UpstreamTally {
   return { attempts, errors, tokens, costUsd };
 }
 
-/** Scrapes every node once; a node that does not answer counts nothing this time. */
-export async function scrapeUpstream(urls: readonly string[], now = Date.now()): Promise<UpstreamSnapshot> {
+/**
+ * Scrapes every node once. A node that does not answer this time counts what it counted the last
+ * time it did (`last`, kept by the caller across scrapes): a missed scrape must not make the
+ * upstream's totals fall and rise again, which would put negative attempts in one window.
+ */
+export async function scrapeUpstream(
+  urls: readonly string[],
+  now = Date.now(),
+  last: Map<string, UpstreamTally> = new Map(),
+): Promise<UpstreamSnapshot> {
   const counts = await Promise.all(
     urls.map(async (url) => {
       try {
         const res = await fetch(`${url.replace(/\/+$/, '')}/metrics`, { signal: AbortSignal.timeout(2000) });
         const text = await res.text();
-        return { ...countAttempts(text), phase: scenarioPhase(text) };
+        const tally = countAttempts(text);
+        last.set(url, tally);
+        return { ...tally, phase: scenarioPhase(text) };
       } catch {
-        return { attempts: 0, errors: 0, tokens: 0, costUsd: 0, phase: null };
+        return { ...(last.get(url) ?? { attempts: 0, errors: 0, tokens: 0, costUsd: 0 }), phase: null };
       }
     }),
   );

@@ -145,16 +145,21 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
   const faultRuns = of('faults');
   if (capacityRuns.length === 0 && faultRuns.length === 0)
     throw new Error('no strategy ran to the end: nothing to compare');
-  const method = o.repeat >= REPEATS_FOR_RUN_INTERVALS ? 'repeats' : 'windows';
+  // From the runs that finished, not from --repeat: a strategy whose runs failed has fewer.
+  const methodOf = (runs: readonly StrategyRuns[]) =>
+    Math.min(...runs.map((s) => s.runs.length)) >= REPEATS_FOR_RUN_INTERVALS ? 'repeats' : 'windows';
+  const methods = [capacityRuns, faultRuns].filter((r) => r.length > 0).map(methodOf);
   return {
     generatedAt: new Date().toISOString(),
     strategies: o.strategies.map((s) => s.name),
     baseline: o.strategies[0]?.name ?? '',
     repeats: o.repeat,
     order: o.order,
-    intervals: method,
-    ...(capacityRuns.length > 0 ? { capacity: capacitySection(capacityRuns, o, method) } : {}),
-    ...(faultRuns.length > 0 ? { faults: faultSection(faultRuns, o, method) } : {}),
+    intervals: methods.every((m) => m === 'repeats') ? 'repeats' : 'windows',
+    ...(capacityRuns.length > 0
+      ? { capacity: capacitySection(capacityRuns, o, methodOf(capacityRuns)) }
+      : {}),
+    ...(faultRuns.length > 0 ? { faults: faultSection(faultRuns, o, methodOf(faultRuns)) } : {}),
   };
 }
 
@@ -200,35 +205,58 @@ function rows(
   method: 'repeats' | 'windows',
   seed: number,
   deciding: FigureName,
+  rates: readonly number[] = [],
 ): SectionRow[] {
-  const unranked = runs.map((s, i) => ({
-    strategy: s.strategy,
-    runs: s.runs.length,
-    slaHeld: s.runs.filter((r) => r.view.verdict.passed).length,
-    figures: {
-      ...figuresOf(
-        s.runs.map((r) => r.windows),
-        method,
-        seed + i * 101,
-      ),
-      // A run whose first step broke has no knee: it counts as 0 req/s in a mean over runs.
-      knee: onceFigure(
-        s.runs.map((r) => r.overall.kneeRps ?? 0),
-        method,
-        seed + i * 101 + 50,
-      ),
-      recoveryS: onceFigure(
-        s.runs.map((r) => r.overall.recoveryS),
-        method,
-        seed + i * 101 + 51,
-      ),
-    },
-  }));
+  const unranked = runs.map((s, i) => {
+    const knees = s.runs.map((r) => r.overall.kneeRps);
+    return {
+      strategy: s.strategy,
+      runs: s.runs.length,
+      slaHeld: s.runs.filter((r) => r.view.verdict.passed).length,
+      // A fault phase after which the SLA did not hold again before the run ended.
+      notRecovered: s.runs.filter((r) => r.view.recovery.some((x) => x.status === 'not-recovered')).length,
+      figures: {
+        ...figuresOf(
+          s.runs.map((r) => r.windows),
+          method,
+          seed + i * 101,
+        ),
+        knee: kneeFigure(knees, method, seed + i * 101 + 50, rates),
+        recoveryS: onceFigure(
+          s.runs.map((r) => r.overall.recoveryS),
+          method,
+          seed + i * 101 + 51,
+        ),
+      },
+    };
+  });
   return rankWithTies(unranked, (r) => r.figures[deciding], FIGURE_INFO[deciding].better).map((p) => ({
     ...p.row,
     rank: p.rank,
     tiedWith: p.tiedWith,
   }));
+}
+
+/**
+ * The knee over runs. A run whose first step broke has none: with few runs the figure is none
+ * when any run's is; over 5 runs or more such a run counts as 0 req/s. Knees are step rates, so
+ * the truth lies between the knee and the next step up: the interval reaches that step, or five
+ * equal knees would claim no uncertainty at all.
+ */
+function kneeFigure(
+  knees: ReadonlyArray<number | null>,
+  method: 'repeats' | 'windows',
+  seed: number,
+  rates: readonly number[],
+): Figure {
+  if (method === 'windows') return knees.some((k) => k === null) ? plainFigure([]) : plainFigure(knees);
+  const f = repeatFigure(
+    knees.map((k) => k ?? 0),
+    seed,
+  );
+  if (f.hi === null) return f;
+  const next = rates.find((r) => r > (f.hi as number)) ?? (f.hi as number);
+  return { ...f, hi: next };
 }
 
 function capacitySection(
@@ -244,12 +272,13 @@ function capacitySection(
     load: `${o.load.profile} ${rates.join(', ')} req/s, ${o.load.stepDuration ?? 'default'} a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
     deciding,
     rates,
-    ranking: rows(runs, method, o.seed, deciding),
+    ranking: rows(runs, method, o.seed, deciding, rates),
     curves: runs.map((s, i) => ({
       strategy: s.strategy,
       steps: rates.map((offered, k) => {
         const f = figuresOf(
-          s.runs.map((r) => r.windows.filter((w) => w.targetRate === offered)),
+          // A window where the rate changed holds two steps' answers: left out of both.
+          s.runs.map((r) => r.windows.filter((w) => w.targetRate === offered && !w.boundary)),
           method,
           o.seed + 10_000 + i * 101 + k,
         );

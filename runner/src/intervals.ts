@@ -4,7 +4,7 @@
  * recompute the figure each time, read the spread. Over runs (5 and more): bootstrap-t of the
  * mean. Over windows (tens of them, and figures that are ratios or percentiles of their sums):
  * the percentile interval, its tails widened for the number of units as Hesterberg's "expanded
- * percentile" does, Φ(−√(n/(n−1)) · t₀.₉₇₅,ₙ₋₁) instead of 2.5 % (Hesterberg 2015, "What
+ * percentile" does, Φ(−√(m/(m−1)) · t₀.₉₇₅,ₙ₋ₕ) instead of 2.5 % for n units in h strata of m (Hesterberg 2015, "What
  * teachers should know about the bootstrap"). Coverage of both is tested on simulated data
  * (test/runner/intervals.test.ts). Seeded, so a scoreboard reads the same when rebuilt.
  */
@@ -58,10 +58,16 @@ export function normalCdf(x: number): number {
   return 0.5 * (1 + s * erf);
 }
 
-/** The share read in each tail of the bootstrap distribution for n units (0.025 as n grows). */
-export function expandedTail(n: number): number {
-  if (n < 2) return (1 - INTERVAL_LEVEL) / 2;
-  return normalCdf(-Math.sqrt(n / (n - 1)) * t975(n - 1));
+/**
+ * The share read in each tail of the bootstrap distribution for n units resampled within
+ * `strata` groups (0.025 as n grows). Resampling m units keeps (m − 1)/m of their variance, so
+ * with small strata (a 6-second step) the spread is widened by √(m/(m − 1)) for the average
+ * stratum size m, and read on Student's t with n − strata degrees of freedom.
+ */
+export function expandedTail(n: number, strata = 1): number {
+  const m = n / Math.max(1, strata);
+  if (m < 2 || n - strata < 1) return (1 - INTERVAL_LEVEL) / 2;
+  return normalCdf(-Math.sqrt(m / (m - 1)) * t975(n - strata));
 }
 
 /** The q-quantile of sorted values, linearly interpolated. */
@@ -78,11 +84,15 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
  * The interval from bootstrap replicates of a figure made of n units; replicates that are not
  * numbers (a ratio over nothing) are left out. Null when fewer than two units, or no replicate.
  */
-export function intervalFromReplicates(replicates: readonly number[], n: number): Interval | null {
+export function intervalFromReplicates(
+  replicates: readonly number[],
+  n: number,
+  strata = 1,
+): Interval | null {
   if (n < 2) return null;
   const sorted = replicates.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
-  const tail = expandedTail(n);
+  const tail = expandedTail(n, strata);
   return { lo: quantileSorted(sorted, tail), hi: quantileSorted(sorted, 1 - tail) };
 }
 

@@ -4,10 +4,12 @@ import type { Figure } from './run-figures.js';
 /**
  * The scoreboard's ranking: a sort of the strategies' own figures, nothing else. Sorted by the
  * deciding figure's value (better first; a strategy without a value last); then a strategy whose
- * interval on that figure overlaps the interval of the first strategy of the place above shares
- * that place: a tie, said on the page, because the difference could be noise. Without intervals
- * (a figure a run has once, too few repeats) only equal values tie. Places count as in sport:
- * two strategies tied for 1st, then 3rd.
+ * interval on that figure overlaps the interval of any strategy already in the place above
+ * shares that place: a tie, said on the page, because the difference could be noise. Any two
+ * strategies whose intervals overlap are so in one place (a chain of overlaps can make a place
+ * wide: that is what the intervals say). Without intervals (a figure a run has once, too few
+ * repeats) only equal values tie; no value ties with nothing. Places count as in sport: two
+ * strategies tied for 1st, then 3rd.
  */
 export interface Placed<T> {
   readonly row: T;
@@ -30,11 +32,12 @@ export function rankWithTies<T extends { strategy: string }>(
       return sign * (a.f.value - b.f.value) || a.i - b.i;
     });
   const ranks: number[] = [];
-  let leader = 0;
+  let first = 0;
   sorted.forEach((s, i) => {
-    if (i > 0 && sameAs(sorted[leader]?.f as Figure, s.f)) ranks.push(ranks[leader] as number);
+    const place = sorted.slice(first, i);
+    if (i > 0 && place.some((o) => sameAs(o.f, s.f))) ranks.push(ranks[first] as number);
     else {
-      leader = i;
+      first = i;
       ranks.push(i + 1);
     }
   });
@@ -47,7 +50,7 @@ export function rankWithTies<T extends { strategy: string }>(
 
 /** Two figures cannot be told apart: their intervals overlap, or (no intervals) they are equal. */
 function sameAs(a: Figure, b: Figure): boolean {
-  if (a.value === null || b.value === null) return a.value === b.value;
+  if (a.value === null || b.value === null) return false;
   if (a.lo !== null && a.hi !== null && b.lo !== null && b.hi !== null)
     return overlaps({ lo: a.lo, hi: a.hi }, { lo: b.lo, hi: b.hi });
   return a.value === b.value;

@@ -103,6 +103,8 @@ class Tally {
       this.upCost += w.upstream.costUsd;
     } else this.watched = false;
     for (const [b, n] of w.latency) this.latency[b] = (this.latency[b] as number) + n;
+    // A window where the rate changes holds the end of one step and the start of the next.
+    if (w.boundary) return;
     const s = this.strata.get(stratum) ?? { good: 0, seconds: 0 };
     s.good += w.good;
     s.seconds += w.seconds;
@@ -200,7 +202,7 @@ export function windowFigures(
   return Object.fromEntries(
     WINDOW_FIGURES.map((name) => {
       const value = point[name];
-      const interval = value === null ? null : intervalFromReplicates(replicates[name], n);
+      const interval = value === null ? null : intervalFromReplicates(replicates[name], n, strata.size);
       return [name, figure(value, interval && widened(name, interval), interval ? 'windows' : 'none')];
     }),
   ) as Record<WindowFigure, Figure>;

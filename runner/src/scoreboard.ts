@@ -28,6 +28,8 @@ export interface SectionRow {
   readonly runs: number;
   /** Runs in which every SLA line held. */
   readonly slaHeld: number;
+  /** Runs with a fault phase after which the SLA never held again before the run ended. */
+  readonly notRecovered: number;
   readonly figures: Readonly<Record<FigureName, Figure>>;
 }
 
@@ -122,9 +124,18 @@ function table(s: CapacitySection | FaultSection): string[] {
   const cols = [...first, ...COLUMNS.filter((c) => !first.includes(c))];
   const head = `| place | strategy | ${cols.map((c) => FIGURE_INFO[c].label).join(' | ')} | SLA held |`;
   const rule = `| ---: | --- | ${cols.map(() => '---:').join(' | ')} | ---: |`;
+  const top = s.experiment === 'capacity' ? Math.max(...s.rates) : Number.NaN;
+  const cell = (c: FigureName, r: SectionRow) => {
+    const f = r.figures[c];
+    // A knee none: the first step broke. A knee at the top step: it never broke, so at least that.
+    if (c === 'knee' && f.value === null) return 'none';
+    if (c === 'knee' && f.value === top && f.lo === null) return `≥ ${top}`;
+    if (c === 'recoveryS' && r.notRecovered > 0) return `not recovered (${r.notRecovered}/${r.runs} runs)`;
+    return formatFigure(c, f);
+  };
   const rows = s.ranking.map(
     (r) =>
-      `| ${place(r)} | ${r.strategy} | ${cols.map((c) => formatFigure(c, r.figures[c])).join(' | ')} | ${r.slaHeld}/${r.runs} |`,
+      `| ${place(r)} | ${r.strategy} | ${cols.map((c) => cell(c, r)).join(' | ')} | ${r.slaHeld}/${r.runs} |`,
   );
   return [head, rule, ...rows];
 }

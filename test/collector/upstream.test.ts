@@ -1,8 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   countAttempts,
   resilienceKpis,
   scenarioPhase,
+  scrapeUpstream,
+  type UpstreamTally,
   UpstreamTimeline,
 } from '../../collector/src/upstream.js';
 
@@ -53,5 +57,22 @@ describe('upstream ground truth', () => {
     expect(k.amplification).toBeCloseTo(1.4);
     expect(k.errorMasking).toBeCloseTo(1 - 0.01 / 0.3);
     expect(resilienceKpis(100, 0, { attempts: 100, errors: 0 }).errorMasking).toBeNull();
+  });
+
+  it('a node that misses a scrape counts what it counted last, so the totals never fall', async () => {
+    let up = true;
+    const server = createServer((req, res) => {
+      if (!up) return req.socket.destroy();
+      res.end('busybench_mock_requests_total{endpoint="/chat/completions",status="200"} 40\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const last = new Map<string, UpstreamTally>();
+    expect((await scrapeUpstream([url], 1, last)).attempts).toBe(40);
+    up = false;
+    expect((await scrapeUpstream([url], 2, last)).attempts).toBe(40);
+    // Without the memory it would have read 0, and the next answer a jump back to 40.
+    expect((await scrapeUpstream([url], 3)).attempts).toBe(0);
+    server.close();
   });
 });

@@ -17,6 +17,8 @@ describe('the bootstrap intervals, on data whose truth is known', () => {
     // The expansion widens few units a lot and many barely.
     expect(expandedTail(5)).toBeLessThan(0.002);
     expect(expandedTail(1000)).toBeCloseTo(0.025, 3);
+    // Six strata of six: each keeps 5/6 of its variance; the tail is read further out.
+    expect(expandedTail(36, 6)).toBeLessThan(expandedTail(36));
   });
 
   it('over 5 repeats from a normal distribution: the mean falls in its 95 % interval 92-98 % of the time', () => {
@@ -41,6 +43,7 @@ describe('the bootstrap intervals, on data whose truth is known', () => {
         t,
         seconds: 1,
         targetRate: rate,
+        boundary: false,
         phase: null,
         fault: false,
         requests: rate,
@@ -64,6 +67,44 @@ describe('the bootstrap intervals, on data whose truth is known', () => {
       ];
       const f = windowFigures([windows], s + 1, 400).successRate;
       expect(f.method).toBe('windows');
+      if ((f.lo as number) <= truth && truth <= (f.hi as number)) covered++;
+    }
+    expect(covered / sims).toBeGreaterThanOrEqual(0.92);
+    expect(covered / sims).toBeLessThanOrEqual(0.98);
+  }, 60_000);
+
+  it('over small strata (6 steps of 6 windows, as a capacity run has them): goodput coverage 92-98 %', () => {
+    const random = seededRandom(37);
+    const rates = [100, 150, 200, 250, 300, 350];
+    // Each request is good with probability 0.9: goodput's truth is 0.9 × the mean rate.
+    const truth = 0.9 * (rates.reduce((a, r) => a + r, 0) / rates.length);
+    let covered = 0;
+    const sims = 1000;
+    for (let s = 0; s < sims; s++) {
+      const windows: RunWindow[] = [];
+      rates.forEach((rate, k) => {
+        for (let i = 0; i < 6; i++) {
+          let good = 0;
+          for (let j = 0; j < rate; j++) if (random() < 0.9) good++;
+          windows.push({
+            t: (k * 6 + i) * 1000,
+            seconds: 1,
+            targetRate: rate,
+            boundary: false,
+            phase: null,
+            fault: false,
+            requests: rate,
+            ok: good,
+            good,
+            msSum: 0,
+            tokensOk: 0,
+            errors: {},
+            latency: [[100, rate]],
+            upstream: null,
+          });
+        }
+      });
+      const f = windowFigures([windows], s + 1, 400).goodput;
       if ((f.lo as number) <= truth && truth <= (f.hi as number)) covered++;
     }
     expect(covered / sims).toBeGreaterThanOrEqual(0.92);

@@ -53,6 +53,7 @@ function row(strategy: string, rank: number, tiedWith: string[], o: Partial<Reco
     tiedWith,
     runs: 3,
     slaHeld: rank === 1 ? 3 : 1,
+    notRecovered: 0,
     figures: figures(o),
   } as SectionRow;
 }

@@ -14,24 +14,34 @@ const f = (value: number | null, lo: number | null = null, hi: number | null = n
 
 describe('ranking with ties, a sort of the figures and their intervals', () => {
   const rows = [
-    { strategy: 'passthrough', g: f(900, 880, 920) },
+    { strategy: 'passthrough', g: f(900, 880, 945) },
     { strategy: 'retry', g: f(1000, 970, 1030) },
     { strategy: 'nginx', g: f(960, 940, 975) },
     { strategy: 'breaker', g: f(null) },
     { strategy: 'haproxy', g: f(700, 690, 710) },
+    { strategy: 'hedge', g: f(null) },
   ];
 
-  it('sorts by the value, better first, and puts overlapping intervals in one place', () => {
+  it('sorts by the value, better first, and puts strategies whose intervals overlap in one place', () => {
     const placed = rankWithTies(rows, (r) => r.g, 'higher');
     expect(placed.map((p) => [p.rank, p.row.strategy, p.tiedWith])).toEqual([
-      [1, 'retry', ['nginx']],
+      [1, 'retry', ['nginx', 'passthrough']],
       // nginx's 940-975 overlaps retry's 970-1030: the same place.
-      [1, 'nginx', ['retry']],
-      // passthrough overlaps nginx but not retry, the place's first: a place of its own.
-      [3, 'passthrough', []],
+      [1, 'nginx', ['retry', 'passthrough']],
+      // passthrough's 880-945 overlaps nginx's (not retry's): in that place too.
+      [1, 'passthrough', ['retry', 'nginx']],
       [4, 'haproxy', []],
+      // No value: last, and no tie between two strategies that have none.
       [5, 'breaker', []],
+      [6, 'hedge', []],
     ]);
+    // Every pair whose intervals overlap shares a place.
+    for (const a of placed)
+      for (const b of placed) {
+        const [x, y] = [a.row.g, b.row.g];
+        if (x.lo !== null && y.lo !== null && x.lo <= (y.hi as number) && y.lo <= (x.hi as number))
+          expect(a.rank, `${a.row.strategy} ${b.row.strategy}`).toBe(b.rank);
+      }
   });
 
   it('turns the order round for a lower-is-better figure, and without intervals ties only equal values', () => {
@@ -85,6 +95,7 @@ describe('the scoreboard in markdown', () => {
     tiedWith,
     runs: 1,
     slaHeld: 0,
+    notRecovered: 0,
     figures: figures(o),
   });
   const faults: FaultSection = {
@@ -128,5 +139,24 @@ describe('the scoreboard in markdown', () => {
     expect(md).toContain('| retry | outage | 3.0 | recovered |');
     expect(md).toMatch(/bootstrap over the 1-second windows of the run/);
     expect(tieSentences(faults)).toHaveLength(1);
+  });
+
+  it('says a knee of none, a knee at the top step as a lower bound, and a fault not recovered from', () => {
+    const capacity = {
+      experiment: 'capacity' as const,
+      load: 'stepped',
+      deciding: 'peakGoodput' as const,
+      rates: [100, 200],
+      curves: [],
+      ranking: [row('haproxy', 1, [], { knee: f(200) }), row('passthrough', 2, [], { knee: f(null) })],
+    };
+    const md = scoreboardMarkdown({
+      ...board,
+      capacity,
+      faults: { ...faults, ranking: [{ ...row('retry', 1, [], {}), notRecovered: 1 }] },
+    });
+    expect(md).toMatch(/\| 1 \| haproxy \| 48\.0 \| ≥ 200 \|/);
+    expect(md).toMatch(/\| 2 \| passthrough \| 48\.0 \| none \|/);
+    expect(md).toMatch(/\| 1 \| retry \| 48\.0 \[46\.0, 50\.0\] \| not recovered \(1\/1 runs\) \|/);
   });
 });

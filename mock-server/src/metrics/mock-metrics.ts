@@ -82,7 +82,12 @@ export class MockMetrics {
       'limit',
       'account',
     ]);
-    this.tokens = new FastCounter(r, `${p}tokens_total`, 'Tokens served, by kind.', ['model', 'kind']);
+    this.tokens = new FastCounter(
+      r,
+      `${p}tokens_total`,
+      'Tokens generated, by kind (an answer the client left counts up to then).',
+      ['model', 'kind'],
+    );
     // What a compare's dollars are made of: the tokens served at the configured prices, cache
     // hits at theirs, whether or not an account was charged.
     this.cost = new FastCounter(

@@ -132,7 +132,24 @@ export function emitBody(
   };
   if (waitMs <= 0) return send();
   // Due from when the request was taken in, so the time spent reading it counts in the wait.
-  return ex.sleepUntil(ex.answerFrom + waitMs).then((alive) => (alive ? send() : undefined));
+  return ex.sleepUntil(ex.answerFrom + waitMs).then((alive) => {
+    if (alive) return send();
+    // The client left while the answer was being generated (a hedge that lost, a client that
+    // gave up): what was generated until then is counted, as the API bills it.
+    const elapsed = performance.now() - ex.answerFrom;
+    const perToken = served > 1 ? (waitMs - ttft) / (served - 1) : 0;
+    const generated =
+      elapsed < ttft
+        ? 0
+        : Math.min(served, 1 + (perToken > 0 ? Math.floor((elapsed - ttft) / perToken) : served));
+    chargeGenerated(ex, model, plan, generated);
+  });
+}
+
+/** Charges what was generated of an answer that never went out whole (the client left). */
+function chargeGenerated(ex: Exchange, model: ModelInfo, plan: Plan, generated: number): void {
+  const reasoning = Math.min(generated, plan.reasoningTokens);
+  charge(ex, model, usageOf(plan, generated - reasoning, reasoning), reasoning);
 }
 
 /**
@@ -194,13 +211,14 @@ async function streamOverTime(job: StreamJob): Promise<void> {
   // One schedule for the whole stream: token i is due at TTFT plus the gaps before it, so a
   // timer that wakes late shortens the next wait instead of delaying every later token.
   let due = ex.answerFrom + ttft;
-  if (!(await ex.sleepUntil(due))) return;
+  // A client that leaves mid-stream is charged the tokens generated until then (`i` of them).
+  if (!(await ex.sleepUntil(due))) return chargeGenerated(ex, job.model, job.plan, 0);
   ex.write(job.format.opening());
   for (let i = 0; i < served; i++) {
     if (i > 0) {
       const wait = (i === stallAt ? eff.stallMs : 0) + (eff.instant ? 0 : gap(ex, slow));
       due += wait;
-      if (wait > 0 && !(await ex.sleepUntil(due))) return;
+      if (wait > 0 && !(await ex.sleepUntil(due))) return chargeGenerated(ex, job.model, job.plan, i);
     }
     ex.write(frameAt(job, i));
   }
