@@ -59,7 +59,11 @@ export function createCollector(o: CollectorOptions): Collector {
       timeline.add(snapshot);
       // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
       events.upstream(snapshot);
-      if (snapshot.phase) events.phase({ time: snapshot.time, ...snapshot.phase });
+      // The phase's own start when the node tells it: a scrape sees it up to a second late.
+      if (snapshot.phase) {
+        const { startedAt, ...phase } = snapshot.phase;
+        events.phase({ time: startedAt ?? snapshot.time, ...phase });
+      }
     };
     void scrape();
     timer = setInterval(() => void scrape(), o.scrapeEveryMs ?? 1000);

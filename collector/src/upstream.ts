@@ -36,17 +36,27 @@ export interface ScenarioPhase {
   readonly scenario: string;
   readonly phase: string;
   readonly fault: boolean;
+  /** When the node says the phase began, ms since the epoch (absent from mocks older than that). */
+  readonly startedAt?: number;
 }
 
 const PHASE = /^busybench_mock_scenario_phase\{[^}]*scenario="([^"]*)"[^}]*phase="([^"]*)"[^}]*\} 1$/;
 const FAULT = /^busybench_mock_scenario_fault(?:\{[^}]*\})? 1$/m;
+const STARTED = /^busybench_mock_scenario_phase_started_seconds(?:\{[^}]*\})? ([\d.e+]+)$/m;
 
 /** The scenario phase a node reports; null when it runs none (or is not our mock). */
 export function scenarioPhase(metricsText: string): ScenarioPhase | null {
   for (const line of metricsText.split('\n')) {
     const m = PHASE.exec(line);
-    if (m && m[1] !== 'none')
-      return { scenario: m[1] as string, phase: m[2] as string, fault: FAULT.test(metricsText) };
+    if (m && m[1] !== 'none') {
+      const started = Number(STARTED.exec(metricsText)?.[1] ?? 0) * 1000;
+      return {
+        scenario: m[1] as string,
+        phase: m[2] as string,
+        fault: FAULT.test(metricsText),
+        ...(started > 0 ? { startedAt: started } : {}),
+      };
+    }
   }
   return null;
 }

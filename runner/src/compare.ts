@@ -100,6 +100,9 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
       `\n== ${n + 1}/${runs.length} ${r.experiment}: ${r.spec.name} (round ${r.round + 1}/${o.repeat}) ${eta(started, n, runs.length)} ==`,
     );
     const capacity = r.experiment === 'capacity';
+    // Every strategy of a round gets the same draws (arrivals, mix); each round other ones, so
+    // repeats differ by more than the machine's noise.
+    const seed = String(Number(o.load.seed ?? 1) + r.round);
     const {
       capacity: _c,
       faults: _f,
@@ -117,9 +120,10 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
       scenarioSpeed: capacity ? 1 : o.faults.speed,
       mockConfig: capacity ? o.capacity.mockConfig : o.faults.mockConfig,
       load: capacity
-        ? { ...o.load, rates: o.capacity.rates.join(',') }
+        ? { ...o.load, seed, rates: o.capacity.rates.join(',') }
         : {
             ...o.load,
+            seed,
             profile: 'soak',
             rates: String(o.faults.rate),
             stepDuration: `${o.faults.seconds}s`,

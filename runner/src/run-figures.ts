@@ -143,8 +143,11 @@ class Tally {
       retriesPerRequest: amplification === null ? null : Math.max(0, amplification - 1),
       errorMasking: this.watched && n > 0 && upRate > 0 ? 1 - (n - this.ok) / n / upRate : null,
       usdPer1kOk: this.watched && this.ok > 0 ? (this.upCost / this.ok) * 1000 : null,
+      // Successes that carried no token count (k6's results have none) leave the share unknown.
       wastedTokenShare:
-        this.watched && this.upTokens > 0 ? Math.max(0, this.upTokens - this.tokensOk) / this.upTokens : null,
+        this.watched && this.upTokens > 0 && (this.tokensOk > 0 || this.ok === 0)
+          ? Math.max(0, this.upTokens - this.tokensOk) / this.upTokens
+          : null,
     };
   }
 }

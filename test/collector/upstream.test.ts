@@ -39,6 +39,10 @@ describe('upstream ground truth', () => {
       'busybench_mock_scenario_fault{node="node-0"} 1',
     ].join('\n');
     expect(scenarioPhase(text)).toEqual({ scenario: 'outage-recovery', phase: 'outage', fault: true });
+    // The phase's own start, when the node says it: a scrape sees a phase up to a second late.
+    expect(
+      scenarioPhase(`${text}\nbusybench_mock_scenario_phase_started_seconds{node="node-0"} 1764417600.25`),
+    ).toEqual({ scenario: 'outage-recovery', phase: 'outage', fault: true, startedAt: 1764417600250 });
     expect(scenarioPhase('busybench_mock_scenario_phase{scenario="none",phase="base"} 1')).toBeNull();
   });
 

@@ -3,6 +3,24 @@ import type { RunWindow } from '../../collector/src/run-windows.js';
 import { bootstrapMean, expandedTail, normalCdf, seededRandom, t975 } from '../../runner/src/intervals.js';
 import { windowFigures } from '../../runner/src/run-figures.js';
 
+/** A one-second window of `requests`, `ok` of them successes within the SLA's latency line. */
+const simWindow = (t: number, targetRate: number, requests: number, ok: number): RunWindow => ({
+  t,
+  seconds: 1,
+  targetRate,
+  boundary: false,
+  phase: null,
+  fault: false,
+  requests,
+  ok,
+  good: ok,
+  msSum: requests * 100,
+  tokensOk: 0,
+  errors: requests > ok ? { '503': requests - ok } : {},
+  latency: [[100, requests]],
+  upstream: null,
+});
+
 /** A standard normal draw (Box-Muller) from a seeded source. */
 const gauss = (random: () => number) =>
   Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -39,22 +57,7 @@ describe('the bootstrap intervals, on data whose truth is known', () => {
     const window = (t: number, rate: number, failP: number): RunWindow => {
       let failures = 0;
       for (let i = 0; i < rate; i++) if (random() < failP) failures++;
-      return {
-        t,
-        seconds: 1,
-        targetRate: rate,
-        boundary: false,
-        phase: null,
-        fault: false,
-        requests: rate,
-        ok: rate - failures,
-        good: rate - failures,
-        msSum: rate * 100,
-        tokensOk: 0,
-        errors: failures > 0 ? { '503': failures } : {},
-        latency: [[100, rate]],
-        upstream: null,
-      };
+      return simWindow(t, rate, rate, rate - failures);
     };
     // Truth: 20 windows of 100 at 2 % failures, 20 of 300 at 5 %: success 1 − (40 + 300)/8000.
     const truth = 1 - (20 * 100 * 0.02 + 20 * 300 * 0.05) / 8000;
@@ -86,22 +89,7 @@ describe('the bootstrap intervals, on data whose truth is known', () => {
         for (let i = 0; i < 6; i++) {
           let good = 0;
           for (let j = 0; j < rate; j++) if (random() < 0.9) good++;
-          windows.push({
-            t: (k * 6 + i) * 1000,
-            seconds: 1,
-            targetRate: rate,
-            boundary: false,
-            phase: null,
-            fault: false,
-            requests: rate,
-            ok: good,
-            good,
-            msSum: 0,
-            tokensOk: 0,
-            errors: {},
-            latency: [[100, rate]],
-            upstream: null,
-          });
+          windows.push(simWindow((k * 6 + i) * 1000, rate, rate, good));
         }
       });
       const f = windowFigures([windows], s + 1, 400).goodput;

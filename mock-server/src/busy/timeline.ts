@@ -9,6 +9,8 @@ export interface TimelineStatus {
   /** A fault phase is playing (one that changes the node's behaviour). */
   readonly fault: boolean;
   readonly elapsedMs: number;
+  /** When the phase now playing began, ms since the epoch (0 when none plays). */
+  readonly phaseStartedMs: number;
   readonly running: boolean;
   readonly loop: boolean;
   readonly speed: number;
@@ -23,6 +25,7 @@ export class Timeline {
   private scenario: Scenario | null = null;
   private phaseIndex = -1;
   private startedAt = 0;
+  private phaseStartedAt = 0;
   private speed = 1;
   private loop = false;
   private timer: NodeJS.Timeout | undefined;
@@ -77,6 +80,7 @@ export class Timeline {
       phaseIndex: this.phaseIndex,
       fault: this.scenario?.phases[this.phaseIndex]?.fault ?? false,
       elapsedMs: running ? (Date.now() - this.startedAt) * this.speed : 0,
+      phaseStartedMs: running ? this.phaseStartedAt : 0,
       running,
       loop: this.loop,
       speed: this.speed,
@@ -89,6 +93,7 @@ export class Timeline {
     const phase = scenario.phases[index];
     if (!phase) return;
     this.phaseIndex = index;
+    this.phaseStartedAt = Date.now();
     this.effective = computeEffective(this.base, phase);
     this.emit();
     const next = scenario.phases[index + 1];

@@ -206,6 +206,17 @@ export class MockMetrics {
         g.handle().value = timeline.status().fault ? 1 : 0;
       },
     );
+    // A scrape every second sees a phase up to a second late; recovery time is measured from a
+    // phase's end, so the collector takes its start from here.
+    new FastGauge(
+      r,
+      `${p}scenario_phase_started_seconds`,
+      'When the scenario phase now playing began (seconds since the epoch; 0 when none plays).',
+      [],
+      (g) => {
+        g.handle().value = timeline.status().phaseStartedMs / 1000;
+      },
+    );
     new FastGauge(
       r,
       `${p}scenario_elapsed_seconds`,
