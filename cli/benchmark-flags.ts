@@ -19,6 +19,7 @@ export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | '
   out?: string;
   stack: boolean;
   warmup: string;
+  runners: string;
 }
 
 export function withBenchmarkOptions(
@@ -42,6 +43,11 @@ export function withBenchmarkOptions(
       .option('--mock-config <file>', "the mock's config file (busybench mock --config)")
       .option('--out <dir>', 'where results, reports and logs go (default results/<command>-<time>)')
       .option('--no-stack', 'do not start the local Prometheus + Alertmanager even when installed')
+      .option(
+        '--runners <n>',
+        'load generator processes sharing the plan (engine i of n sends segment i/n), one collector for all',
+        '1',
+      )
       .option(
         '--warmup <dur>',
         "load at the first step's rate before each run, not counted (the strategy's pools and JIT), 0s for none",
@@ -72,6 +78,13 @@ export function benchmarkOptions(
   } catch {
     problems.push(`--warmup "${flags.warmup}" must be a duration such as 5s (0s for none)`);
   }
+  const runners = Number(flags.runners);
+  if (!Number.isInteger(runners) || runners < 1 || runners > 16)
+    problems.push(`--runners "${flags.runners}" must be a whole number from 1 to 16`);
+  else if (runners > 1 && flags.engine === 'k6')
+    problems.push('--runners needs the engine (k6 segments are not wired)');
+  else if (runners > 1 && flags.segment !== undefined)
+    problems.push('--runners splits the plan itself: leave --segment out');
   const builtins = listBuiltinScenarios();
   if (
     flags.scenario !== 'none' &&
@@ -98,6 +111,7 @@ export function benchmarkOptions(
     out,
     stack,
     warmup: _w,
+    runners: _r,
     ...load
   } = flags;
   return {
@@ -109,6 +123,7 @@ export function benchmarkOptions(
     load,
     sla: sla as NonNullable<typeof sla>,
     warmupSeconds,
+    runners,
     out: out ?? join('results', `${command}-${new Date().toISOString().replace(/[:.]/g, '-')}`),
     stack,
   };

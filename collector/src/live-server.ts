@@ -15,6 +15,11 @@ import { runKpis, scrapeUpstream, stepKpis, type UpstreamTally, UpstreamTimeline
 export interface CollectorOptions {
   /** The NDJSON file the load generator writes (need not exist yet). */
   readonly results: string;
+  /**
+   * The files of the other load generators of the same plan (`--segment i/n`, one file each),
+   * followed too: their lines add up in one run, each step's target rate counted once.
+   */
+  readonly moreResults?: readonly string[];
   readonly runId: string;
   readonly sla: Sla;
   /** Mock nodes (or a strategy with our metrics) to scrape: amplification, masking, phases. */
@@ -69,8 +74,10 @@ export function createCollector(o: CollectorOptions): Collector {
     timer = setInterval(() => void scrape(), o.scrapeEveryMs ?? 1000);
     timer.unref();
   }
-  const follower = new FileFollower(o.results, (line) => run.ingestLine(line));
-  follower.start();
+  const followers = [o.results, ...(o.moreResults ?? [])].map(
+    (file) => new FileFollower(file, (line) => run.ingestLine(line)),
+  );
+  for (const f of followers) f.start();
 
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   // Bad bodies (not JSON, too large) answer in the same shape as a bad webhook payload.
@@ -123,7 +130,7 @@ export function createCollector(o: CollectorOptions): Collector {
     },
     async stop() {
       clearInterval(timer);
-      follower.stop();
+      for (const f of followers) f.stop();
       await app.close();
     },
   };

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type LoadFlags, loadPlan, runLoad } from '../../cli/load-command.js';
 import { reportPage } from '../../collector/src/html-page.js';
@@ -49,6 +49,11 @@ export interface BenchmarkOptions {
    * strategy's own start-up (connection pools, JIT) must not land in step 0's figures.
    */
   readonly warmupSeconds?: number;
+  /**
+   * Load generator processes sharing the plan, engine i of n sending segment i/n (1: one engine).
+   * Their results files feed one collector: the path a run over several machines takes.
+   */
+  readonly runners?: number;
 }
 
 export interface BenchmarkResult {
@@ -66,15 +71,13 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   // A directory used before: its old results would be followed as if they were this run's.
-  for (const f of [
-    'results.json',
-    'results.json.events.ndjson',
-    'summary.json',
-    'load.log',
-    'mock.log',
-    'windows.json',
-  ])
-    rmSync(join(dir, f), { force: true });
+  for (const f of readdirSync(dir))
+    if (
+      /^(results|summary|load)(\.runner-\d+)?\.(json|log)$|^results\.json\.events\.ndjson$|^(mock\.log|windows\.json)$/.test(
+        f,
+      )
+    )
+      rmSync(join(dir, f), { force: true });
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const mock = await startMockProcess({
@@ -92,8 +95,17 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
       await warmUp(plan, o, dir);
     }
     const runId = `${strategy.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const runners = o.runners ?? 1;
     const results = join(dir, 'results.json');
-    const collector = createCollector({ results, runId, sla: o.sla, upstream: mock.urls });
+    // Runner 0 writes results.json as a single engine does; runner i, results.runner-i.json.
+    const resultsOf = (i: number) => (i === 0 ? results : join(dir, `results.runner-${i}.json`));
+    const collector = createCollector({
+      results,
+      moreResults: Array.from({ length: runners - 1 }, (_, i) => resultsOf(i + 1)),
+      runId,
+      sla: o.sla,
+      upstream: mock.urls,
+    });
     const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: o.collectorPort ?? 0 });
     cleanups.push(collector.stop);
 
@@ -116,16 +128,27 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     if (o.scenario) await startScenario(mock.urls, o.scenario, o.scenarioSpeed);
     const startedAt = Date.now();
     const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
-    const end = await runLoad(
-      plan,
-      { ...o.load, quiet: true },
-      { summary: join(dir, 'summary.json'), results, log: join(dir, 'load.log') },
+    const suffix = (i: number) => (runners === 1 ? '' : `.runner-${i}`);
+    const ends = await Promise.all(
+      Array.from({ length: runners }, (_, i) =>
+        runLoad(
+          plan,
+          { ...o.load, quiet: true, segment: runners > 1 ? `${i}/${runners}` : o.load.segment },
+          {
+            summary: join(dir, `summary${suffix(i)}.json`),
+            results: resultsOf(i),
+            log: join(dir, `load${suffix(i)}.log`),
+          },
+        ),
+      ),
     );
-    if (end.killedBy)
-      print(
-        `busybench run: the load generator was killed (${end.killedBy}); the report covers what it wrote`,
-      );
-    const loadCode = end.exit;
+    for (const [i, end] of ends.entries())
+      if (end.killedBy)
+        print(
+          `busybench run: the load generator${runners > 1 ? ` (runner ${i})` : ''} was killed (${end.killedBy}); the report covers what it wrote`,
+        );
+    // The worst of the generators' codes (99: an SLA line broke in some runner's share).
+    const loadCode = Math.max(...ends.map((e) => e.exit));
     clearInterval(ticker);
     // The last lines and the last scrape.
     await new Promise((r) => setTimeout(r, 1500));

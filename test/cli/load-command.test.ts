@@ -88,6 +88,7 @@ describe('busybench load --priority', () => {
       mockPort: '0',
       stack: false,
       warmup: '5s',
+      runners: '1',
       ...over,
     });
     expect(() => benchmarkOptions(bench({ priority: 'P0=1' }), 'run')).not.toThrow();
@@ -101,5 +102,14 @@ describe('busybench load --priority', () => {
         expect.stringContaining('--priority "P9=1" must look like'),
       ]);
     }
+    expect(benchmarkOptions(bench({ runners: '3' }), 'run').runners).toBe(3);
+    for (const [over, message] of [
+      [{ runners: '0' }, '--runners "0" must be a whole number from 1 to 16'],
+      [{ runners: '2', engine: 'k6' }, '--runners needs the engine (k6 segments are not wired)'],
+      [{ runners: '2', segment: '0/2' }, '--runners splits the plan itself: leave --segment out'],
+    ] as const)
+      expect(() => benchmarkOptions(bench(over), 'run')).toThrow(
+        expect.objectContaining({ problems: [message] }),
+      );
   });
 });

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { engineBinary } from '../../cli/engine-binary.js';
+import { LatencyHistogram } from '../../collector/src/latency-histogram.js';
+import { requireBuild, runCli } from '../cli/cli-helpers.js';
+
+beforeAll(() => {
+  requireBuild();
+  engineBinary();
+});
+
+interface Line {
+  type: string;
+  step: number;
+  ms: number;
+  segment?: string;
+  steps?: Array<{ step: number; scheduled: number; sent: number; dropped: number }>;
+}
+
+describe('busybench run --runners N', () => {
+  it('three engines, segments 0/3..2/3, one collector: counts add up to the schedule, histograms equal one of all samples', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-runners-')), 'run');
+    const res = await runCli(
+      [
+        ...['run', '-s', 'none', '--runners', '3', '--scenario', 'none', '-r', '60,120', '-d', '3s'],
+        ...['--warmup', '0s', '--no-stack', '--out', out],
+      ],
+      120_000,
+    );
+    expect([0, 99], res.stderr).toContain(res.code);
+    const files = ['results.json', 'results.runner-1.json', 'results.runner-2.json'];
+    const lines = files.map((f) =>
+      readFileSync(join(out, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Line),
+    );
+    // Each file is one runner's share, and says which.
+    expect(lines.map((ls) => ls.find((l) => l.type === 'run')?.segment)).toEqual(['0/3', '1/3', '2/3']);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      steps: Array<{ step: number; targetRate: number; requests: number; latency: Record<string, number> }>;
+    };
+    for (const [k, rate] of [60, 120].entries()) {
+      // The schedule: rate × 3 s arrivals, split over the runners, each sent once.
+      const ends = lines.map((ls) => ls.find((l) => l.type === 'end')?.steps?.find((s) => s.step === k));
+      expect(ends.reduce((n, s) => n + (s?.scheduled ?? 0), 0)).toBe(rate * 3);
+      const sent = ends.reduce((n, s) => n + (s?.sent ?? 0), 0);
+      const step = report.steps.find((s) => s.step === k);
+      // The target rate counted once, not once a runner; every request sent is in the step.
+      expect(step?.targetRate).toBe(rate);
+      expect(step?.requests).toBe(sent);
+      expect(sent).toBe(rate * 3);
+      // The collector's merged histogram is the one of all the samples, exactly.
+      const all = new LatencyHistogram();
+      for (const ls of lines) for (const l of ls) if (l.type === 'req' && l.step === k) all.recordMs(l.ms);
+      const summary = all.summary();
+      for (const p of ['count', 'p50', 'p90', 'p99', 'max'] as const)
+        expect(step?.latency[p], `step ${k} ${p}`).toBe(summary[p]);
+    }
+  }, 150_000);
+});
