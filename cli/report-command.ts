@@ -75,7 +75,7 @@ export function reportCommand(): Command {
           events: saved.events,
           kpis: scraped ? stepKpis(run, timeline) : undefined,
         });
-        process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines));
+        process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines, view.runners));
         const upstream = scraped ? runKpis(run, timeline) : null;
         if (upstream) {
           const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));

@@ -308,6 +308,25 @@
         { text: l.ok ? 'held' : 'BROKEN', cls: l.ok ? 'ok' : 'bad' },
       ]),
     );
+    // Several load generators (--runners, segments): each one's share, so a slow one shows.
+    const runners = view.runners ?? [];
+    $('runners').hidden = runners.length < 2;
+    table(
+      'table-runners',
+      ['runner', 'segment', 'step', 'scheduled', 'sent', 'achieved req/s', 'late', 'late p99 ms'],
+      runners.flatMap((r) =>
+        r.steps.map((s) => [
+          r.runner,
+          r.segment,
+          String(s.step),
+          String(s.scheduled),
+          s.sent === null ? '-' : String(s.sent),
+          s.achievedRate === null ? '-' : fmt(s.achievedRate),
+          s.late === null ? '-' : String(s.late),
+          s.lateP99Ms === null ? '-' : fmt(s.lateP99Ms),
+        ]),
+      ),
+    );
     table(
       'table-recovery',
       ['fault phase', 'ended', 'recovery', 'status'],

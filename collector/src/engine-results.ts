@@ -117,6 +117,10 @@ export function isEngineDropped(o: Record<string, unknown>): o is Record<string,
   return finite(o.t) && finite(o.n) && o.n >= 0;
 }
 
+export function isEngineEnd(o: Record<string, unknown>): o is Record<string, unknown> & EngineEnd {
+  return typeof o.segment === 'string' && Array.isArray(o.steps);
+}
+
 export function isEngineRun(o: Record<string, unknown>): o is Record<string, unknown> & EngineRun {
   return typeof o.segment === 'string' && Array.isArray(o.steps);
 }

@@ -55,6 +55,7 @@ const BODY = `
   <h2>Steps</h2><table id="table-steps"></table>
   <div id="classes" hidden><h2>Priority classes per step</h2><table id="table-classes"></table></div>
   <h2>SLA, line by line</h2><table id="table-sla"></table>
+  <div id="runners" hidden><h2>Load generators, each on its own</h2><table id="table-runners"></table></div>
   <h2>Recovery after fault phases</h2><table id="table-recovery"></table>
   <h2>Alerts received</h2><table id="table-alerts"></table>
 `;

@@ -2,6 +2,7 @@ import type { Sla } from '../../loadtests/sla.js';
 import { OUTCOMES } from './outcomes.js';
 import { type Recovery, recoveryTimes } from './recovery.js';
 import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
+import { type RunnerView, runnerViews } from './runner-view.js';
 import { judge, type Verdict } from './sla-verdict.js';
 import type { RunStats, StepStats, StepSummary } from './step-stats.js';
 import type { SeriesPoint } from './time-series.js';
@@ -34,6 +35,8 @@ export interface RunView {
   readonly alerts: readonly AlertEvent[];
   readonly droppedIterations: number;
   readonly malformedLines: number;
+  /** Each load generator's own figures (the engine's; none for k6). */
+  readonly runners: readonly RunnerView[];
 }
 
 export function runView(options: {
@@ -67,5 +70,6 @@ export function runView(options: {
     alerts: events.alerts,
     droppedIterations: run.droppedIterations,
     malformedLines: run.malformedLines,
+    runners: runnerViews(run.engineRuns, run.engineEnds),
   };
 }

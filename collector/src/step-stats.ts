@@ -2,8 +2,10 @@ import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../loa
 import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import {
   ENGINE_PREFIX,
+  type EngineEnd,
   type EngineRun,
   isEngineDropped,
+  isEngineEnd,
   isEngineRequest,
   isEngineRun,
   segmentedPlanKey,
@@ -240,6 +242,8 @@ export class RunStats {
   droppedIterations = 0;
   /** The engine's `run` lines seen (one per generator's file). */
   readonly engineRuns: EngineRun[] = [];
+  /** The engine's `end` lines seen: each generator's own count of what it sent, per step. */
+  readonly engineEnds: EngineEnd[] = [];
 
   /** Which generator the lines come from now: a number for the hot path, a key for the rates. */
   private sourceId = 0;
@@ -339,6 +343,9 @@ export class RunStats {
         return;
       }
       case 'end':
+        if (isEngineEnd(o)) this.engineEnds.push(o);
+        else this.malformedLines++;
+        return;
       case 'Metric': // k6 describing a metric
         return;
       default: {

@@ -1,4 +1,5 @@
 import { PRIORITY_CLASSES } from '../../loadtests/priority.js';
+import type { RunnerView } from './runner-view.js';
 import type { Verdict } from './sla-verdict.js';
 import type { ClassSummary, StepSummary } from './step-stats.js';
 
@@ -30,6 +31,7 @@ export function terminalReport(
   steps: readonly StepSummary[],
   verdict: Verdict,
   malformedLines: number,
+  runners: readonly RunnerView[] = [],
 ): string {
   const head =
     '  step  target  achieved   goodput  requests  success    p50 ms    p90 ms    p99 ms  p99.9 ms  ttft p95  errors';
@@ -63,5 +65,26 @@ export function terminalReport(
       ? 'knee: none (the first step broke the SLA)'
       : `knee: step ${verdict.knee} (${steps.find((s) => s.step === verdict.knee)?.targetRate} req/s)`;
   const warn = malformedLines > 0 ? `\nwarning: ${malformedLines} malformed line(s) skipped` : '';
-  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n`;
+  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n${runnerTable(runners)}`;
+}
+
+/** Each load generator's share, when there are several: a slow runner shows in its own row. */
+function runnerTable(runners: readonly RunnerView[]): string {
+  if (runners.length < 2) return '';
+  const cell = (v: number | null, digits = 0) => (v === null ? '–' : v.toFixed(digits));
+  const rows = runners.flatMap((r) =>
+    r.steps.map((s) =>
+      [
+        r.runner.padEnd(22).slice(0, 22),
+        r.segment.padStart(7),
+        String(s.step).padStart(5),
+        String(s.scheduled).padStart(9),
+        cell(s.sent).padStart(7),
+        cell(s.achievedRate, 1).padStart(9),
+        cell(s.late).padStart(6),
+        cell(s.lateP99Ms, 1).padStart(11),
+      ].join(' '),
+    ),
+  );
+  return `${['runner'.padEnd(22), 'segment', ' step', 'scheduled', '   sent', ' achieved', '  late', 'late p99 ms'].join(' ')}\n${rows.join('\n')}\n`;
 }

@@ -167,7 +167,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     );
     writeFileSync(join(dir, 'report.html'), reportPage(view));
     writeFileSync(join(dir, 'windows.json'), `${JSON.stringify(windows)}\n`);
-    print(terminalReport(view.steps, view.verdict, view.malformedLines).trimEnd());
+    print(terminalReport(view.steps, view.verdict, view.malformedLines, view.runners).trimEnd());
     print(
       `report: ${join(dir, 'report.html')}${o.interrupted?.() ? ' (run interrupted: the report covers what ran)' : ''}`,
     );

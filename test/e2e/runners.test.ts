@@ -41,7 +41,22 @@ describe('busybench run --runners N', () => {
     expect(lines.map((ls) => ls.find((l) => l.type === 'run')?.segment)).toEqual(['0/3', '1/3', '2/3']);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
       steps: Array<{ step: number; targetRate: number; requests: number; latency: Record<string, number> }>;
+      runners: Array<{
+        runner: string;
+        segment: string;
+        steps: Array<{ step: number; sent: number; achievedRate: number; lateP99Ms: number }>;
+      }>;
     };
+    // Each runner on its own, so a slow one would show: its share sent at a third of the rate.
+    expect(report.runners.map((r) => r.segment).sort()).toEqual(['0/3', '1/3', '2/3']);
+    expect(new Set(report.runners.map((r) => r.runner)).size).toBe(3);
+    for (const r of report.runners)
+      for (const [k, rate] of [60, 120].entries()) {
+        const s = r.steps.find((x) => x.step === k);
+        expect(s?.achievedRate, `${r.segment} step ${k}`).toBeCloseTo(rate / 3, 0);
+        expect(s?.lateP99Ms).toBeGreaterThanOrEqual(0);
+      }
+    expect(res.stdout).toMatch(/runner\s+segment\s+step\s+scheduled\s+sent\s+achieved\s+late\s+late p99 ms/);
     for (const [k, rate] of [60, 120].entries()) {
       // The schedule: rate × 3 s arrivals, split over the runners, each sent once.
       const ends = lines.map((ls) => ls.find((l) => l.type === 'end')?.steps?.find((s) => s.step === k));
@@ -51,6 +66,9 @@ describe('busybench run --runners N', () => {
       // The target rate counted once, not once a runner; every request sent is in the step.
       expect(step?.targetRate).toBe(rate);
       expect(step?.requests).toBe(sent);
+      expect(report.runners.reduce((n, r) => n + (r.steps.find((x) => x.step === k)?.sent ?? 0), 0)).toBe(
+        sent,
+      );
       expect(sent).toBe(rate * 3);
       // The collector's merged histogram is the one of all the samples, exactly.
       const all = new LatencyHistogram();
