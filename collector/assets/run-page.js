@@ -86,6 +86,12 @@
     return e;
   }
 
+  /** Errors by class as "503:12 timeout:3", or "-" when there were none. */
+  const errorsText = (errors) =>
+    Object.entries(errors)
+      .map(([c, n]) => `${c}:${n}`)
+      .join(' ') || '-';
+
   function table(id, head, rows) {
     const t = $(id);
     t.replaceChildren();
@@ -270,9 +276,7 @@
         s.ttft.count ? fmt(s.ttft.p95) : '-',
         fmt(s.amplification, 2),
         fmt(s.errorMasking, 3),
-        Object.entries(s.errors)
-          .map(([c, n]) => `${c}:${n}`)
-          .join(' ') || '-',
+        errorsText(s.errors),
       ]),
     );
     // Per priority class, only for a run that had classes (x-priority).
@@ -287,9 +291,7 @@
         fmt(f.latency.p99),
         fmt(f.latency.p999),
         f.ttft.count ? fmt(f.ttft.p95) : '-',
-        Object.entries(f.errors)
-          .map(([e, n]) => `${e}:${n}`)
-          .join(' ') || '-',
+        errorsText(f.errors),
       ]),
     );
     $('classes').hidden = classRows.length === 0;

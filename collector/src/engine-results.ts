@@ -117,12 +117,16 @@ export function isEngineDropped(o: Record<string, unknown>): o is Record<string,
   return finite(o.t) && finite(o.n) && o.n >= 0;
 }
 
+/** A `run` or `end` line: both name the generator's segment and list its steps. */
+const hasSegmentSteps = (o: Record<string, unknown>) =>
+  typeof o.segment === 'string' && Array.isArray(o.steps);
+
 export function isEngineEnd(o: Record<string, unknown>): o is Record<string, unknown> & EngineEnd {
-  return typeof o.segment === 'string' && Array.isArray(o.steps);
+  return hasSegmentSteps(o);
 }
 
 export function isEngineRun(o: Record<string, unknown>): o is Record<string, unknown> & EngineRun {
-  return typeof o.segment === 'string' && Array.isArray(o.steps);
+  return hasSegmentSteps(o);
 }
 
 /**

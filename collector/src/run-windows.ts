@@ -61,8 +61,7 @@ export function runWindows(
       t,
       seconds: Math.max(0.001, (to - from) / 1000),
       targetRate: w.targetRate,
-      boundary:
-        i > 0 && (all[i - 1] as { window: { targetRate: number } }).window.targetRate !== w.targetRate,
+      boundary: i > 0 && all[i - 1]?.window.targetRate !== w.targetRate,
       phase: phase?.phase ?? null,
       fault: phase?.fault ?? false,
       requests: w.requests,

@@ -11,11 +11,11 @@
 export const FACTOR = 1.04;
 const LOG_FACTOR = Math.log(FACTOR);
 /** Buckets from 1 ms up to ~ 16 minutes; slower answers land in the last one. */
-export const BUCKETS = Math.ceil(Math.log(1_000_000) / LOG_FACTOR);
+const BUCKETS = Math.ceil(Math.log(1_000_000) / LOG_FACTOR);
 
 const bucketOf = (ms: number) => (ms <= 1 ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(ms) / LOG_FACTOR)));
 /** A bucket read back as its geometric middle: within 2 % of any latency in it. */
-export const bucketValue = (bucket: number) => FACTOR ** (bucket + 0.5);
+const bucketValue = (bucket: number) => FACTOR ** (bucket + 0.5);
 
 export class Window {
   requests = 0;

@@ -142,11 +142,10 @@ export class UpstreamTimeline {
     if (time >= last.time) return tally(last);
     let i = 1;
     while ((s[i] as UpstreamCounts).time < time) i++;
-    const a = tally(s[i - 1] as UpstreamCounts);
-    const b = tally(s[i] as UpstreamCounts);
-    const ta = (s[i - 1] as UpstreamCounts).time;
-    const tb = (s[i] as UpstreamCounts).time;
-    const f = tb === ta ? 1 : (time - ta) / (tb - ta);
+    const sa = s[i - 1] as UpstreamCounts;
+    const sb = s[i] as UpstreamCounts;
+    const [a, b] = [tally(sa), tally(sb)];
+    const f = sb.time === sa.time ? 1 : (time - sa.time) / (sb.time - sa.time);
     return {
       attempts: a.attempts + f * (b.attempts - a.attempts),
       errors: a.errors + f * (b.errors - a.errors),

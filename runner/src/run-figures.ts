@@ -1,5 +1,5 @@
 import type { RunWindow } from '../../collector/src/run-windows.js';
-import { BUCKETS, bucketValue, FACTOR } from '../../collector/src/time-series.js';
+import { FACTOR, Window } from '../../collector/src/time-series.js';
 import {
   bootstrapMean,
   DEFAULT_RESAMPLES,
@@ -83,11 +83,12 @@ class Tally {
   upCost = 0;
   /** Every window had the upstream's view. */
   watched = true;
-  readonly latency = new Float64Array(BUCKETS);
-  /** Per stratum (a step's target rate): good answers and seconds, for the peak goodput. */
-  readonly strata = new Map<string, { good: number; seconds: number }>();
+  /** The latencies of all windows added, for the percentiles (the time series' own window). */
+  readonly latency = new Window();
+  /** Per step (target rate): good answers and seconds, for the peak goodput. */
+  readonly strata = new Map<number, { good: number; seconds: number }>();
 
-  add(w: RunWindow, stratum: string): void {
+  add(w: RunWindow): void {
     this.seconds += w.seconds;
     this.requests += w.requests;
     this.ok += w.ok;
@@ -102,24 +103,14 @@ class Tally {
       this.upTokens += w.upstream.tokens;
       this.upCost += w.upstream.costUsd;
     } else this.watched = false;
-    for (const [b, n] of w.latency) this.latency[b] = (this.latency[b] as number) + n;
+    this.latency.requests += w.requests;
+    for (const [b, n] of w.latency) this.latency.latency[b] = (this.latency.latency[b] as number) + n;
     // A window where the rate changes holds the end of one step and the start of the next.
     if (w.boundary) return;
-    const s = this.strata.get(stratum) ?? { good: 0, seconds: 0 };
+    const s = this.strata.get(w.targetRate) ?? { good: 0, seconds: 0 };
     s.good += w.good;
     s.seconds += w.seconds;
-    this.strata.set(stratum, s);
-  }
-
-  private quantile(q: number): number | null {
-    if (this.requests === 0) return null;
-    const rank = Math.max(1, Math.ceil(q * this.requests));
-    let seen = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      seen += this.latency[b] as number;
-      if (seen >= rank) return bucketValue(b);
-    }
-    return null;
+    this.strata.set(w.targetRate, s);
   }
 
   figures(): Record<WindowFigure, number | null> {
@@ -133,8 +124,8 @@ class Tally {
       successRate: per(this.ok),
       rate429: per(this.e429),
       rate503: per(this.e503),
-      p50Ms: this.quantile(0.5),
-      p99Ms: this.quantile(0.99),
+      p50Ms: this.latency.quantile(0.5),
+      p99Ms: this.latency.quantile(0.99),
       meanMs: per(this.msSum),
       throughput: this.seconds > 0 ? this.ok / this.seconds : null,
       goodput: this.seconds > 0 ? this.good / this.seconds : null,
@@ -158,7 +149,7 @@ export const stratumOf = (w: RunWindow): string => `${w.targetRate}|${w.phase ??
 /** The figures of some windows as they are, no resampling: one run's point values. */
 export function pointFigures(windows: readonly RunWindow[]): Record<WindowFigure, number | null> {
   const t = new Tally();
-  for (const w of windows) t.add(w, String(w.targetRate));
+  for (const w of windows) t.add(w);
   return t.figures();
 }
 
@@ -182,7 +173,7 @@ export function windowFigures(
   });
   const n = runs.reduce((a, w) => a + w.length, 0);
   const whole = new Tally();
-  for (const ws of runs) for (const w of ws) whole.add(w, String(w.targetRate));
+  for (const ws of runs) for (const w of ws) whole.add(w);
   const point = whole.figures();
   const replicates = Object.fromEntries(WINDOW_FIGURES.map((f) => [f, [] as number[]])) as Record<
     WindowFigure,
@@ -193,8 +184,7 @@ export function windowFigures(
     const t = new Tally();
     for (const list of strata.values())
       for (let i = 0; i < list.length; i++) {
-        const w = list[Math.floor(random() * list.length)] as RunWindow;
-        t.add(w, String(w.targetRate));
+        t.add(list[Math.floor(random() * list.length)] as RunWindow);
       }
     const f = t.figures();
     for (const name of WINDOW_FIGURES) {

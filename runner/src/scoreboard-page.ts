@@ -6,9 +6,8 @@ import {
   type FaultSection,
   intervalNote,
   type Scoreboard,
-  type SectionRow,
-  scoreboardMarkdown,
-  tieSentences,
+  sectionText,
+  type TextTable,
 } from './scoreboard.js';
 
 /**
@@ -16,7 +15,8 @@ import {
  * mailed). Per section (capacity, then faults): the load, the deciding figure, the ties said out
  * loud, bar charts of the figures that decide with their 95 % intervals as whiskers, the capacity
  * curve (goodput against offered load: the knee is where a curve leaves the diagonal) or the fault
- * timeline (p99 and errors over time, fault phases shaded), then the tables of scoreboard.md.
+ * timeline (p99 and errors over time, fault phases shaded), then the tables scoreboard.md has
+ * (both from sectionText, so neither parses the other).
  * The data is embedded as window.BUSYBENCH_SCOREBOARD; the drawing script only reads it.
  */
 
@@ -89,133 +89,43 @@ function pageConfig(b: Scoreboard) {
   };
 }
 
-/**
- * The board with every strategy and phase name replaced by a private-use token, so that a name
- * holding markdown ("|") cannot break the tables parsed back from scoreboard.md; `html` escapes
- * a markdown text and puts the names back, escaped too.
- */
-function masked(b: Scoreboard): { board: Scoreboard; html: (text: string) => string } {
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const tok = (name: string) => {
-    let i = index.get(name);
-    if (i === undefined) {
-      i = names.length;
-      names.push(name);
-      index.set(name, i);
-    }
-    return `\uE000${i}\uE001`;
-  };
-  const row = (r: SectionRow): SectionRow => ({
-    ...r,
-    strategy: tok(r.strategy),
-    tiedWith: r.tiedWith.map(tok),
-  });
-  const capacity: CapacitySection | undefined = b.capacity && {
-    ...b.capacity,
-    ranking: b.capacity.ranking.map(row),
-    curves: b.capacity.curves.map((c) => ({ ...c, strategy: tok(c.strategy) })),
-  };
-  const faults: FaultSection | undefined = b.faults && {
-    ...b.faults,
-    ranking: b.faults.ranking.map(row),
-    series: b.faults.series.map((c) => ({ ...c, strategy: tok(c.strategy) })),
-    phases: b.faults.phases.map((p) => ({ ...p, name: tok(p.name) })),
-    recovery: b.faults.recovery.map((r) => ({ ...r, strategy: tok(r.strategy), phase: tok(r.phase) })),
-  };
-  return {
-    board: { ...b, strategies: b.strategies.map(tok), baseline: tok(b.baseline), capacity, faults },
-    html: (text) =>
-      escapeHtml(text).replace(/\uE000(\d+)\uE001/g, (_, i: string) => escapeHtml(names[Number(i)] ?? '')),
-  };
-}
-
-/** A markdown table (header, alignment rule, rows) as an HTML table. */
-function tableHtml(lines: readonly string[], html: (text: string) => string): string {
-  const cells = (l: string) =>
-    l
-      .trim()
-      .replace(/^\|/, '')
-      .replace(/\|$/, '')
-      .split('|')
-      .map((c) => c.trim());
-  // A figure's value, its interval and a change stay whole each, the cell may break between them.
+/** A table as HTML; a figure's value, its interval and a change stay whole each, the cell may break between them. */
+function tableHtml(t: TextTable): string {
   const cell = (c: string) => {
     const m = /^(.*?) (\[[^\]]*\])(?: (.*))?$/.exec(c);
-    if (!m) return html(c);
+    if (!m) return escapeHtml(c);
     const [, value = '', interval = '', change] = m;
-    return `<span>${html(value)}</span> <span class="ci">${html(interval)}</span>${change ? ` <span>${html(change)}</span>` : ''}`;
+    return `<span>${escapeHtml(value)}</span> <span class="ci">${escapeHtml(interval)}</span>${change ? ` <span>${escapeHtml(change)}</span>` : ''}`;
   };
-  const [head = '', rule = '', ...rows] = lines;
-  const align = cells(rule).map((c) => (c.endsWith(':') ? 'num' : 'text'));
-  const row = (l: string, tag: 'th' | 'td') =>
-    `<tr>${cells(l)
-      .map((c, i) => `<${tag} class="${align[i] ?? 'num'}">${tag === 'td' ? cell(c) : html(c)}</${tag}>`)
-      .join('')}</tr>`;
-  return `<div class="table"><table>${row(head, 'th')}${rows.map((r) => row(r, 'td')).join('')}</table></div>`;
+  const align = (i: number) => (t.numeric[i] ? 'num' : 'text');
+  const head = t.head.map((h, i) => `<th class="${align(i)}">${escapeHtml(h)}</th>`).join('');
+  const rows = t.rows
+    .map((r) => `<tr>${r.map((c, i) => `<td class="${align(i)}">${cell(c)}</td>`).join('')}</tr>`)
+    .join('');
+  const title = t.title ? `<p>${escapeHtml(t.title)}</p>` : '';
+  return `${title}<div class="table"><table><tr>${head}</tr>${rows}</table></div>`;
 }
 
-/**
- * One section of scoreboard.md as HTML: its heading and paragraphs, the ties in a highlighted
- * note and the charts before the first table, then the tables (the tie sentences are not repeated).
- */
-function sectionHtml(
-  md: string,
-  section: Section,
-  maskedSection: Section,
-  html: (t: string) => string,
-): string {
-  const [heading = '', ...rest] = md.split('\n');
-  const ties = new Set(tieSentences(maskedSection));
-  const note = tieSentences(section);
+/** One section: heading, load, how places are decided, the ties in a highlighted note, the charts, the tables. */
+function sectionHtml(section: Section, baseline: string): string {
+  const t = sectionText(section, baseline);
   const charts = chartIds(section)
     .map((id) => {
       const wide = id === 'cap-curve' || id.endsWith('-time');
       return `<div class="chart${wide ? ' wide' : ''}"><canvas id="${id}"></canvas></div>`;
     })
     .join('');
-  const tieNote =
-    note.length > 0
-      ? `<div class="ties" role="note"><strong>Shared places.</strong>${note.map((t) => `<p>${escapeHtml(t)}</p>`).join('')}</div>`
+  const ties =
+    t.ties.length > 0
+      ? `<div class="ties" role="note"><strong>Shared places.</strong>${t.ties.map((x) => `<p>${escapeHtml(x)}</p>`).join('')}</div>`
       : '';
-  const middle = `${tieNote}<div class="grid">${charts}</div>`;
-  const out = [`<h2>${html(heading.replace(/^#+\s*/, ''))}</h2>`];
-  let placed = false;
-  for (const block of rest.join('\n').split(/\n\s*\n/)) {
-    const lines = block.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length === 0) continue;
-    if (lines[0]?.startsWith('|')) {
-      if (!placed) out.push(middle);
-      placed = true;
-      out.push(tableHtml(lines, html));
-    } else if (lines[0]?.startsWith('#')) out.push(`<h3>${html(lines[0].replace(/^#+\s*/, ''))}</h3>`);
-    else for (const l of lines) if (!ties.has(l)) out.push(`<p>${html(l)}</p>`);
-  }
-  if (!placed) out.push(middle);
-  return `<section id="${section.experiment}">${out.join('\n')}</section>`;
-}
-
-/**
- * scoreboard.md split into its sections: a `## ` chunk whose heading names a section (Capacity...,
- * Faults...) starts it; any other chunk belongs to the section before it.
- */
-function sectionsMarkdown(md: string, b: Scoreboard): Map<Section['experiment'], string> {
-  const present = [b.capacity, b.faults].flatMap((s) => (s ? [s.experiment] : []));
-  const out = new Map<Section['experiment'], string>();
-  let current: Section['experiment'] | undefined;
-  for (const chunk of md.split(/^(?=## )/m).slice(1)) {
-    const heading = chunk.split('\n', 1)[0] ?? '';
-    const named = /^##\s*capacity/i.test(heading)
-      ? 'capacity'
-      : /^##\s*faults/i.test(heading)
-        ? 'faults'
-        : undefined;
-    if (named && present.includes(named) && !out.has(named)) {
-      out.set(named, chunk);
-      current = named;
-    } else if (current) out.set(current, `${out.get(current)}\n${chunk}`);
-  }
-  return out;
+  return `<section id="${section.experiment}">
+<h2>${escapeHtml(t.heading)}</h2>
+<p>${escapeHtml(t.load)}</p>
+<p>${escapeHtml(t.places)}</p>
+${ties}<div class="grid">${charts}</div>
+${[t.main, ...t.more].map(tableHtml).join('\n')}
+</section>`;
 }
 
 const STYLE = `
@@ -478,19 +388,7 @@ const inline = (js: string) => `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 export function scoreboardPage(s: Scoreboard): string {
-  const { board, html } = masked(s);
-  const chunks = sectionsMarkdown(scoreboardMarkdown(board), board);
-  const sections = [
-    [s.capacity, board.capacity],
-    [s.faults, board.faults],
-  ] as const;
-  const body = sections
-    .map(([real, mask]) => {
-      if (!real || !mask) return '';
-      const md = chunks.get(real.experiment);
-      return md === undefined ? '' : sectionHtml(md, real, mask, html);
-    })
-    .join('\n');
+  const body = [s.capacity, s.faults].map((x) => (x ? sectionHtml(x, s.baseline) : '')).join('\n');
   const config = pageConfig(s);
   const legend = config.strategies
     .map(({ name, colour }) => `<span><i style="background:${colour}"></i>${escapeHtml(name)}</span>`)

@@ -116,14 +116,36 @@ const COLUMNS: readonly FigureName[] = [
   'wastedTokenShare',
 ];
 
-function table(s: CapacitySection | FaultSection): string[] {
+/**
+ * A table of the scoreboard as text cells: scoreboard.md writes it in markdown, the page as HTML,
+ * so both say the same and neither parses the other.
+ */
+export interface TextTable {
+  /** A line said before the table (the before/after view's). */
+  readonly title?: string;
+  readonly head: readonly string[];
+  /** Right-aligned (a number) or not, per column. */
+  readonly numeric: readonly boolean[];
+  readonly rows: ReadonlyArray<readonly string[]>;
+}
+
+/** One section of the scoreboard as text: what both renderings show, in this order. */
+export interface SectionText {
+  readonly heading: string;
+  readonly load: string;
+  readonly places: string;
+  readonly main: TextTable;
+  readonly ties: readonly string[];
+  /** Recovery per fault phase (faults), then the before/after view. */
+  readonly more: readonly TextTable[];
+}
+
+function mainTable(s: CapacitySection | FaultSection): TextTable {
   const first: FigureName[] =
     s.experiment === 'capacity'
       ? [s.deciding, ...(['knee', 'peakGoodput'] as const).filter((f) => f !== s.deciding)]
       : [s.deciding, 'recoveryS'];
   const cols = [...first, ...COLUMNS.filter((c) => !first.includes(c))];
-  const head = `| place | strategy | ${cols.map((c) => FIGURE_INFO[c].label).join(' | ')} | SLA held |`;
-  const rule = `| ---: | --- | ${cols.map(() => '---:').join(' | ')} | ---: |`;
   const top = s.experiment === 'capacity' ? Math.max(...s.rates) : Number.NaN;
   const cell = (c: FigureName, r: SectionRow) => {
     const f = r.figures[c];
@@ -133,11 +155,16 @@ function table(s: CapacitySection | FaultSection): string[] {
     if (c === 'recoveryS' && r.notRecovered > 0) return `not recovered (${r.notRecovered}/${r.runs} runs)`;
     return formatFigure(c, f);
   };
-  const rows = s.ranking.map(
-    (r) =>
-      `| ${place(r)} | ${r.strategy} | ${cols.map((c) => cell(c, r)).join(' | ')} | ${r.slaHeld}/${r.runs} |`,
-  );
-  return [head, rule, ...rows];
+  return {
+    head: ['place', 'strategy', ...cols.map((c) => FIGURE_INFO[c].label), 'SLA held'],
+    numeric: [true, false, ...cols.map(() => true), true],
+    rows: s.ranking.map((r) => [
+      place(r),
+      r.strategy,
+      ...cols.map((c) => cell(c, r)),
+      `${r.slaHeld}/${r.runs}`,
+    ]),
+  };
 }
 
 /** The ties of a section, in words: what the page must say out loud. */
@@ -156,7 +183,7 @@ export function tieSentences(s: CapacitySection | FaultSection): string[] {
 }
 
 /** The operations guides' before/after view, each figure with its interval and change from the baseline. */
-function beforeAfter(s: CapacitySection | FaultSection, baseline: string): string[] {
+function beforeAfter(s: CapacitySection | FaultSection, baseline: string): TextTable[] {
   const base = s.ranking.find((r) => r.strategy === baseline);
   if (!base) return [];
   const cols: FigureName[] = ['meanMs', 'rate503', 'throughput', 'retriesPerRequest'];
@@ -169,14 +196,56 @@ function beforeAfter(s: CapacitySection | FaultSection, baseline: string): strin
     return ` (${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(0)} %)`;
   };
   return [
-    `Before / after (before: ${base.strategy})`,
-    '',
-    `| strategy | ${cols.map((c) => FIGURE_INFO[c].label).join(' | ')} |`,
-    `| --- | ${cols.map(() => '---:').join(' | ')} |`,
-    ...s.ranking.map(
-      (r) =>
-        `| ${r.strategy} | ${cols.map((c) => `${formatFigure(c, r.figures[c])}${delta(c, r)}`).join(' | ')} |`,
-    ),
+    {
+      title: `Before / after (before: ${base.strategy})`,
+      head: ['strategy', ...cols.map((c) => FIGURE_INFO[c].label)],
+      numeric: [false, ...cols.map(() => true)],
+      rows: s.ranking.map((r) => [
+        r.strategy,
+        ...cols.map((c) => `${formatFigure(c, r.figures[c])}${delta(c, r)}`),
+      ]),
+    },
+  ];
+}
+
+function recoveryTable(s: CapacitySection | FaultSection): TextTable[] {
+  if (s.experiment !== 'faults' || s.recovery.length === 0) return [];
+  return [
+    {
+      head: ['strategy', 'fault phase', 'recovery s', 'runs'],
+      numeric: [false, false, true, false],
+      rows: s.recovery.map((r) => [
+        r.strategy,
+        r.phase,
+        formatFigure('recoveryS', r.recoveryS),
+        r.statuses.join(', '),
+      ]),
+    },
+  ];
+}
+
+export function sectionText(s: CapacitySection | FaultSection, baseline: string): SectionText {
+  return {
+    heading:
+      s.experiment === 'capacity'
+        ? 'Capacity: where does each strategy break?'
+        : 'Faults: what does each strategy do while the API is busy?',
+    load: s.load,
+    places: `Places by ${FIGURE_INFO[s.deciding].label}; "=" marks a shared place.`,
+    main: mainTable(s),
+    ties: tieSentences(s),
+    more: [...recoveryTable(s), ...beforeAfter(s, baseline)],
+  };
+}
+
+/** A table in markdown. */
+function markdownTable(t: TextTable): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    ...(t.title ? [t.title, ''] : []),
+    line(t.head),
+    `| ${t.numeric.map((n) => (n ? '---:' : '---')).join(' | ')} |`,
+    ...t.rows.map(line),
   ];
 }
 
@@ -190,27 +259,10 @@ export function scoreboardMarkdown(b: Scoreboard): string {
   const out = [`# busybench compare: ${b.strategies.join(', ')}`, '', intervalNote(b), ''];
   for (const s of [b.capacity, b.faults]) {
     if (!s) continue;
-    out.push(
-      `## ${s.experiment === 'capacity' ? 'Capacity: where does each strategy break?' : 'Faults: what does each strategy do while the API is busy?'}`,
-      '',
-      s.load,
-      '',
-      `Places by ${FIGURE_INFO[s.deciding].label}; "=" marks a shared place.`,
-      '',
-      ...table(s),
-      '',
-    );
-    const ties = tieSentences(s);
-    if (ties.length > 0) out.push(...ties, '');
-    if (s.experiment === 'faults' && s.recovery.length > 0) {
-      out.push('| strategy | fault phase | recovery s | runs |', '| --- | --- | ---: | --- |');
-      for (const r of s.recovery)
-        out.push(
-          `| ${r.strategy} | ${r.phase} | ${formatFigure('recoveryS', r.recoveryS)} | ${r.statuses.join(', ')} |`,
-        );
-      out.push('');
-    }
-    out.push(...beforeAfter(s, b.baseline), '');
+    const t = sectionText(s, b.baseline);
+    out.push(`## ${t.heading}`, '', t.load, '', t.places, '', ...markdownTable(t.main), '');
+    if (t.ties.length > 0) out.push(...t.ties, '');
+    for (const more of t.more) out.push(...markdownTable(more), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
