@@ -9,7 +9,8 @@ import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
 import { loadSla } from './sla-file.js';
 
 interface CollectFlags {
-  results: string;
+  results?: string;
+  receive?: string;
   host: string;
   port: string;
   runId?: string;
@@ -26,16 +27,17 @@ interface CollectFlags {
 export function collectCommand(): Command {
   return new Command('collect')
     .description("follow a run's results live (busybench load --results): live page, /metrics, alert webhook")
-    .requiredOption(
-      '-r, --results <file>',
-      'the results file the load generator is writing (need not exist yet)',
+    .option('-r, --results <file>', 'the results file the load generator is writing (need not exist yet)')
+    .option(
+      '--receive <dir>',
+      'take results runners ship over HTTP (busybench load --ship) at POST /api/results; kept in <dir>, one file per runner, read back on restart',
     )
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('-p, --port <port>', 'port for the live page, /metrics, /api/* and the webhook', '9464')
     .option('--run-id <id>', 'run_id label (default: the time it started)')
     .option(
       '-u, --upstream <urls>',
-      'mock nodes to scrape (comma-separated): amplification, error masking, fault phases for recovery time',
+      'mock nodes to scrape (comma-separated; dns+http://name:port: every address the name resolves to): amplification, error masking, fault phases for recovery time',
     )
     .option('--sla <file>', 'SLA to judge live and bound goodput with (default loadtests/sla.yaml)')
     .option('--html <file>', 'on stop, write the final report here (self-contained HTML)')
@@ -43,15 +45,31 @@ export function collectCommand(): Command {
       try {
         const problems: string[] = [];
         const port = portFlag('port', flags.port, problems, true);
-        if (flags.results.endsWith('.gz'))
+        if (flags.results === undefined && flags.receive === undefined)
+          problems.push('give --results <file> to follow, --receive <dir> to take shipped results, or both');
+        if (flags.results?.endsWith('.gz'))
           problems.push(
             'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
           );
-        const upstream = urlsFlag('upstream', flags.upstream ?? '', problems);
+        const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
         throwIfProblems(problems);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
         const runId = flags.runId ?? new Date().toISOString();
-        const collector = createCollector({ results: flags.results, runId, sla, upstream });
+        const collector = createCollector({
+          results: flags.results,
+          receive: flags.receive,
+          runId,
+          sla,
+          upstream,
+        });
+        if (collector.restored && collector.restored.batches > 0)
+          process.stdout.write(
+            `busybench collect: read back ${collector.restored.batches} batches already received in ${flags.receive}` +
+              (collector.restored.cutOff > 0
+                ? ` (${collector.restored.cutOff} cut short by a kill: dropped, the runner resends them)`
+                : '') +
+              '\n',
+          );
         const stop = async () => {
           await collector.stop();
           if (flags.html) {
@@ -65,8 +83,12 @@ export function collectCommand(): Command {
         await collector.app.listen({ host: flags.host, port });
         const address = collector.app.server.address();
         const shown = typeof address === 'object' && address ? address.port : port;
+        const what = [
+          flags.results ? `following ${flags.results}` : '',
+          flags.receive ? `receiving into ${flags.receive} (POST /api/results)` : '',
+        ].filter(Boolean);
         process.stdout.write(
-          `busybench collect following ${flags.results}: live page http://${flags.host}:${shown}/ ` +
+          `busybench collect ${what.join(', ')}: live page http://${flags.host}:${shown}/ ` +
             `(metrics /metrics, alert webhook /api/alerts)\n`,
         );
       } catch (err) {

@@ -12,11 +12,13 @@ export function portFlag(name: string, raw: string, problems: string[], allowZer
   return n;
 }
 
-/** A comma-separated list of http(s) URLs. */
-export function urlsFlag(name: string, raw: string, problems: string[]): string[] {
+/** A comma-separated list of http(s) URLs; `dnsForm` also takes dns+http(s):// (every address of a name). */
+export function urlsFlag(name: string, raw: string, problems: string[], dnsForm = false): string[] {
   const list = raw.split(',').filter(Boolean);
+  const form = dnsForm ? /^(dns\+)?https?:\/\/[^/]+/ : /^https?:\/\/[^/]+/;
   for (const u of list)
-    if (!/^https?:\/\/[^/]+/.test(u)) problems.push(`--${name}: "${u}" is not an http(s) URL`);
+    if (!form.test(u))
+      problems.push(`--${name}: "${u}" is not an http(s) URL${dnsForm ? ' (or dns+http://name:port)' : ''}`);
   return list;
 }
 

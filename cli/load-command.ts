@@ -45,6 +45,10 @@ export interface LoadFlags {
   summary?: string;
   results?: string;
   segment?: string;
+  ship?: string;
+  spool?: string;
+  runner?: string;
+  shipWait?: string;
   allowRemote?: boolean;
   engine: string;
   k6?: string;
@@ -107,6 +111,22 @@ export function loadCommand(): Command {
     .option('--summary <file>', 'where the JSON summary goes (default results/<profile>-<time>.json)')
     .option('--results <file>', 'also write one line per request (.gz to compress), for the collector')
     .option('--segment <i/n>', 'run segment i of n of the schedule (n generators together send it all)')
+    .option(
+      '--ship <url>',
+      'also send the results to a collector (busybench collect --receive) as the run goes, at least once',
+    )
+    .option(
+      '--spool <dir>',
+      'with --ship: where batches wait until the collector has them (default <tmp>/busybench-spool-<runner>)',
+    )
+    .option(
+      '--runner <name>',
+      "this generator's name in the results (default host-pid); with --ship, the collector's dedupe key",
+    )
+    .option(
+      '--ship-wait <dur>',
+      'with --ship: at the end, how long to keep trying to deliver what is left (default 2m)',
+    )
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('-q, --quiet', 'no progress lines while the run goes on (the summary still shows)')
     .action(async (flags: LoadFlags) => {
@@ -219,6 +239,7 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
     if (!(n >= 1 && i < n)) problems.push(`--segment "${flags.segment}": i must be below n`);
     if (flags.engine === 'k6') problems.push('--segment needs the engine (k6 segments are not wired)');
   }
+  shipFlags(flags, problems);
   let sla: Sla | undefined;
   try {
     sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
@@ -264,7 +285,7 @@ export interface LoadEnd {
  */
 export function runLoad(
   plan: Plan,
-  flags: Pick<LoadFlags, 'engine' | 'k6' | 'segment' | 'quiet'>,
+  flags: Pick<LoadFlags, 'engine' | 'k6' | 'segment' | 'quiet' | 'ship' | 'spool' | 'runner' | 'shipWait'>,
   files: LoadFiles,
 ): Promise<LoadEnd> {
   mkdirSync(dirname(files.summary), { recursive: true });
@@ -288,6 +309,10 @@ export function runLoad(
   const args = ['--plan', planFile, '--summary', files.summary];
   if (files.results) args.push('--results', files.results);
   if (flags.segment) args.push('--segment', flags.segment);
+  if (flags.runner) args.push('--runner', flags.runner);
+  if (flags.ship) args.push('--ship', flags.ship);
+  if (flags.spool) args.push('--spool', flags.spool);
+  if (flags.shipWait) args.push('--ship-wait', `${parseDurationMs(flags.shipWait)}ms`);
   if (flags.quiet) args.push('--quiet');
   return spawnLoad(engineBinary(), args, files.log, {});
 }
@@ -335,4 +360,33 @@ async function summariseWritten(results: string | undefined, sla: Sla): Promise<
   );
   process.stdout.write(terminalReport(steps, judge(sla, steps, run.droppedIterations), run.malformedLines));
   return EXIT_RUN_FAILED;
+}
+
+/** --ship and its companions: a collector's URL, a plain runner name, a duration; the engine only. */
+function shipFlags(flags: LoadFlags, problems: string[]): void {
+  if (flags.ship !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(flags.ship);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    } catch {}
+    if (!ok)
+      problems.push(`--ship "${flags.ship}" must be a collector's http(s) URL, e.g. http://127.0.0.1:9464`);
+    if (flags.engine === 'k6') problems.push('--ship needs the engine (k6 writes its own output)');
+  } else
+    for (const [name, v] of [
+      ['spool', flags.spool],
+      ['ship-wait', flags.shipWait],
+    ] as const)
+      if (v !== undefined) problems.push(`--${name} goes with --ship`);
+  if (flags.runner !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(flags.runner))
+    problems.push(
+      `--runner "${flags.runner}": use 1-128 of A-Z a-z 0-9 . _ - (starting with a letter or digit)`,
+    );
+  if (flags.shipWait !== undefined)
+    try {
+      parseDurationMs(flags.shipWait);
+    } catch {
+      problems.push(`--ship-wait "${flags.shipWait}" is not a duration (e.g. 30s, 2m)`);
+    }
 }

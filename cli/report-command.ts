@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { reportPage } from '../collector/src/html-page.js';
 import { ingestFile } from '../collector/src/ingest-file.js';
+import { EVENTS_FILE, runnerOfFile } from '../collector/src/results-receiver.js';
 import { eventsPathFor, RunEvents } from '../collector/src/run-events.js';
 import { runView } from '../collector/src/run-view.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
@@ -28,21 +29,25 @@ export function reportCommand(): Command {
     .description('rebuild the report of a run from its saved results (busybench load --results)')
     .argument(
       '<results...>',
-      "the engine's results or k6's NDJSON, .gz or not; several (one per load generator) merge into one report",
+      "the engine's results or k6's NDJSON, .gz or not; several (one per load generator) merge into one report; a directory busybench collect --receive wrote: every runner's file in it",
     )
     .option('--sla <file>', 'SLA file to judge against (default loadtests/sla.yaml)')
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
     .option(
       '--events <file>',
-      'phases, alerts and upstream counts busybench collect saved (default <first results>.events.ndjson)',
+      'phases, alerts and upstream counts busybench collect saved (default <first results>.events.ndjson, or events.ndjson in a directory)',
     )
     .option('--run-id <id>', 'name the run in the report (default: the results file name)')
-    .action(async (files: string[], flags: ReportFlags) => {
+    .action(async (args: string[], flags: ReportFlags) => {
       try {
-        const missing = files.filter((f) => !existsSync(f));
+        const missing = args.filter((f) => !existsSync(f));
         if (missing.length > 0) throw new UsageError(`no results file at ${missing.join(', ')}`);
+        const files = args.flatMap(receivedFiles);
+        if (files.length === 0) throw new UsageError(`${args.join(', ')} holds no runner's results`);
         const results = files[0] as string;
+        const dir = args.find((a) => statSync(a).isDirectory());
+        const eventsDefault = dir !== undefined ? join(dir, EVENTS_FILE) : eventsPathFor(results);
         if (flags.events && !existsSync(flags.events))
           throw new UsageError(`no events file at ${flags.events}`);
         const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
@@ -60,7 +65,7 @@ export function reportCommand(): Command {
           throw new UsageError(
             `${files.join(', ')} holds no busybench_latency samples nor engine requests: is it from busybench load --results?`,
           );
-        const saved = RunEvents.load(flags.events ?? eventsPathFor(results));
+        const saved = RunEvents.load(flags.events ?? eventsDefault);
         if (saved.malformed > 0)
           process.stderr.write(`busybench: ${saved.malformed} unreadable event line(s) skipped\n`);
         // The mock's ground truth as the collector scraped it: amplification and error masking.
@@ -68,7 +73,7 @@ export function reportCommand(): Command {
         for (const c of saved.events.upstreamCounts) timeline.add(c);
         const scraped = saved.events.upstreamCounts.length > 0;
         const view = runView({
-          runId: flags.runId ?? results,
+          runId: flags.runId ?? dir ?? results,
           live: false,
           sla,
           run,
@@ -95,4 +100,13 @@ export function reportCommand(): Command {
         fail(err);
       }
     });
+}
+
+/** A file as given; a receiving directory as every runner's file in it. */
+function receivedFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((name) => runnerOfFile(name) !== null)
+    .sort()
+    .map((name) => join(path, name));
 }

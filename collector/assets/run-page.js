@@ -312,19 +312,36 @@
     );
     // Several load generators (--runners, segments): each one's share, so a slow one shows.
     const runners = view.runners ?? [];
-    $('runners').hidden = runners.length < 2;
+    const missing = view.missing ?? [];
+    $('runners').hidden = runners.length < 2 && missing.length === 0;
+    $('runners-missing').replaceChildren(
+      ...missing.map((m) => Object.assign(document.createElement('li'), { textContent: `MISSING: ${m}` })),
+    );
     table(
       'table-runners',
-      ['runner', 'segment', 'step', 'scheduled', 'sent', 'achieved req/s', 'late', 'late p99 ms'],
+      [
+        'runner',
+        'segment',
+        'step',
+        'scheduled',
+        'received',
+        'sent',
+        'missing',
+        'achieved req/s',
+        'late',
+        'late p99 ms',
+      ],
       runners.flatMap((r) =>
         r.steps.map((s) => [
-          r.runner,
+          r.runner + (r.finished || view.live ? '' : ' (no end)'),
           r.segment,
           String(s.step),
           String(s.scheduled),
+          String(s.received),
           s.sent === null ? '-' : String(s.sent),
+          s.missing === null ? '-' : { text: String(s.missing), cls: s.missing > 0 ? 'bad' : 'ok' },
           s.achievedRate === null ? '-' : fmt(s.achievedRate),
-          s.late === null ? '-' : String(s.late),
+          String(s.late),
           s.lateP99Ms === null ? '-' : fmt(s.lateP99Ms),
         ]),
       ),

@@ -102,6 +102,7 @@ export function isEngineRequest(o: Record<string, unknown>): o is Record<string,
     !finite(o.rate) ||
     typeof o.outcome !== 'string' ||
     !optionalFinite(o.ttft) ||
+    (o.late !== undefined && !(finite(o.late) && o.late >= 0)) ||
     // Only P0..P3: the class is a Prometheus label, its values must stay few.
     (o.prio !== undefined && !isPriorityClass(o.prio))
   )

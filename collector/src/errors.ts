@@ -2,6 +2,10 @@
 export const CollectorErrorCodes = {
   HISTOGRAM_DECODE: 'COLLECTOR_ERR_HISTOGRAM_DECODE',
   BAD_ALERT_PAYLOAD: 'COLLECTOR_ERR_BAD_ALERT_PAYLOAD',
+  /** POST /api/results: missing or bad runner/sequence headers, a body that is not whole lines. */
+  BAD_BATCH: 'COLLECTOR_ERR_BAD_BATCH',
+  /** POST /api/results to a collector started without --receive. */
+  NOT_RECEIVING: 'COLLECTOR_ERR_NOT_RECEIVING',
 } as const;
 
 export type CollectorErrorCode = (typeof CollectorErrorCodes)[keyof typeof CollectorErrorCodes];

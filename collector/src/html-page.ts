@@ -28,7 +28,7 @@ const STYLE = `
   .card b { display: block; font-size: 1.2em; }
   .badge { padding: 0.1em 0.5em; border-radius: 4px; color: #fff; }
   .badge.ok { background: #2a7d2a; } .badge.bad { background: #c0392b; }
-  td.ok { color: #2a7d2a; } td.bad { color: #c0392b; font-weight: bold; }
+  td.ok { color: #2a7d2a; } td.bad { color: #c0392b; font-weight: bold; } #runners-missing { color: #c0392b; }
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 1.5em; }
   .chart { position: relative; height: 300px; }
   table { border-collapse: collapse; margin: 0.5em 0; }
@@ -55,7 +55,7 @@ const BODY = `
   <h2>Steps</h2><table id="table-steps"></table>
   <div id="classes" hidden><h2>Priority classes per step</h2><table id="table-classes"></table></div>
   <h2>SLA, line by line</h2><table id="table-sla"></table>
-  <div id="runners" hidden><h2>Load generators, each on its own</h2><table id="table-runners"></table></div>
+  <div id="runners" hidden><h2>Load generators, each on its own</h2><ul id="runners-missing" class="bad"></ul><table id="table-runners"></table></div>
   <h2>Recovery after fault phases</h2><table id="table-recovery"></table>
   <h2>Alerts received</h2><table id="table-alerts"></table>
 `;

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Sla } from '../../loadtests/sla.js';
 import { alertsFromWebhook } from './alert-webhook.js';
-import { CollectorError } from './errors.js';
+import { CollectorError, CollectorErrorCodes } from './errors.js';
 import { FileFollower } from './file-follower.js';
 import { CHART_JS_PATH, livePage, RUN_PAGE_JS_PATH } from './html-page.js';
 import { clientMetrics } from './prom-export.js';
+import { EVENTS_FILE, ResultsReceiver } from './results-receiver.js';
 import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
 import { type RunWindow, runWindows } from './run-windows.js';
@@ -14,7 +17,12 @@ import { runKpis, scrapeUpstream, stepKpis, type UpstreamTally, UpstreamTimeline
 
 export interface CollectorOptions {
   /** The NDJSON file the load generator writes (need not exist yet). */
-  readonly results: string;
+  readonly results?: string;
+  /**
+   * Take results shipped over HTTP (`busybench load --ship`, POST /api/results) and keep them in
+   * this directory, one file per runner; what it already holds is read back first (a restart).
+   */
+  readonly receive?: string;
   /**
    * The files of the other load generators of the same plan (`--segment i/n`, one file each),
    * followed too: their lines add up in one run, each step's target rate counted once.
@@ -31,6 +39,8 @@ export interface Collector {
   readonly app: FastifyInstance;
   readonly run: RunStats;
   readonly events: RunEvents;
+  /** What `restore` found in the receiving directory (null without --receive). */
+  readonly restored: { batches: number; cutOff: number } | null;
   /** The whole run as it stands; `live: false` for the final report. */
   view(live?: boolean): RunView;
   /** Amplification and error masking over the whole run (null without upstream scrapes). */
@@ -49,7 +59,11 @@ export interface Collector {
  */
 export function createCollector(o: CollectorOptions): Collector {
   const run = new RunStats(goodputBound(o.sla.latencyMs));
-  const events = new RunEvents(eventsPathFor(o.results));
+  if (o.results === undefined && o.receive === undefined)
+    throw new Error('createCollector: give results to follow, a directory to receive into, or both');
+  const events = new RunEvents(o.results ? eventsPathFor(o.results) : join(o.receive as string, EVENTS_FILE));
+  const receiver = o.receive ? new ResultsReceiver(o.receive, run) : null;
+  const restored = receiver?.restore() ?? null;
   const timeline = new UpstreamTimeline();
   const scraping = o.upstream.length > 0;
   const kpis: StepKpis | undefined = scraping ? stepKpis(run, timeline) : undefined;
@@ -74,9 +88,11 @@ export function createCollector(o: CollectorOptions): Collector {
     timer = setInterval(() => void scrape(), o.scrapeEveryMs ?? 1000);
     timer.unref();
   }
-  const followers = [o.results, ...(o.moreResults ?? [])].map(
-    (file) => new FileFollower(file, (line) => run.ingestLine(line)),
-  );
+  const followed = o.results ? [o.results, ...(o.moreResults ?? [])] : [];
+  const followers = followed.map((file) => {
+    const source = { tally: null };
+    return new FileFollower(file, (line) => run.ingestLine(line, source));
+  });
   for (const f of followers) f.start();
 
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
@@ -110,6 +126,42 @@ export function createCollector(o: CollectorOptions): Collector {
         .send({ error: { code: err.code, message: err.message, problems: err.problems } });
     }
   });
+  // Results shipped by runners: raw NDJSON (gzip when content-encoding says so), up to 256 MB
+  // unpacked, a batch being a quarter second of one runner's requests.
+  const maxBatch = 256 * 1024 * 1024;
+  app.addContentTypeParser(
+    'application/x-ndjson',
+    { parseAs: 'buffer', bodyLimit: maxBatch },
+    (_req, body, done) => done(null, body),
+  );
+  app.post('/api/results', async (req, reply) => {
+    if (!receiver)
+      return reply.code(409).send({
+        error: {
+          code: CollectorErrorCodes.NOT_RECEIVING,
+          message: 'this collector takes no shipped results: start it with busybench collect --receive <dir>',
+        },
+      });
+    try {
+      const raw = req.body as Buffer;
+      const body =
+        req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw, { maxOutputLength: maxBatch }) : raw;
+      return receiver.accept(req.headers['x-busybench-runner'], req.headers['x-busybench-seq'], body);
+    } catch (err) {
+      if (err instanceof CollectorError)
+        return reply
+          .code(400)
+          .send({ error: { code: err.code, message: err.message, problems: err.problems } });
+      if ((err as NodeJS.ErrnoException).code?.startsWith('Z_') || err instanceof RangeError)
+        return reply.code(400).send({
+          error: {
+            code: CollectorErrorCodes.BAD_BATCH,
+            message: `the body is not whole gzip: ${(err as Error).message}`,
+          },
+        });
+      throw err;
+    }
+  });
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(livePage()));
   const chartJs = readFileSync(CHART_JS_PATH, 'utf8');
@@ -121,6 +173,7 @@ export function createCollector(o: CollectorOptions): Collector {
     app,
     run,
     events,
+    restored,
     view,
     overallKpis() {
       return scraping ? runKpis(run, timeline) : { amplification: null, errorMasking: null };
@@ -132,6 +185,7 @@ export function createCollector(o: CollectorOptions): Collector {
       clearInterval(timer);
       for (const f of followers) f.stop();
       await app.close();
+      receiver?.close();
     },
   };
 }

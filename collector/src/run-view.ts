@@ -2,7 +2,7 @@ import type { Sla } from '../../loadtests/sla.js';
 import { OUTCOMES } from './outcomes.js';
 import { type Recovery, recoveryTimes } from './recovery.js';
 import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
-import { type RunnerView, runnerViews } from './runner-view.js';
+import { missingSegments, type RunnerView, runnerViews } from './runner-view.js';
 import { judge, type Verdict } from './sla-verdict.js';
 import type { RunStats, StepStats, StepSummary } from './step-stats.js';
 import type { SeriesPoint } from './time-series.js';
@@ -37,6 +37,8 @@ export interface RunView {
   readonly malformedLines: number;
   /** Each load generator's own figures (the engine's; none for k6). */
   readonly runners: readonly RunnerView[];
+  /** Segments whose results fell short, in words (a report only; empty when none did). */
+  readonly missing: readonly string[];
 }
 
 export function runView(options: {
@@ -55,6 +57,7 @@ export function runView(options: {
   }));
   const newest = ordered.reduce<StepStats | null>((a, s) => (a && a.lastMs >= s.lastMs ? a : s), null);
   const phases = events.phases();
+  const runners = runnerViews(run.runners, !options.live);
   return {
     runId: options.runId,
     generatedAt: new Date().toISOString(),
@@ -70,6 +73,7 @@ export function runView(options: {
     alerts: events.alerts,
     droppedIterations: run.droppedIterations,
     malformedLines: run.malformedLines,
-    runners: runnerViews(run.engineRuns, run.engineEnds),
+    runners,
+    missing: missingSegments(runners),
   };
 }

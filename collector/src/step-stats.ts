@@ -2,8 +2,6 @@ import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../loa
 import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
 import {
   ENGINE_PREFIX,
-  type EngineEnd,
-  type EngineRun,
   isEngineDropped,
   isEngineEnd,
   isEngineRequest,
@@ -12,6 +10,7 @@ import {
 } from './engine-results.js';
 import { parseLine, type Sample } from './k6-samples.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import { type LineSource, RunnerTally } from './runner-view.js';
 import { TimeSeries } from './time-series.js';
 
 /** Outcomes (loadtests/engine/contract/outcomes.json): `ok`, or the error class. */
@@ -240,10 +239,10 @@ export class RunStats {
   readonly series: TimeSeries;
   malformedLines = 0;
   droppedIterations = 0;
-  /** The engine's `run` lines seen (one per generator's file). */
-  readonly engineRuns: EngineRun[] = [];
-  /** The engine's `end` lines seen: each generator's own count of what it sent, per step. */
-  readonly engineEnds: EngineEnd[] = [];
+  /** Each engine generator's own tally, one per `run` line, in the order they came. */
+  readonly runners: RunnerTally[] = [];
+  /** Where lines come from when the caller does not say: one file, one generator. */
+  private readonly defaultSource: LineSource = { tally: null };
 
   /** Which generator the lines come from now: a number for the hot path, a key for the rates. */
   private sourceId = 0;
@@ -258,9 +257,14 @@ export class RunStats {
     this.sourceKey = key;
   }
 
-  ingestLine(line: string): void {
+  /**
+   * One line; `source` says which generator it came from when several feed the run at once (a
+   * follower per file, a runner shipping over HTTP), so each one's own figures add up.
+   */
+  ingestLine(line: string, source: LineSource = this.defaultSource): void {
     // k6's Point lines start `{"metric":"`, the engine's `{"type":"`: one character tells them apart.
-    if (line.charCodeAt(2) === 116 /* t */ && line.startsWith(ENGINE_PREFIX)) this.ingestObjectLine(line);
+    if (line.charCodeAt(2) === 116 /* t */ && line.startsWith(ENGINE_PREFIX))
+      this.ingestObjectLine(line, source);
     else {
       const r = parseLine(line);
       if (r.kind === 'malformed') this.malformedLines++;
@@ -295,7 +299,7 @@ export class RunStats {
    * descriptions. Parsed whole: an engine request is small, and feeding the step directly costs
    * less than making samples of it.
    */
-  private ingestObjectLine(line: string): void {
+  private ingestObjectLine(line: string, source: LineSource): void {
     let o: Record<string, unknown>;
     try {
       o = JSON.parse(line);
@@ -321,6 +325,7 @@ export class RunStats {
         this.series.add(time, o.outcome, o.ms, step.targetRate, o.tokens ?? 0);
         if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
         if (o.itl) for (const gap of o.itl) step.interToken.recordMs(gap);
+        source.tally?.request(o.step, o.t, o.late ?? 0);
         return;
       }
       case 'dropped':
@@ -330,21 +335,25 @@ export class RunStats {
         }
         this.droppedIterations += o.n;
         this.series.addDropped(o.t, o.n);
+        if (o.step !== undefined) source.tally?.dropped(o.step, o.n);
         return;
       case 'run': {
         if (!isEngineRun(o)) {
           this.malformedLines++;
           return;
         }
-        this.engineRuns.push(o);
+        source.tally = new RunnerTally(o);
+        this.runners.push(source.tally);
         // Segments of one plan share their steps' rates: the first one's count, the others' not.
         const plan = segmentedPlanKey(o);
         if (plan !== null) this.beginSource(plan);
         return;
       }
       case 'end':
-        if (isEngineEnd(o)) this.engineEnds.push(o);
-        else this.malformedLines++;
+        if (!isEngineEnd(o)) this.malformedLines++;
+        else if (source.tally) source.tally.end = o;
+        return;
+      case 'batch': // a collector's mark of a shipped batch (results-receiver.ts): not a result
         return;
       case 'Metric': // k6 describing a metric
         return;

@@ -1,5 +1,5 @@
 import { PRIORITY_CLASSES } from '../../loadtests/priority.js';
-import type { RunnerView } from './runner-view.js';
+import { missingSegments, type RunnerView } from './runner-view.js';
 import type { Verdict } from './sla-verdict.js';
 import type { ClassSummary, StepSummary } from './step-stats.js';
 
@@ -68,9 +68,13 @@ export function terminalReport(
   return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n${runnerTable(runners)}`;
 }
 
-/** Each load generator's share, when there are several: a slow runner shows in its own row. */
+/**
+ * Each load generator's share, when there are several (or one fell short): a slow runner shows
+ * in its own row, a segment that is missing results says which and by how much.
+ */
 function runnerTable(runners: readonly RunnerView[]): string {
-  if (runners.length < 2) return '';
+  const short = missingSegments(runners);
+  if (runners.length < 2 && short.length === 0) return '';
   const cell = (v: number | null, digits = 0) => (v === null ? '–' : v.toFixed(digits));
   const rows = runners.flatMap((r) =>
     r.steps.map((s) =>
@@ -79,12 +83,27 @@ function runnerTable(runners: readonly RunnerView[]): string {
         r.segment.padStart(7),
         String(s.step).padStart(5),
         String(s.scheduled).padStart(9),
+        String(s.received).padStart(8),
         cell(s.sent).padStart(7),
+        cell(s.missing).padStart(7),
         cell(s.achievedRate, 1).padStart(9),
-        cell(s.late).padStart(6),
+        String(s.late).padStart(6),
         cell(s.lateP99Ms, 1).padStart(11),
       ].join(' '),
     ),
   );
-  return `${['runner'.padEnd(22), 'segment', ' step', 'scheduled', '   sent', ' achieved', '  late', 'late p99 ms'].join(' ')}\n${rows.join('\n')}\n`;
+  const head = [
+    'runner'.padEnd(22),
+    'segment',
+    ' step',
+    'scheduled',
+    'received',
+    '   sent',
+    'missing',
+    ' achieved',
+    '  late',
+    'late p99 ms',
+  ];
+  const warnings = short.map((w) => `MISSING: ${w}\n`).join('');
+  return `${head.join(' ')}\n${rows.join('\n')}\n${warnings}`;
 }

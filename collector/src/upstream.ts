@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import type { StepKpis } from './run-view.js';
 import type { RunStats, StepStats } from './step-stats.js';
 
@@ -96,8 +97,11 @@ export async function scrapeUpstream(
   now = Date.now(),
   last: Map<string, UpstreamTally> = new Map(),
 ): Promise<UpstreamSnapshot> {
+  // Nodes seen before and not named now (a pod gone from the name) keep their last counts.
+  const named = (await Promise.all(urls.map(nodeUrls))).flat();
+  const nodes = [...new Set([...named, ...last.keys()])];
   const counts = await Promise.all(
-    urls.map(async (url) => {
+    nodes.map(async (url) => {
       try {
         const res = await fetch(`${url.replace(/\/+$/, '')}/metrics`, { signal: AbortSignal.timeout(2000) });
         const text = await res.text();
@@ -118,6 +122,28 @@ export async function scrapeUpstream(
     tokens: counts.reduce((n, c) => n + c.tokens, 0),
     costUsd: counts.reduce((n, c) => n + c.costUsd, 0),
   };
+}
+
+const isDnsUrl = (url: string) => url.startsWith('dns+');
+
+/**
+ * An upstream URL's nodes: itself, or for `dns+http://name:port` every address the name resolves
+ * to, re-resolved each scrape (Kubernetes' headless Service: one address a mock pod), as
+ * Prometheus' dns_sd_configs does. A name that does not resolve names no node this time.
+ */
+async function nodeUrls(url: string): Promise<string[]> {
+  if (!isDnsUrl(url)) return [url];
+  const u = new URL(url.slice('dns+'.length));
+  try {
+    const addresses = await lookup(u.hostname, { all: true });
+    return addresses.map(({ address, family }) => {
+      const node = new URL(u);
+      node.hostname = family === 6 ? `[${address}]` : address;
+      return node.toString().replace(/\/$/, '');
+    });
+  } catch {
+    return [];
+  }
 }
 
 /** Snapshots in time order; bounded, the oldest dropped past the cap (a day at one per 2 s). */

@@ -97,7 +97,7 @@ describe("the engine's results", () => {
     const step0 = run.steps.get(0);
     expect(step0?.firstMs).toBeCloseTo(T0 + 123.456 + 101.234, 3);
     expect(step0?.lastMs).toBe(T0 + 1030);
-    expect(run.engineRuns).toHaveLength(1);
+    expect(run.runners).toHaveLength(1);
     const points = run.series.points();
     expect(points.reduce((n, p) => n + p.dropped, 0)).toBe(3);
     expect(points.reduce((n, p) => n + (p.errors['503'] ?? 0), 0)).toBe(1);

@@ -79,4 +79,20 @@ describe('upstream ground truth', () => {
     expect((await scrapeUpstream([url], 3)).attempts).toBe(0);
     server.close();
   });
+
+  it('dns+http://name:port scrapes every address the name resolves to (a headless Service)', async () => {
+    const server = createServer((_req, res) =>
+      res.end('busybench_mock_requests_total{endpoint="/chat/completions",status="200"} 7\n'),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const last = new Map<string, UpstreamTally>();
+    // localhost resolves to 127.0.0.1 here (and ::1 where IPv6 is on: that one answers nothing,
+    // and counts 0), so the sum is one node's 7.
+    expect((await scrapeUpstream([`dns+http://localhost:${port}`], 1, last)).attempts).toBe(7);
+    expect([...last.keys()]).toContain(`http://127.0.0.1:${port}`);
+    // A name that does not resolve: no new node, the known ones keep their counts.
+    expect((await scrapeUpstream([`dns+http://no-such-node.invalid:${port}`], 2, last)).attempts).toBe(7);
+    server.close();
+  });
 });

@@ -56,7 +56,9 @@ describe('busybench run --runners N', () => {
         expect(s?.achievedRate, `${r.segment} step ${k}`).toBeCloseTo(rate / 3, 0);
         expect(s?.lateP99Ms).toBeGreaterThanOrEqual(0);
       }
-    expect(res.stdout).toMatch(/runner\s+segment\s+step\s+scheduled\s+sent\s+achieved\s+late\s+late p99 ms/);
+    expect(res.stdout).toMatch(
+      /runner\s+segment\s+step\s+scheduled\s+received\s+sent\s+missing\s+achieved\s+late\s+late p99 ms/,
+    );
     for (const [k, rate] of [60, 120].entries()) {
       // The schedule: rate × 3 s arrivals, split over the runners, each sent once.
       const ends = lines.map((ls) => ls.find((l) => l.type === 'end')?.steps?.find((s) => s.step === k));

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"busybench/engine/internal/report"
 	"busybench/engine/internal/results"
 	"busybench/engine/internal/schedule"
+	"busybench/engine/internal/ship"
 )
 
 const (
@@ -43,9 +45,16 @@ func run() int {
 	summaryPath := flag.String("summary", "", "write the JSON summary here")
 	segmentText := flag.String("segment", "0/1", "run segment i/n of the schedule (n engines together send it all)")
 	runner := flag.String("runner", "", "this engine's name in the results (default host-pid)")
+	shipTo := flag.String("ship", "", "send the results to this collector (busybench collect --receive) as the run goes, at least once")
+	spool := flag.String("spool", "", "with --ship: where batches wait until the collector has them (default <tmp>/busybench-spool-<runner>)")
+	shipWait := flag.Duration("ship-wait", 2*time.Minute, "with --ship: at the end, how long to keep trying to deliver what is left")
+	resend := flag.Bool("resend", false, "with --ship, --runner and --spool: only deliver what that spool holds (an engine killed or cut off before), then exit")
 	quiet := flag.Bool("quiet", false, "no progress lines")
 	progressEvery := flag.Duration("progress", 2*time.Second, "progress line interval")
 	flag.Parse()
+	if *resend {
+		return resendSpool(*shipTo, *runner, *spool, *shipWait)
+	}
 	if *planPath == "" {
 		return usage("--plan is required")
 	}
@@ -71,6 +80,18 @@ func run() int {
 	out, err := results.Create(*resultsPath)
 	if err != nil {
 		return usage("%v", err)
+	}
+	var shipper *ship.Shipper
+	if *shipTo != "" {
+		if *spool == "" {
+			*spool = filepath.Join(os.TempDir(), "busybench-spool-"+*runner)
+		}
+		logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
+		shipper, err = ship.New(ship.Options{Collector: *shipTo, Runner: *runner, Spool: *spool, Logf: logf})
+		if err != nil {
+			return usage("%v", err)
+		}
+		out.ShipTo(shipper)
 	}
 	eng, err := attack.New(p, seg, out)
 	if err != nil {
@@ -142,10 +163,39 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "busybench-engine: writing results: %v\n", err)
 		code = exitFailed
 	}
+	if shipper != nil {
+		if left, dir := shipper.Close(*shipWait); left > 0 {
+			fmt.Fprintf(os.Stderr, "busybench-engine: %d batches of results not delivered to %s within %s; they are in %s (busybench-engine --resend --ship URL --runner NAME --spool DIR sends them)\n",
+				left, *shipTo, *shipWait, dir)
+			code = exitFailed
+		}
+	}
 	if err := sum.Write(*summaryPath); err != nil {
 		fmt.Fprintf(os.Stderr, "busybench-engine: writing the summary: %v\n", err)
 		code = exitFailed
 	}
 	fmt.Print(sum.Text())
 	return code
+}
+
+// resendSpool delivers what an earlier engine of the runner left in its spool, and nothing else.
+func resendSpool(collector, runner, spool string, wait time.Duration) int {
+	if collector == "" || runner == "" || spool == "" {
+		return usage("--resend needs --ship, --runner and --spool (the ones the run had)")
+	}
+	if _, err := os.Stat(spool); err != nil {
+		return usage("--spool %s: %v", spool, err)
+	}
+	logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
+	s, err := ship.New(ship.Options{Collector: collector, Runner: runner, Spool: spool, Logf: logf})
+	if err != nil {
+		return usage("%v", err)
+	}
+	before := s.Pending()
+	if left, _ := s.Close(wait); left > 0 {
+		fmt.Fprintf(os.Stderr, "busybench-engine: %d of %d batches still not delivered to %s; they stay in %s\n", left, before, collector, spool)
+		return exitFailed
+	}
+	fmt.Printf("busybench-engine: %d batches delivered to %s\n", before, collector)
+	return exitOK
 }

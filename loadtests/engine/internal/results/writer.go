@@ -1,6 +1,7 @@
 // Package results writes one line per request as the run goes (the format is documented in
-// loadtests/README.md), flushed to the file at a fixed interval, so a kill -9 of the engine
-// loses at most that interval and the collector following the file keeps up.
+// loadtests/README.md), flushed to the file (and handed to a shipper, when results go to a
+// collector over HTTP) at a fixed interval, so a kill -9 of the engine loses at most that
+// interval and the collector keeps up.
 package results
 
 import (
@@ -24,9 +25,16 @@ type Writer struct {
 	file *os.File
 	gz   *gzip.Writer
 	out  io.Writer
+	sink Sink
 	stop chan struct{}
 	done chan struct{}
 	err  error
+}
+
+// Sink takes each flushed batch of whole lines (the shipper); it must be done with the bytes
+// when Put returns.
+type Sink interface {
+	Put(batch []byte) error
 }
 
 // Create opens path for writing (gzip when it ends in .gz); an empty path writes nowhere.
@@ -50,10 +58,13 @@ func Create(path string) (*Writer, error) {
 	return w, nil
 }
 
+// ShipTo hands every batch flushed from now on to sink too. Call it before the first Append.
+func (w *Writer) ShipTo(sink Sink) { w.sink = sink }
+
 // Append adds one line built by fill (which appends to the slice it gets and returns it).
 func (w *Writer) Append(fill func([]byte) []byte) {
-	if w.file == nil {
-		return // no results file: building the line would be work for nothing, per request
+	if w.file == nil && w.sink == nil {
+		return // nowhere to go: building the line would be work for nothing, per request
 	}
 	w.mu.Lock()
 	w.buf = fill(w.buf)
@@ -83,6 +94,11 @@ func (w *Writer) flush(spare []byte) []byte {
 	batch := w.buf
 	w.buf = spare[:0]
 	w.mu.Unlock()
+	if len(batch) > 0 && w.sink != nil {
+		if err := w.sink.Put(batch); err != nil && w.err == nil {
+			w.err = err
+		}
+	}
 	if len(batch) > 0 && w.err == nil {
 		if _, err := w.out.Write(batch); err != nil {
 			w.err = err

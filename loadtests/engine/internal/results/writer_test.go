@@ -2,8 +2,10 @@ package results
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -89,5 +91,34 @@ func TestRequestLineCarriesItsClass(t *testing.T) {
 		if prio, ok := got["prio"]; prio != tc.want || ok != (tc.want != nil) {
 			t.Errorf("priority %q: prio = %v (present %v), want %v", tc.priority, prio, ok, tc.want)
 		}
+	}
+}
+
+type sinkFunc func([]byte) error
+
+func (f sinkFunc) Put(b []byte) error { return f(b) }
+
+// With a shipper and no file, every line still goes out, in batches of whole lines.
+func TestShipsWholeLinesWithoutAFile(t *testing.T) {
+	w, err := Create("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	w.ShipTo(sinkFunc(func(b []byte) error {
+		if len(b) == 0 || b[len(b)-1] != '\n' {
+			t.Errorf("a batch that is not whole lines: %q", b)
+		}
+		got = append(got, b...)
+		return nil
+	}))
+	for i := range 1000 {
+		w.Append(func(b []byte) []byte { return append(b, fmt.Sprintf(`{"i":%d}`, i)...) })
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(got, []byte("\n")); n != 1000 {
+		t.Errorf("%d lines shipped, want 1000", n)
 	}
 }

@@ -1,0 +1,187 @@
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { CollectorError, CollectorErrorCodes } from './errors.js';
+import type { LineSource } from './runner-view.js';
+import type { RunStats } from './step-stats.js';
+
+/** The runner's name becomes a file name: plain characters only (the engine's ValidRunner). */
+const RUNNER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** What a runner sent: kept per runner in `<dir>/<runner>.ndjson`. */
+interface RunnerFile {
+  readonly fd: number;
+  readonly seen: Set<number>;
+  readonly source: LineSource;
+}
+
+export interface Accepted {
+  readonly duplicate: boolean;
+  readonly lines: number;
+}
+
+/**
+ * Results shipped by load generators over HTTP (`busybench load --ship`), at least once: a batch
+ * is written down, in one write, behind a mark naming its runner, sequence number and line count,
+ * before it is counted and acknowledged. A batch already held (the runner resent it after a lost
+ * acknowledgement, or after this collector was restarted) is acknowledged and dropped. On start
+ * the directory is read back (a restarted collector): every whole batch counts again, once, and a
+ * batch cut short by a kill mid-write is cut off the file (its runner sends it again).
+ *
+ * Each runner's file is a results file like any other (the marks are lines `busybench report`
+ * skips), so `busybench report <dir>` rebuilds the run from it.
+ */
+export class ResultsReceiver {
+  private readonly runners = new Map<string, RunnerFile>();
+
+  constructor(
+    readonly dir: string,
+    private readonly run: RunStats,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Reads back what the directory holds; returns the batches counted and those cut off. */
+  restore(): { batches: number; cutOff: number } {
+    let batches = 0;
+    let cutOff = 0;
+    for (const name of readdirSync(this.dir).sort()) {
+      const runner = runnerOfFile(name);
+      if (runner === null) continue;
+      const r = this.open(runner);
+      const read = readBatches(r.fd, (seq, lines) => {
+        r.seen.add(seq);
+        for (const line of lines) this.run.ingestLine(line, r.source);
+      });
+      batches += read.batches;
+      if (read.validBytes < statSync(join(this.dir, name)).size) {
+        ftruncateSync(r.fd, read.validBytes);
+        cutOff++;
+      }
+    }
+    return { batches, cutOff };
+  }
+
+  /** A batch as posted: its runner and sequence from the headers, the NDJSON body. */
+  accept(runner: unknown, seq: unknown, body: Buffer): Accepted {
+    const problems: string[] = [];
+    if (typeof runner !== 'string' || !RUNNER.test(runner))
+      problems.push('x-busybench-runner must name the runner: 1-128 of A-Z a-z 0-9 . _ -');
+    const n = typeof seq === 'string' && /^\d{1,16}$/.test(seq) ? Number(seq) : Number.NaN;
+    if (!Number.isSafeInteger(n)) problems.push('x-busybench-seq must be the batch number, a whole number');
+    if (body.length === 0 || body[body.length - 1] !== 0x0a)
+      problems.push('the body must be whole NDJSON lines, the last one ending in a newline');
+    if (problems.length > 0)
+      throw new CollectorError(CollectorErrorCodes.BAD_BATCH, 'not a results batch', problems);
+    const r = this.open(runner as string);
+    if (r.seen.has(n)) return { duplicate: true, lines: 0 };
+    const text = body.toString('utf8', 0, body.length - 1);
+    const lines = text.split('\n');
+    // Mark and lines in one write: a kill leaves the batch whole or (rarely) cut, never mixed.
+    const mark = JSON.stringify({ type: 'batch', runner, seq: n, lines: lines.length });
+    writeSync(r.fd, Buffer.concat([Buffer.from(`${mark}\n`), body]));
+    r.seen.add(n);
+    for (const line of lines) this.run.ingestLine(line, r.source);
+    return { duplicate: false, lines: lines.length };
+  }
+
+  close(): void {
+    for (const r of this.runners.values()) closeSync(r.fd);
+    this.runners.clear();
+  }
+
+  private open(runner: string): RunnerFile {
+    let r = this.runners.get(runner);
+    if (!r) {
+      r = {
+        fd: openSync(join(this.dir, `${runner}.ndjson`), 'a+'),
+        seen: new Set(),
+        source: { tally: null },
+      };
+      this.runners.set(runner, r);
+    }
+    return r;
+  }
+}
+
+/** The runner a file of the directory holds, or null for other files (the events, a report). */
+export function runnerOfFile(name: string): string | null {
+  if (!name.endsWith('.ndjson') || name === EVENTS_FILE) return null;
+  const runner = name.slice(0, -'.ndjson'.length);
+  return RUNNER.test(runner) ? runner : null;
+}
+
+/** The collector's phases, alerts and scrapes in a receiving directory. */
+export const EVENTS_FILE = 'events.ndjson';
+
+/**
+ * Reads a runner's file batch by batch (bounded memory: one chunk and one batch at a time) and
+ * hands over each whole batch. Returns how many bytes hold whole batches: past them is a batch
+ * cut short.
+ */
+function readBatches(
+  fd: number,
+  onBatch: (seq: number, lines: string[]) => void,
+): { batches: number; validBytes: number } {
+  const chunk = Buffer.alloc(1 << 20);
+  let offset = 0;
+  // A line's start from earlier chunks, as bytes: a character split across chunks stays whole.
+  let partial: Buffer = Buffer.alloc(0);
+  let validBytes = 0;
+  let batches = 0;
+  let current: { seq: number; want: number; lines: string[]; bytes: number } | null = null;
+  for (;;) {
+    const read = readSync(fd, chunk, 0, chunk.length, offset);
+    if (read <= 0) break;
+    offset += read;
+    let start = 0;
+    for (let i = 0; i < read; i++) {
+      if (chunk[i] !== 0x0a) continue;
+      const bytes = partial.length + (i + 1 - start);
+      const line =
+        partial.length > 0
+          ? Buffer.concat([partial, chunk.subarray(start, i)]).toString('utf8')
+          : chunk.toString('utf8', start, i);
+      partial = Buffer.alloc(0);
+      start = i + 1;
+      if (current === null) {
+        const mark = parseMark(line);
+        if (mark === null) return { batches, validBytes }; // not a mark where one must be
+        current = { seq: mark.seq, want: mark.lines, lines: [], bytes };
+      } else {
+        current.lines.push(line);
+        current.bytes += bytes;
+      }
+      if (current.lines.length === current.want) {
+        onBatch(current.seq, current.lines);
+        batches++;
+        validBytes += current.bytes;
+        current = null;
+      }
+    }
+    partial = Buffer.concat([partial, chunk.subarray(start, read)]);
+  }
+  return { batches, validBytes };
+}
+
+function parseMark(line: string): { seq: number; lines: number } | null {
+  try {
+    const o = JSON.parse(line) as { type?: unknown; seq?: unknown; lines?: unknown };
+    return o.type === 'batch' &&
+      Number.isSafeInteger(o.seq) &&
+      Number.isInteger(o.lines) &&
+      (o.lines as number) > 0
+      ? { seq: o.seq as number, lines: o.lines as number }
+      : null;
+  } catch {
+    return null;
+  }
+}
