@@ -99,13 +99,13 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const results = join(dir, 'results.json');
     // Runner 0 writes results.json as a single engine does; runner i, results.runner-i.json.
     const resultsOf = (i: number) => (i === 0 ? results : join(dir, `results.runner-${i}.json`));
-    const collector = createCollector({
-      results,
-      moreResults: Array.from({ length: runners - 1 }, (_, i) => resultsOf(i + 1)),
-      runId,
-      sla: o.sla,
-      upstream: mock.urls,
-    });
+    // Several runners ship their results to the collector over HTTP, as on a cluster (each also
+    // keeps its own file); one runner's file is followed.
+    const collector = createCollector(
+      runners > 1
+        ? { receive: join(dir, 'received'), runId, sla: o.sla, upstream: mock.urls }
+        : { results, runId, sla: o.sla, upstream: mock.urls },
+    );
     const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: o.collectorPort ?? 0 });
     cleanups.push(collector.stop);
 
@@ -133,7 +133,16 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
       Array.from({ length: runners }, (_, i) =>
         runLoad(
           plan,
-          { ...o.load, quiet: true, segment: runners > 1 ? `${i}/${runners}` : o.load.segment },
+          runners > 1
+            ? {
+                ...o.load,
+                quiet: true,
+                segment: `${i}/${runners}`,
+                ship: collectorUrl,
+                runner: `runner-${i}`,
+                spool: join(dir, `spool-${i}`),
+              }
+            : { ...o.load, quiet: true },
           {
             summary: join(dir, `summary${suffix(i)}.json`),
             results: resultsOf(i),

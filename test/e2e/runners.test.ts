@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ interface Line {
 }
 
 describe('busybench run --runners N', () => {
-  it('three engines, segments 0/3..2/3, one collector: counts add up to the schedule, histograms equal one of all samples', async () => {
+  it('three engines, segments 0/3..2/3, shipping to one collector: counts add up to the schedule, histograms equal one of all samples', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'busybench-runners-')), 'run');
     const res = await runCli(
       [
@@ -49,7 +49,14 @@ describe('busybench run --runners N', () => {
     };
     // Each runner on its own, so a slow one would show: its share sent at a third of the rate.
     expect(report.runners.map((r) => r.segment).sort()).toEqual(['0/3', '1/3', '2/3']);
-    expect(new Set(report.runners.map((r) => r.runner)).size).toBe(3);
+    // They shipped their lines to the collector over HTTP, as on a cluster: one file each there.
+    expect(report.runners.map((r) => r.runner).sort()).toEqual(['runner-0', 'runner-1', 'runner-2']);
+    expect(readdirSync(join(out, 'received')).sort()).toEqual([
+      'events.ndjson',
+      'runner-0.ndjson',
+      'runner-1.ndjson',
+      'runner-2.ndjson',
+    ]);
     for (const r of report.runners)
       for (const [k, rate] of [60, 120].entries()) {
         const s = r.steps.find((x) => x.step === k);
