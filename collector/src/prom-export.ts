@@ -261,6 +261,34 @@ function runGauges(registry: Registry, p: string, view: () => RunView): void {
         if (r.recoveryS !== null) g.set({ scenario: r.scenario, phase: r.phase }, r.recoveryS);
     },
   );
+  // Each load generator on its own (runner-view.ts), so a slow runner shows on a dashboard too.
+  const perRunner = (
+    name: string,
+    help: string,
+    value: (s: RunView['runners'][number]['steps'][number]) => number | null,
+  ) =>
+    gauge(name, help, ['runner', 'segment', 'step'], (g) => {
+      for (const r of view().runners)
+        for (const s of r.steps) {
+          const v = value(s);
+          if (v !== null) g.set({ runner: r.runner, segment: r.segment, step: String(s.step) }, v);
+        }
+    });
+  perRunner(
+    'runner_achieved_rps',
+    "A load generator's requests received per second of the step (so far).",
+    (s) => s.achievedRate,
+  );
+  perRunner(
+    'runner_late_starts',
+    "A load generator's starts more than 5 ms behind their due time, in the step.",
+    (s) => s.late,
+  );
+  perRunner(
+    'runner_late_p99_seconds',
+    "The p99 of how far a load generator's starts were behind their due time, in the step.",
+    (s) => (s.lateP99Ms === null ? null : s.lateP99Ms / 1000),
+  );
   gauge(
     'alerts_received',
     'Alert notifications the webhook received, by alert and status.',

@@ -82,6 +82,45 @@ describe('the client view for Prometheus', () => {
     expect(text).toContain('busybench_client_alerts_received{alertname="Busy",status="firing",run_id="r"} 2');
   });
 
+  it('exports each engine generator on its own: achieved rate, late starts, p99 lateness', async () => {
+    const run = new RunStats();
+    const t0 = Date.now() - 10_000;
+    const source = { tally: null };
+    run.ingestLine(
+      JSON.stringify({
+        type: 'run',
+        version: 1,
+        engine: 'busybench-engine',
+        runner: 'gen-1',
+        segment: '1/2',
+        target: 'http://127.0.0.1:8000',
+        profile: 'stepped',
+        startedAt: t0,
+        steps: [{ step: 0, targetRate: 20, startMs: 0, endMs: 2000, scheduled: 20 }],
+      }),
+      source,
+    );
+    for (let i = 0; i < 20; i++)
+      run.ingestLine(
+        JSON.stringify({
+          type: 'req',
+          t: t0 + i * 100,
+          step: 0,
+          rate: 20,
+          outcome: 'ok',
+          ms: 50,
+          late: i < 2 ? 30 : 0.2,
+        }),
+        source,
+      );
+    const view = () => runView({ runId: 'r', live: true, sla: DEFAULT_SLA, run, events: new RunEvents() });
+    const text = await clientMetrics(run, 'r', { view }).metrics();
+    const labels = 'runner="gen-1",segment="1/2",step="0",run_id="r"';
+    expect(text).toContain(`busybench_client_runner_achieved_rps{${labels}} 10`);
+    expect(text).toContain(`busybench_client_runner_late_starts{${labels}} 2`);
+    expect(text).toMatch(new RegExp(`busybench_client_runner_late_p99_seconds\\{${labels}\\} 0\\.03`));
+  });
+
   it('exports requests, success and latency per priority class under a priority label, P0..P3 only', async () => {
     const run = new RunStats();
     const registry = clientMetrics(run, 'r');
