@@ -77,8 +77,8 @@ function takeHistograms(merged: Map<string, LatencyHistogram>): number {
   for (const [name, b64] of Object.entries(iv.histograms)) {
     // json.Marshal wrote Go's encoded bytes as base64: those bytes are the compressed base64 text.
     const h = LatencyHistogram.decode(Buffer.from(b64, 'base64').toString('utf8'));
-    let into = merged.get(name);
-    if (!into) merged.set(name, (into = new LatencyHistogram()));
+    const into = merged.get(name) ?? new LatencyHistogram();
+    merged.set(name, into);
     into.merge(h);
     n += h.count;
   }

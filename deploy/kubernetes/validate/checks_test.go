@@ -1,0 +1,122 @@
+package validate
+
+import (
+	"strings"
+	"testing"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// broken returns a deep copy of objs with the object of that kind and name changed.
+func broken(t *testing.T, objs []Object, kind, name string, change func(runtime.Object)) []Object {
+	t.Helper()
+	out := make([]Object, len(objs))
+	found := false
+	for i, o := range objs {
+		out[i] = Object{Rendered: o.Rendered, Obj: o.Obj.DeepCopyObject()}
+		if o.Kind == kind && o.Name == name {
+			change(out[i].Obj)
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no %s/%s to break", kind, name)
+	}
+	return out
+}
+
+func runner(o runtime.Object) *corev1.Container {
+	return &o.(*batchv1.Job).Spec.Template.Spec.Containers[0]
+}
+
+func mock(o runtime.Object) *corev1.PodSpec { return &o.(*appsv1.Deployment).Spec.Template.Spec }
+
+func i32(n int32) *int32 { return &n }
+
+func setArg(c *corev1.Container, after, value string) {
+	for i, a := range c.Args {
+		if a == after {
+			c.Args[i+1] = value
+		}
+	}
+}
+
+func TestChecksCatchWhatWouldBreakInACluster(t *testing.T) {
+	local := load(t, "overlays/local")
+	operator := load(t, "overlays/prometheus-operator")
+	for _, tc := range []struct {
+		name       string
+		objs       []Object
+		kind, obj  string
+		change     func(runtime.Object)
+		wantInText string
+	}{
+		{"runner count changed in one place only", local, "Job", "busybench-runners",
+			func(o runtime.Object) { o.(*batchv1.Job).Spec.Completions = i32(5) },
+			"completions 5 and parallelism 3 differ"},
+		{"completions and parallelism changed, not the segment", local, "Job", "busybench-runners",
+			func(o runtime.Object) {
+				o.(*batchv1.Job).Spec.Completions, o.(*batchv1.Job).Spec.Parallelism = i32(5), i32(5)
+			}, "n = 3, but completions = 5"},
+		{"retries allowed", local, "Job", "busybench-runners",
+			func(o runtime.Object) { o.(*batchv1.Job).Spec.BackoffLimitPerIndex = i32(1) }, "never be retried"},
+		{"not Indexed", local, "Job", "busybench-runners",
+			func(o runtime.Object) { o.(*batchv1.Job).Spec.CompletionMode = nil }, "completionMode Indexed"},
+		{"the index not declared, so never expanded", local, "Job", "busybench-runners",
+			func(o runtime.Object) { runner(o).Env = runner(o).Env[1:] }, "$(JOB_COMPLETION_INDEX) in"},
+		{"shipping to a port the collector's Service lacks", local, "Job", "busybench-runners",
+			func(o runtime.Object) { setArg(runner(o), "--ship", "http://busybench-collector:9465") },
+			"Service busybench-collector has no port 9465"},
+		{"loading a Service that does not exist", local, "Job", "busybench-runners",
+			func(o runtime.Object) { setArg(runner(o), "-t", "http://busybench-mocks:8000") }, "names no Service"},
+		{"a scenario file the ConfigMap lacks", local, "Deployment", "busybench-mock",
+			func(o runtime.Object) {
+				setArg(&mock(o).Containers[0], "--scenario", "/etc/busybench/peak-hour.yaml")
+			}, `has no key "peak-hour.yaml"`},
+		{"a ConfigMap not in the render", local, "Deployment", "busybench-mock",
+			func(o runtime.Object) { mock(o).Volumes[0].ConfigMap.Name = "busybench-scenario" },
+			`ConfigMap "busybench-scenario" is not in the render`},
+		{"a claim not in the render", local, "Deployment", "busybench-collector",
+			func(o runtime.Object) { mock(o).Volumes[0].PersistentVolumeClaim.ClaimName = "results" },
+			`PersistentVolumeClaim "results" is not in the render`},
+		{"a ServiceAccount not in the render", local, "Deployment", "busybench-prometheus",
+			func(o runtime.Object) { mock(o).ServiceAccountName = "prometheus" }, `ServiceAccount "prometheus"`},
+		{"a probe on a port the container lacks", local, "Deployment", "busybench-mock",
+			func(o runtime.Object) { mock(o).Containers[0].ReadinessProbe.HTTPGet.Port = intstr.FromString("api") },
+			`probes port "api"`},
+		{"a Service selecting no pod", local, "Service", "busybench-mock-nodes",
+			func(o runtime.Object) { o.(*corev1.Service).Spec.Selector["app.kubernetes.io/name"] = "mock" },
+			"matches no pod template"},
+		{"a Service targeting a port no container has", local, "Service", "busybench-collector",
+			func(o runtime.Object) { o.(*corev1.Service).Spec.Ports[0].TargetPort = intstr.FromInt32(9465) },
+			"which no selected container declares"},
+		{"a binding to an account not in the render", local, "RoleBinding", "busybench-prometheus",
+			func(o runtime.Object) { o.(*rbacv1.RoleBinding).Subjects[0].Name = "prometheus" },
+			"ServiceAccount busybench/prometheus is not in the render"},
+		{"a PodMonitor on a port the mock lacks", operator, "PodMonitor", "busybench-mock",
+			func(o runtime.Object) {
+				port := "metrics"
+				o.(*monitoringv1.PodMonitor).Spec.PodMetricsEndpoints[0].Port = &port
+			}, `endpoint port "metrics"`},
+		{"a ServiceMonitor selecting no Service", operator, "ServiceMonitor", "busybench-collector",
+			func(o runtime.Object) {
+				o.(*monitoringv1.ServiceMonitor).Spec.Selector.MatchLabels["app.kubernetes.io/name"] = "collector"
+			}, "matches no Service"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Check(broken(t, tc.objs, tc.kind, tc.obj, tc.change))
+			if err == nil {
+				t.Fatal("passed")
+			}
+			if !strings.Contains(err.Error(), tc.wantInText) {
+				t.Errorf("error %q does not say %q", err, tc.wantInText)
+			}
+		})
+	}
+}

@@ -1,0 +1,139 @@
+package validate
+
+import (
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// root is deploy/kubernetes, from this package's folder.
+var root = filepath.Join("..")
+
+func load(t *testing.T, dir string) []Object {
+	t.Helper()
+	objs, err := Load(filepath.Join(root, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs
+}
+
+func names(objs []Object) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.Kind+"/"+o.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// The objects every overlay has: the mock, the collector, the runners, the dashboards.
+var core = []string{
+	"ConfigMap/busybench-dashboard-mock-upstream", "ConfigMap/busybench-dashboard-slo-alerts",
+	"ConfigMap/busybench-dashboard-stepped-stress", "Deployment/busybench-collector", "Deployment/busybench-mock",
+	"Job/busybench-runners", "PersistentVolumeClaim/busybench-results", "Service/busybench-collector",
+	"Service/busybench-mock", "Service/busybench-mock-nodes",
+}
+
+var ownMonitoring = []string{
+	"Deployment/busybench-alertmanager", "Deployment/busybench-prometheus", "Role/busybench-prometheus",
+	"RoleBinding/busybench-prometheus", "Service/busybench-alertmanager", "Service/busybench-prometheus",
+	"ServiceAccount/busybench-prometheus",
+}
+
+func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
+	for _, tc := range []struct {
+		dir      string
+		has      []string
+		hasNot   []string
+		runners  int32
+		operator bool
+	}{
+		{dir: "base", has: append(slices.Clone(core), ownMonitoring...), runners: 3},
+		{dir: "overlays/local", has: append(slices.Clone(core), ownMonitoring...), runners: 3},
+		{dir: "overlays/five-runners", has: append(slices.Clone(core), ownMonitoring...), runners: 5},
+		{
+			dir: "overlays/prometheus-operator", runners: 3, operator: true, hasNot: ownMonitoring,
+			has: append(slices.Clone(core), "PodMonitor/busybench-mock", "ServiceMonitor/busybench-collector",
+				"PrometheusRule/busybench-recording", "PrometheusRule/busybench-alerts"),
+		},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			objs := load(t, tc.dir)
+			if err := Check(objs); err != nil {
+				t.Fatal(err)
+			}
+			got := names(objs)
+			for _, n := range tc.has {
+				if !slices.Contains(got, n) {
+					t.Errorf("%s is missing from the render", n)
+				}
+			}
+			for _, n := range tc.hasNot {
+				if slices.Contains(got, n) {
+					t.Errorf("%s should have been dropped", n)
+				}
+			}
+			// Our Prometheus's and Alertmanager's ConfigMaps go with them (their names carry a hash).
+			hasConfig := slices.ContainsFunc(objs, func(o Object) bool {
+				return o.Kind == "ConfigMap" && o.Obj.(*corev1.ConfigMap).Labels["app.kubernetes.io/name"] == "busybench-prometheus"
+			})
+			if hasConfig == tc.operator {
+				t.Errorf("busybench-prometheus ConfigMap present: %v, want %v", hasConfig, !tc.operator)
+			}
+			ix := NewIndex(objs)
+			ns := "busybench"
+			if tc.dir == "base" {
+				ns = ""
+			}
+			job, ok := ix.Get("Job", ns, "busybench-runners")
+			if !ok {
+				t.Fatalf("no Job busybench-runners in namespace %q", ns)
+			}
+			if c := job.Obj.(*batchv1.Job).Spec.Completions; *c != tc.runners {
+				t.Errorf("completions = %d, want %d", *c, tc.runners)
+			}
+			for _, o := range objs {
+				if o.Kind != "Namespace" && o.Namespace != ns {
+					t.Errorf("%s: namespace %q, want %q", o, o.Namespace, ns)
+				}
+			}
+		})
+	}
+}
+
+func TestEveryContainerReservesCPUAndMemoryAndCapsMemory(t *testing.T) {
+	ix := NewIndex(load(t, "overlays/local"))
+	for _, tmpl := range ix.Templates {
+		for _, c := range containers(tmpl.Spec) {
+			r := c.Resources
+			if r.Requests.Cpu().IsZero() || r.Requests.Memory().IsZero() || r.Limits.Memory().IsZero() {
+				t.Errorf("%s container %s: want cpu and memory requests and a memory limit, got %v", tmpl.Owner, c.Name, r)
+			}
+		}
+	}
+}
+
+func TestPrometheusFindsTheMockAndTheCollectorByTheLabelsItKeeps(t *testing.T) {
+	// prometheus.yml keeps pods labelled part-of=busybench, name busybench-mock or
+	// busybench-collector, on their container port named http; the job is the name label.
+	ix := NewIndex(load(t, "overlays/local"))
+	for _, name := range []string{"busybench-mock", "busybench-collector"} {
+		o, ok := ix.Get("Deployment", "busybench", name)
+		if !ok {
+			t.Fatalf("no Deployment %s", name)
+		}
+		tmpl := o.Obj.(*appsv1.Deployment).Spec.Template
+		if tmpl.Labels["app.kubernetes.io/part-of"] != "busybench" || tmpl.Labels["app.kubernetes.io/name"] != name {
+			t.Errorf("%s: pod labels %v", name, tmpl.Labels)
+		}
+		if !slices.ContainsFunc(tmpl.Spec.Containers[0].Ports, func(p corev1.ContainerPort) bool { return p.Name == "http" }) {
+			t.Errorf("%s: no container port named http", name)
+		}
+	}
+}
