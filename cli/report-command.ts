@@ -36,7 +36,7 @@ export function reportCommand(): Command {
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
     .option(
       '--events <file>',
-      'phases, alerts and upstream counts busybench collect saved (default <first results>.events.ndjson, or events.ndjson in a directory)',
+      'phases, alerts and upstream counts busybench collect saved (default <first results>.events.ndjson, or _events.ndjson in a directory)',
     )
     .option('--run-id <id>', 'name the run in the report (default: the results file name)')
     .action(async (args: string[], flags: ReportFlags) => {

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -87,7 +88,7 @@ export class ResultsReceiver {
     const lines = text.split('\n');
     // Mark and lines in one write: a kill leaves the batch whole or (rarely) cut, never mixed.
     const mark = JSON.stringify({ type: 'batch', runner, seq: n, lines: lines.length });
-    writeSync(r.fd, Buffer.concat([Buffer.from(`${mark}\n`), body]));
+    appendWhole(r.fd, Buffer.concat([Buffer.from(`${mark}\n`), body]));
     r.seen.add(n);
     for (const line of lines) this.run.ingestLine(line, r.source);
     return { duplicate: false, lines: lines.length };
@@ -112,6 +113,25 @@ export class ResultsReceiver {
   }
 }
 
+/**
+ * Appends all of `bytes` or nothing: a short write (a full disk) is cut off again and thrown, so
+ * the batch is not acknowledged, its runner sends it again, and the file holds whole batches only.
+ */
+function appendWhole(fd: number, bytes: Buffer): void {
+  const before = fstatSync(fd).size;
+  try {
+    let done = 0;
+    while (done < bytes.length) {
+      const n = writeSync(fd, bytes, done, bytes.length - done);
+      if (n <= 0) throw new Error('no progress writing a batch');
+      done += n;
+    }
+  } catch (err) {
+    ftruncateSync(fd, before);
+    throw err;
+  }
+}
+
 /** The runner a file of the directory holds, or null for other files (the events, a report). */
 export function runnerOfFile(name: string): string | null {
   if (!name.endsWith('.ndjson') || name === EVENTS_FILE) return null;
@@ -119,8 +139,11 @@ export function runnerOfFile(name: string): string | null {
   return RUNNER.test(runner) ? runner : null;
 }
 
-/** The collector's phases, alerts and scrapes in a receiving directory. */
-export const EVENTS_FILE = 'events.ndjson';
+/**
+ * The collector's phases, alerts and scrapes in a receiving directory. A runner's name cannot
+ * start with `_`, so no runner's file can be this one.
+ */
+export const EVENTS_FILE = '_events.ndjson';
 
 /**
  * Reads a runner's file batch by batch (bounded memory: one chunk and one batch at a time) and

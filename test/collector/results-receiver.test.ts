@@ -81,6 +81,29 @@ describe('ResultsReceiver', () => {
     expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
   });
 
+  it('reads back a file of several MiB whose characters straddle the read chunks, and a mark cut short', () => {
+    const { dir, receiver } = fresh();
+    // 2-byte characters everywhere: some fall across the 1 MiB chunk edges of the read-back.
+    const note = 'é'.repeat(301);
+    const lines = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        req(from + i).replace('{"type":"req",', `{"type":"req","note":"${note}",`),
+      );
+    receiver.accept('r-1', '1', body(runLine('r-1', '0/1'), ...lines(0, 4000)));
+    receiver.accept('r-1', '2', body(...lines(4000, 4000)));
+    receiver.close();
+    const file = join(dir, 'r-1.ndjson');
+    const whole = statSync(file).size;
+    expect(whole).toBeGreaterThan(4 << 20);
+    appendFileSync(file, '{"type":"batch","run');
+
+    const again = fresh(dir);
+    expect(again.receiver.restore()).toEqual({ batches: 2, cutOff: 1 });
+    expect(statSync(file).size).toBe(whole);
+    expect(again.run.steps.get(0)?.requests).toBe(8000);
+    expect(again.run.malformedLines).toBe(0);
+  });
+
   it('refuses what is not a batch, saying every problem', () => {
     const { receiver } = fresh();
     try {
@@ -95,7 +118,7 @@ describe('ResultsReceiver', () => {
 
   it('knows runner files from the rest of its directory', () => {
     expect(runnerOfFile('r-1.ndjson')).toBe('r-1');
-    expect(runnerOfFile('events.ndjson')).toBeNull();
+    expect(runnerOfFile('_events.ndjson')).toBeNull();
     expect(runnerOfFile('report.html')).toBeNull();
   });
 

@@ -52,7 +52,7 @@ describe('busybench run --runners N', () => {
     // They shipped their lines to the collector over HTTP, as on a cluster: one file each there.
     expect(report.runners.map((r) => r.runner).sort()).toEqual(['runner-0', 'runner-1', 'runner-2']);
     expect(readdirSync(join(out, 'received')).sort()).toEqual([
-      'events.ndjson',
+      '_events.ndjson',
       'runner-0.ndjson',
       'runner-1.ndjson',
       'runner-2.ndjson',

@@ -98,6 +98,9 @@ describe('results shipped to a collector over HTTP (load --ship, collect --recei
       body: gzipSync(`${held.slice(1, 1 + mark.lines).join('\n')}\n`),
     });
     expect(await again.json()).toEqual({ duplicate: true, lines: 0 });
+    // What the restarted collector holds in memory (its live view, its report on stop) is whole too.
+    const live = (await (await fetch(`${collector}/api/live`)).json()) as Report;
+    expect(live.steps.map((s) => s.requests)).toEqual([600, 1000]);
     second.child.kill('SIGINT');
     await second.exited;
 
@@ -106,6 +109,7 @@ describe('results shipped to a collector over HTTP (load --ship, collect --recei
     const local = await report([join(dir, 'local.json')], dir, 'local-report.json');
     expect(shipped.steps.map((s) => s.requests)).toEqual([600, 1000]);
     expect(shipped.steps).toEqual(local.steps);
+    expect(live.steps.map((s) => s.latency)).toEqual(local.steps.map((s) => s.latency));
     expect(shipped.runners).toHaveLength(1);
     expect(shipped.runners[0]).toMatchObject({ runner: 'runner-a', finished: true, missing: 0 });
     expect(shipped.runners[0]?.steps.map((s) => [s.received, s.sent])).toEqual([

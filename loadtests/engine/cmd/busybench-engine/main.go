@@ -164,9 +164,14 @@ func run() int {
 		code = exitFailed
 	}
 	if shipper != nil {
-		if left, dir := shipper.Close(*shipWait); left > 0 {
-			fmt.Fprintf(os.Stderr, "busybench-engine: %d batches of results not delivered to %s within %s; they are in %s (busybench-engine --resend --ship URL --runner NAME --spool DIR sends them)\n",
-				left, *shipTo, *shipWait, dir)
+		left, rejected, dir := shipper.Close(*shipWait)
+		if left > 0 {
+			fmt.Fprintf(os.Stderr, "busybench-engine: %d batches of results not delivered to %s within %s; they are in %s (busybench-engine --resend --ship %s --runner %s --spool %s sends them)\n",
+				left, *shipTo, *shipWait, dir, *shipTo, *runner, dir)
+			code = exitFailed
+		}
+		if rejected > 0 {
+			fmt.Fprintf(os.Stderr, "busybench-engine: the collector refused %d batches; they are in %s/rejected\n", rejected, dir)
 			code = exitFailed
 		}
 	}
@@ -187,13 +192,15 @@ func resendSpool(collector, runner, spool string, wait time.Duration) int {
 		return usage("--spool %s: %v", spool, err)
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
-	s, err := ship.New(ship.Options{Collector: collector, Runner: runner, Spool: spool, Logf: logf})
+	s, err := ship.New(ship.Options{Collector: collector, Runner: runner, Spool: spool, Logf: logf, Resend: true})
 	if err != nil {
 		return usage("%v", err)
 	}
 	before := s.Pending()
-	if left, _ := s.Close(wait); left > 0 {
-		fmt.Fprintf(os.Stderr, "busybench-engine: %d of %d batches still not delivered to %s; they stay in %s\n", left, before, collector, spool)
+	left, rejected, _ := s.Close(wait)
+	if left > 0 || rejected > 0 {
+		fmt.Fprintf(os.Stderr, "busybench-engine: of %d batches, %d still not delivered to %s and %d refused; they stay in %s\n",
+			before, left, collector, rejected, spool)
 		return exitFailed
 	}
 	fmt.Printf("busybench-engine: %d batches delivered to %s\n", before, collector)

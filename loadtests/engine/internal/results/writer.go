@@ -28,7 +28,9 @@ type Writer struct {
 	sink Sink
 	stop chan struct{}
 	done chan struct{}
-	err  error
+	// Kept apart: a spool that fails (a full disk) must not end the local file, nor the reverse.
+	err     error // the file's first error
+	shipErr error // the sink's first error
 }
 
 // Sink takes each flushed batch of whole lines (the shipper); it must be done with the bytes
@@ -94,10 +96,8 @@ func (w *Writer) flush(spare []byte) []byte {
 	batch := w.buf
 	w.buf = spare[:0]
 	w.mu.Unlock()
-	if len(batch) > 0 && w.sink != nil {
-		if err := w.sink.Put(batch); err != nil && w.err == nil {
-			w.err = err
-		}
+	if len(batch) > 0 && w.sink != nil && w.shipErr == nil {
+		w.shipErr = w.sink.Put(batch)
 	}
 	if len(batch) > 0 && w.err == nil {
 		if _, err := w.out.Write(batch); err != nil {
@@ -110,7 +110,7 @@ func (w *Writer) flush(spare []byte) []byte {
 	return batch
 }
 
-// Close writes the rest and closes the file; it reports the first write error.
+// Close writes the rest and closes the file; it reports the file's first error, else the sink's.
 func (w *Writer) Close() error {
 	close(w.stop)
 	<-w.done
@@ -123,6 +123,9 @@ func (w *Writer) Close() error {
 		if err := w.file.Close(); err != nil && w.err == nil {
 			w.err = err
 		}
+	}
+	if w.err == nil {
+		return w.shipErr
 	}
 	return w.err
 }

@@ -43,14 +43,15 @@ type Shipper struct {
 	client   *http.Client
 	logf     func(format string, a ...any)
 
-	mu      sync.Mutex
-	next    uint64   // the next batch's sequence number
-	pending []uint64 // spooled, not yet acknowledged, in order
-	failing bool     // the last attempt failed (so a recovery is said once)
-	sent    uint64   // batches acknowledged
-	wake    chan struct{}
-	closed  chan struct{}
-	done    chan struct{}
+	mu       sync.Mutex
+	next     uint64   // the next batch's sequence number
+	pending  []uint64 // spooled, not yet acknowledged, in order
+	failing  bool     // the last attempt failed (so a recovery is said once)
+	sent     uint64   // batches acknowledged
+	rejected int      // batches the collector refused for good (set aside in rejected/)
+	wake     chan struct{}
+	closed   chan struct{}
+	done     chan struct{}
 }
 
 // Options of a shipper; Runner names this engine to the collector (its dedupe key).
@@ -59,10 +60,14 @@ type Options struct {
 	Runner    string
 	Spool     string // directory; created when missing
 	Logf      func(format string, a ...any)
+	// Resend: the spool's batches are an earlier engine's, to deliver (busybench-engine --resend).
+	// Without it a spool holding batches is refused: they belong to another run.
+	Resend bool
 }
 
-// New checks the options, makes the spool and starts sending. Batches already in the spool (an
-// earlier engine of the same runner that was killed) are sent first, under their own numbers.
+// New checks the options, makes the spool and starts sending. With Resend, the batches already in
+// the spool (an earlier engine of the same runner that was killed or cut off) are sent, under
+// their own numbers; without it, such a spool is refused.
 func New(o Options) (*Shipper, error) {
 	u, err := url.Parse(o.Collector)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -77,6 +82,10 @@ func New(o Options) (*Shipper, error) {
 	left, err := spooled(o.Spool)
 	if err != nil {
 		return nil, fmt.Errorf("ship: spool: %w", err)
+	}
+	if len(left) > 0 && !o.Resend {
+		return nil, fmt.Errorf("ship: the spool %s holds %d batches of an earlier run; deliver them first "+
+			"(busybench-engine --resend --ship URL --runner %s --spool %s) or remove the directory", o.Spool, len(left), o.Runner, o.Spool)
 	}
 	s := &Shipper{
 		endpoint: strings.TrimRight(o.Collector, "/") + Path,
@@ -161,18 +170,22 @@ func (s *Shipper) Pending() int {
 }
 
 // Close stops taking batches and waits up to `wait` for the spool to drain. It returns how many
-// batches are left undelivered (kept in the spool, which is removed when nothing is left).
-func (s *Shipper) Close(wait time.Duration) (left int, spool string) {
+// batches are left undelivered and how many the collector refused (both kept in the spool, which
+// is removed when it holds nothing).
+func (s *Shipper) Close(wait time.Duration) (left, rejected int, spool string) {
 	close(s.closed)
 	select {
 	case <-s.done:
 	case <-time.After(wait):
 	}
 	left = s.Pending()
-	if left == 0 {
+	s.mu.Lock()
+	rejected = s.rejected
+	s.mu.Unlock()
+	if left == 0 && rejected == 0 {
 		_ = os.RemoveAll(s.spool)
 	}
-	return left, s.spool
+	return left, rejected, s.spool
 }
 
 func (s *Shipper) loop() {
@@ -199,6 +212,19 @@ func (s *Shipper) loop() {
 			}
 		}
 		err := s.send(seq)
+		var refused *refusal
+		if errors.As(err, &refused) {
+			// The collector will never take this batch (it said why): set it aside, go on with
+			// the rest. It shows as missing in the report; the engine says so at the end.
+			_ = os.MkdirAll(filepath.Join(s.spool, rejectedDir), 0o755)
+			_ = os.Rename(s.file(seq), filepath.Join(s.spool, rejectedDir, filepath.Base(s.file(seq))))
+			s.mu.Lock()
+			s.pending = s.pending[1:]
+			s.rejected++
+			s.mu.Unlock()
+			s.logf("busybench-engine: the collector refused batch %d (%v); kept in %s", seq, err, filepath.Join(s.spool, rejectedDir))
+			continue
+		}
 		if err == nil {
 			_ = os.Remove(s.file(seq))
 			s.mu.Lock()
@@ -254,10 +280,22 @@ func (s *Shipper) send(seq uint64) error {
 	defer res.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(res.Body, 512))
 	if res.StatusCode/100 != 2 {
-		return fmt.Errorf("the collector answered %d: %s", res.StatusCode, bytes.TrimSpace(msg))
+		err := fmt.Errorf("the collector answered %d: %s", res.StatusCode, bytes.TrimSpace(msg))
+		// A 4xx other than a timeout or "too many" says this batch will never be taken; a 409
+		// (a collector not receiving) may be restarted with --receive: worth retrying.
+		if res.StatusCode/100 == 4 && res.StatusCode != 408 && res.StatusCode != 409 && res.StatusCode != 429 {
+			return &refusal{err}
+		}
+		return err
 	}
 	return nil
 }
+
+// refusal is the collector's final no to one batch.
+type refusal struct{ error }
+
+// rejectedDir holds, in the spool, the batches the collector refused.
+const rejectedDir = "rejected"
 
 // nextFile keeps the spool's next sequence number.
 const nextFile = "next"
@@ -280,7 +318,7 @@ func spooled(dir string) ([]uint64, error) {
 	var seqs []uint64
 	for _, e := range entries {
 		name := e.Name()
-		if name == nextFile {
+		if name == nextFile || name == rejectedDir {
 			continue
 		}
 		if strings.HasSuffix(name, ".tmp") {

@@ -65,7 +65,7 @@ func TestDeliversEveryBatchInOrderThroughFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if left, _ := s.Close(10 * time.Second); left != 0 {
+	if left, _, _ := s.Close(10 * time.Second); left != 0 {
 		t.Fatalf("%d batches left", left)
 	}
 	if len(c.order) != 20 {
@@ -97,7 +97,7 @@ func TestUndeliveredBatchesStayAndAreResentUnderTheirNumbers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	left, dir := s.Close(300 * time.Millisecond)
+	left, _, dir := s.Close(300 * time.Millisecond)
 	if left != 5 || dir != spool {
 		t.Fatalf("left %d in %s, want 5 in %s", left, dir, spool)
 	}
@@ -106,14 +106,18 @@ func TestUndeliveredBatchesStayAndAreResentUnderTheirNumbers(t *testing.T) {
 	c := &collector{got: map[uint64]string{}}
 	srv := httptest.NewServer(c)
 	defer srv.Close()
-	again, err := New(Options{Collector: srv.URL, Runner: "r-1", Spool: spool})
+	// A run of its own on that spool is refused: the batches are another run's.
+	if _, err := New(Options{Collector: srv.URL, Runner: "r-1", Spool: spool}); err == nil {
+		t.Fatal("a spool holding an earlier run's batches was taken by a new run")
+	}
+	again, err := New(Options{Collector: srv.URL, Runner: "r-1", Spool: spool, Resend: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := again.Put(batch(5)); err != nil { // numbered after the leftovers
 		t.Fatal(err)
 	}
-	if left, _ := again.Close(10 * time.Second); left != 0 {
+	if left, _, _ := again.Close(10 * time.Second); left != 0 {
 		t.Fatalf("%d left after the resend", left)
 	}
 	if len(c.order) != 6 || c.order[0] != first[0] || c.order[5] != first[4]+1 {
@@ -142,6 +146,36 @@ func TestAFreshSpoolNumbersAboveAnEarlierOne(t *testing.T) {
 		}
 		last = c.order[len(c.order)-1]
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// A batch the collector refuses for good (400) is set aside; the ones after it still go.
+func TestARefusedBatchIsSetAsideAndTheRestDelivered(t *testing.T) {
+	c := &collector{got: map[uint64]string{}}
+	refuse := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refuse {
+			refuse = false
+			http.Error(w, `{"error":{"code":"COLLECTOR_ERR_BAD_BATCH"}}`, http.StatusBadRequest)
+			return
+		}
+		c.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	spool := filepath.Join(t.TempDir(), "spool")
+	s, err := New(Options{Collector: srv.URL, Runner: "r-1", Spool: spool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		_ = s.Put(batch(i))
+	}
+	left, rejected, _ := s.Close(10 * time.Second)
+	if left != 0 || rejected != 1 || len(c.order) != 2 {
+		t.Fatalf("left %d, rejected %d, delivered %d; want 0, 1, 2", left, rejected, len(c.order))
+	}
+	if kept, _ := os.ReadDir(filepath.Join(spool, rejectedDir)); len(kept) != 1 {
+		t.Fatalf("the refused batch should stay in rejected/: %v", kept)
 	}
 }
 
