@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { RunStats } from '../collector/src/step-stats.js';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { packageRoot } from '../common/paths.js';
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 10_000_000);
 const OTHER = [

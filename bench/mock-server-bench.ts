@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { packageRoot } from '../common/paths.js';
 import { median, startPinned } from './pinned.js';
 import { postScript, type WrkResult, wrk } from './wrk.js';
 

@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { LatencyHistogram } from '../collector/src/latency-histogram.js';
 import type { LineSource } from '../collector/src/runner-view.js';
 import { RunStats } from '../collector/src/step-stats.js';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { packageRoot } from '../common/paths.js';
 
 const ROUNDS = 7;
 const PER_SECOND = 5000;

@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { packageRoot } from '../common/paths.js';
 import { median, startPinned as startPinnedNode } from './pinned.js';
 
 const run = promisify(execFile);

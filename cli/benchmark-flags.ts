@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parseDurationMs } from '../common/duration.js';
+import { loadSla } from '../common/sla/sla-file.js';
 import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
-import { parseDurationMs } from '../mock-server/src/duration.js';
-import { packageRoot } from '../mock-server/src/paths.js';
 import type { BenchmarkOptions } from '../runner/src/benchmark.js';
 import { UsageError } from './fail.js';
 import { portFlag, priorityFlag } from './flag-checks.js';
 import { type LoadFlags, withLoadOptions } from './load-command.js';
-import { loadSla } from './sla-file.js';
 
 /** Flags `run` and `compare` share: the mock, its scenario, the load, the stack. */
 export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | 'summary'> {
@@ -96,7 +95,7 @@ export function benchmarkOptions(
     );
   let sla: ReturnType<typeof loadSla> | undefined;
   try {
-    sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+    sla = loadSla(flags.sla);
   } catch (err) {
     const e = err as UsageError;
     problems.push(...(e.problems?.length ? e.problems : [e.message]));

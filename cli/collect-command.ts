@@ -1,12 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { reportPage } from '../collector/src/html-page.js';
 import { createCollector } from '../collector/src/live-server.js';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { loadSla } from '../common/sla/sla-file.js';
 import { fail } from './fail.js';
 import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
-import { loadSla } from './sla-file.js';
 
 interface CollectFlags {
   results?: string;
@@ -39,7 +37,10 @@ export function collectCommand(): Command {
       '-u, --upstream <urls>',
       'mock nodes to scrape (comma-separated; dns+http://name:port: every address the name resolves to): amplification, error masking, fault phases for recovery time',
     )
-    .option('--sla <file>', 'SLA to judge live and bound goodput with (default loadtests/sla.yaml)')
+    .option(
+      '--sla <file>',
+      'SLA to judge live and bound goodput with (default: success >= 99.95 %, p99 < 800 ms, as loadtests/sla.yaml)',
+    )
     .option('--html <file>', 'on stop, write the final report here (self-contained HTML)')
     .action(async (flags: CollectFlags) => {
       try {
@@ -53,7 +54,7 @@ export function collectCommand(): Command {
           );
         const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
         throwIfProblems(problems);
-        const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+        const sla = loadSla(flags.sla);
         const runId = flags.runId ?? new Date().toISOString();
         const collector = createCollector({
           results: flags.results,

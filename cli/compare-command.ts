@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { parseDurationMs } from '../common/duration.js';
+import { freePort } from '../common/free-port.js';
+import { packageRoot } from '../common/paths.js';
 import { loadScenario } from '../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
-import { parseDurationMs } from '../mock-server/src/duration.js';
-import { packageRoot } from '../mock-server/src/paths.js';
 import { EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
 import { scoreboardMarkdown } from '../runner/src/scoreboard.js';
 import { scoreboardPage } from '../runner/src/scoreboard-page.js';
-import { freePort } from '../stack/src/free-port.js';
 import { missingTools, ownStack, stackUp } from '../stack/src/local-stack.js';
 import { checkStrategySpec, parseStrategySpec } from '../strategies/src/start-strategy.js';
 import {

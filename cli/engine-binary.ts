@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { packageRoot } from '../common/paths.js';
 import { UsageError } from './fail.js';
 
 /**

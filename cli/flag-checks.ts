@@ -1,4 +1,4 @@
-import { PRIORITY_CLASSES, type PriorityClass } from '../loadtests/priority.js';
+import { PRIORITY_CLASSES, type PriorityClass } from '../common/priority-classes.js';
 import { UsageError } from './fail.js';
 
 /**

@@ -2,9 +2,14 @@ import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ingestFile } from '../collector/src/ingest-file.js';
-import { judge } from '../collector/src/sla-verdict.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
+import { parseDurationMs } from '../common/duration.js';
+import { spawnOwned } from '../common/owned-child.js';
+import { packageRoot } from '../common/paths.js';
+import type { Sla } from '../common/sla/sla.js';
+import { loadSla } from '../common/sla/sla-file.js';
+import { judge } from '../common/sla/verdict.js';
 import { DEFAULT_MIX, type Mix, type Plan } from '../loadtests/plan.js';
 import {
   buildProfile,
@@ -13,16 +18,11 @@ import {
   type ProfileName,
   peakRate,
 } from '../loadtests/profiles.js';
-import type { Sla } from '../loadtests/sla.js';
 import { checkLoopbackTarget } from '../loadtests/target-check.js';
-import { parseDurationMs } from '../mock-server/src/duration.js';
-import { packageRoot } from '../mock-server/src/paths.js';
-import { spawnOwned } from '../stack/src/owned-child.js';
 import { engineBinary } from './engine-binary.js';
 import { EXIT_RUN_FAILED, fail, type UsageError } from './fail.js';
 import { priorityFlag, throwIfProblems } from './flag-checks.js';
 import { k6Binary } from './k6-binary.js';
-import { loadSla } from './sla-file.js';
 
 export interface LoadFlags {
   target: string;
@@ -70,7 +70,7 @@ export function withLoadOptions(command: Command): Command {
       'hold per step (stepped), peak (spike), whole run (soak, breakpoint, ramp, smoke)',
     )
     .option('--ramp <dur>', 'stepped: a linear ramp into each step after the first; spike: its edges', '0s')
-    .option('--sla <file>', 'SLA file (default loadtests/sla.yaml)')
+    .option('--sla <file>', 'SLA file (default: success >= 99.95 %, p99 < 800 ms, as loadtests/sla.yaml)')
     .option('--stream-ratio <x>', 'share of streaming requests, 0..1 (default 0.3)')
     .option('--models <list>', 'model=weight pairs, e.g. deepseek-v4-flash=0.8,deepseek-v4-pro=0.2')
     .option('--max-tokens <n>', 'max_tokens of each request (default 64)')
@@ -242,7 +242,7 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   shipFlags(flags, problems);
   let sla: Sla | undefined;
   try {
-    sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+    sla = loadSla(flags.sla);
   } catch (err) {
     const { problems: slaProblems = [] } = err as UsageError;
     problems.push(...(slaProblems.length > 0 ? slaProblems : [(err as Error).message]));
@@ -358,7 +358,9 @@ async function summariseWritten(results: string | undefined, sla: Sla): Promise<
   process.stderr.write(
     `busybench: ${results} holds ${requests} requests in ${steps.length} step(s); what they show:\n`,
   );
-  process.stdout.write(terminalReport(steps, judge(sla, steps, run.droppedIterations), run.malformedLines));
+  process.stdout.write(
+    terminalReport(steps, judge(sla, run.ordered(), run.droppedIterations), run.malformedLines),
+  );
   return EXIT_RUN_FAILED;
 }
 

@@ -9,9 +9,8 @@ import { runView } from '../collector/src/run-view.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
 import { runKpis, stepKpis, UpstreamTimeline } from '../collector/src/upstream.js';
-import { packageRoot } from '../mock-server/src/paths.js';
+import { loadSla } from '../common/sla/sla-file.js';
 import { fail, UsageError } from './fail.js';
-import { loadSla } from './sla-file.js';
 
 /** Exit code of an SLA breach, the same as k6's for a broken threshold. */
 export const EXIT_SLA_BREACHED = 99;
@@ -31,7 +30,10 @@ export function reportCommand(): Command {
       '<results...>',
       "the engine's results or k6's NDJSON, .gz or not; several (one per load generator) merge into one report; a directory busybench collect --receive wrote: every runner's file in it",
     )
-    .option('--sla <file>', 'SLA file to judge against (default loadtests/sla.yaml)')
+    .option(
+      '--sla <file>',
+      'SLA file to judge against (default: success >= 99.95 %, p99 < 800 ms, as loadtests/sla.yaml)',
+    )
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
     .option(
@@ -50,7 +52,7 @@ export function reportCommand(): Command {
         const eventsDefault = dir !== undefined ? join(dir, EVENTS_FILE) : eventsPathFor(results);
         if (flags.events && !existsSync(flags.events))
           throw new UsageError(`no events file at ${flags.events}`);
-        const sla = loadSla(flags.sla ?? join(packageRoot(), 'loadtests', 'sla.yaml'));
+        const sla = loadSla(flags.sla);
         const run = new RunStats(goodputBound(sla.latencyMs));
         for (const file of files) {
           // Each file is a load generator of its own: its target rate adds to the others' per step.

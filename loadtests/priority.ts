@@ -4,22 +4,22 @@
  * proxies (HAProxy, a priority strategy) read. The mix draws each arrival's class from the seed
  * and the arrival's index exactly as the Go engine does (loadtests/engine/internal/attack/
  * requests.go), so k6 and the engine give arrival k the same class; the shared vectors in
- * loadtests/engine/contract/priority-vectors.json hold both to it. No imports: k6, the CLI and
- * the collector all load this file.
+ * loadtests/engine/contract/priority-vectors.json hold both to it. The classes themselves are the
+ * kit's (common/priority-classes.ts); imported by their '.ts' path, the form k6 needs (the root
+ * tsconfig rewrites it to '.js' when it builds).
  */
 
-export const PRIORITY_CLASSES = ['P0', 'P1', 'P2', 'P3'] as const;
-export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+import { PRIORITY_CLASSES, type PriorityClass } from '../common/priority-classes.ts';
+
+export {
+  isPriorityClass,
+  PRIORITY_CLASSES,
+  PRIORITY_HEADER,
+  type PriorityClass,
+} from '../common/priority-classes.ts';
 
 /** Weights per class (normalised when drawn; a class left out weighs 0). */
 export type PriorityShares = Readonly<Partial<Record<PriorityClass, number>>>;
-
-/** The header proxies read the class from. */
-export const PRIORITY_HEADER = 'x-priority';
-
-export function isPriorityClass(v: unknown): v is PriorityClass {
-  return typeof v === 'string' && (PRIORITY_CLASSES as readonly string[]).includes(v);
-}
 
 /*
  * splitmix64 on 64-bit values held as two unsigned 32-bit halves [hi, lo]: k6's JavaScript runtime

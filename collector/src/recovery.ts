@@ -1,4 +1,4 @@
-import type { Sla } from '../../loadtests/sla.js';
+import type { Sla } from '../../common/sla/sla.js';
 import type { PhaseSpan } from './run-events.js';
 import type { TimeSeries, Window } from './time-series.js';
 

@@ -1,9 +1,9 @@
-import type { Sla } from '../../loadtests/sla.js';
-import { OUTCOMES } from './outcomes.js';
+import { OUTCOMES } from '../../common/outcomes.js';
+import type { Sla } from '../../common/sla/sla.js';
+import { judge, type Verdict } from '../../common/sla/verdict.js';
 import { type Recovery, recoveryTimes } from './recovery.js';
 import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
 import { missingSegments, type RunnerView, runnerViews } from './runner-view.js';
-import { judge, type Verdict } from './sla-verdict.js';
 import type { RunStats, StepStats, StepSummary } from './step-stats.js';
 import type { SeriesPoint } from './time-series.js';
 
@@ -50,7 +50,7 @@ export function runView(options: {
   kpis?: StepKpis;
 }): RunView {
   const { run, sla, events, kpis } = options;
-  const ordered = [...run.steps.values()].sort((a, b) => a.step - b.step);
+  const ordered = run.ordered();
   const steps = ordered.map((s) => ({
     ...s.summary(),
     ...(kpis ? kpis(s) : { amplification: null, errorMasking: null }),
@@ -66,7 +66,7 @@ export function runView(options: {
     outcomes: OUTCOMES,
     steps,
     currentStep: newest?.step ?? null,
-    verdict: judge(sla, steps, run.droppedIterations),
+    verdict: judge(sla, ordered, run.droppedIterations),
     recovery: recoveryTimes(phases, run.series, sla),
     series: run.series.points(),
     phases,

@@ -1,5 +1,6 @@
-import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../loadtests/priority.js';
-import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../mock-server/src/metrics/fast-metrics.js';
+import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../common/fast-metrics.js';
+import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../common/priority-classes.js';
+import type { JudgedFigures, JudgedStep } from '../../common/sla/verdict.js';
 import {
   ENGINE_PREFIX,
   isEngineDropped,
@@ -14,7 +15,7 @@ import { type LineSource, RunnerTally } from './runner-view.js';
 import { TimeSeries } from './time-series.js';
 
 /** Outcomes (loadtests/engine/contract/outcomes.json): `ok`, or the error class. */
-export { OUTCOMES, type Outcome } from './outcomes.js';
+export { OUTCOMES, type Outcome } from '../../common/outcomes.js';
 
 /** A histogram's summary with nothing in it (a class that sent no stream has no TTFT). */
 const EMPTY: LatencySummary = Object.freeze({
@@ -32,7 +33,7 @@ const EMPTY: LatencySummary = Object.freeze({
  * One priority class's share of a step: requests by outcome, latency and time to first token,
  * what its SLA lines are judged on.
  */
-export class ClassStats {
+export class ClassStats implements JudgedFigures {
   readonly latency = new LatencyHistogram();
   /** Made on the class's first stream: a class that never streams costs no histogram. */
   ttft: LatencyHistogram | null = null;
@@ -50,6 +51,18 @@ export class ClassStats {
 
   get requests(): number {
     return this.latency.count;
+  }
+
+  errorCount(errorClass: string): number {
+    return this.counts.get(errorClass) ?? 0;
+  }
+
+  latencyMs(q: number): number | null {
+    return this.requests === 0 ? null : this.latency.percentileMs(q);
+  }
+
+  ttftMs(q: number): number | null {
+    return this.ttft === null || this.ttft.count === 0 ? null : this.ttft.percentileMs(q);
   }
 
   get successRate(): number | null {
@@ -81,7 +94,7 @@ export interface ClassSummary {
  * inter-token latency of streams, request counts by outcome, the step's time span. Memory is
  * bounded by the histograms, whatever the run's length.
  */
-export class StepStats {
+export class StepStats implements JudgedStep {
   readonly latency = new Map<string, LatencyHistogram>();
   readonly all = new LatencyHistogram();
   readonly ttft = new LatencyHistogram();
@@ -158,6 +171,22 @@ export class StepStats {
 
   get requests(): number {
     return this.all.count;
+  }
+
+  errorCount(errorClass: string): number {
+    return this.counts.get(errorClass) ?? 0;
+  }
+
+  latencyMs(q: number): number | null {
+    return this.requests === 0 ? null : this.all.percentileMs(q);
+  }
+
+  ttftMs(q: number): number | null {
+    return this.ttft.count === 0 ? null : this.ttft.percentileMs(q);
+  }
+
+  classFigures(priority: PriorityClass): ClassStats | null {
+    return this.classes.get(priority) ?? null;
   }
 
   /** Requests that did not succeed, whatever their class. */
@@ -291,7 +320,12 @@ export class RunStats {
   }
 
   summaries(): StepSummary[] {
-    return [...this.steps.values()].sort((a, b) => a.step - b.step).map((s) => s.summary());
+    return this.ordered().map((s) => s.summary());
+  }
+
+  /** The steps in order: what the SLA judge reads (their exact histograms, any percentile). */
+  ordered(): StepStats[] {
+    return [...this.steps.values()].sort((a, b) => a.step - b.step);
   }
 
   /**

@@ -1,6 +1,6 @@
-import { PRIORITY_CLASSES } from '../../loadtests/priority.js';
+import { PRIORITY_CLASSES } from '../../common/priority-classes.js';
+import type { Verdict } from '../../common/sla/verdict.js';
 import { missingSegments, type RunnerView } from './runner-view.js';
-import type { Verdict } from './sla-verdict.js';
 import type { ClassSummary, StepSummary } from './step-stats.js';
 
 const num = (v: number | null, digits = 1) => (v === null ? '-' : v.toFixed(digits));

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../mock-server/src/paths.js';
+import { packageRoot } from '../../common/paths.js';
 import { mockUpstream } from './mock-upstream.js';
 import type { GrafanaPanel } from './panels.js';
 import { sloAlerts } from './slo-alerts.js';

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../mock-server/src/paths.js';
-import { spawnOwned } from '../../stack/src/owned-child.js';
+import { spawnOwned } from '../../common/owned-child.js';
+import { packageRoot } from '../../common/paths.js';
 
 /**
  * A busybench command (`busybench mock`, `busybench strategy`) in a process of its own, with

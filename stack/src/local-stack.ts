@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { findBinary } from '../../common/find-binary.js';
 import { alertmanagerConfig, prometheusConfig, type TargetJob, targetsFile } from './stack-config.js';
 
 /**
@@ -36,13 +37,6 @@ export class StackError extends Error {
     super(message);
     this.name = 'StackError';
   }
-}
-
-/** Finds a binary on PATH (or /usr/bin, where Debian puts these). */
-export function findBinary(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/usr/sbin'];
-  for (const d of dirs) if (d && existsSync(join(d, name))) return join(d, name);
-  return null;
 }
 
 export function missingTools(): string[] {

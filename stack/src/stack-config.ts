@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { packageRoot } from '../../mock-server/src/paths.js';
+import { packageRoot } from '../../common/paths.js';
 
 /**
  * The configuration files of the local stack, made from the project's own (alerts/) so that

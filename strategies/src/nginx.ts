@@ -1,9 +1,9 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../../mock-server/src/paths.js';
-import { findBinary } from '../../stack/src/local-stack.js';
-import { spawnOwned } from '../../stack/src/owned-child.js';
+import { findBinary } from '../../common/find-binary.js';
+import { spawnOwned } from '../../common/owned-child.js';
+import { packageRoot } from '../../common/paths.js';
 import { type Options, StrategyError } from './options.js';
 
 /**

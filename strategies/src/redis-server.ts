@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../stack/src/free-port.js';
-import { findBinary } from '../../stack/src/local-stack.js';
-import { spawnOwned } from '../../stack/src/owned-child.js';
+import { findBinary } from '../../common/find-binary.js';
+import { freePort } from '../../common/free-port.js';
+import { spawnOwned } from '../../common/owned-child.js';
 import { StrategyError } from './options.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../stack/src/free-port.js';
+import { freePort } from '../../common/free-port.js';
 import { haproxyOptions, startHaproxy } from './haproxy.js';
 import { nginxOptions, startNginx } from './nginx.js';
 import { Options } from './options.js';

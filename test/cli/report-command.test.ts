@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCollector } from '../../collector/src/live-server.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { requireBuild, runCli } from './cli-helpers.js';
 
 beforeAll(requireBuild);

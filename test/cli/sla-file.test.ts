@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UsageError } from '../../cli/fail.js';
-import { loadSla } from '../../cli/sla-file.js';
+import { loadSla } from '../../common/sla/sla-file.js';
 
 const BASE = `name: t
 successRate: 0.99

@@ -5,11 +5,11 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
-import { OUTCOMES } from '../../collector/src/outcomes.js';
 import { RunEvents } from '../../collector/src/run-events.js';
 import { runView } from '../../collector/src/run-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import { OUTCOMES } from '../../common/outcomes.js';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { launch, type Rendered, render } from '../helpers/browser.js';
 
 let browser: Browser;

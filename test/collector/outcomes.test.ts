@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSla } from '../../cli/sla-file.js';
-import { ERROR_CLASSES, OUTCOMES } from '../../collector/src/outcomes.js';
 import { clientMetrics } from '../../collector/src/prom-export.js';
 import { RunStats, OUTCOMES as STEP_OUTCOMES } from '../../collector/src/step-stats.js';
+import { ERROR_CLASSES, OUTCOMES } from '../../common/outcomes.js';
+import { loadSla } from '../../common/sla/sla-file.js';
 
 const contract = JSON.parse(
   readFileSync(new URL('../../loadtests/engine/contract/outcomes.json', import.meta.url), 'utf8'),

@@ -3,7 +3,7 @@ import { clientMetrics } from '../../collector/src/prom-export.js';
 import { RunEvents } from '../../collector/src/run-events.js';
 import { runView } from '../../collector/src/run-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 
 describe('the client view for Prometheus', () => {
   it('exports requests by outcome, latency quantiles and success per step, read at scrape time', async () => {

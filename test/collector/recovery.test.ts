@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recoveryTimes } from '../../collector/src/recovery.js';
 import type { PhaseSpan } from '../../collector/src/run-events.js';
 import { TimeSeries } from '../../collector/src/time-series.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 
 /** 100 req/s for `seconds`; `bad(sec)` says whether that second fails (503) or is slow. */
 function series(seconds: number, bad: (sec: number) => 'fail' | 'slow' | null): TimeSeries {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../collector/src/sla-verdict.js';
 import { RunStats } from '../../collector/src/step-stats.js';
+import { judge } from '../../common/sla/verdict.js';
 
 const SLA = {
   name: 't',
@@ -36,7 +36,7 @@ describe('SLA verdict', () => {
       { slow: 0, failed: 0 },
       { slow: 0, failed: 1 },
     ]);
-    const v = judge(SLA, stats.summaries(), stats.droppedIterations);
+    const v = judge(SLA, stats.ordered(), stats.droppedIterations);
     expect(v.passed).toBe(true);
     expect(v.knee).toBe(1);
   });
@@ -47,7 +47,7 @@ describe('SLA verdict', () => {
       { slow: 0, failed: 0 },
       { slow: 5, failed: 3 },
     ]);
-    const v = judge(SLA, stats.summaries(), 0);
+    const v = judge(SLA, stats.ordered(), 0);
     expect(v.passed).toBe(false);
     const broken = v.lines.filter((l) => !l.ok).map((l) => `${l.line} @${l.step}`);
     expect(broken).toEqual(['success rate >= 0.99 @2', 'latency p99 < 800 ms @2', '503 rate <= 0.01 @2']);
@@ -61,7 +61,7 @@ describe('SLA verdict', () => {
         { slow: 0, failed: 0 },
         { slow: 0, failed: 5 },
         { slow: 0, failed: 0 },
-      ]).summaries(),
+      ]).ordered(),
       0,
     );
     expect(v.lines.filter((l) => !l.ok).map((l) => l.step)).toEqual([1, 1]);
@@ -74,14 +74,14 @@ describe('SLA verdict', () => {
       run([
         { slow: 5, failed: 0 },
         { slow: 0, failed: 0 },
-      ]).summaries(),
+      ]).ordered(),
       0,
     );
     expect(v.knee).toBeNull();
   });
 
   it('judges dropped iterations over the whole run', () => {
-    const v = judge(SLA, run([{ slow: 0, failed: 0 }], 4).summaries(), 4);
+    const v = judge(SLA, run([{ slow: 0, failed: 0 }], 4).ordered(), 4);
     expect(v.lines.find((l) => l.step === null)).toMatchObject({ ok: false, measured: 4 });
   });
 
@@ -116,7 +116,7 @@ describe('SLA verdict', () => {
         P1: { successRate: 1 },
       },
     };
-    const v = judge(sla, stats.summaries(), 0);
+    const v = judge(sla, stats.ordered(), 0);
     expect(v.lines.filter((l) => l.priority === 'P0').every((l) => l.ok)).toBe(true);
     expect(v.lines.filter((l) => l.priority === 'P0').map((l) => `${l.line} @${l.step}`)).toEqual([
       'P0 success rate >= 0.999 @0',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../collector/src/sla-verdict.js';
 import { RunStats } from '../../collector/src/step-stats.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
+import { judge } from '../../common/sla/verdict.js';
 
 const T0 = 1_764_400_000_000;
 const req = (t: number, ms: number, outcome: string, prio?: string) =>
@@ -15,7 +15,7 @@ describe('the terminal report', () => {
     for (let i = 0; i < 10; i++) run.ingestLine(req(i * 50, 60, i < 4 ? '503' : 'ok', 'P3'));
     const steps = run.summaries();
     const sla = { ...DEFAULT_SLA, successRate: 0, classes: { P3: { successRate: 1 } } };
-    const text = terminalReport(steps, judge(sla, steps, 0), 0);
+    const text = terminalReport(steps, judge(sla, run.ordered(), 0), 0);
     const rows = text.split('\n');
     const step = rows.findIndex((r) => /^\s+0\s+20\s/.test(r));
     expect(rows[step]).toMatch(/\s20\s+80\.00%/);
@@ -30,7 +30,7 @@ describe('the terminal report', () => {
     const run = new RunStats();
     run.ingestLine(req(0, 40, 'ok'));
     const steps = run.summaries();
-    const text = terminalReport(steps, judge(DEFAULT_SLA, steps, 0), 0);
+    const text = terminalReport(steps, judge(DEFAULT_SLA, run.ordered(), 0), 0);
     expect(text).not.toMatch(/^\s+P\d\s/m);
     expect(text.split('\n')).toHaveLength(5);
   });

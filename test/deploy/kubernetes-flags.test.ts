@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { packageRoot } from '../../common/paths.js';
 import { loadScenario } from '../../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../../mock-server/src/config/defaults.js';
-import { packageRoot } from '../../mock-server/src/paths.js';
 import { run } from '../helpers/tools.js';
 
 /**

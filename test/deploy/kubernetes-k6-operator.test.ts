@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { packageRoot } from '../../common/paths.js';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { DEFAULT_MIX, type Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
-import { packageRoot } from '../../mock-server/src/paths.js';
 import { run } from '../helpers/tools.js';
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { packageRoot } from '../../mock-server/src/paths.js';
+import { packageRoot } from '../../common/paths.js';
 import { run } from '../helpers/tools.js';
 
 /**

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findBinary } from '../../stack/src/local-stack.js';
+import { findBinary } from '../../common/find-binary.js';
 
 /** A Debian tool the tests need: missing, the test fails and says how to get it (never skips). */
 export function requireTool(name: string, pkg: string): string {
@@ -14,4 +14,4 @@ export function run(cmd: string, args: string[], cwd?: string) {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-export { freePort } from '../../stack/src/free-port.js';
+export { freePort } from '../../common/free-port.js';

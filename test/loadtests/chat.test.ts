@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { DEFAULT_MIX, type Mix, type Plan } from '../../loadtests/plan.js';
 import { drawPriority } from '../../loadtests/priority.js';
 import { buildProfile } from '../../loadtests/profiles.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
 
 // The flow's k6 imports, as stand-ins: only its pure parts are tested here.
 vi.mock('k6', () => ({ sleep: () => {} }));

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { DEFAULT_MIX, type Plan } from '../../loadtests/plan.js';
 import { buildProfile, type ProfileInput } from '../../loadtests/profiles.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
 
 vi.mock('k6/metrics', () => {
   class Metric {

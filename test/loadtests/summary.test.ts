@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { DEFAULT_MIX, type Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
-import { DEFAULT_SLA } from '../../loadtests/sla.js';
 import {
   type SummaryData,
   summarise,

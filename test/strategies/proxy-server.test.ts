@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { packageRoot } from '../../mock-server/src/paths.js';
+import { packageRoot } from '../../common/paths.js';
 import type { StrategyError } from '../../strategies/src/options.js';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';

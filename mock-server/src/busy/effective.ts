@@ -1,7 +1,7 @@
+import { parseDurationMs } from '../../../common/duration.js';
 import { INJECTABLE_STATUSES, type InjectableStatus } from '../api-error.js';
 import { deepMerge } from '../config/merge.js';
 import type { Behaviour } from '../config/schema.js';
-import { parseDurationMs } from '../duration.js';
 import { isZero, makeSampler, type Sampler } from './latency-model.js';
 import type { Phase } from './scenario.js';
 

@@ -1,13 +1,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Static, Type as T } from '@sinclair/typebox';
+import { DURATION_PATTERN, parseDurationMs } from '../../../common/duration.js';
+import { packageRoot } from '../../../common/paths.js';
+import { schemaProblems } from '../../../common/schema-check.js';
 import { behaviourProblems, readStructuredFile } from '../config/load.js';
 import { deepMerge } from '../config/merge.js';
 import type { Behaviour } from '../config/schema.js';
-import { schemaProblems } from '../config/validate.js';
-import { DURATION_PATTERN, parseDurationMs } from '../duration.js';
 import { MockError, MockErrorCodes } from '../errors.js';
-import { BUILTIN_SCENARIO_DIR } from '../paths.js';
+
+/** The built-in scenarios, one YAML file each. */
+const BUILTIN_SCENARIO_DIR = join(packageRoot(), 'mock-server', 'scenarios');
 
 const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })]);
 /** A deep-partial behaviour; checked for real once merged onto the node's behaviour. */

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { KitError } from '../../../common/errors.js';
+import { schemaProblems } from '../../../common/schema-check.js';
+import { readStructuredFile as readKitFile } from '../../../common/structured-file.js';
 import { MockError, MockErrorCodes } from '../errors.js';
 import { DEFAULT_CONFIG } from './defaults.js';
 import { deepMerge, isPlainObject } from './merge.js';
@@ -11,20 +11,17 @@ import {
   type Distribution,
   type MockConfig,
 } from './schema.js';
-import { schemaProblems } from './validate.js';
 
-/** Reads a YAML or JSON file into a plain value; unreadable or unparsable files are one clear error. */
+/**
+ * Reads a YAML or JSON file (the kit's reader); a file it cannot read is the mock's own config
+ * error, as the operator sees it.
+ */
 export function readStructuredFile(path: string): unknown {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return readKitFile(path);
   } catch (err) {
-    throw new MockError(MockErrorCodes.CONFIG_UNREADABLE, `cannot read ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new MockError(MockErrorCodes.CONFIG_UNREADABLE, `cannot parse ${path}: ${(err as Error).message}`);
+    if (err instanceof KitError) throw new MockError(MockErrorCodes.CONFIG_UNREADABLE, err.message);
+    throw err;
   }
 }
 

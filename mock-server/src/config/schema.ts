@@ -3,7 +3,7 @@
  * TypeScript types come from the same source.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
-import { DURATION_PATTERN } from '../duration.js';
+import { DURATION_PATTERN } from '../../../common/duration.js';
 
 const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })], {
   description: 'e.g. "500ms", "30s", "2m", or milliseconds',

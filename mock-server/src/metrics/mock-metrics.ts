@@ -1,8 +1,4 @@
 import { Registry } from 'prom-client';
-import type { AccountRegistry } from '../busy/accounts.js';
-import type { Capacity } from '../busy/capacity.js';
-import type { Timeline } from '../busy/timeline.js';
-import type { MockConfig } from '../config/schema.js';
 import {
   FastCounter,
   FastGauge,
@@ -11,7 +7,11 @@ import {
   INTER_TOKEN_BUCKETS,
   LLM_LATENCY_BUCKETS,
   type ValueHandle,
-} from './fast-metrics.js';
+} from '../../../common/fast-metrics.js';
+import type { AccountRegistry } from '../busy/accounts.js';
+import type { Capacity } from '../busy/capacity.js';
+import type { Timeline } from '../busy/timeline.js';
+import type { MockConfig } from '../config/schema.js';
 
 /** Kinds of injected faults, as the `kind` label of busybench_mock_injected_faults_total. */
 export type FaultKind =

@@ -1,6 +1,27 @@
-import { PRIORITY_CLASSES, type PriorityClass } from '../../loadtests/priority.js';
-import type { ClassSla, Sla } from '../../loadtests/sla.js';
-import type { ClassSummary, StepSummary } from './step-stats.js';
+import { PRIORITY_CLASSES, type PriorityClass } from '../priority-classes.js';
+import { type ClassSla, percentileOf, type Sla } from './sla.js';
+
+/**
+ * What the judge reads of a step, or of one priority class within it: counts and percentiles at
+ * any q, so a line on any pN is judged (p75 as well as p99). The collector's StepStats and
+ * ClassStats are these, from their exact histograms.
+ */
+export interface JudgedFigures {
+  readonly requests: number;
+  readonly successRate: number | null;
+  errorCount(errorClass: string): number;
+  /** End-to-end latency at percentile q (0 < q <= 100), ms; null without requests. */
+  latencyMs(q: number): number | null;
+  /** Streams' time to first token at q, ms; null when there was no stream. */
+  ttftMs(q: number): number | null;
+}
+
+export interface JudgedStep extends JudgedFigures {
+  readonly step: number;
+  readonly targetRate: number;
+  /** A priority class's share of the step; null when the class sent nothing in it. */
+  classFigures(priority: PriorityClass): JudgedFigures | null;
+}
 
 export interface LineVerdict {
   /** null: the run as a whole (dropped iterations). */
@@ -24,26 +45,19 @@ export interface Verdict {
   readonly knee: number | null;
 }
 
-const PERCENTILE_FIELD: Record<string, keyof StepSummary['latency']> = {
-  p50: 'p50',
-  p90: 'p90',
-  p95: 'p95',
-  p99: 'p99',
-  'p99.9': 'p999',
-};
-
 /**
- * Judges the SLA (one definition, loadtests/sla.ts, the one the plan gives the load generator):
- * every line per step from the collector's exact histograms, then each priority class's lines on
- * that class's requests. A class with no request in a step is not judged there.
+ * Judges the SLA: every line per step, then each priority class's lines on that class's
+ * requests. A class with no request in a step is not judged there, nor a TTFT line in a step
+ * without streams.
  */
-export function judge(sla: Sla, steps: readonly StepSummary[], droppedIterations: number): Verdict {
+export function judge(sla: Sla, steps: readonly JudgedStep[], droppedIterations: number): Verdict {
   const lines: LineVerdict[] = [];
-  for (const s of steps) {
+  const ordered = [...steps].sort((a, b) => a.step - b.step);
+  for (const s of ordered) {
     judgeLines(s, null, sla, s, lines);
     for (const c of PRIORITY_CLASSES) {
       const classLines = sla.classes?.[c];
-      const figures = s.classes?.[c];
+      const figures = s.classFigures(c);
       if (classLines && figures && figures.requests > 0) judgeLines(s, c, classLines, figures, lines);
     }
   }
@@ -57,7 +71,7 @@ export function judge(sla: Sla, steps: readonly StepSummary[], droppedIterations
   });
   const broken = new Set(lines.filter((l) => !l.ok && l.step !== null).map((l) => l.step));
   let knee: number | null = null;
-  for (const s of [...steps].sort((a, b) => a.step - b.step)) {
+  for (const s of ordered) {
     if (broken.has(s.step)) break;
     knee = s.step;
   }
@@ -66,10 +80,10 @@ export function judge(sla: Sla, steps: readonly StepSummary[], droppedIterations
 
 /** Appends one set of lines (the SLA's own, or a class's) judged on a step's figures. */
 function judgeLines(
-  step: StepSummary,
+  step: JudgedStep,
   priority: PriorityClass | null,
   set: ClassSla,
-  f: Pick<ClassSummary, 'requests' | 'successRate' | 'errors' | 'latency' | 'ttft'>,
+  f: JudgedFigures,
   lines: LineVerdict[],
 ): void {
   const at = (line: string, measured: number | null, ok: boolean) =>
@@ -86,18 +100,17 @@ function judgeLines(
     at(`success rate >= ${min}`, f.successRate, f.successRate !== null && f.successRate >= min);
   }
   for (const [p, ms] of Object.entries(set.latencyMs ?? {})) {
-    const field = PERCENTILE_FIELD[p];
-    const measured = field ? f.latency[field] : null;
+    const measured = f.latencyMs(percentileOf(p));
     at(`latency ${p} < ${ms} ms`, measured, measured !== null && measured < ms);
   }
   for (const [p, ms] of Object.entries(set.ttftMs ?? {})) {
-    const field = PERCENTILE_FIELD[p];
+    const measured = f.ttftMs(percentileOf(p));
     // Steps (or classes) without streams have nothing to judge on this line.
-    if (!field || f.ttft.count === 0) continue;
-    at(`ttft ${p} < ${ms} ms`, f.ttft[field], f.ttft[field] < ms);
+    if (measured === null) continue;
+    at(`ttft ${p} < ${ms} ms`, measured, measured < ms);
   }
   for (const [errorClass, max] of Object.entries(set.errorRates ?? {})) {
-    const rate = f.requests === 0 ? 0 : (f.errors[errorClass] ?? 0) / f.requests;
+    const rate = f.requests === 0 ? 0 : f.errorCount(errorClass) / f.requests;
     at(`${errorClass} rate <= ${max}`, rate, rate <= max);
   }
 }

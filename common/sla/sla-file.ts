@@ -1,14 +1,14 @@
 import { type Static, Type as T } from '@sinclair/typebox';
-import { ERROR_CLASSES } from '../collector/src/outcomes.js';
-import type { PRIORITY_CLASSES } from '../loadtests/priority.js';
-import type { ClassSla, Sla } from '../loadtests/sla.js';
-import { readStructuredFile } from '../mock-server/src/config/load.js';
-import { schemaProblems } from '../mock-server/src/config/validate.js';
-import { DURATION_PATTERN, parseDurationMs } from '../mock-server/src/duration.js';
-import { UsageError } from './fail.js';
+import { DURATION_PATTERN, parseDurationMs } from '../duration.js';
+import { KitError, KitErrorCodes } from '../errors.js';
+import { ERROR_CLASSES } from '../outcomes.js';
+import type { PRIORITY_CLASSES } from '../priority-classes.js';
+import { schemaProblems } from '../schema-check.js';
+import { readStructuredFile } from '../structured-file.js';
+import { type ClassSla, DEFAULT_SLA, PERCENTILE_PATTERN, type Sla } from './sla.js';
 
 const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })]);
-const Percentiles = T.Record(T.String({ pattern: '^p\\d+(\\.\\d+)?$' }), Duration);
+const Percentiles = T.Record(T.String({ pattern: PERCENTILE_PATTERN }), Duration);
 /** `errorRates` may name any outcome but `ok` (loadtests/engine/contract/outcomes.json). */
 const ERROR_CLASS_PATTERN = `^(${ERROR_CLASSES.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 // additionalProperties: a key the pattern does not match is refused, not let through.
@@ -55,17 +55,23 @@ export const SlaFileSchema = T.Object(
 );
 export type SlaFile = Static<typeof SlaFileSchema>;
 
-/** Reads and checks an SLA file, every problem at once; bad files are a usage error (exit 2). */
-/** The SLA as a plan carries it to the load generator (loadtests/sla.ts): milliseconds, no optional parts. */
-export function loadSla(path: string): Sla {
+/**
+ * Reads and checks an SLA file, every problem at once (`KIT_ERR_SLA_INVALID`, or
+ * `KIT_ERR_FILE_UNREADABLE`), into the SLA as a plan carries it to the load generator:
+ * milliseconds, no optional parts. No path: the default SLA (DEFAULT_SLA, which
+ * loadtests/sla.yaml spells out as a file).
+ */
+export function loadSla(path?: string): Sla {
+  if (path === undefined) return DEFAULT_SLA;
   let raw: unknown;
   try {
     raw = readStructuredFile(path);
   } catch (err) {
-    throw new UsageError((err as Error).message, [(err as Error).message]);
+    if (err instanceof KitError) throw new KitError(err.code, err.message, [err.message]);
+    throw err;
   }
   const problems = schemaProblems(SlaFileSchema, raw).map((p) => `SLA ${path}${p}`);
-  if (problems.length > 0) throw new UsageError(`invalid SLA in ${path}`, problems);
+  if (problems.length > 0) throw new KitError(KitErrorCodes.SLA_INVALID, `invalid SLA in ${path}`, problems);
   const sla = raw as SlaFile;
   const ms = (lines: Record<string, string | number> = {}) =>
     Object.fromEntries(Object.entries(lines).map(([p, d]) => [p, parseDurationMs(d)]));

@@ -1,4 +1,4 @@
-import contract from '../../loadtests/engine/contract/outcomes.json' with { type: 'json' };
+import contract from '../loadtests/engine/contract/outcomes.json' with { type: 'json' };
 
 /**
  * The one list of request outcomes, read from loadtests/engine/contract/outcomes.json (the Go

@@ -13,5 +13,3 @@ export function packageRoot(): string {
   // dist/ holds no package.json, so the first one up is the project's own.
   return dir;
 }
-
-export const BUILTIN_SCENARIO_DIR = join(packageRoot(), 'mock-server', 'scenarios');

@@ -1,4 +1,4 @@
-import { MockError, MockErrorCodes } from './errors.js';
+import { KitError, KitErrorCodes } from './errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
@@ -11,8 +11,8 @@ export function parseDurationMs(value: string | number): number {
     const match = PATTERN.exec(value.trim());
     if (match) return Number(match[1]) * (UNITS[match[2] as string] as number);
   }
-  throw new MockError(
-    MockErrorCodes.BAD_DURATION,
+  throw new KitError(
+    KitErrorCodes.BAD_DURATION,
     `"${value}" is not a duration (use e.g. 500ms, 30s, 2m, or a number of milliseconds)`,
   );
 }
