@@ -27,11 +27,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { engineBinary } from '../cli/engine-binary.js';
 import { packageRoot } from '../common/paths.js';
 import { DEFAULT_SLA } from '../common/sla/sla.js';
 import { DEFAULT_MIX, type Mix, type Plan } from '../loadtests/plan.js';
 import { buildProfile } from '../loadtests/profiles.js';
+import { engineBinary } from '../runner/src/engine-binary.js';
 import { median } from './pinned.js';
 import { jsonTargets, VEGETA_MODULE, vegetaBinary, vegetaReport } from './vegeta.js';
 

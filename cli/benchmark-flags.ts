@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseDurationMs } from '../common/duration.js';
-import { loadSla } from '../common/sla/sla-file.js';
 import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
 import type { BenchmarkOptions } from '../runner/src/benchmark.js';
 import { UsageError } from './fail.js';
-import { portFlag, priorityFlag } from './flag-checks.js';
-import { type LoadFlags, withLoadOptions } from './load-command.js';
+import { portFlag } from './flag-checks.js';
+import { ENGINES, generatorOptions, type LoadFlags, planInput, withLoadOptions } from './load-command.js';
 
 /** Flags `run` and `compare` share: the mock, its scenario, the load, the stack. */
 export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | 'summary'> {
@@ -68,8 +67,10 @@ export function benchmarkOptions(
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16)
     problems.push(`--nodes "${flags.nodes}" must be 1 to 16`);
   const mockPort = portFlag('mock-port', flags.mockPort, problems, true);
-  // Checked here too, before the mock starts (busybench load's own checks run once it is up).
-  priorityFlag(flags.priority, problems);
+  // The whole load (profile, mix, SLA, limits) checked and typed before anything starts.
+  const plan = planInput(flags, problems);
+  if (!ENGINES.includes(flags.engine as (typeof ENGINES)[number]))
+    problems.push(`--engine must be one of ${ENGINES.join(', ')}`);
   let warmupSeconds = 0;
   try {
     warmupSeconds = parseDurationMs(flags.warmup) / 1000;
@@ -93,13 +94,6 @@ export function benchmarkOptions(
     problems.push(
       `--scenario "${flags.scenario}": not a built-in (${builtins.join(', ')}), a .yaml/.json file, or none`,
     );
-  let sla: ReturnType<typeof loadSla> | undefined;
-  try {
-    sla = loadSla(flags.sla);
-  } catch (err) {
-    const e = err as UsageError;
-    problems.push(...(e.problems?.length ? e.problems : [e.message]));
-  }
   if (problems.length > 0) throw new UsageError('bad flags', problems);
   const {
     scenario,
@@ -119,8 +113,8 @@ export function benchmarkOptions(
     nodes,
     mockPort,
     mockConfig,
-    load,
-    sla: sla as NonNullable<typeof sla>,
+    plan,
+    generator: generatorOptions(load),
     warmupSeconds,
     runners,
     out: out ?? join('results', `${command}-${new Date().toISOString().replace(/[:.]/g, '-')}`),

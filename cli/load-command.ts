@@ -1,28 +1,21 @@
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ingestFile } from '../collector/src/ingest-file.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
 import { parseDurationMs } from '../common/duration.js';
-import { spawnOwned } from '../common/owned-child.js';
-import { packageRoot } from '../common/paths.js';
-import type { Sla } from '../common/sla/sla.js';
+import type { KitError } from '../common/errors.js';
+import { DEFAULT_SLA, type Sla } from '../common/sla/sla.js';
 import { loadSla } from '../common/sla/sla-file.js';
 import { judge } from '../common/sla/verdict.js';
+import { buildPlan, type PlanInput } from '../loadtests/build-plan.js';
 import { DEFAULT_MIX, type Mix, type Plan } from '../loadtests/plan.js';
-import {
-  buildProfile,
-  DEFAULT_STEP_SECONDS,
-  PROFILES,
-  type ProfileName,
-  peakRate,
-} from '../loadtests/profiles.js';
+import { DEFAULT_STEP_SECONDS, PROFILES, type ProfileName } from '../loadtests/profiles.js';
 import { checkLoopbackTarget } from '../loadtests/target-check.js';
-import { engineBinary } from './engine-binary.js';
-import { EXIT_RUN_FAILED, fail, type UsageError } from './fail.js';
+import { type GeneratorOptions, type LoadFiles, runLoad } from '../runner/src/launch-load.js';
+import { EXIT_RUN_FAILED, fail } from './fail.js';
 import { priorityFlag, throwIfProblems } from './flag-checks.js';
-import { k6Binary } from './k6-binary.js';
 
 export interface LoadFlags {
   target: string;
@@ -133,7 +126,7 @@ export function loadCommand(): Command {
       try {
         const plan = await loadPlan(flags);
         const files = loadFiles(flags);
-        const code = await runLoad(plan, flags, files);
+        const code = await runLoad(plan, generatorOptions(flags), files);
         if (code.killedBy) {
           process.stderr.write(
             `busybench: the load generator was killed (${code.killedBy}) before it finished: no summary from it.\n`,
@@ -147,11 +140,18 @@ export function loadCommand(): Command {
     });
 }
 
-export interface LoadFiles {
-  readonly summary: string;
-  readonly results?: string;
-  /** Where the generator's own output goes (busybench run shows its own progress). */
-  readonly log?: string;
+/** The load flags that say which generator runs and how, typed for the launcher. */
+export function generatorOptions(flags: Omit<LoadFlags, 'target'>): GeneratorOptions {
+  return {
+    engine: flags.engine,
+    ...(flags.k6 === undefined ? {} : { k6: flags.k6 }),
+    ...(flags.segment === undefined ? {} : { segment: flags.segment }),
+    ...(flags.quiet === undefined ? {} : { quiet: flags.quiet }),
+    ...(flags.ship === undefined ? {} : { ship: flags.ship }),
+    ...(flags.spool === undefined ? {} : { spool: flags.spool }),
+    ...(flags.runner === undefined ? {} : { runner: flags.runner }),
+    ...(flags.shipWait === undefined ? {} : { shipWaitMs: parseDurationMs(flags.shipWait) }),
+  };
 }
 
 function loadFiles(flags: LoadFlags): LoadFiles {
@@ -168,8 +168,6 @@ function loadFiles(flags: LoadFlags): LoadFiles {
  */
 export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   const problems: string[] = [];
-  const profileName = flags.profile as ProfileName;
-  if (!PROFILES.includes(profileName)) problems.push(`--profile must be one of ${PROFILES.join(', ')}`);
   if (!ENGINES.includes(flags.engine as (typeof ENGINES)[number]))
     problems.push(`--engine must be one of ${ENGINES.join(', ')}`);
   if (!/^https?:\/\//i.test(flags.target)) problems.push(`--target "${flags.target}" must be an http(s) URL`);
@@ -177,6 +175,27 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
     const refusal = await checkLoopbackTarget(flags.target, flags.allowRemote === true);
     if (refusal) problems.push(refusal);
   }
+  const input = planInput(flags, problems);
+  if (flags.segment !== undefined && !/^\d+\/\d+$/.test(flags.segment))
+    problems.push(`--segment "${flags.segment}" must be i/n, e.g. 0/3`);
+  else if (flags.segment !== undefined) {
+    const [i, n] = flags.segment.split('/').map(Number) as [number, number];
+    if (!(n >= 1 && i < n)) problems.push(`--segment "${flags.segment}": i must be below n`);
+    if (flags.engine === 'k6') problems.push('--segment needs the engine (k6 segments are not wired)');
+  }
+  shipFlags(flags, problems);
+  throwIfProblems(problems);
+  return buildPlan(flags.target, flags.allowRemote === true, input);
+}
+
+/**
+ * The load's flags (profile, rates, mix, SLA, limits, seed) as a typed plan without its target:
+ * what `load` points at its target and `run`/`compare` at a strategy. Problems are added to the
+ * list, every one of them.
+ */
+export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]): PlanInput {
+  const profileName = flags.profile as ProfileName;
+  if (!PROFILES.includes(profileName)) problems.push(`--profile must be one of ${PROFILES.join(', ')}`);
   const list = (name: string, raw: string | undefined) => {
     const values = (raw ?? '')
       .split(',')
@@ -232,112 +251,28 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   const rampMs = ms('ramp', flags.ramp) ?? 0;
   const timeoutMs = ms('timeout', flags.timeout) ?? 60_000;
   if (timeoutMs <= 0) problems.push('--timeout must be above 0');
-  if (flags.segment !== undefined && !/^\d+\/\d+$/.test(flags.segment))
-    problems.push(`--segment "${flags.segment}" must be i/n, e.g. 0/3`);
-  else if (flags.segment !== undefined) {
-    const [i, n] = flags.segment.split('/').map(Number) as [number, number];
-    if (!(n >= 1 && i < n)) problems.push(`--segment "${flags.segment}": i must be below n`);
-    if (flags.engine === 'k6') problems.push('--segment needs the engine (k6 segments are not wired)');
-  }
-  shipFlags(flags, problems);
-  let sla: Sla | undefined;
+  let sla: Sla = DEFAULT_SLA;
   try {
     sla = loadSla(flags.sla);
   } catch (err) {
-    const { problems: slaProblems = [] } = err as UsageError;
+    const { problems: slaProblems = [] } = err as KitError;
     problems.push(...(slaProblems.length > 0 ? slaProblems : [(err as Error).message]));
   }
-  throwIfProblems(problems);
-
-  const name = profileName;
-  const profile = buildProfile({
-    name,
-    rates,
-    stepSeconds: (stepMs ?? DEFAULT_STEP_SECONDS[name] * 1000) / 1000,
-    rampSeconds: rampMs / 1000,
-  });
+  const name = PROFILES.includes(profileName) ? profileName : 'stepped';
   return {
-    version: 1,
-    target: flags.target.replace(/\/+$/, ''),
-    allowRemote: flags.allowRemote === true,
-    profile,
+    profile: {
+      name,
+      rates,
+      stepSeconds: (stepMs ?? DEFAULT_STEP_SECONDS[name] * 1000) / 1000,
+      rampSeconds: rampMs / 1000,
+    },
     mix,
-    sla: sla as Sla,
-    // An open model needs room for rate × latency in flight; LLM answers take seconds when busy.
-    maxInFlight: maxInFlight ?? Math.max(1000, Math.ceil(peakRate(profile) * 2)),
+    sla,
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
     timeoutMs,
     retries,
-    retryBaseMs: 100,
     seed,
   };
-}
-
-/** How a load generator ended: its exit code, or the signal that killed it. */
-export interface LoadEnd {
-  readonly exit: number;
-  readonly killedBy?: NodeJS.Signals;
-}
-
-/**
- * Runs the plan with the chosen generator: the Go engine (default) or the user's k6. Resolves
- * with its exit code (99: SLA breached). Its own process group: a terminal's Ctrl-C reaches it
- * once, through us, and it stops gracefully (no new requests, those under way finish).
- */
-export function runLoad(
-  plan: Plan,
-  flags: Pick<LoadFlags, 'engine' | 'k6' | 'segment' | 'quiet' | 'ship' | 'spool' | 'runner' | 'shipWait'>,
-  files: LoadFiles,
-): Promise<LoadEnd> {
-  mkdirSync(dirname(files.summary), { recursive: true });
-  if (files.results) mkdirSync(dirname(files.results), { recursive: true });
-  // The plan beside the summary: what ran can be run again (`busybench-engine --plan`).
-  const planFile = files.summary.replace(/(\.json)?$/, '.plan.json');
-  writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
-  if (flags.engine === 'k6') {
-    const out = files.results ? ['--out', `json=${files.results}`] : [];
-    if (flags.quiet || files.log) out.push('--quiet');
-    return spawnLoad(
-      k6Binary(flags.k6),
-      ['run', ...out, join(packageRoot(), 'loadtests', 'main.ts')],
-      files.log,
-      {
-        BUSYBENCH_PLAN: JSON.stringify(plan),
-        BUSYBENCH_SUMMARY: files.summary,
-      },
-    );
-  }
-  const args = ['--plan', planFile, '--summary', files.summary];
-  if (files.results) args.push('--results', files.results);
-  if (flags.segment) args.push('--segment', flags.segment);
-  if (flags.runner) args.push('--runner', flags.runner);
-  if (flags.ship) args.push('--ship', flags.ship);
-  if (flags.spool) args.push('--spool', flags.spool);
-  if (flags.shipWait) args.push('--ship-wait', `${parseDurationMs(flags.shipWait)}ms`);
-  if (flags.quiet) args.push('--quiet');
-  return spawnLoad(engineBinary(), args, files.log, {});
-}
-
-function spawnLoad(
-  bin: string,
-  args: string[],
-  logFile: string | undefined,
-  env: Record<string, string>,
-): Promise<LoadEnd> {
-  return new Promise((resolveEnd) => {
-    const log = logFile ? openSync(logFile, 'a') : undefined;
-    const child = spawnOwned(bin, args, {
-      stdio: log === undefined ? 'inherit' : ['ignore', log, log],
-      env: { ...process.env, ...env },
-    });
-    const forward = () => child.kill('SIGINT');
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      resolveEnd(code !== null ? { exit: code } : { exit: EXIT_RUN_FAILED, killedBy: signal ?? undefined });
-    });
-  });
 }
 
 /**

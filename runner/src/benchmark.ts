@@ -1,6 +1,5 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type LoadFlags, loadPlan, runLoad } from '../../cli/load-command.js';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import type { RunView } from '../../collector/src/run-view.js';
@@ -8,10 +7,12 @@ import type { RunWindow } from '../../collector/src/run-windows.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
 import { freePort } from '../../common/free-port.js';
 import type { Sla } from '../../common/sla/sla.js';
+import { buildPlan, type PlanInput } from '../../loadtests/build-plan.js';
 import type { Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
 import { missingTools, ownStack, type StackUrls, setTargets, stackUp } from '../../stack/src/local-stack.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
+import { type GeneratorOptions, runLoad } from './launch-load.js';
 import { startMockProcess, startScenario } from './mock-process.js';
 import { type Overall, overall } from './overall.js';
 import { progressLine } from './progress.js';
@@ -33,9 +34,10 @@ export interface BenchmarkOptions {
   /** First port of the mock's nodes (0: any free ones); fixed when a user's proxy must find them. */
   readonly mockPort?: number;
   readonly mockConfig?: string;
-  /** The load: profile, rates, durations, mix, engine (busybench load's flags; target and files are set here). */
-  readonly load: Omit<LoadFlags, 'target' | 'results' | 'summary'>;
-  readonly sla: Sla;
+  /** The load: profile, rates, durations, mix, SLA (its target, the strategy, is set here). */
+  readonly plan: PlanInput;
+  /** Which generator sends it (the engine, or the user's k6); its files are set here. */
+  readonly generator: GeneratorOptions;
   readonly out: string;
   /** A stack already running (compare starts one for all runs), `auto` to start one if installed, or off. */
   readonly stack: { dir: string; urls: StackUrls } | 'auto' | 'off';
@@ -89,7 +91,8 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     cleanups.push(mock.stop);
     const strategy = await startStrategyProcess(o.strategy, mock.urls, join(dir, 'strategy'));
     cleanups.push(strategy.stop);
-    const plan = await loadPlan({ ...o.load, target: strategy.url } as LoadFlags);
+    // The strategy listens on loopback, started here: no target to check.
+    const plan = buildPlan(strategy.url, false, o.plan);
     if ((o.warmupSeconds ?? 0) > 0) {
       print(`busybench run: warming up ${strategy.name} for ${o.warmupSeconds} s (not counted)`);
       await warmUp(plan, o, dir);
@@ -103,8 +106,8 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // keeps its own file); one runner's file is followed.
     const collector = createCollector(
       runners > 1
-        ? { receive: join(dir, 'received'), runId, sla: o.sla, upstream: mock.urls }
-        : { results, runId, sla: o.sla, upstream: mock.urls },
+        ? { receive: join(dir, 'received'), runId, sla: plan.sla, upstream: mock.urls }
+        : { results, runId, sla: plan.sla, upstream: mock.urls },
     );
     const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: o.collectorPort ?? 0 });
     cleanups.push(collector.stop);
@@ -135,14 +138,14 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
           plan,
           runners > 1
             ? {
-                ...o.load,
+                ...o.generator,
                 quiet: true,
                 segment: `${i}/${runners}`,
                 ship: collectorUrl,
                 runner: `runner-${i}`,
                 spool: join(dir, `spool-${i}`),
               }
-            : { ...o.load, quiet: true },
+            : { ...o.generator, quiet: true },
           {
             summary: join(dir, `summary${suffix(i)}.json`),
             results: resultsOf(i),
@@ -211,7 +214,7 @@ async function warmUp(plan: Plan, o: BenchmarkOptions, dir: string): Promise<voi
     // Another seed, so its draws are not step 0's own. What a strategy keeps (a breaker's window,
     // a retry budget, a cache) starts step 0 warm, as it would in service (runner/README.md).
     { ...plan, profile, sla, seed: plan.seed + 1 },
-    { ...o.load, quiet: true },
+    { ...o.generator, quiet: true },
     { summary: join(dir, 'warmup', 'summary.json'), log: join(dir, 'warmup', 'load.log') },
   );
 }

@@ -102,7 +102,7 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     const capacity = r.experiment === 'capacity';
     // Every strategy of a round gets the same draws (arrivals, mix); each round other ones, so
     // repeats differ by more than the machine's noise.
-    const seed = String(Number(o.load.seed ?? 1) + r.round);
+    const seed = o.plan.seed + r.round;
     const {
       capacity: _c,
       faults: _f,
@@ -119,16 +119,13 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
       scenario: capacity ? null : o.faults.scenario,
       scenarioSpeed: capacity ? 1 : o.faults.speed,
       mockConfig: capacity ? o.capacity.mockConfig : o.faults.mockConfig,
-      load: capacity
-        ? { ...o.load, seed, rates: o.capacity.rates.join(',') }
-        : {
-            ...o.load,
-            seed,
-            profile: 'soak',
-            rates: String(o.faults.rate),
-            stepDuration: `${o.faults.seconds}s`,
-            ramp: '0s',
-          },
+      plan: {
+        ...o.plan,
+        seed,
+        profile: capacity
+          ? { ...o.plan.profile, rates: o.capacity.rates }
+          : { name: 'soak', rates: [o.faults.rate], stepSeconds: o.faults.seconds, rampSeconds: 0 },
+      },
       out: runDir(o.out, r),
     }).catch((err: Error) => {
       // One strategy that cannot start (nginx missing, a URL down) does not cost the others.
@@ -273,7 +270,7 @@ function capacitySection(
   const rates = o.capacity.rates;
   return {
     experiment: 'capacity',
-    load: `${o.load.profile} ${rates.join(', ')} req/s, ${o.load.stepDuration ?? 'default'} a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
+    load: `${o.plan.profile.name} ${rates.join(', ')} req/s, ${o.plan.profile.stepSeconds} s a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
     deciding,
     rates,
     ranking: rows(runs, method, o.seed, deciding, rates),

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
 import type { RunView } from '../../collector/src/run-view.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import type { Scoreboard } from '../../runner/src/scoreboard.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import type { Scoreboard } from '../../runner/src/scoreboard.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { launch, render } from '../helpers/browser.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { startMockProcess } from '../../runner/src/mock-process.js';
 import { BIN, requireBuild } from '../cli/cli-helpers.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { exactPercentile, latenciesByStep } from '../helpers/engine-results.js';
 import { startMock, type TestMock } from '../helpers/mock.js';

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
 import { ingestFile } from '../../collector/src/ingest-file.js';
 import { RunStats } from '../../collector/src/step-stats.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { BIN, requireBuild, runCli } from '../cli/cli-helpers.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { busybenchIn, type Hosts, makeHosts } from '../helpers/netns.js';
 import { freePort } from '../helpers/tools.js';

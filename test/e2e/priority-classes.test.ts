@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
 import { drawPriority } from '../../loadtests/priority.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
 

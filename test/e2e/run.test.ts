@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
 import { requireTool } from '../helpers/tools.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
 import { LatencyHistogram } from '../../collector/src/latency-histogram.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 
 beforeAll(() => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../cli/engine-binary.js';
+import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
 

@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../cli/fail.js';
-import { k6Binary } from '../../cli/k6-binary.js';
+import { RunnerError } from '../../runner/src/errors.js';
+import { k6Binary } from '../../runner/src/k6-binary.js';
 
 const NOT_FOUND =
   /^k6 not found: --engine k6 runs the k6 you installed .*busybench does not install k6 \(AGPL\)/;
@@ -57,8 +57,8 @@ describe('k6Binary: the user’s own k6, never built', () => {
     expect(k6Binary('k6-v1')).toBe(mine);
   });
 
-  it('throws a UsageError that says busybench does not install k6 when there is none', () => {
-    expect(() => k6Binary()).toThrow(UsageError);
+  it('throws a coded error (exit 2) that says busybench does not install k6 when there is none', () => {
+    expect(() => k6Binary()).toThrow(RunnerError);
     expect(() => k6Binary()).toThrow(NOT_FOUND);
     try {
       k6Binary();
@@ -69,8 +69,8 @@ describe('k6Binary: the user’s own k6, never built', () => {
     }
   });
 
-  it('throws the same UsageError, naming the path, for a --k6 or BUSYBENCH_K6 that is not an executable', () => {
-    expect(() => k6Binary(join(dir, 'nope', 'k6'))).toThrow(UsageError);
+  it('throws the same error, naming the path, for a --k6 or BUSYBENCH_K6 that is not an executable', () => {
+    expect(() => k6Binary(join(dir, 'nope', 'k6'))).toThrow(RunnerError);
     expect(() => k6Binary(join(dir, 'nope', 'k6'))).toThrow(/\(--k6 is .*nope\/k6\)$/);
     process.env.BUSYBENCH_K6 = fakeK6(join(dir, 'x'), 'k6', 0o600);
     expect(() => k6Binary()).toThrow(/\(BUSYBENCH_K6 is .*x\/k6\)$/);

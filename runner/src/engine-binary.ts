@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../common/paths.js';
-import { UsageError } from './fail.js';
+import { packageRoot } from '../../common/paths.js';
+import { RunnerError, RunnerErrorCodes } from './errors.js';
 
 /**
  * The Go load engine, built from loadtests/engine by scripts/build-engine.sh (which does
@@ -15,6 +15,9 @@ export function engineBinary(): string {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (build.status !== 0 || !existsSync(bin))
-    throw new UsageError('could not build the load engine (scripts/build-engine.sh failed; see above)');
+    throw new RunnerError(
+      RunnerErrorCodes.ENGINE_BUILD_FAILED,
+      'could not build the load engine (scripts/build-engine.sh failed; see above)',
+    );
   return bin;
 }

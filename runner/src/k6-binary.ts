@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { UsageError } from './fail.js';
+import { RunnerError, RunnerErrorCodes } from './errors.js';
 
 const NOT_FOUND =
   'k6 not found: --engine k6 runs the k6 you installed (on PATH, or BUSYBENCH_K6=/path/to/k6); ' +
@@ -14,11 +14,15 @@ export function k6Binary(explicit?: string): string {
   const chosen = explicit || process.env.BUSYBENCH_K6;
   if (chosen) {
     const found = chosen.includes('/') || chosen.includes('\\') ? executable(chosen) : onPath(chosen);
-    if (!found) throw new UsageError(`${NOT_FOUND} (${explicit ? '--k6' : 'BUSYBENCH_K6'} is ${chosen})`);
+    if (!found)
+      throw new RunnerError(
+        RunnerErrorCodes.K6_NOT_FOUND,
+        `${NOT_FOUND} (${explicit ? '--k6' : 'BUSYBENCH_K6'} is ${chosen})`,
+      );
     return found;
   }
   const found = onPath(process.platform === 'win32' ? 'k6.exe' : 'k6');
-  if (!found) throw new UsageError(NOT_FOUND);
+  if (!found) throw new RunnerError(RunnerErrorCodes.K6_NOT_FOUND, NOT_FOUND);
   return found;
 }
 

@@ -1,0 +1,37 @@
+import type { Sla } from '../common/sla/sla.js';
+import type { Mix, Plan } from './plan.js';
+import { buildProfile, type ProfileInput, peakRate } from './profiles.js';
+
+/**
+ * A plan without its target, typed: what `busybench load` makes of its flags, and what `run`
+ * and `compare` vary (the rates, the seed, the profile) before they point it at a strategy.
+ */
+export interface PlanInput {
+  readonly profile: ProfileInput;
+  readonly mix: Mix;
+  readonly sla: Sla;
+  /** Requests in flight at most; undefined: two seconds of the peak rate, at least 1 000. */
+  readonly maxInFlight?: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly seed: number;
+}
+
+/** The plan both load generators run (plan.ts), for a target already checked. */
+export function buildPlan(target: string, allowRemote: boolean, input: PlanInput): Plan {
+  const profile = buildProfile(input.profile);
+  return {
+    version: 1,
+    target: target.replace(/\/+$/, ''),
+    allowRemote,
+    profile,
+    mix: input.mix,
+    sla: input.sla,
+    // An open model needs room for rate × latency in flight; LLM answers take seconds when busy.
+    maxInFlight: input.maxInFlight ?? Math.max(1000, Math.ceil(peakRate(profile) * 2)),
+    timeoutMs: input.timeoutMs,
+    retries: input.retries,
+    retryBaseMs: 100,
+    seed: input.seed,
+  };
+}

@@ -1,0 +1,20 @@
+/** Errors of the runner (starting the load generators and the parts of a run), with stable codes. */
+export const RunnerErrorCodes = {
+  /** scripts/build-engine.sh failed: the Go engine could not be built. */
+  ENGINE_BUILD_FAILED: 'RUNNER_ERR_ENGINE_BUILD_FAILED',
+  /** `--engine k6` without a k6 to run (busybench never installs k6: AGPL). */
+  K6_NOT_FOUND: 'RUNNER_ERR_K6_NOT_FOUND',
+} as const;
+
+export type RunnerErrorCode = (typeof RunnerErrorCodes)[keyof typeof RunnerErrorCodes];
+
+export class RunnerError extends Error {
+  constructor(
+    readonly code: RunnerErrorCode,
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'RunnerError';
+  }
+}
