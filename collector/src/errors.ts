@@ -6,6 +6,8 @@ export const CollectorErrorCodes = {
   BAD_BATCH: 'COLLECTOR_ERR_BAD_BATCH',
   /** POST /api/results to a collector started without --receive. */
   NOT_RECEIVING: 'COLLECTOR_ERR_NOT_RECEIVING',
+  /** Anything else that went wrong serving a request (a bug: the message says what). */
+  INTERNAL: 'COLLECTOR_ERR_INTERNAL',
 } as const;
 
 export type CollectorErrorCode = (typeof CollectorErrorCodes)[keyof typeof CollectorErrorCodes];

@@ -100,7 +100,7 @@ export function createCollector(o: CollectorOptions): Collector {
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) =>
     reply
       .code(err.statusCode && err.statusCode < 500 ? err.statusCode : 500)
-      .send({ error: { code: err.code ?? 'COLLECTOR_ERR_INTERNAL', message: err.message } }),
+      .send({ error: { code: err.code ?? CollectorErrorCodes.INTERNAL, message: err.message } }),
   );
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', registry.contentType).send(await registry.metrics()),

@@ -9,7 +9,12 @@ export const MockErrorCodes = {
   SCENARIO_NOT_FOUND: 'MOCK_ERR_SCENARIO_NOT_FOUND',
   SCENARIO_INVALID: 'MOCK_ERR_SCENARIO_INVALID',
   LISTEN_FAILED: 'MOCK_ERR_LISTEN_FAILED',
-  BAD_DURATION: 'MOCK_ERR_BAD_DURATION',
+  /** The admin API answers loopback clients only. */
+  ADMIN_FORBIDDEN: 'MOCK_ERR_ADMIN_FORBIDDEN',
+  /** An admin request for an account the mock does not have. */
+  ADMIN_NOT_FOUND: 'MOCK_ERR_ADMIN_NOT_FOUND',
+  /** A setting the running mock cannot change (it was fixed at start-up). */
+  CONFIG_FIXED: 'MOCK_ERR_CONFIG_FIXED',
 } as const;
 
 export type MockErrorCode = (typeof MockErrorCodes)[keyof typeof MockErrorCodes];

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findBinary } from '../../common/find-binary.js';
+import { StackError, StackErrorCodes } from './errors.js';
 import { alertmanagerConfig, prometheusConfig, type TargetJob, targetsFile } from './stack-config.js';
 
 /**
@@ -28,16 +29,6 @@ export interface StackUrls {
 const BINARIES = { prometheus: 'prometheus', alertmanager: 'prometheus-alertmanager' } as const;
 type Part = keyof typeof BINARIES;
 const PARTS = Object.keys(BINARIES) as Part[];
-
-export class StackError extends Error {
-  constructor(
-    readonly code: 'STACK_ERR_MISSING_TOOL' | 'STACK_ERR_NOT_READY' | 'STACK_ERR_PORT_BUSY',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StackError';
-  }
-}
 
 export function missingTools(): string[] {
   return Object.values(BINARIES).filter((b) => !findBinary(b));
@@ -93,7 +84,7 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
   const missing = missingTools();
   if (missing.length > 0)
     throw new StackError(
-      'STACK_ERR_MISSING_TOOL',
+      StackErrorCodes.MISSING_TOOL,
       `${missing.join(' and ')} not installed: apt-get install prometheus prometheus-alertmanager (or use docker-compose.yml)`,
     );
   const dir = resolve(o.dir);
@@ -138,7 +129,7 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
     if (runningPid(dir, part)) continue;
     if (!(await portFree(ports[part])))
       throw new StackError(
-        'STACK_ERR_PORT_BUSY',
+        StackErrorCodes.PORT_BUSY,
         `port ${ports[part]} is taken: is another ${part} running?`,
       );
     const log = openSync(join(dir, `${part}.log`), 'a');
@@ -153,7 +144,7 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
   for (const part of PARTS) {
     if (!(await ready(urls[part], 30_000)))
       throw new StackError(
-        'STACK_ERR_NOT_READY',
+        StackErrorCodes.NOT_READY,
         `${part} did not become ready within 30 s; see ${join(dir, `${part}.log`)}`,
       );
   }

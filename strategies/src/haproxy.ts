@@ -5,7 +5,8 @@ import { findBinary } from '../../common/find-binary.js';
 import { freePort } from '../../common/free-port.js';
 import { spawnOwned } from '../../common/owned-child.js';
 import { packageRoot } from '../../common/paths.js';
-import { type Options, StrategyError } from './options.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
+import type { Options } from './options.js';
 
 /**
  * The HAProxy sibling of the nginx strategy: Debian's HAProxy 2.6 with the upstream of DeepSeek
@@ -136,7 +137,7 @@ export async function startHaproxy(
 ): Promise<RunningHaproxy> {
   const haproxy = findBinary('haproxy');
   if (!haproxy)
-    throw new StrategyError('STRATEGY_ERR_HAPROXY', 'haproxy is not installed: apt-get install haproxy');
+    throw new StrategyError(StrategyErrorCodes.HAPROXY, 'haproxy is not installed: apt-get install haproxy');
   const dir = resolve(o.dir);
   mkdirSync(dir, { recursive: true });
   const host = o.host ?? '127.0.0.1';
@@ -154,7 +155,7 @@ export async function startHaproxy(
   const check = spawnSync(haproxy, ['-c', '-q', '-f', conf], { encoding: 'utf8' });
   if (check.status !== 0)
     throw new StrategyError(
-      'STRATEGY_ERR_HAPROXY',
+      StrategyErrorCodes.HAPROXY,
       `haproxy -c rejected ${conf}: ${`${check.stdout}${check.stderr}`.trim()}`,
     );
   const log = join(dir, 'haproxy.log');
@@ -177,7 +178,7 @@ export async function startHaproxy(
     if (Date.now() > until || child.exitCode !== null) {
       // One that runs but never answered is not left behind.
       await stopHaproxy(child);
-      throw new StrategyError('STRATEGY_ERR_HAPROXY', `haproxy did not start; see ${log}`);
+      throw new StrategyError(StrategyErrorCodes.HAPROXY, `haproxy did not start; see ${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

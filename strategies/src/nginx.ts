@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { findBinary } from '../../common/find-binary.js';
 import { spawnOwned } from '../../common/owned-child.js';
 import { packageRoot } from '../../common/paths.js';
-import { type Options, StrategyError } from './options.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
+import type { Options } from './options.js';
 
 /**
  * A real strategy nobody here wrote: Debian's nginx with the upstream block DeepSeek operations
@@ -52,14 +53,15 @@ export async function startNginx(
   dir: string,
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const nginx = findBinary('nginx');
-  if (!nginx) throw new StrategyError('STRATEGY_ERR_NGINX', 'nginx is not installed: apt-get install nginx');
+  if (!nginx)
+    throw new StrategyError(StrategyErrorCodes.NGINX, 'nginx is not installed: apt-get install nginx');
   const prefix = resolve(dir);
   mkdirSync(join(prefix, 'tmp'), { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(conf, nginxConfig({ ...options, upstreams, prefix, listen: `127.0.0.1:${port}` }));
   const test = spawnSync(nginx, ['-t', '-p', prefix, '-c', conf], { encoding: 'utf8' });
   if (test.status !== 0)
-    throw new StrategyError('STRATEGY_ERR_NGINX', `nginx -t rejected ${conf}: ${test.stderr.trim()}`);
+    throw new StrategyError(StrategyErrorCodes.NGINX, `nginx -t rejected ${conf}: ${test.stderr.trim()}`);
   const child = spawnOwned(nginx, ['-p', prefix, '-c', conf], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 10_000;
@@ -70,7 +72,7 @@ export async function startNginx(
     } catch {
       if (Date.now() > until || child.exitCode !== null)
         throw new StrategyError(
-          'STRATEGY_ERR_NGINX',
+          StrategyErrorCodes.NGINX,
           `nginx did not start; see ${join(prefix, 'error.log')}`,
         );
       await new Promise((r) => setTimeout(r, 100));

@@ -1,22 +1,9 @@
+import { StrategyError, StrategyErrorCodes } from './errors.js';
+
 /**
  * A strategy's options come as `key=value` strings (CLI `--opt`, compare's lists); each
  * strategy reads its own with defaults and bounds, and every problem is reported at once.
  */
-export class StrategyError extends Error {
-  constructor(
-    readonly code:
-      | 'STRATEGY_ERR_BAD_OPTIONS'
-      | 'STRATEGY_ERR_UNKNOWN'
-      | 'STRATEGY_ERR_NGINX'
-      | 'STRATEGY_ERR_HAPROXY'
-      | 'STRATEGY_ERR_REDIS',
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = 'StrategyError';
-  }
-}
 
 export class Options {
   readonly problems: string[] = [];
@@ -69,7 +56,7 @@ export class Options {
         this.problems.push(`unknown option "${key}" (known: ${[...this.used].join(', ') || 'none'})`);
     if (this.problems.length > 0)
       throw new StrategyError(
-        'STRATEGY_ERR_BAD_OPTIONS',
+        StrategyErrorCodes.BAD_OPTIONS,
         `bad options for strategy ${this.strategy}`,
         this.problems,
       );
@@ -81,7 +68,7 @@ export function parseOptions(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new StrategyError('STRATEGY_ERR_BAD_OPTIONS', `option "${pair}" is not key=value`);
+    if (i <= 0) throw new StrategyError(StrategyErrorCodes.BAD_OPTIONS, `option "${pair}" is not key=value`);
     out[pair.slice(0, i)] = pair.slice(i + 1);
   }
   return out;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { findBinary } from '../../common/find-binary.js';
 import { freePort } from '../../common/free-port.js';
 import { spawnOwned } from '../../common/owned-child.js';
-import { StrategyError } from './options.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
 
 /**
  * Debian's redis-server as a child of ours, for a cache nobody gave a Redis to: loopback only,
@@ -26,7 +26,7 @@ export async function startRedisServer(
   const { binary = findBinary('redis-server') } = o;
   if (!binary || !existsSync(binary))
     throw new StrategyError(
-      'STRATEGY_ERR_REDIS',
+      StrategyErrorCodes.REDIS,
       `redis-server is not installed${binary ? ` (no ${binary})` : ''}: apt-get install redis-server, or give the cache a Redis with -o redisUrl=redis://host:6379`,
     );
   const port = o.port ?? (await freePort());
@@ -62,7 +62,7 @@ export async function startRedisServer(
       const why = spawnError ? (spawnError as Error).message : tail(log);
       await stop();
       throw new StrategyError(
-        'STRATEGY_ERR_REDIS',
+        StrategyErrorCodes.REDIS,
         `redis-server did not start on 127.0.0.1:${port}: ${why}`,
       );
     }

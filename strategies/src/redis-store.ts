@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { CacheStore, StoredAnswer } from './cache-store.js';
-import { StrategyError } from './options.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
 
 /**
  * Cache answers in Redis (ioredis), each under `busybench:cache:v1:<key>` with `PX ttlMs`, so
@@ -47,7 +47,7 @@ export class RedisStore implements CacheStore {
     } catch (err) {
       this.client.disconnect();
       throw new StrategyError(
-        'STRATEGY_ERR_REDIS',
+        StrategyErrorCodes.REDIS,
         `cannot reach Redis at ${redact(this.o.url)}: ${this.lastError || (err as Error).message}`,
       );
     }

@@ -1,4 +1,5 @@
-import { Options, StrategyError } from './options.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
+import { Options } from './options.js';
 import { balance } from './strategies/balance.js';
 import { breaker } from './strategies/breaker.js';
 import { bulkhead } from './strategies/bulkhead.js';
@@ -70,7 +71,7 @@ function makeChain(names: readonly string[], raw: Readonly<Record<string, string
     if (PICKS_NODES.has(n)) problems.push(`${n} picks the node itself: it can only come last in a chain`);
   });
   if (problems.length > 0)
-    throw new StrategyError('STRATEGY_ERR_BAD_OPTIONS', `bad chain ${names.join('+')}`, problems);
+    throw new StrategyError(StrategyErrorCodes.BAD_OPTIONS, `bad chain ${names.join('+')}`, problems);
   const links = names.map((n) =>
     makeOne(
       n,
@@ -117,7 +118,7 @@ function makeOne(name: string, raw: Readonly<Record<string, string>>): Strategy 
   const entry = STRATEGIES[name];
   if (!entry)
     throw new StrategyError(
-      'STRATEGY_ERR_UNKNOWN',
+      StrategyErrorCodes.UNKNOWN,
       `no strategy "${name}": one of ${[...Object.keys(STRATEGIES), ...Object.keys(EXTERNAL)].join(', ')}, or a URL`,
     );
   const o = new Options(name, raw);

@@ -92,7 +92,12 @@ describe('busybench load --priority', () => {
       ...over,
     });
     expect(() => benchmarkOptions(bench({ priority: 'P0=1' }), 'run')).not.toThrow();
-    expect(benchmarkOptions(bench({ priority: 'P0=1' }), 'run').plan.mix.priority).toEqual({ P0: 1, P1: 0, P2: 0, P3: 0 });
+    expect(benchmarkOptions(bench({ priority: 'P0=1' }), 'run').plan.mix.priority).toEqual({
+      P0: 1,
+      P1: 0,
+      P2: 0,
+      P3: 0,
+    });
     try {
       benchmarkOptions(bench({ priority: 'P9=1', nodes: '99' }), 'run');
       expect.unreachable();

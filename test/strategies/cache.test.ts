@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { StrategyError } from '../../strategies/src/options.js';
+import { StrategyError } from '../../strategies/src/errors.js';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { type RedisServer, startRedisServer } from '../../strategies/src/redis-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StrategyError } from '../../strategies/src/options.js';
+import type { StrategyError } from '../../strategies/src/errors.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { attempts, closeAll, fire, nodesOf, share, startProxy, testMock } from './strategy-helpers.js';
 

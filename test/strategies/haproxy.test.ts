@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStrategyProcess } from '../../runner/src/strategy-process.js';
+import type { StrategyError } from '../../strategies/src/errors.js';
 import { haproxyConfig, haproxyOptions, startHaproxy } from '../../strategies/src/haproxy.js';
-import { Options, type StrategyError } from '../../strategies/src/options.js';
+import { Options } from '../../strategies/src/options.js';
 import {
   checkStrategySpec,
   isReferenceStrategy,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StrategyError } from '../../strategies/src/options.js';
+import type { StrategyError } from '../../strategies/src/errors.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { HELLO, KEY, metricValue, scrape } from '../helpers/mock.js';
 import { attempts, closeAll, fire, share, startProxy, testMock } from './strategy-helpers.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { packageRoot } from '../../common/paths.js';
-import type { StrategyError } from '../../strategies/src/options.js';
+import type { StrategyError } from '../../strategies/src/errors.js';
 import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { admin, HELLO, KEY, metricValue, scrape, untilInFlight } from '../helpers/mock.js';

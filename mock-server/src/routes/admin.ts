@@ -4,7 +4,7 @@ import { loadScenario, parseScenario } from '../busy/scenario.js';
 import { validateConfig } from '../config/load.js';
 import { deepMerge, isPlainObject } from '../config/merge.js';
 import type { MockConfig } from '../config/schema.js';
-import { MockError } from '../errors.js';
+import { MockError, type MockErrorCode, MockErrorCodes } from '../errors.js';
 import type { MockNode } from '../node.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -21,7 +21,7 @@ export function adminRoutes(app: FastifyInstance, node: MockNode): void {
       if (!node.config.admin.allowRemote && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
         return reply
           .code(403)
-          .send(adminError('MOCK_ERR_ADMIN_FORBIDDEN', 'the admin API answers loopback clients only'));
+          .send(adminError(MockErrorCodes.ADMIN_FORBIDDEN, 'the admin API answers loopback clients only'));
       }
     });
 
@@ -80,11 +80,12 @@ export function adminRoutes(app: FastifyInstance, node: MockNode): void {
     admin.post('/admin/accounts/:id/balance', async (req, reply) => {
       const account = node.shared.accounts.accounts.find((a) => a.id === (req.params as { id: string }).id);
       const balance = (req.body as { balance?: unknown } | null)?.balance;
-      if (!account) return reply.code(404).send(adminError('MOCK_ERR_ADMIN_NOT_FOUND', 'no such account'));
+      if (!account)
+        return reply.code(404).send(adminError(MockErrorCodes.ADMIN_NOT_FOUND, 'no such account'));
       if (typeof balance !== 'number' || !Number.isFinite(balance)) {
         return reply
           .code(400)
-          .send(adminError('MOCK_ERR_CONFIG_INVALID', 'body must be {"balance": <number>}'));
+          .send(adminError(MockErrorCodes.CONFIG_INVALID, 'body must be {"balance": <number>}'));
       }
       account.balance = balance;
       return { id: account.id, balance };
@@ -103,7 +104,7 @@ function replace(node: MockNode, body: unknown, reply: FastifyReply, merge: bool
         .code(400)
         .send(
           adminError(
-            'MOCK_ERR_CONFIG_FIXED',
+            MockErrorCodes.CONFIG_FIXED,
             `${changed.join(', ')} cannot change while running; restart the mock`,
           ),
         );
@@ -120,6 +121,6 @@ function fail(reply: FastifyReply, err: unknown) {
   throw err;
 }
 
-function adminError(code: string, message: string, problems: readonly string[] = []) {
+function adminError(code: MockErrorCode, message: string, problems: readonly string[] = []) {
   return { error: { code, message, problems } };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { type CacheStore, MemoryStore, type StoredAnswer } from '../cache-store.js';
-import { type Options, StrategyError } from '../options.js';
+import { StrategyError, StrategyErrorCodes } from '../errors.js';
+import type { Options } from '../options.js';
 import { type RedisServer, startRedisServer } from '../redis-server.js';
 import { RedisStore } from '../redis-store.js';
 import type { Strategy } from '../strategy.js';
@@ -72,7 +73,7 @@ export function cache(o: Options): Strategy {
       if (req.stream || !req.body) return ctx.send(req);
       if (!store)
         throw new StrategyError(
-          'STRATEGY_ERR_REDIS',
+          StrategyErrorCodes.REDIS,
           'cache with store=redis is not started: the proxy must call start() before taking requests',
         );
       const c = countersOf(ctx.registry);

@@ -1,0 +1,26 @@
+/** Errors of the strategies, with stable codes (the CLI maps each to its exit code). */
+export const StrategyErrorCodes = {
+  /** An option that is not key=value, not a known key, or out of its bounds (every problem listed). */
+  BAD_OPTIONS: 'STRATEGY_ERR_BAD_OPTIONS',
+  /** A strategy name that is none of the registry's. */
+  UNKNOWN: 'STRATEGY_ERR_UNKNOWN',
+  /** nginx missing, its config refused by `nginx -t`, or it did not start. */
+  NGINX: 'STRATEGY_ERR_NGINX',
+  /** haproxy missing, or it did not start. */
+  HAPROXY: 'STRATEGY_ERR_HAPROXY',
+  /** redis-server missing, or Redis not there for the cache. */
+  REDIS: 'STRATEGY_ERR_REDIS',
+} as const;
+
+export type StrategyErrorCode = (typeof StrategyErrorCodes)[keyof typeof StrategyErrorCodes];
+
+export class StrategyError extends Error {
+  constructor(
+    readonly code: StrategyErrorCode,
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'StrategyError';
+  }
+}
