@@ -74,6 +74,7 @@ export function reportCommand(): Command {
         const timeline = new UpstreamTimeline(Number.POSITIVE_INFINITY);
         for (const c of saved.events.upstreamCounts) timeline.add(c);
         const scraped = saved.events.upstreamCounts.length > 0;
+        const upstream = scraped ? runKpis(run, timeline) : null;
         const view = runView({
           runId: flags.runId ?? dir ?? results,
           live: false,
@@ -81,9 +82,9 @@ export function reportCommand(): Command {
           run,
           events: saved.events,
           kpis: scraped ? stepKpis(run, timeline) : undefined,
+          ...(upstream ? { runKpis: upstream } : {}),
         });
         process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines, view.runners));
-        const upstream = scraped ? runKpis(run, timeline) : null;
         if (upstream) {
           const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
           process.stdout.write(

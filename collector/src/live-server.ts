@@ -43,8 +43,6 @@ export interface Collector {
   readonly restored: { batches: number; cutOff: number } | null;
   /** The whole run as it stands; `live: false` for the final report. */
   view(live?: boolean): RunView;
-  /** Amplification and error masking over the whole run (null without upstream scrapes). */
-  overallKpis(): { amplification: number | null; errorMasking: number | null };
   /** The run's time windows with the upstream's share of each (run-windows.ts). */
   windows(): RunWindow[];
   stop(): Promise<void>;
@@ -67,8 +65,19 @@ export function createCollector(o: CollectorOptions): Collector {
   const timeline = new UpstreamTimeline();
   const scraping = o.upstream.length > 0;
   const kpis: StepKpis | undefined = scraping ? stepKpis(run, timeline) : undefined;
-  const view = (live = true) => runView({ runId: o.runId, live, sla: o.sla, run, events, kpis });
-  const registry = clientMetrics(run, o.runId, { kpis, view: () => view() });
+  const view = (live = true, withoutSeries = false) =>
+    runView({
+      runId: o.runId,
+      live,
+      sla: o.sla,
+      run,
+      events,
+      kpis,
+      ...(scraping ? { runKpis: runKpis(run, timeline) } : {}),
+      withoutSeries,
+    });
+  // A scrape reads the verdict, the knee, recovery and the runners: not the charts' series.
+  const registry = clientMetrics(run, o.runId, { kpis, view: () => view(true, true) });
 
   let timer: NodeJS.Timeout | undefined;
   if (scraping) {
@@ -175,9 +184,6 @@ export function createCollector(o: CollectorOptions): Collector {
     events,
     restored,
     view,
-    overallKpis() {
-      return scraping ? runKpis(run, timeline) : { amplification: null, errorMasking: null };
-    },
     windows() {
       return runWindows(run, scraping ? timeline : null, events.phases());
     },

@@ -3,6 +3,7 @@ import type { Sla } from '../../common/sla/sla.js';
 import { judge, type Verdict } from '../../common/sla/verdict.js';
 import { type Recovery, recoveryTimes } from './recovery.js';
 import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
+import { type RunOverall, runOverall } from './run-overall.js';
 import { missingSegments, type RunnerView, runnerViews } from './runner-view.js';
 import type { RunStats, StepStats, StepSummary } from './step-stats.js';
 import type { SeriesPoint } from './time-series.js';
@@ -39,6 +40,8 @@ export interface RunView {
   readonly runners: readonly RunnerView[];
   /** Segments whose results fell short, in words (a report only; empty when none did). */
   readonly missing: readonly string[];
+  /** The whole run in one line of figures (the scoreboard's row). */
+  readonly overall: RunOverall;
 }
 
 export function runView(options: {
@@ -48,6 +51,10 @@ export function runView(options: {
   run: RunStats;
   events: RunEvents;
   kpis?: StepKpis;
+  /** Amplification and error masking over the whole run (null without the upstream's view). */
+  runKpis?: { amplification: number | null; errorMasking: number | null };
+  /** Leave the time series out (a Prometheus scrape needs the verdict, not the charts). */
+  withoutSeries?: boolean;
 }): RunView {
   const { run, sla, events, kpis } = options;
   const ordered = run.ordered();
@@ -58,6 +65,8 @@ export function runView(options: {
   const newest = ordered.reduce<StepStats | null>((a, s) => (a && a.lastMs >= s.lastMs ? a : s), null);
   const phases = events.phases();
   const runners = runnerViews(run.runners, !options.live);
+  const verdict = judge(sla, ordered, run.droppedIterations);
+  const recovery = recoveryTimes(phases, run.series, sla);
   return {
     runId: options.runId,
     generatedAt: new Date().toISOString(),
@@ -66,14 +75,20 @@ export function runView(options: {
     outcomes: OUTCOMES,
     steps,
     currentStep: newest?.step ?? null,
-    verdict: judge(sla, ordered, run.droppedIterations),
-    recovery: recoveryTimes(phases, run.series, sla),
-    series: run.series.points(),
+    verdict,
+    recovery,
+    series: options.withoutSeries ? [] : run.series.points(),
     phases,
     alerts: events.alerts,
     droppedIterations: run.droppedIterations,
     malformedLines: run.malformedLines,
     runners,
     missing: missingSegments(runners),
+    overall: runOverall(
+      run,
+      verdict,
+      recovery,
+      options.runKpis ?? { amplification: null, errorMasking: null },
+    ),
   };
 }

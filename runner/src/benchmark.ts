@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
+import type { RunOverall } from '../../collector/src/run-overall.js';
 import type { RunView } from '../../collector/src/run-view.js';
 import type { RunWindow } from '../../collector/src/run-windows.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
@@ -14,7 +15,6 @@ import { missingTools, ownStack, type StackUrls, setTargets, stackUp } from '../
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { type GeneratorOptions, runLoad } from './launch-load.js';
 import { startMockProcess, startScenario } from './mock-process.js';
-import { type Overall, overall } from './overall.js';
 import { progressLine } from './progress.js';
 import { startStrategyProcess } from './strategy-process.js';
 
@@ -60,7 +60,8 @@ export interface BenchmarkOptions {
 
 export interface BenchmarkResult {
   readonly view: RunView;
-  readonly overall: Overall;
+  /** The run in one line of figures (the collector's), with the strategy that ran. */
+  readonly overall: RunOverall & { readonly strategy: string };
   /** The run's time windows: what compare's intervals resample (also in windows.json). */
   readonly windows: readonly RunWindow[];
   /** The load generator's exit code (99: an SLA line broke). */
@@ -169,7 +170,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const result = {
       view,
       windows,
-      overall: overall(strategy.name, collector.run, view, collector.overallKpis()),
+      overall: { strategy: strategy.name, ...view.overall },
       loadCode,
       dir,
     };

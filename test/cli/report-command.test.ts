@@ -194,7 +194,7 @@ describe('busybench report', () => {
       expect(live.steps[0]?.errorMasking).toBeCloseTo(0.5);
       expect(live.steps[1]?.amplification).toBeCloseTo(2);
       expect(live.steps[1]?.errorMasking).toBeCloseTo(0);
-      const overall = collector.overallKpis();
+      const { overall } = collector.view(false);
       // kill -9: nothing more is written; the report has only the files.
       const res = await runCli(['report', results, '--json', join(d, 'r.json')]);
       const report = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));

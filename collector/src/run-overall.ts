@@ -1,13 +1,14 @@
-import { LatencyHistogram } from '../../collector/src/latency-histogram.js';
-import type { RunView } from '../../collector/src/run-view.js';
-import type { RunStats } from '../../collector/src/step-stats.js';
+import type { Verdict } from '../../common/sla/verdict.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import type { Recovery } from './recovery.js';
+import type { RunStats } from './step-stats.js';
 
 /**
- * One run in one line of figures, for the scoreboard: the whole run's latency (all steps'
- * histograms merged), success and error-class rates as clients saw them, throughput, the KPIs.
+ * One run in one line of figures (the scoreboard's row): the whole run's latency (all steps'
+ * histograms merged), success and error-class rates as clients saw them, throughput, the KPIs,
+ * how the SLA fared. Computed here, once a view, from the run's own histograms and verdict.
  */
-export interface Overall {
-  readonly strategy: string;
+export interface RunOverall {
   readonly requests: number;
   /** Target rate of the knee (the last step before the first breach), null when the first step broke. */
   readonly kneeRps: number | null;
@@ -31,12 +32,12 @@ export interface Overall {
   readonly steps: number;
 }
 
-export function overall(
-  strategy: string,
+export function runOverall(
   run: RunStats,
-  view: RunView,
+  verdict: Verdict,
+  recovery: readonly Recovery[],
   kpis: { amplification: number | null; errorMasking: number | null },
-): Overall {
+): RunOverall {
   const all = new LatencyHistogram();
   let ok = 0;
   let e429 = 0;
@@ -56,10 +57,10 @@ export function overall(
   const n = all.count;
   const seconds = Math.max(0.001, (last - first) / 1000);
   const summary = all.summary();
-  const knee = view.steps.find((s) => s.step === view.verdict.knee);
-  const recovered = view.recovery.filter((r) => r.recoveryS !== null).map((r) => r.recoveryS as number);
+  const knee = verdict.knee === null ? undefined : run.steps.get(verdict.knee);
+  const recovered = recovery.filter((r) => r.recoveryS !== null).map((r) => r.recoveryS as number);
+  const broken = new Set(verdict.lines.filter((l) => !l.ok).map((l) => l.step));
   return {
-    strategy,
     requests: n,
     kneeRps: knee?.targetRate ?? null,
     p50Ms: summary.p50,
@@ -73,9 +74,9 @@ export function overall(
     amplification: kpis.amplification,
     errorMasking: kpis.errorMasking,
     recoveryS: recovered.length > 0 ? Math.max(...recovered) : null,
-    slaPassed: view.verdict.passed,
-    brokenLines: view.verdict.lines.filter((l) => !l.ok).length,
-    stepsHeld: view.steps.filter((st) => view.verdict.lines.every((l) => l.step !== st.step || l.ok)).length,
-    steps: view.steps.length,
+    slaPassed: verdict.passed,
+    brokenLines: verdict.lines.filter((l) => !l.ok).length,
+    stepsHeld: [...run.steps.keys()].filter((step) => !broken.has(step)).length,
+    steps: run.steps.size,
   };
 }
