@@ -22,10 +22,8 @@
     filtered: '#e7ba52',
     degraded: '#ad494a',
   };
-  // The outcomes come with the view (`outcomes`, ok first: loadtests/engine/contract/outcomes.json);
-  // this list is only for a view saved before it carried them.
-  const FALLBACK_OUTCOMES = ['ok', '429', '503', '5xx', '4xx', 'timeout', 'network', 'truncated'];
-  const errorClasses = (view) => (view.outcomes ?? FALLBACK_OUTCOMES).filter((o) => o !== 'ok');
+  // The outcomes come with the view (`outcomes`, ok first: loadtests/engine/contract/outcomes.json).
+  const errorClasses = (view) => (view.outcomes ?? []).filter((o) => o !== 'ok');
   /** An outcome's colour: its own, or one from its name for an outcome added to the list later. */
   const colour = (c) => {
     if (COLORS[c]) return COLORS[c];

@@ -139,4 +139,28 @@ describe('SLA verdict', () => {
     // The overall line (success >= 0) holds on every request.
     expect(v.lines.filter((l) => l.priority === null && l.step !== null).every((l) => l.ok)).toBe(true);
   });
+
+  it('judges a line on any percentile, p75 as well as p99, latency and time to first token alike', () => {
+    // 100 requests: 80 at 50 ms and 20 at 1 s, so p75 reads 50 ms and p90 1 s; streams' TTFT
+    // the same shape (the schema takes any pN: before, a p75 latency line read broken at every
+    // step and a p75 TTFT line was skipped).
+    const stats = run([{ slow: 20, failed: 0 }]);
+    for (let i = 0; i < 100; i++)
+      stats.ingest({
+        metric: 'busybench_ttft',
+        time: i,
+        value: i < 80 ? 50 : 1000,
+        tags: { step: '0', target_rate: '100' },
+      });
+    const sla = { ...SLA, latencyMs: { p75: 100, p90: 100 }, ttftMs: { p75: 100, 'p99.5': 100 } };
+    const v = judge(sla, stats.ordered(), 0);
+    const line = (text: string) => v.lines.find((l) => l.line === text);
+    // HDR histograms, 3 significant digits: 50 ms reads within 0.1 %.
+    expect(line('latency p75 < 100 ms')?.ok).toBe(true);
+    expect(line('latency p75 < 100 ms')?.measured).toBeCloseTo(50, -1);
+    expect(line('latency p90 < 100 ms')?.ok).toBe(false);
+    expect(line('ttft p75 < 100 ms')?.ok).toBe(true);
+    expect(line('ttft p75 < 100 ms')?.measured).toBeCloseTo(50, -1);
+    expect(line('ttft p99.5 < 100 ms')?.ok).toBe(false);
+  });
 });
