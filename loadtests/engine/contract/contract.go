@@ -1,5 +1,6 @@
 // Package contract holds what the Go engine and the TypeScript side both read: the list of
-// request outcomes, the classifier's shared test vectors and the priority draw's. The JSON
+// request outcomes, the classifier's shared test vectors, the priority draw's and the SLA
+// judge's. The JSON
 // files are the one definition; this package only embeds them.
 package contract
 
@@ -20,6 +21,12 @@ var VectorsJSON []byte
 //
 //go:embed priority-vectors.json
 var PriorityVectorsJSON []byte
+
+// SLAVectorsJSON: SLAs judged on one step of requests, with the lines that must break; the
+// engine's judge and the kit's (common/sla/verdict.ts) are both held to them.
+//
+//go:embed sla-vectors.json
+var SLAVectorsJSON []byte
 
 // Outcome is one class a request ends in: "ok" or an error class.
 type Outcome struct {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RunStats } from '../../collector/src/step-stats.js';
-import { judge } from '../../common/sla/verdict.js';
+import { RunStats } from '../../../collector/src/step-stats.js';
+import { judge } from '../../../common/sla/verdict.js';
 
 const SLA = {
   name: 't',

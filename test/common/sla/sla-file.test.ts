@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { UsageError } from '../../cli/fail.js';
-import { loadSla } from '../../common/sla/sla-file.js';
+import type { UsageError } from '../../../cli/fail.js';
+import { DEFAULT_SLA } from '../../../common/sla/sla.js';
+import { loadSla } from '../../../common/sla/sla-file.js';
 
 const BASE = `name: t
 successRate: 0.99
@@ -47,7 +48,7 @@ describe('SLA file: lines per priority class', () => {
 
   it('has no class lines when the file has none (the default SLA)', () => {
     expect(loadSla(slaFile(BASE)).classes).toEqual({});
-    expect(loadSla(join(import.meta.dirname, '../../loadtests/sla.yaml')).classes).toEqual({});
+    expect(loadSla(join(import.meta.dirname, '../../../loadtests/sla.yaml')).classes).toEqual({});
   });
 
   it('names every problem of bad class lines at once, one line each', () => {
@@ -74,5 +75,13 @@ describe('SLA file: lines per priority class', () => {
   it('refuses class lines that are not a map of classes', () => {
     const path = slaFile(`${BASE}classes: [P0]\n`);
     expect(problems(path)).toEqual([`SLA ${path}/classes: must be object`]);
+  });
+
+  it('the default SLA file spells out the default SLA, and no file means the default', () => {
+    expect(loadSla(join(import.meta.dirname, '../../../loadtests/sla.yaml'))).toEqual({
+      ...DEFAULT_SLA,
+      classes: {},
+    });
+    expect(loadSla()).toBe(DEFAULT_SLA);
   });
 });
