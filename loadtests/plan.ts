@@ -3,9 +3,9 @@
  * the k6 scripts (`BUSYBENCH_PLAN`), so both run the same schedule, mix and SLA. The format is
  * documented in loadtests/README.md; the engine reads it in loadtests/engine/internal/plan.
  */
-import type { PriorityClass } from './priority.ts';
+import type { PriorityClass } from '../common/priority-classes.ts';
+import type { Sla } from '../common/sla/sla.ts';
 import type { Profile } from './profiles.ts';
-import type { Sla } from './sla.ts';
 
 export interface Mix {
   /** Share of requests that stream (SSE). */

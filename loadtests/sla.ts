@@ -1,3 +1,4 @@
+import { PRIORITY_CLASSES } from '../common/priority-classes.ts';
 import { type ClassSla, percentileOf, type Sla } from '../common/sla/sla.ts';
 import type { Step } from './profiles.ts';
 
@@ -61,10 +62,11 @@ export function slaThresholds(
     }
   };
   draw(conditions(sla, streaming), '');
-  // P0 first. Sorted by name rather than by PRIORITY_CLASSES: the root tsconfig compiles this
-  // file and refuses a value import of a '.ts' path, the form k6 needs.
-  for (const [c, lines] of Object.entries(sla.classes ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+  // P0 first.
+  for (const c of PRIORITY_CLASSES) {
+    const lines = sla.classes?.[c];
     if (lines) draw(conditions(lines, streaming), `priority:${c}`);
+  }
   thresholds.dropped_iterations = [wrap(`count<=${sla.maxDroppedIterations}`)];
   return thresholds;
 }

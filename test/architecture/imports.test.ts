@@ -40,7 +40,7 @@ function sources(dir: string, out: string[] = []): string[] {
 const componentOf = (repoPath: string) => repoPath.split('/')[0] as string;
 
 /** Every import of `file` (repo-relative) that crosses into another component against the plan. */
-export function violations(file: string, text: string): string[] {
+function violations(file: string, text: string): string[] {
   const from = componentOf(file);
   const found: string[] = [];
   for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
