@@ -1,9 +1,9 @@
-import type { CollectorErrorCode } from '../collector/src/errors.js';
+import type { CollectorError } from '../collector/src/errors.js';
 import type { KitErrorCode } from '../common/errors.js';
 import type { MockErrorCode } from '../mock-server/src/errors.js';
-import type { RunnerErrorCode } from '../runner/src/errors.js';
-import type { StackErrorCode } from '../stack/src/errors.js';
-import type { StrategyErrorCode } from '../strategies/src/errors.js';
+import type { RunnerError } from '../runner/src/errors.js';
+import type { StackError } from '../stack/src/errors.js';
+import type { StrategyError } from '../strategies/src/errors.js';
 
 /** Exit codes of the CLI: 0 done, 1 a run failed, 2 bad input (flags, files, names), 99 an SLA breach. */
 export const EXIT_RUN_FAILED = 1;
@@ -13,10 +13,10 @@ export const EXIT_BAD_INPUT = 2;
 export type ErrorCode =
   | KitErrorCode
   | MockErrorCode
-  | CollectorErrorCode
-  | StrategyErrorCode
-  | StackErrorCode
-  | RunnerErrorCode;
+  | CollectorError['code']
+  | StrategyError['code']
+  | StackError['code']
+  | RunnerError['code'];
 
 /**
  * The exit code of each error code, written out: a new code in any table is a type error here

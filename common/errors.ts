@@ -11,16 +11,24 @@ export const KitErrorCodes = {
   SLA_INVALID: 'KIT_ERR_SLA_INVALID',
 } as const;
 
-export type KitErrorCode = (typeof KitErrorCodes)[keyof typeof KitErrorCodes];
+/** The codes of a component's table. */
+export type CodeOf<Table> = Table[keyof Table];
 
-export class KitError extends Error {
+export type KitErrorCode = CodeOf<typeof KitErrorCodes>;
+
+/**
+ * An error with a stable code from its component's table, and one line per problem so that
+ * every problem is reported at once. Each component's error is one of these with its own codes.
+ */
+export class CodedError<Code extends string> extends Error {
   constructor(
-    readonly code: KitErrorCode,
+    readonly code: Code,
     message: string,
-    /** One line per problem, so that every one is reported at once. */
     readonly problems: readonly string[] = [],
   ) {
     super(message);
-    this.name = 'KitError';
+    this.name = new.target.name;
   }
 }
+
+export class KitError extends CodedError<KitErrorCode> {}

@@ -1,3 +1,5 @@
+import { CodedError, type CodeOf } from '../../common/errors.js';
+
 /** Errors of the collector, with stable codes. */
 export const CollectorErrorCodes = {
   HISTOGRAM_DECODE: 'COLLECTOR_ERR_HISTOGRAM_DECODE',
@@ -10,15 +12,4 @@ export const CollectorErrorCodes = {
   INTERNAL: 'COLLECTOR_ERR_INTERNAL',
 } as const;
 
-export type CollectorErrorCode = (typeof CollectorErrorCodes)[keyof typeof CollectorErrorCodes];
-
-export class CollectorError extends Error {
-  constructor(
-    readonly code: CollectorErrorCode,
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = 'CollectorError';
-  }
-}
+export class CollectorError extends CodedError<CodeOf<typeof CollectorErrorCodes>> {}

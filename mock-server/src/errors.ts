@@ -1,3 +1,5 @@
+import { CodedError, type CodeOf } from '../../common/errors.js';
+
 /**
  * Errors of the mock itself (bad config, bad scenario, port in use), with stable codes.
  * These are *our* failures, reported to the operator; errors the mock serves to API clients
@@ -17,20 +19,9 @@ export const MockErrorCodes = {
   CONFIG_FIXED: 'MOCK_ERR_CONFIG_FIXED',
 } as const;
 
-export type MockErrorCode = (typeof MockErrorCodes)[keyof typeof MockErrorCodes];
+export type MockErrorCode = CodeOf<typeof MockErrorCodes>;
 
-export class MockError extends Error {
-  readonly code: MockErrorCode;
-  /** One line per problem, so that every config error is reported at once. */
-  readonly problems: readonly string[];
-
-  constructor(code: MockErrorCode, message: string, problems: readonly string[] = []) {
-    super(message);
-    this.name = 'MockError';
-    this.code = code;
-    this.problems = problems;
-  }
-
+export class MockError extends CodedError<MockErrorCode> {
   /** The text an operator sees: the summary, then one indented line per problem. */
   describe(): string {
     return [`${this.code}: ${this.message}`, ...this.problems.map((p) => `  - ${p}`)].join('\n');

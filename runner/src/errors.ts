@@ -1,3 +1,5 @@
+import { CodedError, type CodeOf } from '../../common/errors.js';
+
 /** Errors of the runner (starting the load generators and the parts of a run), with stable codes. */
 export const RunnerErrorCodes = {
   /** scripts/build-engine.sh failed: the Go engine could not be built. */
@@ -6,15 +8,4 @@ export const RunnerErrorCodes = {
   K6_NOT_FOUND: 'RUNNER_ERR_K6_NOT_FOUND',
 } as const;
 
-export type RunnerErrorCode = (typeof RunnerErrorCodes)[keyof typeof RunnerErrorCodes];
-
-export class RunnerError extends Error {
-  constructor(
-    readonly code: RunnerErrorCode,
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = 'RunnerError';
-  }
-}
+export class RunnerError extends CodedError<CodeOf<typeof RunnerErrorCodes>> {}

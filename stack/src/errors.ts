@@ -1,3 +1,5 @@
+import { CodedError, type CodeOf } from '../../common/errors.js';
+
 /** Errors of the local stack, with stable codes (the CLI maps each to its exit code). */
 export const StackErrorCodes = {
   /** prometheus or prometheus-alertmanager not installed. */
@@ -8,14 +10,4 @@ export const StackErrorCodes = {
   PORT_BUSY: 'STACK_ERR_PORT_BUSY',
 } as const;
 
-export type StackErrorCode = (typeof StackErrorCodes)[keyof typeof StackErrorCodes];
-
-export class StackError extends Error {
-  constructor(
-    readonly code: StackErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StackError';
-  }
-}
+export class StackError extends CodedError<CodeOf<typeof StackErrorCodes>> {}

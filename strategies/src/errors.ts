@@ -1,3 +1,5 @@
+import { CodedError, type CodeOf } from '../../common/errors.js';
+
 /** Errors of the strategies, with stable codes (the CLI maps each to its exit code). */
 export const StrategyErrorCodes = {
   /** An option that is not key=value, not a known key, or out of its bounds (every problem listed). */
@@ -12,15 +14,4 @@ export const StrategyErrorCodes = {
   REDIS: 'STRATEGY_ERR_REDIS',
 } as const;
 
-export type StrategyErrorCode = (typeof StrategyErrorCodes)[keyof typeof StrategyErrorCodes];
-
-export class StrategyError extends Error {
-  constructor(
-    readonly code: StrategyErrorCode,
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = 'StrategyError';
-  }
-}
+export class StrategyError extends CodedError<CodeOf<typeof StrategyErrorCodes>> {}
