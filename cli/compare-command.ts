@@ -7,9 +7,9 @@ import { packageRoot } from '../common/paths.js';
 import { loadScenario } from '../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
 import { EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
+import { launchStack } from '../runner/src/launch-stack.js';
 import { scoreboardMarkdown } from '../runner/src/scoreboard.js';
 import { scoreboardPage } from '../runner/src/scoreboard-page.js';
-import { missingTools, ownStack, stackUp } from '../stack/src/local-stack.js';
 import { checkStrategySpec, parseStrategySpec } from '../strategies/src/start-strategy.js';
 import {
   type BenchmarkFlags,
@@ -94,9 +94,8 @@ export function compareCommand(): Command {
         problems.push(`--order "${flags.order}" must be interleaved or shuffled`);
       const faultRate = Number(flags.faultRate);
       if (!(faultRate > 0)) problems.push(`--fault-rate "${flags.faultRate}" must be a rate above 0`);
+      // --rates is checked with the other load flags (planInput): one line when it is bad.
       const capacityRates = (flags.rates ?? DEFAULT_CAPACITY_RATES).split(',').map(Number);
-      if (capacityRates.some((r) => !(r > 0)))
-        problems.push(`--rates "${flags.rates}" must be positive numbers, comma-separated`);
       const faults = experiments.includes('faults');
       if (faults && flags.scenario === 'none')
         problems.push('the faults experiment needs a --scenario (or --experiment capacity)');
@@ -120,7 +119,7 @@ export function compareCommand(): Command {
         o = benchmarkOptions(
           {
             ...flags,
-            rates: capacityRates.join(','),
+            rates: flags.rates ?? DEFAULT_CAPACITY_RATES,
             stepDuration: flags.stepDuration ?? DEFAULT_CAPACITY_STEP,
           },
           'compare',
@@ -146,28 +145,20 @@ export function compareCommand(): Command {
       mkdirSync(out, { recursive: true });
       // One stack and one collector port for every run, so alerts keep reaching the collector.
       const collectorPort = await freePort();
-      let stack: { dir: string; urls: Awaited<ReturnType<typeof stackUp>> } | 'off' = 'off';
-      let stopStack: () => Promise<unknown> = async () => {};
-      const missing = missingTools();
-      if (o.stack && missing.length > 0)
+      const launched = o.stack
+        ? await launchStack(
+            out,
+            `http://127.0.0.1:${collectorPort}`,
+            (l) => process.stdout.write(`${l}\n`),
+            'busybench compare',
+          )
+        : null;
+      if (launched)
         process.stdout.write(
-          `busybench compare: no ${missing.join(', ')} here, so no Prometheus alerts (apt-get install prometheus prometheus-alertmanager)\n`,
+          `busybench compare: Prometheus ${launched.urls.prometheus}, Alertmanager ${launched.urls.alertmanager}\n`,
         );
-      if (o.stack && missing.length === 0) {
-        const dir = join(out, 'stack');
-        const urls = await stackUp({
-          dir,
-          prometheusPort: await freePort(),
-          alertmanagerPort: await freePort(),
-          mockUrls: [],
-          collectorUrl: `http://127.0.0.1:${collectorPort}`,
-        });
-        stack = { dir, urls };
-        stopStack = ownStack(dir);
-        process.stdout.write(
-          `busybench compare: Prometheus ${urls.prometheus}, Alertmanager ${urls.alertmanager}\n`,
-        );
-      }
+      const stack = launched ? { dir: launched.dir, urls: launched.urls } : 'off';
+      const stopStack = launched ? launched.stop : async () => {};
       const board = await runCompare({
         ...o,
         strategies: specs,

@@ -23,6 +23,11 @@ export function fail(err: unknown): never {
     process.stderr.write(`busybench: ${(err as Error).message} (${code})${lines}\n`);
     process.exit(EXIT_CODES[code]);
   }
+  // Another library's coded error (fastify's FST_ERR_*, undici's UND_ERR_*): one line too.
+  if (typeof code === 'string' && /^[A-Z]+_ERR_/.test(code)) {
+    process.stderr.write(`busybench: ${(err as Error).message} (${code})\n`);
+    process.exit(/_ERR_(BAD|UNKNOWN|INVALID)/.test(code) ? EXIT_BAD_INPUT : EXIT_RUN_FAILED);
+  }
   process.stderr.write(`busybench: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(EXIT_RUN_FAILED);
 }

@@ -82,7 +82,7 @@ export function reportCommand(): Command {
           run,
           events: saved.events,
           kpis: scraped ? stepKpis(run, timeline) : undefined,
-          ...(upstream ? { runKpis: upstream } : {}),
+          ...(upstream ? { runKpis: () => upstream } : {}),
         });
         process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines, view.runners));
         if (upstream) {

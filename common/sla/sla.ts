@@ -18,7 +18,7 @@ export interface ClassSla {
   readonly errorRates?: Readonly<Record<string, number>>;
 }
 
-/** The SLA, as `busybench load` validated it from sla.yaml and put it in the plan. */
+/** The SLA, as sla-file.ts reads it (milliseconds, no optional parts) and a plan carries it. */
 export interface Sla {
   readonly name: string;
   /** Minimum share of requests whose outcome is `ok` (a whole, real answer). */

@@ -6,14 +6,16 @@ import type { RunOverall } from '../../collector/src/run-overall.js';
 import type { RunView } from '../../collector/src/run-view.js';
 import type { RunWindow } from '../../collector/src/run-windows.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
-import { freePort } from '../../common/free-port.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { buildPlan, type PlanInput } from '../../loadtests/build-plan.js';
 import type { Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
-import { missingTools, ownStack, type StackUrls, setTargets, stackUp } from '../../stack/src/local-stack.js';
+import { checkLoopbackTarget } from '../../loadtests/target-check.js';
+import { type StackUrls, setTargets } from '../../stack/src/local-stack.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
+import { RunnerError, RunnerErrorCodes } from './errors.js';
 import { type GeneratorOptions, runLoad } from './launch-load.js';
+import { type LaunchedStack, launchStack } from './launch-stack.js';
 import { startMockProcess, startScenario } from './mock-process.js';
 import { progressLine } from './progress.js';
 import { startStrategyProcess } from './strategy-process.js';
@@ -92,7 +94,10 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     cleanups.push(mock.stop);
     const strategy = await startStrategyProcess(o.strategy, mock.urls, join(dir, 'strategy'));
     cleanups.push(strategy.stop);
-    // The strategy listens on loopback, started here: no target to check.
+    // Ours listen on loopback; a strategy given by URL is the user's, and the load goes there:
+    // run and compare load this machine only (no --allow-remote), so it must be loopback.
+    const refusal = await checkLoopbackTarget(strategy.url, false);
+    if (refusal) throw new RunnerError(RunnerErrorCodes.TARGET_REFUSED, refusal);
     const plan = buildPlan(strategy.url, false, o.plan);
     if ((o.warmupSeconds ?? 0) > 0) {
       print(`busybench run: warming up ${strategy.name} for ${o.warmupSeconds} s (not counted)`);
@@ -122,7 +127,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
         'busybench-strategy',
         strategy.metricsUrl ? [strategy.metricsUrl.replace(/\/metrics$/, '')] : [],
       );
-      if (o.stack === 'auto') cleanups.push(ownStack(stack.dir));
+      if ('stop' in stack) cleanups.push(stack.stop);
     }
     print(
       `busybench run: ${strategy.name} at ${strategy.url} → mock ${mock.urls.join(', ')}; ` +
@@ -225,23 +230,8 @@ async function prepareStack(
   dir: string,
   collectorUrl: string,
   print: (l: string) => void,
-): Promise<{ dir: string; urls: StackUrls } | null> {
+): Promise<LaunchedStack | { dir: string; urls: StackUrls } | null> {
   if (o.stack === 'off') return null;
   if (o.stack !== 'auto') return o.stack;
-  const missing = missingTools();
-  if (missing.length > 0) {
-    print(
-      `busybench run: no ${missing.join(', ')} here, so no Prometheus alerts (apt-get install prometheus prometheus-alertmanager)`,
-    );
-    return null;
-  }
-  const stackDir = join(dir, 'stack');
-  const urls = await stackUp({
-    dir: stackDir,
-    prometheusPort: await freePort(),
-    alertmanagerPort: await freePort(),
-    mockUrls: [],
-    collectorUrl,
-  });
-  return { dir: stackDir, urls };
+  return launchStack(dir, collectorUrl, print, 'busybench run');
 }

@@ -270,7 +270,7 @@ function capacitySection(
   const rates = o.capacity.rates;
   return {
     experiment: 'capacity',
-    load: `${o.plan.profile.name} ${rates.join(', ')} req/s, ${o.plan.profile.stepSeconds} s a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
+    load: `${o.plan.profile.name} ${rates.join(', ')} req/s, ${o.plan.profile.stepSeconds}s a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
     deciding,
     rates,
     ranking: rows(runs, method, o.seed, deciding, rates),
@@ -290,7 +290,7 @@ function capacitySection(
           successRate: f.successRate,
           heldRuns: s.runs.filter((r) => {
             const step = r.view.steps.find((st) => st.targetRate === offered);
-            return step !== undefined && r.view.verdict.lines.every((l) => l.step !== step.step || l.ok);
+            return step?.held === true;
           }).length,
         };
       }),

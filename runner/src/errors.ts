@@ -6,6 +6,8 @@ export const RunnerErrorCodes = {
   ENGINE_BUILD_FAILED: 'RUNNER_ERR_ENGINE_BUILD_FAILED',
   /** `--engine k6` without a k6 to run (busybench never installs k6: AGPL). */
   K6_NOT_FOUND: 'RUNNER_ERR_K6_NOT_FOUND',
+  /** A strategy given by URL that is not on this machine (run and compare load loopback only). */
+  TARGET_REFUSED: 'RUNNER_ERR_TARGET_REFUSED',
 } as const;
 
 export class RunnerError extends CodedError<CodeOf<typeof RunnerErrorCodes>> {}

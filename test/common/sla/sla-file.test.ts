@@ -84,4 +84,13 @@ describe('SLA file: lines per priority class', () => {
     });
     expect(loadSla()).toBe(DEFAULT_SLA);
   });
+
+  it('refuses a percentile no histogram has (p0, p100.5), as a problem of the file', () => {
+    expect(
+      problems(slaFile(BASE.replace('{ p99: 800ms }', '{ p0: 800ms, p100.5: 1s, p75: 200ms }'))),
+    ).toEqual([
+      expect.stringMatching(/\/latency: SLA percentile "p0" must look like/),
+      expect.stringMatching(/\/latency: SLA percentile "p100.5" must look like/),
+    ]);
+  });
 });

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"busybench/engine/contract"
@@ -104,6 +105,15 @@ type Plan struct {
 var ErrInvalid = errors.New("invalid plan")
 
 var percentileKey = regexp.MustCompile(`^p\d+(\.\d+)?$`)
+
+// validPercentile: pN with 0 < N <= 100, as the kit's SLA file takes (common/sla/sla.ts).
+func validPercentile(k string) bool {
+	if !percentileKey.MatchString(k) {
+		return false
+	}
+	n, err := strconv.ParseFloat(k[1:], 64)
+	return err == nil && n > 0 && n <= 100
+}
 
 // Load reads and checks a plan file.
 func Load(path string) (*Plan, error) {
@@ -211,13 +221,13 @@ func (p *Plan) problems() []string {
 // lineProblems checks the keys of an SLA's latency, TTFT and error-rate lines.
 func lineProblems(where string, latency, ttft, errorRates map[string]float64, add func(string, ...any)) {
 	for k := range latency {
-		if !percentileKey.MatchString(k) {
-			add("%s.latencyMs: %q is not a percentile like p99", where, k)
+		if !validPercentile(k) {
+			add("%s.latencyMs: %q is not a percentile like p99 (0 < N <= 100)", where, k)
 		}
 	}
 	for k := range ttft {
-		if !percentileKey.MatchString(k) {
-			add("%s.ttftMs: %q is not a percentile like p99", where, k)
+		if !validPercentile(k) {
+			add("%s.ttftMs: %q is not a percentile like p99 (0 < N <= 100)", where, k)
 		}
 	}
 	for k, v := range errorRates {
