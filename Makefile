@@ -20,6 +20,7 @@ run:
 test:
 	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server
 	./scripts/go-checks.sh
+	./scripts/build-sloth.sh
 	npx tsc --noEmit -p tsconfig.json
 	npx biome check .
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results.json; \
