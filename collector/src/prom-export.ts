@@ -1,8 +1,13 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import { FastHistogram, LLM_LATENCY_BUCKETS } from '../../common/fast-metrics.js';
+import {
+  FastHistogram,
+  type HistogramHandle,
+  INTER_TOKEN_BUCKETS,
+  LLM_LATENCY_BUCKETS,
+} from '../../common/fast-metrics.js';
 import { OUTCOMES } from '../../common/outcomes.js';
 import type { RunView, StepKpis } from './run-view.js';
-import type { RunStats, StepStats } from './step-stats.js';
+import { type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKETS } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
@@ -81,6 +86,34 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
     (h) => {
       for (const s of run.steps.values()) h.attach(s.buckets, String(s.step), String(s.targetRate));
     },
+  );
+  // The LLM signals, per step, in buckets: what the TTFT SLO and dashboards read as bucket ratios.
+  const llmHistogram = (
+    name: string,
+    help: string,
+    bounds: readonly number[],
+    of: (s: StepStats) => HistogramHandle,
+  ) =>
+    new FastHistogram(registry, `${p}${name}`, help, ['step', 'target_rate'], bounds, (h) => {
+      for (const s of run.steps.values()) h.attach(of(s), String(s.step), String(s.targetRate));
+    });
+  llmHistogram(
+    'ttft_seconds',
+    'Time to first token of streamed answers per step (the first frame with content), in buckets to 120 s.',
+    LLM_LATENCY_BUCKETS,
+    (s) => s.ttftBuckets,
+  );
+  llmHistogram(
+    'inter_token_seconds',
+    'Gaps between token frames of streamed answers per step, in buckets from 0.5 ms to 5 s.',
+    INTER_TOKEN_BUCKETS,
+    (s) => s.interTokenBuckets,
+  );
+  llmHistogram(
+    'output_tokens_per_second',
+    "Each successful answer's output tokens over its whole time, per step.",
+    TOKENS_PER_SECOND_BUCKETS,
+    (s) => s.tokensPerSecond,
   );
   /** A gauge with one value per step, read from the step at scrape time (null: no sample). */
   const perStep = (name: string, help: string, value: (s: StepStats) => number | null) =>

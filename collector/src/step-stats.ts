@@ -1,4 +1,4 @@
-import { HistogramHandle, LLM_LATENCY_BUCKETS } from '../../common/fast-metrics.js';
+import { HistogramHandle, INTER_TOKEN_BUCKETS, LLM_LATENCY_BUCKETS } from '../../common/fast-metrics.js';
 import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../common/priority-classes.js';
 import type { JudgedFigures, JudgedStep } from '../../common/sla/verdict.js';
 import {
@@ -16,6 +16,9 @@ import { TimeSeries } from './time-series.js';
 
 /** Outcomes (loadtests/engine/contract/outcomes.json): `ok`, or the error class. */
 export { OUTCOMES, type Outcome } from '../../common/outcomes.js';
+
+/** Output tokens per second of one answer: a slow stream at 1, a fast model in the hundreds. */
+export const TOKENS_PER_SECOND_BUCKETS = [1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000];
 
 /** A histogram's summary with nothing in it (a class that sent no stream has no TTFT). */
 const EMPTY: LatencySummary = Object.freeze({
@@ -104,6 +107,14 @@ export class StepStats implements JudgedStep {
   readonly classes = new Map<PriorityClass, ClassStats>();
   /** The same latencies in Prometheus buckets (seconds, 5 ms – 120 s), for histogram_quantile. */
   readonly buckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
+  /**
+   * The LLM signals in Prometheus buckets too, for SLOs as bucket ratios (alerts/slos): time to
+   * first token (a bound at 2 s, the TTFT SLO's line), the gaps between tokens, and each
+   * successful answer's output tokens per second.
+   */
+  readonly ttftBuckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
+  readonly interTokenBuckets = new HistogramHandle(INTER_TOKEN_BUCKETS);
+  readonly tokensPerSecond = new HistogramHandle(TOKENS_PER_SECOND_BUCKETS);
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = 0;
 
@@ -157,7 +168,19 @@ export class StepStats implements JudgedStep {
   /** A stream's time to first token; `priority` also counts it in its class. */
   addTtft(ms: number, priority: PriorityClass | null = null): void {
     this.ttft.recordMs(ms);
+    this.ttftBuckets.observe(ms / 1000);
     if (priority !== null) this.classOf(priority).addTtft(ms);
+  }
+
+  /** One gap between two token frames of a stream. */
+  addInterToken(ms: number): void {
+    this.interToken.recordMs(ms);
+    this.interTokenBuckets.observe(ms / 1000);
+  }
+
+  /** A successful answer's output tokens over its whole time: what its user saw arrive per second. */
+  addAnswerTokens(tokens: number, ms: number): void {
+    if (tokens > 0 && ms > 0) this.tokensPerSecond.observe(tokens / (ms / 1000));
   }
 
   classOf(priority: PriorityClass): ClassStats {
@@ -316,7 +339,7 @@ export class RunStats {
       step.addLatency(outcome, s.value, s.time, priority);
       this.series.add(s.time, outcome, s.value, step.targetRate);
     } else if (s.metric === 'busybench_ttft') step.addTtft(s.value, priority);
-    else if (s.metric === 'busybench_inter_token') step.interToken.recordMs(s.value);
+    else if (s.metric === 'busybench_inter_token') step.addInterToken(s.value);
   }
 
   summaries(): StepSummary[] {
@@ -358,7 +381,8 @@ export class RunStats {
         step.addLatency(o.outcome, o.ms, time, priority);
         this.series.add(time, o.outcome, o.ms, step.targetRate, o.tokens ?? 0);
         if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
-        if (o.itl) for (const gap of o.itl) step.interToken.recordMs(gap);
+        if (o.itl) for (const gap of o.itl) step.addInterToken(gap);
+        if (o.outcome === 'ok' && o.tokens) step.addAnswerTokens(o.tokens, o.ms);
         source.tally?.request(o.step, o.t, o.late ?? 0);
         return;
       }

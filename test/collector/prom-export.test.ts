@@ -175,6 +175,43 @@ describe('the client view for Prometheus', () => {
     const text = await clientMetrics(run, 'r').metrics();
     expect(text).not.toMatch(/^busybench_client_priority_\w+\{/m);
   });
+  it('exports the LLM signals in buckets: time to first token, inter-token gaps, tokens per second', async () => {
+    const run = new RunStats();
+    const line = (ttft: number, itl: number[], tokens: number, ms: number, outcome = 'ok') =>
+      JSON.stringify({
+        type: 'req',
+        t: 1_764_400_000_000,
+        step: 0,
+        rate: 5,
+        stream: true,
+        outcome,
+        ms,
+        ttft,
+        itl,
+        tokens,
+      });
+    run.ingestLine(line(1500, [10, 20], 20, 2000)); // first token at 1.5 s, 10 tokens/s
+    run.ingestLine(line(2500, [600], 40, 1000)); // 2.5 s, 40 tokens/s
+    run.ingestLine(line(100, [5], 30, 1000, 'truncated')); // a cut stream: no tokens/s sample
+    const text = await clientMetrics(run, 'r').metrics();
+    const at = (name: string, le: string) =>
+      Number(
+        new RegExp(
+          `${name}_bucket\\{step="0",target_rate="5",le="${le.replace('.', '\\.')}",run_id="r"\\} (\\d+)`,
+        ).exec(text)?.[1],
+      );
+    expect(at('busybench_client_ttft_seconds', '0.1')).toBe(1);
+    expect(at('busybench_client_ttft_seconds', '2')).toBe(2);
+    expect(at('busybench_client_ttft_seconds', '3')).toBe(3);
+    expect(text).toContain(
+      'busybench_client_inter_token_seconds_count{step="0",target_rate="5",run_id="r"} 4',
+    );
+    expect(at('busybench_client_output_tokens_per_second', '10')).toBe(1);
+    expect(at('busybench_client_output_tokens_per_second', '50')).toBe(2);
+    expect(text).toContain(
+      'busybench_client_output_tokens_per_second_count{step="0",target_rate="5",run_id="r"} 2',
+    );
+  });
 });
 
 const alert = {
