@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { RULE_FILES, SLO_RULE_FILES } from '../../stack/src/stack-config.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { freePort, requireTool } from '../helpers/tools.js';
 
@@ -26,7 +28,18 @@ describe('busybench stack up|down', () => {
       const rules = (await (await fetch(`http://127.0.0.1:${prom}/api/v1/rules`)).json()) as {
         data: { groups: Array<{ rules: unknown[] }> };
       };
-      expect(rules.data.groups.flatMap((g) => g.rules).length).toBe(34);
+      // Every rule of the project's files: the hand-written ones (34) and the SLOs Sloth made.
+      const inFiles = [...RULE_FILES, ...SLO_RULE_FILES].reduce(
+        (n, f) =>
+          n +
+          (parse(readFileSync(f, 'utf8')).groups as Array<{ rules: unknown[] }>).reduce(
+            (k, g) => k + g.rules.length,
+            0,
+          ),
+        0,
+      );
+      expect(inFiles).toBeGreaterThan(34);
+      expect(rules.data.groups.flatMap((g) => g.rules).length).toBe(inFiles);
       // Remote write is on: an empty write is a bad request, not a missing endpoint.
       expect((await fetch(`http://127.0.0.1:${prom}/api/v1/write`, { method: 'POST' })).status).toBe(400);
       // The scrape targets come from files, picked up within seconds.
