@@ -156,10 +156,16 @@ describe('docker-compose.yml', () => {
     const promtool = requireTool('promtool', 'prometheus');
     const config = readFileSync(join(ROOT, 'alerts', 'prometheus.docker.yml'), 'utf8');
     // The container's rule path, as mounted, mapped back to the repository for the check.
-    const mount = compose.services.prometheus?.volumes?.find((v) => v.includes('/etc/prometheus/rules'));
-    expect(mount).toBe('./alerts/rules:/etc/prometheus/rules:ro');
+    const mounts = compose.services.prometheus?.volumes ?? [];
+    expect(mounts).toContain('./alerts/rules:/etc/prometheus/rules:ro');
+    expect(mounts).toContain('./alerts/slos/generated:/etc/prometheus/slos:ro');
     const local = join(mkdtempSync(join(tmpdir(), 'busybench-compose-')), 'prometheus.yml');
-    writeFileSync(local, config.replaceAll('/etc/prometheus/rules', join(ROOT, 'alerts', 'rules')));
+    writeFileSync(
+      local,
+      config
+        .replaceAll('/etc/prometheus/rules', join(ROOT, 'alerts', 'rules'))
+        .replaceAll('/etc/prometheus/slos', join(ROOT, 'alerts', 'slos', 'generated')),
+    );
     const r = run(promtool, ['check', 'config', local]);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/SUCCESS: 19 rules found/);

@@ -17,7 +17,17 @@ import { Document, parse } from 'yaml';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const DASHBOARDS = join(ROOT, 'dashboards', 'json');
-const RULES = ['busybench-recording.yml', 'busybench-alerts.yml'];
+/**
+ * The rule files Prometheus loads, by the name of their copy here: the hand-written ones and the
+ * SLOs Sloth generated (alerts/slos/, their compressed variant).
+ */
+export const RULE_SOURCES = {
+  'busybench-recording.yml': 'alerts/rules/busybench-recording.yml',
+  'busybench-alerts.yml': 'alerts/rules/busybench-alerts.yml',
+  'busybench-slos-compressed.yml': 'alerts/slos/generated/busybench.compressed.rules.yml',
+};
+const RULES = Object.keys(RULE_SOURCES);
+const sourceOf = (file) => RULE_SOURCES[file];
 
 /** The collector's address in docker-compose, and in the cluster (its Service). */
 const COMPOSE_WEBHOOK = 'http://collector:9464/api/alerts';
@@ -80,7 +90,7 @@ function dashboardsKustomization(files) {
 /** One PrometheusRule per rule file: the same groups, evaluated every second. */
 function prometheusRules() {
   const docs = RULES.map((file) => {
-    const spec = parse(read(join('alerts', 'rules', file)));
+    const spec = parse(read(sourceOf(file)));
     // The compressed windows are seconds long; the operator's Prometheus evaluates every 30 s by
     // default, so each group asks for 1 s (the local stack's and docker-compose's global).
     spec.groups = spec.groups.map(({ name, ...rest }) => ({ name, interval: '1s', ...rest }));
@@ -97,7 +107,7 @@ function prometheusRules() {
     release.key.commentBefore =
       ' kube-prometheus-stack selects rules by its Helm release name (ruleSelector); set yours,\n' +
       ' or install the chart with prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false.';
-    doc.contents.commentBefore = ` From alerts/rules/${file}.`;
+    doc.contents.commentBefore = ` From ${sourceOf(file)}.`;
     return doc.toString({ lineWidth: 0 });
   });
   return (
@@ -115,8 +125,7 @@ export function expectedFiles() {
     'base/copies/peak-hour.yaml',
     header('mock-server/scenarios/peak-hour.yaml') + read('mock-server/scenarios/peak-hour.yaml'),
   );
-  for (const rule of RULES)
-    files.set(`base/copies/${rule}`, header(`alerts/rules/${rule}`) + read(join('alerts', 'rules', rule)));
+  for (const rule of RULES) files.set(`base/copies/${rule}`, header(sourceOf(rule)) + read(sourceOf(rule)));
   files.set('base/copies/alertmanager.yml', alertmanagerConfig());
   const dashboards = readdirSync(DASHBOARDS)
     .filter((f) => f.endsWith('.json'))

@@ -16,10 +16,11 @@ const SCRIPT = join(K8S, 'sync.mjs');
 
 /** sync.mjs is plain JavaScript, run by node as it is: imported at run time, typed by hand. */
 interface SyncModule {
+  RULE_SOURCES: Record<string, string>;
   expectedFiles(): Map<string, string>;
   differences(expected?: Map<string, string>): string[];
 }
-const { expectedFiles, differences } = (await import(/* @vite-ignore */ SCRIPT)) as SyncModule;
+const { expectedFiles, differences, RULE_SOURCES } = (await import(/* @vite-ignore */ SCRIPT)) as SyncModule;
 
 const readK8s = (path: string) => readFileSync(join(K8S, path), 'utf8');
 const readRoot = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -62,10 +63,14 @@ describe('deploy/kubernetes copies (node deploy/kubernetes/sync.mjs rewrites the
       .split(/^---\n/m)
       .slice(1)
       .map((d) => parse(d));
-    expect(docs.map((d) => d.metadata.name)).toEqual(['busybench-recording', 'busybench-alerts']);
+    expect(docs.map((d) => d.metadata.name)).toEqual([
+      'busybench-recording',
+      'busybench-alerts',
+      'busybench-slos-compressed',
+    ]);
     for (const doc of docs) {
       expect(doc).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' });
-      const source = parse(readRoot(`alerts/rules/${doc.metadata.name}.yml`));
+      const source = parse(readRoot(RULE_SOURCES[`${doc.metadata.name}.yml`] as string));
       expect(doc.spec.groups.map((g: { interval: string }) => g.interval)).toEqual(
         source.groups.map(() => '1s'),
       );

@@ -38,7 +38,7 @@ func mounted(t *testing.T, deployment, mountPath string) (string, map[string]str
 func TestPromtoolAcceptsTheRenderedPrometheusConfigAndItsRules(t *testing.T) {
 	promtool := tool(t, "promtool", "prometheus")
 	dir, files := mounted(t, "busybench-prometheus", "/etc/prometheus/config")
-	for _, want := range []string{"prometheus.yml", "busybench-recording.yml", "busybench-alerts.yml"} {
+	for _, want := range []string{"prometheus.yml", "busybench-recording.yml", "busybench-alerts.yml", "busybench-slos-compressed.yml"} {
 		if _, ok := files[want]; !ok {
 			t.Fatalf("the ConfigMap has no %s", want)
 		}
@@ -63,8 +63,8 @@ func TestPromtoolAcceptsTheRenderedPrometheusConfigAndItsRules(t *testing.T) {
 		t.Fatalf("promtool check config: %v\n%s", err, out)
 	}
 	rules := regexp.MustCompile(`SUCCESS: (\d+) rules found`).FindAllStringSubmatch(out, -1)
-	if len(rules) != 2 {
-		t.Fatalf("want two rule files checked, promtool said:\n%s", out)
+	if len(rules) != 3 {
+		t.Fatalf("want three rule files checked, promtool said:\n%s", out)
 	}
 }
 
@@ -72,7 +72,7 @@ func TestPromtoolAcceptsThePrometheusRulesAsTheOperatorGetsThem(t *testing.T) {
 	promtool := tool(t, "promtool", "prometheus")
 	_, files := mounted(t, "busybench-prometheus", "/etc/prometheus/config")
 	ix := NewIndex(load(t, "overlays/prometheus-operator"))
-	for _, name := range []string{"busybench-recording", "busybench-alerts"} {
+	for _, name := range []string{"busybench-recording", "busybench-alerts", "busybench-slos-compressed"} {
 		o, ok := ix.Get("PrometheusRule", "busybench", name)
 		if !ok {
 			t.Fatalf("no PrometheusRule %s", name)
