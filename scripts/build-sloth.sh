@@ -11,13 +11,8 @@ stamp="$PWD/.tools/bin/sloth.version"
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
   exit 0
 fi
-go=/usr/local/go/bin/go
-command -v go >/dev/null 2>&1 && go=$(command -v go)
-if [ ! -x "$go" ]; then
-  echo "build-sloth: Go is needed to build Sloth (expected at /usr/local/go/bin/go)" >&2
-  exit 1
-fi
+. scripts/local-go.sh build-sloth
 echo "build-sloth: building Sloth $version into .tools/bin (a minute, once)"
 mkdir -p .tools/bin
-GOTOOLCHAIN=local GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod "$go" install "github.com/slok/sloth/cmd/sloth@$version"
+GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod "$go" install "github.com/slok/sloth/cmd/sloth@$version"
 echo "$version" > "$stamp"

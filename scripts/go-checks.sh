@@ -5,9 +5,7 @@
 # its own, and the race build of its dependencies adds about a minute.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-export GOTOOLCHAIN=local
-go=/usr/local/go/bin/go
-command -v go >/dev/null 2>&1 && go=$(command -v go)
+. "$root/scripts/local-go.sh" go-checks
 
 check_module() { # <dir> [test flags…]
   local dir=$1

@@ -2,14 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Collector, createCollector } from '../../collector/src/live-server.js';
-import { DEFAULT_SLA } from '../../common/sla/sla.js';
+import type { Collector } from '../../collector/src/live-server.js';
 import { DASHBOARDS, dashboardQueries } from '../../dashboards/src/build.js';
 import { engineBinary } from '../../runner/src/engine-binary.js';
-import { stackDown, stackUp } from '../../stack/src/local-stack.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
-import { admin, startMock, type TestMock } from '../helpers/mock.js';
-import { freePort, requireTool } from '../helpers/tools.js';
+import { admin, type TestMock } from '../helpers/mock.js';
+import { type Observed, startObserved } from '../helpers/observed-stack.js';
 
 /**
  * The whole observability path, for real: the mock plays an outage, the engine runs a stepped test, the
@@ -21,37 +19,19 @@ import { freePort, requireTool } from '../helpers/tools.js';
 let mock: TestMock;
 let collector: Collector;
 let prometheus: string;
+let observed: Observed | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'busybench-obs-'));
-const stackDir = join(dir, 'stack');
 const started = Date.now();
 
 beforeAll(async () => {
   requireBuild();
   engineBinary();
-  requireTool('prometheus', 'prometheus');
-  requireTool('prometheus-alertmanager', 'prometheus-alertmanager');
-  mock = await startMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 20 } } } });
-  collector = createCollector({
-    results: join(dir, 'results.json'),
-    runId: 'obs',
-    sla: DEFAULT_SLA,
-    upstream: [mock.url],
-  });
-  const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: 0 });
-  const up = await stackUp({
-    dir: stackDir,
-    prometheusPort: await freePort(),
-    alertmanagerPort: await freePort(),
-    mockUrls: [mock.url],
-    collectorUrl,
-  });
-  prometheus = up.prometheus;
+  observed = await startObserved(dir, 'obs', 20);
+  ({ mock, collector, prometheus } = observed);
 }, 60_000);
 
 afterAll(async () => {
-  await stackDown(stackDir);
-  await collector?.stop();
-  await mock?.close();
+  await observed?.stop();
 });
 
 const firing = (name: string) =>

@@ -2,13 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Collector, createCollector } from '../../collector/src/live-server.js';
-import { DEFAULT_SLA } from '../../common/sla/sla.js';
+import type { Collector } from '../../collector/src/live-server.js';
 import { engineBinary } from '../../runner/src/engine-binary.js';
-import { stackDown, stackUp } from '../../stack/src/local-stack.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
-import { admin, startMock, type TestMock } from '../helpers/mock.js';
-import { freePort, requireTool } from '../helpers/tools.js';
+import { admin, type TestMock } from '../helpers/mock.js';
+import { type Observed, startObserved } from '../helpers/observed-stack.js';
 
 /**
  * The Sloth-generated SLO alerts (compressed variant, alerts/slos/) end to end: Debian's
@@ -19,35 +17,18 @@ import { freePort, requireTool } from '../helpers/tools.js';
  */
 let mock: TestMock;
 let collector: Collector;
+let observed: Observed | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'busybench-slo-'));
-const stackDir = join(dir, 'stack');
 
 beforeAll(async () => {
   requireBuild();
   engineBinary();
-  requireTool('prometheus', 'prometheus');
-  requireTool('prometheus-alertmanager', 'prometheus-alertmanager');
-  mock = await startMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 50 } } } });
-  collector = createCollector({
-    results: join(dir, 'results.json'),
-    runId: 'slo',
-    sla: DEFAULT_SLA,
-    upstream: [mock.url],
-  });
-  const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: 0 });
-  await stackUp({
-    dir: stackDir,
-    prometheusPort: await freePort(),
-    alertmanagerPort: await freePort(),
-    mockUrls: [mock.url],
-    collectorUrl,
-  });
+  observed = await startObserved(dir, 'slo', 50);
+  ({ mock, collector } = observed);
 }, 60_000);
 
 afterAll(async () => {
-  await stackDown(stackDir);
-  await collector?.stop();
-  await mock?.close();
+  await observed?.stop();
 });
 
 const sloAlerts = (status = 'firing') =>
