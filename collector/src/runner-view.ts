@@ -20,8 +20,6 @@ interface StepTally {
  */
 export class RunnerTally {
   end: EngineEnd | null = null;
-  /** The newest request's send time seen (ms since the epoch). */
-  lastSentMs = 0;
   private readonly steps = new Map<number, StepTally>();
 
   constructor(readonly run: EngineRun) {}
@@ -35,12 +33,11 @@ export class RunnerTally {
     return s;
   }
 
-  request(step: number, sentMs: number, lateMs: number): void {
+  request(step: number, lateMs: number): void {
     const s = this.stepOf(step);
     s.received++;
     s.lateness.recordMs(lateMs);
     if (lateMs > LATE_AFTER_MS) s.late++;
-    if (sentMs > this.lastSentMs) this.lastSentMs = sentMs;
   }
 
   dropped(step: number, n: number): void {

@@ -383,7 +383,7 @@ export class RunStats {
         if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
         if (o.itl) for (const gap of o.itl) step.addInterToken(gap);
         if (o.outcome === 'ok' && o.tokens) step.addAnswerTokens(o.tokens, o.ms);
-        source.tally?.request(o.step, o.t, o.late ?? 0);
+        source.tally?.request(o.step, o.late ?? 0);
         return;
       }
       case 'dropped':
