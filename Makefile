@@ -12,13 +12,14 @@ help:
 # The main job (7 min 44 s here): busybench compare's defaults, both experiments (capacity:
 # 600-3 000 req/s stepped against a mock of fixed capacity; faults: outage-recovery at 1 000
 # req/s) for the baseline and four strategies; prints the scoreboard and writes it (HTML with
-# charts, markdown, JSON) with every run's report to results/main/.
+# charts, markdown, JSON) with every run's report to results/main/. fonts-noto-cjk: the HTML
+# scoreboard and reports are in Chinese under a Chinese locale (--lang), and need its glyphs.
 run:
-	./scripts/setup.sh prometheus prometheus-alertmanager nginx haproxy
+	./scripts/setup.sh prometheus prometheus-alertmanager nginx haproxy fonts-noto-cjk
 	node bin/busybench.js compare --warmup 3s --out results/main
 
 test:
-	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server
+	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server fonts-noto-cjk
 	./scripts/go-checks.sh
 	./scripts/build-sloth.sh
 	npx tsc --noEmit -p tsconfig.json

@@ -13,6 +13,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // End-to-end tests start real processes and ports; keep files from starving each other on 2 cores.
     maxWorkers: 2,
+    // The CLI speaks the locale's language (--lang defaults to it): the tests that read English
+    // output run in an English locale whatever the caller's; the language tests set their own.
+    env: { LC_ALL: 'C.UTF-8', LC_MESSAGES: '', LANG: 'C.UTF-8' },
     projects: [
       {
         extends: true,

@@ -5,6 +5,7 @@ import { listBuiltinScenarios } from '../mock-server/src/busy/scenario.js';
 import type { BenchmarkOptions } from '../runner/src/benchmark.js';
 import { UsageError } from './fail.js';
 import { portFlag } from './flag-checks.js';
+import { LANG_OPTION, langFlag } from './lang-flag.js';
 import { ENGINES, generatorOptions, type LoadFlags, planInput, withLoadOptions } from './load-command.js';
 
 /** Flags `run` and `compare` share: the mock, its scenario, the load, the stack. */
@@ -18,6 +19,7 @@ export interface BenchmarkFlags extends Omit<LoadFlags, 'target' | 'results' | '
   stack: boolean;
   warmup: string;
   runners: string;
+  lang?: string;
 }
 
 export function withBenchmarkOptions(
@@ -50,7 +52,8 @@ export function withBenchmarkOptions(
         '--warmup <dur>',
         "load at the first step's rate before each run, not counted (the strategy's pools and JIT), 0s for none",
         '5s',
-      ),
+      )
+      .option(...LANG_OPTION),
   );
 }
 
@@ -85,6 +88,7 @@ export function benchmarkOptions(
     problems.push('--runners needs the engine (k6 segments are not wired)');
   else if (runners > 1 && flags.segment !== undefined)
     problems.push('--runners splits the plan itself: leave --segment out');
+  const locale = langFlag(flags.lang, problems);
   const builtins = listBuiltinScenarios();
   if (
     flags.scenario !== 'none' &&
@@ -105,6 +109,7 @@ export function benchmarkOptions(
     stack,
     warmup: _w,
     runners: _r,
+    lang: _l,
     ...load
   } = flags;
   return {
@@ -117,6 +122,7 @@ export function benchmarkOptions(
     generator: generatorOptions(load),
     warmupSeconds,
     runners,
+    locale,
     out: out ?? join('results', `${command}-${new Date().toISOString().replace(/[:.]/g, '-')}`),
     stack,
   };

@@ -5,6 +5,10 @@ import { createCollector } from '../collector/src/live-server.js';
 import { loadSla } from '../common/sla/sla-file.js';
 import { fail } from './fail.js';
 import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
+import { LANG_OPTION, langFlag } from './lang-flag.js';
+
+/** A label value a dashboard legend can show and a query can match without escaping. */
+const STRATEGY_LABEL = /^[A-Za-z0-9_.-]{1,64}$/;
 
 interface CollectFlags {
   results?: string;
@@ -12,9 +16,11 @@ interface CollectFlags {
   host: string;
   port: string;
   runId?: string;
+  strategy?: string;
   upstream?: string;
   sla?: string;
   html?: string;
+  lang?: string;
 }
 
 /**
@@ -34,14 +40,19 @@ export function collectCommand(): Command {
     .option('-p, --port <port>', 'port for the live page, /metrics, /api/* and the webhook', '9464')
     .option('--run-id <id>', 'run_id label (default: the time it started)')
     .option(
+      '--strategy <name>',
+      'strategy label on every series: the strategy the clients went through (default: none); dashboards compare by it',
+    )
+    .option(
       '-u, --upstream <urls>',
       'mock nodes to scrape (comma-separated; dns+http://name:port: every address the name resolves to): amplification, error masking, fault phases for recovery time',
     )
     .option(
       '--sla <file>',
-      'SLA to judge live and bound goodput with (default: success >= 99.95 %, p99 < 800 ms, as loadtests/sla.yaml)',
+      'SLA to judge live and bound goodput with (default: success >= 99.95 %, p99 < 800 ms, TTFT p99 < 2 s on streams, as loadtests/sla.yaml)',
     )
-    .option('--html <file>', 'on stop, write the final report here (self-contained HTML)')
+    .option('--html <file>', 'on stop, write the final report here (self-contained HTML, in --lang)')
+    .option(...LANG_OPTION)
     .action(async (flags: CollectFlags) => {
       try {
         const problems: string[] = [];
@@ -53,6 +64,9 @@ export function collectCommand(): Command {
             'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
           );
         const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
+        if (flags.strategy !== undefined && !STRATEGY_LABEL.test(flags.strategy))
+          problems.push(`--strategy "${flags.strategy}": letters, digits, . _ - only, at most 64`);
+        const locale = langFlag(flags.lang, problems);
         throwIfProblems(problems);
         const sla = loadSla(flags.sla);
         const runId = flags.runId ?? new Date().toISOString();
@@ -60,6 +74,8 @@ export function collectCommand(): Command {
           results: flags.results,
           receive: flags.receive,
           runId,
+          strategy: flags.strategy,
+          locale,
           sla,
           upstream,
         });
@@ -74,7 +90,7 @@ export function collectCommand(): Command {
         const stop = async () => {
           await collector.stop();
           if (flags.html) {
-            writeFileSync(flags.html, reportPage(collector.view(false)));
+            writeFileSync(flags.html, reportPage(collector.view(false), locale));
             process.stdout.write(`busybench collect: report written to ${flags.html}\n`);
           }
           process.exit(0);

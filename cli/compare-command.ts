@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseDurationMs } from '../common/duration.js';
 import { freePort } from '../common/free-port.js';
+import { messagesFor } from '../common/i18n/catalogue.js';
+import { SCOREBOARD_MESSAGES } from '../common/i18n/messages/scoreboard.js';
 import { packageRoot } from '../common/paths.js';
 import { loadScenario } from '../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
@@ -180,13 +182,13 @@ export function compareCommand(): Command {
         interrupted,
         print: (l) => process.stdout.write(`${l}\n`),
       }).finally(stopStack);
-      const md = scoreboardMarkdown(board);
+      const locale = o.locale ?? 'en';
+      const md = scoreboardMarkdown(board, locale);
       writeFileSync(join(out, 'scoreboard.md'), md);
       writeFileSync(join(out, 'scoreboard.json'), `${JSON.stringify(board, null, 2)}\n`);
-      writeFileSync(join(out, 'scoreboard.html'), scoreboardPage(board));
-      process.stdout.write(
-        `\n${md}\nscoreboard: ${join(out, 'scoreboard.html')} (also .md, .json); per-run reports in ${out}/<experiment>/r<round>-<n>-<strategy>/\n`,
-      );
+      writeFileSync(join(out, 'scoreboard.html'), scoreboardPage(board, locale));
+      const written = messagesFor(SCOREBOARD_MESSAGES, locale).written(join(out, 'scoreboard.html'), out);
+      process.stdout.write(`\n${md}\n${written}\n`);
       process.exit(0);
     } catch (err) {
       fail(err);

@@ -63,7 +63,10 @@ export function withLoadOptions(command: Command): Command {
       'hold per step (stepped), peak (spike), whole run (soak, breakpoint, ramp, smoke)',
     )
     .option('--ramp <dur>', 'stepped: a linear ramp into each step after the first; spike: its edges', '0s')
-    .option('--sla <file>', 'SLA file (default: success >= 99.95 %, p99 < 800 ms, as loadtests/sla.yaml)')
+    .option(
+      '--sla <file>',
+      'SLA file (default: success >= 99.95 %, p99 < 800 ms, TTFT p99 < 2 s on streams, as loadtests/sla.yaml)',
+    )
     .option('--stream-ratio <x>', 'share of streaming requests, 0..1 (default 0.3)')
     .option('--models <list>', 'model=weight pairs, e.g. deepseek-v4-flash=0.8,deepseek-v4-pro=0.2')
     .option('--max-tokens <n>', 'max_tokens of each request (default 64)')

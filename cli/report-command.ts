@@ -3,14 +3,19 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { reportPage } from '../collector/src/html-page.js';
 import { ingestFile } from '../collector/src/ingest-file.js';
+import { stateText } from '../collector/src/report-words.js';
 import { EVENTS_FILE, runnerOfFile } from '../collector/src/results-receiver.js';
 import { eventsPathFor, RunEvents } from '../collector/src/run-events.js';
 import { runView } from '../collector/src/run-view.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { terminalReport } from '../collector/src/terminal-report.js';
 import { runKpis, stepKpis, UpstreamTimeline } from '../collector/src/upstream.js';
+import { messagesFor } from '../common/i18n/catalogue.js';
+import { REPORT_MESSAGES } from '../common/i18n/messages/report.js';
 import { loadSla } from '../common/sla/sla-file.js';
 import { fail, UsageError } from './fail.js';
+import { throwIfProblems } from './flag-checks.js';
+import { LANG_OPTION, langFlag } from './lang-flag.js';
 
 /** Exit code of an SLA breach, the same as k6's for a broken threshold. */
 export const EXIT_SLA_BREACHED = 99;
@@ -21,6 +26,7 @@ interface ReportFlags {
   html?: string;
   events?: string;
   runId?: string;
+  lang?: string;
 }
 
 export function reportCommand(): Command {
@@ -32,7 +38,7 @@ export function reportCommand(): Command {
     )
     .option(
       '--sla <file>',
-      'SLA file to judge against (default: success >= 99.95 %, p99 < 800 ms, as loadtests/sla.yaml)',
+      'SLA file to judge against (default: success >= 99.95 %, p99 < 800 ms, TTFT p99 < 2 s on streams, as loadtests/sla.yaml)',
     )
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--html <file>', 'also write the report as one self-contained HTML file (charts inlined)')
@@ -41,8 +47,13 @@ export function reportCommand(): Command {
       'phases, alerts and upstream counts busybench collect saved (default <first results>.events.ndjson, or _events.ndjson in a directory)',
     )
     .option('--run-id <id>', 'name the run in the report (default: the results file name)')
+    .option(...LANG_OPTION)
     .action(async (args: string[], flags: ReportFlags) => {
       try {
+        const problems: string[] = [];
+        const locale = langFlag(flags.lang, problems);
+        throwIfProblems(problems);
+        const m = messagesFor(REPORT_MESSAGES, locale);
         const missing = args.filter((f) => !existsSync(f));
         if (missing.length > 0) throw new UsageError(`no results file at ${missing.join(', ')}`);
         const files = args.flatMap(receivedFiles);
@@ -84,20 +95,22 @@ export function reportCommand(): Command {
           kpis: scraped ? stepKpis(run, timeline) : undefined,
           ...(upstream ? { runKpis: () => upstream } : {}),
         });
-        process.stdout.write(terminalReport(view.steps, view.verdict, run.malformedLines, view.runners));
+        process.stdout.write(
+          terminalReport(view.steps, view.verdict, run.malformedLines, view.runners, locale),
+        );
         if (upstream) {
           const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));
           process.stdout.write(
-            `upstream over the run: amplification ${num(upstream.amplification)}, error masking ${num(upstream.errorMasking)}\n`,
+            `${m.upstreamLine(num(upstream.amplification), num(upstream.errorMasking))}\n`,
           );
         }
         for (const r of view.recovery)
           process.stdout.write(
-            `recovery after ${r.phase}: ${r.recoveryS === null ? r.status : `${r.recoveryS.toFixed(1)} s`}\n`,
+            `${m.recoveryLine(r.phase, r.recoveryS === null ? stateText(m, 'status', r.status) : `${r.recoveryS.toFixed(1)} s`)}\n`,
           );
         if (flags.json)
           writeFileSync(flags.json, `${JSON.stringify({ results: files, ...view, upstream }, null, 2)}\n`);
-        if (flags.html) writeFileSync(flags.html, reportPage(view));
+        if (flags.html) writeFileSync(flags.html, reportPage(view, locale));
         process.exit(view.verdict.passed ? 0 : EXIT_SLA_BREACHED);
       } catch (err) {
         fail(err);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Go modules' own checks, part of `make test`: gofmt, go vet, and their tests. A failure fails
 # the test command. The engine's tests run with the race detector; the Kubernetes manifests'
-# validation (deploy/kubernetes/validate, a module of its own) without: it starts no goroutines of
-# its own, and the race build of its dependencies adds about a minute.
+# validation (deploy/kubernetes/validate) and the dashboards' (dashboards/validate: the JSON
+# decoded strictly into Grafana's foundation SDK types), modules of their own, without: they start
+# no goroutines of their own, and the race build of their dependencies adds about a minute.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/local-go.sh" go-checks
@@ -23,3 +24,4 @@ check_module() { # <dir> [test flags…]
 
 check_module loadtests/engine -race
 check_module deploy/kubernetes/validate
+check_module dashboards/validate

@@ -13,7 +13,7 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
 fi
 
 # The build is cheap to check and stale builds are confusing: rebuild when a source is newer.
-if [ ! -f dist/cli/index.js ] || [ -n "$(find mock-server/src collector/src stack/src dashboards/src strategies/src runner/src cli bench loadtests -name '*.ts' -newer dist/cli/index.js -print -quit)" ]; then
+if [ ! -f dist/cli/index.js ] || [ -n "$(find common mock-server/src collector/src stack/src dashboards/src strategies/src runner/src cli bench loadtests -name '*.ts' -newer dist/cli/index.js -print -quit)" ]; then
   echo "setup: building"
   npx tsc -p tsconfig.build.json
 fi

@@ -1,7 +1,16 @@
 // Draws a run (the collector's RunView document) in the browser with chart.js: the live page
 // polls /api/live and redraws in place; the HTML report embeds one view and draws it once.
-// Plain script, no build step: the report inlines this file as it is.
+// Plain script, no build step: the report inlines this file as it is. Its words come from the
+// catalogue (common/i18n/messages/report.ts) in the page's language, as window.BUSYBENCH_TEXT.
 (() => {
+  const T = window.BUSYBENCH_TEXT;
+  /** A message: its template (collector/src/page-messages.ts) with the figures placed. */
+  const t = (key, ...args) => T[key].replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)]));
+  /** A state (recovery status, alert status, severity) in words; one the catalogue lacks as it came. */
+  const state = (kind, value) => T[`${kind}.${value}`] ?? value;
+  // Chinese needs a font that has it: the charts draw in the page's font (English keeps chart.js's).
+  if (document.documentElement.lang !== 'en' && window.Chart)
+    window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   const COLORS = {
     target: '#888888',
     achieved: '#1f77b4',
@@ -155,13 +164,13 @@
       type: 'line',
       data: {
         datasets: [
-          line('target req/s', 'targetRate', COLORS.target, { borderDash: [6, 4], stepped: true }),
-          line('achieved req/s', 'achievedRate', COLORS.achieved),
+          line(t('page.targetRate'), 'targetRate', COLORS.target, { borderDash: [6, 4], stepped: true }),
+          line(t('page.achievedRate'), 'achievedRate', COLORS.achieved),
         ],
       },
       options: {
         plugins: { overlay: timeMarks },
-        scales: { x: linear('seconds into the run'), y: { beginAtZero: true } },
+        scales: { x: linear(t('page.secondsIntoRun')), y: { beginAtZero: true } },
       },
     });
     draw('chart-latency-time', {
@@ -176,7 +185,7 @@
       options: {
         plugins: { overlay: m },
         scales: {
-          x: linear('seconds into the run'),
+          x: linear(t('page.secondsIntoRun')),
           y: { type: 'logarithmic', title: { display: true, text: 'ms' } },
         },
       },
@@ -193,8 +202,8 @@
       options: {
         plugins: { overlay: timeMarks },
         scales: {
-          x: { ...linear('seconds into the run'), stacked: true },
-          y: { stacked: true, title: { display: true, text: 'errors/s' } },
+          x: { ...linear(t('page.secondsIntoRun')), stacked: true },
+          y: { stacked: true, title: { display: true, text: t('page.errorsPerS') } },
         },
       },
     });
@@ -236,7 +245,10 @@
         })),
       },
       options: {
-        scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'requests' } } },
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, title: { display: true, text: t('page.requests') } },
+        },
       },
     });
   }
@@ -245,20 +257,20 @@
     table(
       'table-steps',
       [
-        'step',
-        'target/s',
-        'achieved/s',
-        'goodput/s',
-        'requests',
-        'success',
+        t('page.col.step'),
+        t('page.col.target'),
+        t('page.col.achieved'),
+        t('page.col.goodput'),
+        t('page.col.requests'),
+        t('page.col.success'),
         'p50',
         'p90',
         'p99',
         'p99.9',
-        'ttft p95',
-        'amplification',
-        'error masking',
-        'errors',
+        t('page.col.ttftP95'),
+        t('page.col.amplification'),
+        t('page.col.errorMasking'),
+        t('page.col.errors'),
       ],
       view.steps.map((s) => [
         s.step,
@@ -295,17 +307,28 @@
     $('classes').hidden = classRows.length === 0;
     table(
       'table-classes',
-      ['step', 'class', 'requests', 'success', 'p50', 'p90', 'p99', 'p99.9', 'ttft p95', 'errors'],
+      [
+        t('page.col.step'),
+        t('page.col.class'),
+        t('page.col.requests'),
+        t('page.col.success'),
+        'p50',
+        'p90',
+        'p99',
+        'p99.9',
+        t('page.col.ttftP95'),
+        t('page.col.errors'),
+      ],
       classRows,
     );
     table(
       'table-sla',
-      ['step', 'line', 'measured', 'verdict'],
+      [t('page.col.step'), t('page.col.line'), t('page.col.measured'), t('page.col.verdict')],
       view.verdict.lines.map((l) => [
-        l.step === null ? 'run' : `${l.step} (${l.targetRate}/s)`,
+        l.step === null ? t('page.wholeRun') : `${l.step} (${l.targetRate}/s)`,
         l.line,
         fmt(l.measured, 4),
-        { text: l.ok ? 'held' : 'BROKEN', cls: l.ok ? 'ok' : 'bad' },
+        { text: l.ok ? t('page.held') : t('page.broken'), cls: l.ok ? 'ok' : 'bad' },
       ]),
     );
     // Several load generators (--runners, segments): each one's share, so a slow one shows.
@@ -313,25 +336,27 @@
     const missing = view.missing ?? [];
     $('runners').hidden = runners.length < 2 && missing.length === 0;
     $('runners-missing').replaceChildren(
-      ...missing.map((m) => Object.assign(document.createElement('li'), { textContent: `MISSING: ${m}` })),
+      ...missing.map((m) =>
+        Object.assign(document.createElement('li'), { textContent: t('missingLine', m) }),
+      ),
     );
     table(
       'table-runners',
       [
-        'runner',
-        'segment',
-        'step',
-        'scheduled',
-        'received',
-        'sent',
-        'missing',
-        'achieved req/s',
-        'late',
-        'late p99 ms',
+        t('page.col.runner'),
+        t('page.col.segment'),
+        t('page.col.step'),
+        t('page.col.scheduled'),
+        t('page.col.received'),
+        t('page.col.sent'),
+        t('page.col.missing'),
+        t('page.col.achievedRate'),
+        t('page.col.late'),
+        t('page.col.lateP99'),
       ],
       runners.flatMap((r) =>
         r.steps.map((s) => [
-          r.runner + (r.finished || view.live ? '' : ' (no end)'),
+          r.runner + (r.finished || view.live ? '' : t('page.noEnd')),
           r.segment,
           String(s.step),
           String(s.scheduled),
@@ -346,25 +371,31 @@
     );
     table(
       'table-recovery',
-      ['fault phase', 'ended', 'recovery', 'status'],
+      [t('page.col.faultPhase'), t('page.col.ended'), t('page.col.recovery'), t('page.col.status')],
       view.recovery.map((r) => [
         `${r.scenario} / ${r.phase}`,
         new Date(r.endedAt).toISOString(),
         r.recoveryS === null ? '-' : `${fmt(r.recoveryS)} s`,
-        r.status,
+        state('status', r.status),
       ]),
     );
     table(
       'table-alerts',
-      ['received', 'alert', 'status', 'severity', 'summary'],
+      [
+        t('page.col.receivedAt'),
+        t('page.col.alert'),
+        t('page.col.status'),
+        t('page.col.severity'),
+        t('page.col.summary'),
+      ],
       view.alerts
         .slice()
         .reverse()
         .map((a) => [
           new Date(a.time).toISOString(),
           a.alertname,
-          { text: a.status, cls: a.status === 'firing' ? 'bad' : 'ok' },
-          a.severity,
+          { text: state('alert', a.status), cls: a.status === 'firing' ? 'bad' : 'ok' },
+          state('severity', a.severity),
           a.summary,
         ]),
     );
@@ -372,26 +403,25 @@
 
   function header(view) {
     const verdict = $('verdict');
-    verdict.textContent = view.verdict.passed ? 'SLA held' : 'SLA BREACHED';
+    verdict.textContent = view.verdict.passed ? t('page.slaHeld') : t('page.slaBreached');
     verdict.className = view.verdict.passed ? 'badge ok' : 'badge bad';
     const knee = view.steps.find((s) => s.step === view.verdict.knee);
     // The knee: the last step before the first breach; none when the first step broke the SLA.
     $('knee').textContent = knee
-      ? `step ${knee.step} (${knee.targetRate} req/s)`
+      ? t('page.kneeAt', knee.step, knee.targetRate)
       : view.steps.length > 0
-        ? 'none (the first step broke the SLA)'
+        ? t('page.kneeNone')
         : '-';
     $('current-step').textContent = view.currentStep === null ? '-' : String(view.currentStep);
     $('run-id').textContent = view.runId;
-    $('generated').textContent = `${view.live ? 'live, updated' : 'final, generated'} ${view.generatedAt}`;
+    $('generated').textContent = t(view.live ? 'page.live' : 'page.final', view.generatedAt);
     const firing = new Map();
     for (const a of view.alerts) firing.set(a.fingerprint || a.alertname, a);
     $('alerts-firing').textContent = String([...firing.values()].filter((a) => a.status === 'firing').length);
     const warnings = [];
-    if (view.malformedLines > 0) warnings.push(`${view.malformedLines} malformed result line(s) skipped`);
-    if (view.droppedIterations > 0)
-      warnings.push(`${view.droppedIterations} iteration(s) dropped by the load generator`);
-    $('warnings').textContent = warnings.join('; ');
+    if (view.malformedLines > 0) warnings.push(t('page.malformed', view.malformedLines));
+    if (view.droppedIterations > 0) warnings.push(t('page.dropped', view.droppedIterations));
+    $('warnings').textContent = warnings.join(t('page.warningSeparator'));
   }
 
   function render(view) {
@@ -408,7 +438,7 @@
       if (res.ok) render(await res.json());
       $('stale').textContent = '';
     } catch {
-      $('stale').textContent = 'collector not answering; showing the last figures';
+      $('stale').textContent = t('page.stale');
     }
   }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Locale } from '../../common/i18n/locale.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { alertsFromWebhook } from './alert-webhook.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
@@ -29,6 +30,13 @@ export interface CollectorOptions {
    */
   readonly moreResults?: readonly string[];
   readonly runId: string;
+  /**
+   * The strategy the clients went through (`strategy` label on every series; `none` when not
+   * said): one value per collector, so it adds no cardinality within a run.
+   */
+  readonly strategy?: string;
+  /** The live page's language (`collect --lang`); English by default. */
+  readonly locale?: Locale;
   readonly sla: Sla;
   /** Mock nodes (or a strategy with our metrics) to scrape: amplification, masking, phases. */
   readonly upstream: readonly string[];
@@ -77,7 +85,11 @@ export function createCollector(o: CollectorOptions): Collector {
       withoutSeries,
     });
   // A scrape reads the verdict, the knee, recovery and the runners: not the charts' series.
-  const registry = clientMetrics(run, o.runId, { kpis, view: () => view(true, true) });
+  const registry = clientMetrics(run, o.runId, {
+    kpis,
+    strategy: o.strategy,
+    view: () => view(true, true),
+  });
 
   let timer: NodeJS.Timeout | undefined;
   if (scraping) {
@@ -172,7 +184,7 @@ export function createCollector(o: CollectorOptions): Collector {
     }
   });
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(livePage()));
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(livePage(o.locale)));
   const chartJs = readFileSync(CHART_JS_PATH, 'utf8');
   const pageJs = readFileSync(RUN_PAGE_JS_PATH, 'utf8');
   app.get('/assets/chart.umd.min.js', async (_req, reply) => reply.type('text/javascript').send(chartJs));

@@ -7,16 +7,19 @@ import {
 } from '../../common/fast-metrics.js';
 import { OUTCOMES } from '../../common/outcomes.js';
 import type { RunView, StepKpis } from './run-view.js';
-import { type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKETS } from './step-stats.js';
+import { type ClassStats, type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKETS } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
- * the ingest path). Labels stay low-cardinality: run id, step, target rate, outcome, quantile,
- * and priority (P0..P3 only: the collector refuses any other class).
+ * the ingest path). Labels stay low-cardinality: run id and strategy (one value each per
+ * collector), step, target rate, outcome, quantile, and priority (P0..P3 only: the collector
+ * refuses any other class).
  */
 export interface ClientMetricsOptions {
   /** Amplification and error masking per step (needs the upstream's view). */
   readonly kpis?: StepKpis;
+  /** The `strategy` label's value (default `none`: the clients went straight to the upstream). */
+  readonly strategy?: string;
   /** The run as a whole (SLA verdict, knee, recovery, alerts), computed at most once a scrape. */
   readonly view?: () => RunView;
 }
@@ -24,7 +27,7 @@ export interface ClientMetricsOptions {
 export function clientMetrics(run: RunStats, runId: string, options: ClientMetricsOptions = {}): Registry {
   const { kpis } = options;
   const registry = new Registry();
-  registry.setDefaultLabels({ run_id: runId });
+  registry.setDefaultLabels({ run_id: runId, strategy: options.strategy ?? 'none' });
   const p = 'busybench_client_';
   // A counter grows by what was ingested since the last scrape, so rate() works on it.
   const exported = new Map<string, number>();
@@ -232,6 +235,40 @@ function priorityMetrics(registry: Registry, p: string, run: RunStats): void {
             this.set({ ...labels(s, priority), quantile: String(q / 100) }, c.latency.percentileMs(q) / 1000);
     },
   });
+  // In buckets too: the per-class SLOs (alerts/slos) read latency and TTFT as bucket ratios.
+  const classHistogram = (
+    name: string,
+    help: string,
+    of: (c: ClassStats) => HistogramHandle,
+    bounds: readonly number[] = LLM_LATENCY_BUCKETS,
+  ) =>
+    new FastHistogram(registry, `${p}${name}`, help, ['step', 'target_rate', 'priority'], bounds, (h) => {
+      for (const s of run.steps.values())
+        for (const [priority, c] of s.classes)
+          h.attach(of(c), String(s.step), String(s.targetRate), priority);
+    });
+  classHistogram(
+    'priority_request_duration_seconds',
+    'End-to-end latency per step and priority class, in the buckets of request_duration_seconds.',
+    (c) => c.buckets,
+  );
+  classHistogram(
+    'priority_ttft_seconds',
+    'Time to first token of streamed answers per step and priority class, in the buckets of ttft_seconds.',
+    (c) => c.ttftBuckets,
+  );
+  classHistogram(
+    'priority_inter_token_seconds',
+    'Gaps between token frames of streamed answers per step and priority class, in the buckets of inter_token_seconds.',
+    (c) => c.interTokenBuckets,
+    INTER_TOKEN_BUCKETS,
+  );
+  classHistogram(
+    'priority_output_tokens_per_second',
+    "Each successful answer's output tokens over its whole time, per step and priority class.",
+    (c) => c.tokensPerSecond,
+    TOKENS_PER_SECOND_BUCKETS,
+  );
 }
 
 /** The same value for every collect() of one scrape: the view is computed once. */

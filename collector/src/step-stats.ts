@@ -41,15 +41,25 @@ export class ClassStats implements JudgedFigures {
   /** Made on the class's first stream: a class that never streams costs no histogram. */
   ttft: LatencyHistogram | null = null;
   readonly counts = new Map<string, number>();
+  /**
+   * Prometheus buckets of the class's latency and TTFT (what its SLOs read as bucket ratios),
+   * inter-token gaps and tokens per second: the step's LLM signals, for this class's requests.
+   */
+  readonly buckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
+  readonly ttftBuckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
+  readonly interTokenBuckets = new HistogramHandle(INTER_TOKEN_BUCKETS);
+  readonly tokensPerSecond = new HistogramHandle(TOKENS_PER_SECOND_BUCKETS);
 
   add(outcome: string, ms: number): void {
     this.latency.recordMs(ms);
+    this.buckets.observe(ms / 1000);
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
   }
 
   addTtft(ms: number): void {
     this.ttft ??= new LatencyHistogram();
     this.ttft.recordMs(ms);
+    this.ttftBuckets.observe(ms / 1000);
   }
 
   get requests(): number {
@@ -172,15 +182,21 @@ export class StepStats implements JudgedStep {
     if (priority !== null) this.classOf(priority).addTtft(ms);
   }
 
-  /** One gap between two token frames of a stream. */
-  addInterToken(ms: number): void {
+  /** One gap between two token frames of a stream; `priority` also counts it in its class. */
+  addInterToken(ms: number, priority: PriorityClass | null = null): void {
     this.interToken.recordMs(ms);
     this.interTokenBuckets.observe(ms / 1000);
+    if (priority !== null) this.classOf(priority).interTokenBuckets.observe(ms / 1000);
   }
 
-  /** A successful answer's output tokens over its whole time: what its user saw arrive per second. */
-  addAnswerTokens(tokens: number, ms: number): void {
-    if (tokens > 0 && ms > 0) this.tokensPerSecond.observe(tokens / (ms / 1000));
+  /**
+   * A successful answer's output tokens over its whole time: what its user saw arrive per second;
+   * `priority` also counts it in its class.
+   */
+  addAnswerTokens(tokens: number, ms: number, priority: PriorityClass | null = null): void {
+    if (!(tokens > 0 && ms > 0)) return;
+    this.tokensPerSecond.observe(tokens / (ms / 1000));
+    if (priority !== null) this.classOf(priority).tokensPerSecond.observe(tokens / (ms / 1000));
   }
 
   classOf(priority: PriorityClass): ClassStats {
@@ -339,7 +355,7 @@ export class RunStats {
       step.addLatency(outcome, s.value, s.time, priority);
       this.series.add(s.time, outcome, s.value, step.targetRate);
     } else if (s.metric === 'busybench_ttft') step.addTtft(s.value, priority);
-    else if (s.metric === 'busybench_inter_token') step.addInterToken(s.value);
+    else if (s.metric === 'busybench_inter_token') step.addInterToken(s.value, priority);
   }
 
   summaries(): StepSummary[] {
@@ -381,8 +397,8 @@ export class RunStats {
         step.addLatency(o.outcome, o.ms, time, priority);
         this.series.add(time, o.outcome, o.ms, step.targetRate, o.tokens ?? 0);
         if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
-        if (o.itl) for (const gap of o.itl) step.addInterToken(gap);
-        if (o.outcome === 'ok' && o.tokens) step.addAnswerTokens(o.tokens, o.ms);
+        if (o.itl) for (const gap of o.itl) step.addInterToken(gap, priority);
+        if (o.outcome === 'ok' && o.tokens) step.addAnswerTokens(o.tokens, o.ms, priority);
         source.tally?.request(o.step, o.late ?? 0);
         return;
       }

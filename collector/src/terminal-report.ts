@@ -1,109 +1,169 @@
+import { messagesFor } from '../../common/i18n/catalogue.js';
+import type { Locale } from '../../common/i18n/locale.js';
+import { REPORT_MESSAGES, type ReportMessages } from '../../common/i18n/messages/report.js';
 import { PRIORITY_CLASSES } from '../../common/priority-classes.js';
 import type { Verdict } from '../../common/sla/verdict.js';
-import { missingSegments, type RunnerView } from './runner-view.js';
+import { missingText, slaLineText } from './report-words.js';
+import type { RunnerView } from './runner-view.js';
 import type { ClassSummary, StepSummary } from './step-stats.js';
 
 const num = (v: number | null, digits = 1) => (v === null ? '-' : v.toFixed(digits));
 
+/**
+ * Columns a terminal shows: a Chinese character takes two cells, so widths are counted in cells,
+ * not characters (East Asian Wide and Fullwidth ranges: Han, kana, Hangul, CJK punctuation).
+ */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const cells = (s: string) => [...s].reduce((n, c) => n + (WIDE.test(c) ? 2 : 1), 0);
+const padStart = (s: string, width: number) => ' '.repeat(Math.max(0, width - cells(s))) + s;
+const padEnd = (s: string, width: number) => s + ' '.repeat(Math.max(0, width - cells(s)));
+
+/** A table's columns: each as wide as its narrowest English form, or its label when that is wider. */
+function widths(labels: readonly string[], least: readonly number[]): number[] {
+  return labels.map((l, i) => Math.max(least[i] ?? 0, cells(l)));
+}
+
 /** Requests, success, latency percentiles, TTFT p95 and errors: the columns a class row shares with its step's. */
-function figures(s: StepSummary | ClassSummary): string[] {
+function figures(s: StepSummary | ClassSummary, w: readonly number[]): string[] {
   const errors = Object.entries(s.errors)
     .map(([c, n]) => `${c}:${n}`)
     .join(' ');
   const success = s.successRate === null ? '-' : `${(s.successRate * 100).toFixed(2)}%`;
+  const [, , , , requests = 0, successW = 0, p50 = 0, p90 = 0, p99 = 0, p999 = 0, ttft = 0] = w;
   return [
-    String(s.requests).padStart(9),
-    success.padStart(8),
-    num(s.latency.p50).padStart(9),
-    num(s.latency.p90).padStart(9),
-    num(s.latency.p99).padStart(9),
-    num(s.latency.p999).padStart(9),
-    (s.ttft.count ? num(s.ttft.p95) : '-').padStart(9),
+    padStart(String(s.requests), requests),
+    padStart(success, successW),
+    padStart(num(s.latency.p50), p50),
+    padStart(num(s.latency.p90), p90),
+    padStart(num(s.latency.p99), p99),
+    padStart(num(s.latency.p999), p999),
+    padStart(s.ttft.count ? num(s.ttft.p95) : '-', ttft),
     ` ${errors || '-'}`,
   ];
 }
 
 /**
  * The report as a terminal table: one row per step (and under it a row per priority class it
- * had, when the run has classes), then the SLA verdict line by line.
+ * had, when the run has classes), then the SLA verdict line by line, in the locale's words.
  */
 export function terminalReport(
   steps: readonly StepSummary[],
   verdict: Verdict,
   malformedLines: number,
   runners: readonly RunnerView[] = [],
+  locale: Locale = 'en',
 ): string {
-  const head =
-    '  step  target  achieved   goodput  requests  success    p50 ms    p90 ms    p99 ms  p99.9 ms  ttft p95  errors';
+  const m = messagesFor(REPORT_MESSAGES, locale);
+  const labels = [
+    m['col.step'],
+    m['col.target'],
+    m['col.achieved'],
+    m['col.goodput'],
+    m['col.requests'],
+    m['col.success'],
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'p99.9 ms',
+    m['col.ttftP95'],
+  ];
+  const w = widths(labels, [6, 7, 9, 9, 9, 8, 9, 9, 9, 9, 9]);
+  const [stepW = 0, targetW = 0, achievedW = 0, goodputW = 0] = w;
+  const head = `${labels.map((l, i) => padStart(l, w[i] ?? 0)).join(' ')}  ${m['col.errors']}`;
   const rows = steps.flatMap((s) => [
     [
-      String(s.step).padStart(6),
-      String(s.targetRate).padStart(7),
-      num(s.achievedRate).padStart(9),
-      num(s.goodput).padStart(9),
-      ...figures(s),
+      padStart(String(s.step), stepW),
+      padStart(String(s.targetRate), targetW),
+      padStart(num(s.achievedRate), achievedW),
+      padStart(num(s.goodput), goodputW),
+      ...figures(s, w),
     ].join(' '),
     ...PRIORITY_CLASSES.flatMap((c) => {
       const f = s.classes?.[c];
       return f
-        ? [[c.padStart(6), ''.padStart(7), ''.padStart(9), ''.padStart(9), ...figures(f)].join(' ')]
+        ? [
+            [
+              padStart(c, stepW),
+              padStart('', targetW),
+              padStart('', achievedW),
+              padStart('', goodputW),
+              ...figures(f, w),
+            ].join(' '),
+          ]
         : [];
     }),
   ]);
   const broken = verdict.lines.filter((l) => !l.ok);
   const verdictText = verdict.passed
-    ? 'SLA: every line held at every step'
+    ? m.slaHeld
     : [
-        'SLA BREACHED:',
+        m.slaBreached,
         ...broken.map(
           (l) =>
-            `  - ${l.line} broken ${l.step === null ? 'overall' : `at step ${l.step} (${l.targetRate} req/s)`}: measured ${num(l.measured, 4)}`,
+            `  - ${
+              l.step === null
+                ? m.brokenOverall(slaLineText(l.line, m), num(l.measured, 4))
+                : m.brokenAtStep(
+                    slaLineText(l.line, m),
+                    String(l.step),
+                    String(l.targetRate),
+                    num(l.measured, 4),
+                  )
+            }`,
         ),
       ].join('\n');
   const knee =
     verdict.knee === null
-      ? 'knee: none (the first step broke the SLA)'
-      : `knee: step ${verdict.knee} (${steps.find((s) => s.step === verdict.knee)?.targetRate} req/s)`;
-  const warn = malformedLines > 0 ? `\nwarning: ${malformedLines} malformed line(s) skipped` : '';
-  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n${runnerTable(runners)}`;
+      ? m.kneeNone
+      : m.kneeAt(String(verdict.knee), String(steps.find((s) => s.step === verdict.knee)?.targetRate));
+  const warn = malformedLines > 0 ? `\n${m.malformedWarning(String(malformedLines))}` : '';
+  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n${runnerTable(runners, m)}`;
 }
 
 /**
  * Each load generator's share, when there are several (or one fell short): a slow runner shows
  * in its own row, a segment that is missing results says which and by how much.
  */
-function runnerTable(runners: readonly RunnerView[]): string {
-  const short = missingSegments(runners);
+function runnerTable(runners: readonly RunnerView[], m: ReportMessages): string {
+  const short = missingText(runners, m);
   if (runners.length < 2 && short.length === 0) return '';
   const cell = (v: number | null, digits = 0) => (v === null ? '–' : v.toFixed(digits));
+  const labels = [
+    m['col.runner'],
+    m['col.segment'],
+    m['col.step'],
+    m['col.scheduled'],
+    m['col.received'],
+    m['col.sent'],
+    m['col.missing'],
+    m['col.achieved'],
+    m['col.late'],
+    m['col.lateP99'],
+  ];
+  const w = widths(labels, [22, 7, 5, 9, 8, 7, 7, 9, 6, 11]);
+  const [runnerW = 0, ...rest] = w;
   const rows = runners.flatMap((r) =>
     r.steps.map((s) =>
       [
-        r.runner.padEnd(22).slice(0, 22),
-        r.segment.padStart(7),
-        String(s.step).padStart(5),
-        String(s.scheduled).padStart(9),
-        String(s.received).padStart(8),
-        cell(s.sent).padStart(7),
-        cell(s.missing).padStart(7),
-        cell(s.achievedRate, 1).padStart(9),
-        String(s.late).padStart(6),
-        cell(s.lateP99Ms, 1).padStart(11),
+        padEnd(r.runner, runnerW).slice(0, runnerW),
+        ...[
+          r.segment,
+          String(s.step),
+          String(s.scheduled),
+          String(s.received),
+          cell(s.sent),
+          cell(s.missing),
+          cell(s.achievedRate, 1),
+          String(s.late),
+          cell(s.lateP99Ms, 1),
+        ].map((v, i) => padStart(v, rest[i] ?? 0)),
       ].join(' '),
     ),
   );
   const head = [
-    'runner'.padEnd(22),
-    'segment',
-    ' step',
-    'scheduled',
-    'received',
-    '   sent',
-    'missing',
-    ' achieved',
-    '  late',
-    'late p99 ms',
+    padEnd(labels[0] as string, runnerW),
+    ...labels.slice(1).map((l, i) => padStart(l, rest[i] ?? 0)),
   ];
-  const warnings = short.map((w) => `MISSING: ${w}\n`).join('');
+  const warnings = short.map((w) => `${m.missingLine(w)}\n`).join('');
   return `${head.join(' ')}\n${rows.join('\n')}\n${warnings}`;
 }

@@ -1,140 +1,123 @@
-import { dashboard, type PanelSpec } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Locale } from '../../common/i18n/index.js';
+import { newDashboard } from './new-dashboard.js';
+import { stacked, stateTimelinePanel, timeseriesPanel } from './panel-kinds.js';
+import { promQuery } from './query.js';
+import { type DashboardText, panelText } from './text.js';
 
 /** The mock nodes' ground truth: what the upstream really served, refused and held. */
 const M = 'busybench_mock_';
 const NODE = 'job=~"busybench-mock"';
 
-const traffic: PanelSpec[] = [
-  {
-    kind: 'timeseries',
-    title: 'Served per node',
-    unit: 'reqps',
-    queries: [
-      { expr: `sum by (node) (rate(${M}requests_total{${NODE}}[$__rate_interval]))`, legend: '{{node}}' },
-    ],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Answers by status',
-    unit: 'reqps',
-    stack: true,
-    queries: [
-      { expr: `sum by (status) (rate(${M}requests_total{${NODE}}[$__rate_interval]))`, legend: '{{status}}' },
-    ],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Injected faults by kind',
-    unit: 'reqps',
-    stack: true,
-    queries: [
-      {
-        expr: `sum by (kind) (rate(${M}injected_faults_total{${NODE}}[$__rate_interval]))`,
-        legend: '{{kind}}',
-      },
-    ],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Refused by busy rules',
-    description: 'Concurrency, RPM and TPM limits (429) and capacity (503), by rule.',
-    unit: 'reqps',
-    stack: true,
-    queries: [
-      {
-        expr: `sum by (limit) (rate(${M}limit_rejections_total{${NODE}}[$__rate_interval]))`,
-        legend: '{{limit}}',
-      },
-    ],
-  },
-];
+const mockQuantile = (q: number) =>
+  promQuery(
+    `histogram_quantile(${q}, sum by (le) (rate(${M}ttft_seconds_bucket{${NODE}}[$__rate_interval])))`,
+    {
+      legend: `p${q * 100}`,
+    },
+  );
 
-const capacity: PanelSpec[] = [
-  {
-    kind: 'timeseries',
-    title: 'Account concurrency vs limit',
-    queries: [
+export function mockUpstream(t: DashboardText, locale: Locale): Dashboard {
+  const text = (id: Parameters<typeof panelText>[1]) => panelText(t, id);
+  return newDashboard(t, locale, {
+    uid: 'busybench-mock-upstream',
+    title: t['mockUpstream.title'],
+    description: t['mockUpstream.description'],
+    // The mock's series carry no run: it is one process serving whatever comes.
+    variables: [],
+    rows: [
       {
-        expr: `sum by (account, group) (${M}account_in_flight{${NODE}})`,
-        legend: 'in flight {{account}}/{{group}}',
+        title: t['mockUpstream.row.traffic'],
+        panels: [
+          timeseriesPanel(
+            text('mockUpstream.servedPerNode'),
+            promQuery(`sum by (node) (rate(${M}requests_total{${NODE}}[$__rate_interval]))`, {
+              legend: '{{node}}',
+            }),
+          ).unit('reqps'),
+          timeseriesPanel(
+            text('mockUpstream.byStatus'),
+            promQuery(`sum by (status) (rate(${M}requests_total{${NODE}}[$__rate_interval]))`, {
+              legend: '{{status}}',
+            }),
+          )
+            .unit('reqps')
+            .stacking(stacked())
+            .fillOpacity(60),
+          timeseriesPanel(
+            text('mockUpstream.faults'),
+            promQuery(`sum by (kind) (rate(${M}injected_faults_total{${NODE}}[$__rate_interval]))`, {
+              legend: '{{kind}}',
+            }),
+          )
+            .unit('reqps')
+            .stacking(stacked())
+            .fillOpacity(60),
+          timeseriesPanel(
+            text('mockUpstream.refused'),
+            promQuery(`sum by (limit) (rate(${M}limit_rejections_total{${NODE}}[$__rate_interval]))`, {
+              legend: '{{limit}}',
+            }),
+          )
+            .unit('reqps')
+            .stacking(stacked())
+            .fillOpacity(60),
+        ],
       },
       {
-        expr: `max by (account, group) (${M}account_concurrency_limit{${NODE}})`,
-        legend: 'limit {{account}}/{{group}}',
+        title: t['mockUpstream.row.capacity'],
+        panels: [
+          timeseriesPanel(
+            text('mockUpstream.accountConcurrency'),
+            promQuery(`sum by (account, group) (${M}account_in_flight{${NODE}})`, {
+              legend: t['legend.inFlightAccount'],
+            }),
+            promQuery(`max by (account, group) (${M}account_concurrency_limit{${NODE}})`, {
+              legend: t['legend.limitAccount'],
+            }),
+          ),
+          timeseriesPanel(
+            text('mockUpstream.nodeLoad'),
+            promQuery(`${M}in_flight{${NODE}}`, { legend: t['legend.inFlightNode'] }),
+            promQuery(`${M}queued{${NODE}}`, { legend: t['legend.queuedNode'] }),
+            promQuery(`${M}held{${NODE}}`, { legend: t['legend.heldNode'] }),
+            promQuery(`${M}capacity{${NODE}}`, { legend: t['legend.capacityNode'] }),
+          ),
+          timeseriesPanel(text('mockUpstream.ttft'), mockQuantile(0.5), mockQuantile(0.99)).unit('s'),
+          timeseriesPanel(
+            text('mockUpstream.tokens'),
+            promQuery(`sum by (kind) (rate(${M}tokens_total{${NODE}}[$__rate_interval]))`, {
+              legend: '{{kind}}',
+            }),
+          )
+            .unit('short')
+            .stacking(stacked())
+            .fillOpacity(60),
+        ],
       },
-    ],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Node load: in flight, queued, held vs capacity',
-    queries: [
-      { expr: `${M}in_flight{${NODE}}`, legend: 'in flight {{node}}' },
-      { expr: `${M}queued{${NODE}}`, legend: 'queued {{node}}' },
-      { expr: `${M}held{${NODE}}`, legend: 'held {{node}}' },
-      { expr: `${M}capacity{${NODE}}`, legend: 'capacity {{node}}' },
-    ],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Time to first token (mock)',
-    unit: 's',
-    queries: [
       {
-        expr: `histogram_quantile(0.5, sum by (le) (rate(${M}ttft_seconds_bucket{${NODE}}[$__rate_interval])))`,
-        legend: 'p50',
-      },
-      {
-        expr: `histogram_quantile(0.99, sum by (le) (rate(${M}ttft_seconds_bucket{${NODE}}[$__rate_interval])))`,
-        legend: 'p99',
+        title: t['mockUpstream.row.scenario'],
+        panels: [
+          stateTimelinePanel(
+            text('mockUpstream.scenarioPhase'),
+            promQuery(`max by (phase) (${M}scenario_phase{${NODE}}) > 0`, { legend: '{{phase}}' }),
+          )
+            .span(24)
+            .height(5),
+          timeseriesPanel(
+            text('mockUpstream.faultPhase'),
+            promQuery(`max(${M}scenario_fault{${NODE}})`, { legend: t['legend.fault'] }),
+          )
+            .max(1)
+            .height(5),
+          timeseriesPanel(
+            text('mockUpstream.targetsUp'),
+            promQuery('up{job=~"busybench-.*"}', { legend: '{{job}} {{instance}}' }),
+          )
+            .max(1)
+            .height(5),
+        ],
       },
     ],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Tokens served',
-    unit: 'short',
-    stack: true,
-    queries: [
-      { expr: `sum by (kind) (rate(${M}tokens_total{${NODE}}[$__rate_interval]))`, legend: '{{kind}}' },
-    ],
-  },
-];
-
-const scenario: PanelSpec[] = [
-  {
-    kind: 'state-timeline',
-    title: 'Scenario phase',
-    w: 24,
-    h: 5,
-    queries: [{ expr: `max by (phase) (${M}scenario_phase{${NODE}}) > 0`, legend: '{{phase}}' }],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Fault phase playing',
-    w: 12,
-    h: 5,
-    max: 1,
-    queries: [{ expr: `max(${M}scenario_fault{${NODE}})`, legend: 'fault' }],
-  },
-  {
-    kind: 'timeseries',
-    title: 'Scrape targets up',
-    w: 12,
-    h: 5,
-    max: 1,
-    queries: [{ expr: 'up{job=~"busybench-.*"}', legend: '{{job}} {{instance}}' }],
-  },
-];
-
-export const mockUpstream = dashboard({
-  uid: 'busybench-mock-upstream',
-  title: 'busybench / Mock upstream',
-  description:
-    'Ground truth per mock node: served, injected faults, concurrency against limits, held connections, tokens.',
-  runMetric: null,
-  rows: [
-    { title: 'Traffic', panels: traffic },
-    { title: 'Capacity and latency', panels: capacity },
-    { title: 'Scenario', panels: scenario },
-  ],
-});
+  });
+}

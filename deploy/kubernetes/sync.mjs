@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
  * Writes the copies the Kubernetes manifests need (Kustomize reads no file outside its folder):
- * the scenario, the rules, the Alertmanager configuration, the dashboards and their
- * kustomization, and the prometheus-operator overlay's PrometheusRules built from the rules.
+ * the scenario, the rules, the Alertmanager configuration, the dashboards (both languages) and
+ * their kustomization, and the prometheus-operator overlay's PrometheusRules built from the rules.
  *
  *   node deploy/kubernetes/sync.mjs           rewrite every copy from its source
  *   node deploy/kubernetes/sync.mjs --check   write nothing; exit 1 naming each copy that differs
  *
  * test/deploy/kubernetes-sync.test.ts fails when a copy differs from what this would write.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Document, parse } from 'yaml';
@@ -60,11 +60,37 @@ function alertmanagerConfig() {
   );
 }
 
-function dashboardsKustomization(files) {
-  const generators = files
-    .map(
-      (file) => `  - name: busybench-dashboard-${file.replace(/\.json$/, '')}\n    files:\n      - ${file}\n`,
-    )
+/**
+ * The dashboards to copy: the English ones at the top of dashboards/json, each other language's
+ * in a folder of its own (zh-CN/). The sidecar writes every ConfigMap's keys into one folder, so a
+ * translation's key carries its language (`slo-zh-cn.json`); its name, the ConfigMap's.
+ */
+function dashboardCopies() {
+  const jsonIn = (dir) =>
+    readdirSync(join(DASHBOARDS, dir))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+  const languages = readdirSync(DASHBOARDS, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return [
+    ...jsonIn('').map((file) => ({ copy: file, key: file })),
+    ...languages.flatMap((lang) =>
+      jsonIn(lang).map((file) => ({
+        copy: `${lang}/${file}`,
+        key: file.replace(/\.json$/, `-${lang.toLowerCase()}.json`),
+      })),
+    ),
+  ];
+}
+
+function dashboardsKustomization(copies) {
+  const generators = copies
+    .map(({ copy, key }) => {
+      const file = key === copy ? copy : `${key}=${copy}`;
+      return `  - name: busybench-dashboard-${key.replace(/\.json$/, '')}\n    files:\n      - ${file}\n`;
+    })
     .join('');
   return (
     `${header('dashboards/json/')}` +
@@ -127,11 +153,10 @@ export function expectedFiles() {
   );
   for (const rule of RULES) files.set(`base/copies/${rule}`, header(sourceOf(rule)) + read(sourceOf(rule)));
   files.set('base/copies/alertmanager.yml', alertmanagerConfig());
-  const dashboards = readdirSync(DASHBOARDS)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
+  const dashboards = dashboardCopies();
   // JSON has no comments: the dashboards are copied byte for byte.
-  for (const file of dashboards) files.set(`base/dashboards/${file}`, read(join('dashboards', 'json', file)));
+  for (const { copy } of dashboards)
+    files.set(`base/dashboards/${copy}`, read(join('dashboards', 'json', copy)));
   files.set('base/dashboards/kustomization.yaml', dashboardsKustomization(dashboards));
   files.set('overlays/prometheus-operator/prometheusrules.yaml', prometheusRules());
   return files;
@@ -141,7 +166,11 @@ export function expectedFiles() {
 export function staleFiles(expected = expectedFiles()) {
   const dir = join(HERE, 'base', 'dashboards');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  const under = (sub) =>
+    readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? under(join(sub, e.name)) : [join(sub, e.name)],
+    );
+  return under('')
     .map((f) => `base/dashboards/${f}`)
     .filter((f) => !expected.has(f));
 }
@@ -169,7 +198,10 @@ function main(argv) {
     return;
   }
   for (const path of staleFiles(expected)) rmSync(join(HERE, path));
-  for (const [path, text] of expected) writeFileSync(join(HERE, path), text);
+  for (const [path, text] of expected) {
+    mkdirSync(dirname(join(HERE, path)), { recursive: true });
+    writeFileSync(join(HERE, path), text);
+  }
   process.stdout.write(
     `sync: ${expected.size} files written under ${relative(process.cwd(), HERE) || '.'}\n`,
   );

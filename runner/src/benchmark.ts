@@ -6,6 +6,7 @@ import type { RunOverall } from '../../collector/src/run-overall.js';
 import type { RunView } from '../../collector/src/run-view.js';
 import type { RunWindow } from '../../collector/src/run-windows.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
+import type { Locale } from '../../common/i18n/locale.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { buildPlan, type PlanInput } from '../../loadtests/build-plan.js';
 import type { Plan } from '../../loadtests/plan.js';
@@ -58,6 +59,8 @@ export interface BenchmarkOptions {
    * Their results files feed one collector: the path a run over several machines takes.
    */
   readonly runners?: number;
+  /** The language of the report printed and written (report.html; report.json stays data): en by default. */
+  readonly locale?: Locale;
 }
 
 export interface BenchmarkResult {
@@ -110,10 +113,9 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const resultsOf = (i: number) => (i === 0 ? results : join(dir, `results.runner-${i}.json`));
     // Several runners ship their results to the collector over HTTP, as on a cluster (each also
     // keeps its own file); one runner's file is followed.
+    const labels = { runId, strategy: strategy.name, sla: plan.sla, upstream: mock.urls };
     const collector = createCollector(
-      runners > 1
-        ? { receive: join(dir, 'received'), runId, sla: plan.sla, upstream: mock.urls }
-        : { results, runId, sla: plan.sla, upstream: mock.urls },
+      runners > 1 ? { receive: join(dir, 'received'), ...labels } : { results, ...labels },
     );
     const collectorUrl = await collector.app.listen({ host: '127.0.0.1', port: o.collectorPort ?? 0 });
     cleanups.push(collector.stop);
@@ -183,9 +185,9 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
       join(dir, 'report.json'),
       `${JSON.stringify({ ...view, overall: result.overall }, null, 2)}\n`,
     );
-    writeFileSync(join(dir, 'report.html'), reportPage(view));
+    writeFileSync(join(dir, 'report.html'), reportPage(view, o.locale));
     writeFileSync(join(dir, 'windows.json'), `${JSON.stringify(windows)}\n`);
-    print(terminalReport(view.steps, view.verdict, view.malformedLines, view.runners).trimEnd());
+    print(terminalReport(view.steps, view.verdict, view.malformedLines, view.runners, o.locale).trimEnd());
     print(
       `report: ${join(dir, 'report.html')}${o.interrupted?.() ? ' (run interrupted: the report covers what ran)' : ''}`,
     );

@@ -14,7 +14,14 @@ import {
   type WindowFigure,
   windowFigures,
 } from './run-figures.js';
-import type { CapacitySection, FaultSection, Scoreboard, SectionRow } from './scoreboard.js';
+import {
+  type CapacitySection,
+  capacityLoadText,
+  type FaultSection,
+  faultsLoadText,
+  type Scoreboard,
+  type SectionRow,
+} from './scoreboard.js';
 
 /**
  * `busybench compare`: the two experiments, each strategy run `repeat` times, interleaved
@@ -270,7 +277,16 @@ function capacitySection(
   const rates = o.capacity.rates;
   return {
     experiment: 'capacity',
-    load: `${o.plan.profile.name} ${rates.join(', ')} req/s, ${o.plan.profile.stepSeconds}s a step; the mock: ${o.capacity.mockConfig} (no scenario), ${o.nodes} nodes`,
+    load: capacityLoadText(
+      {
+        profile: o.plan.profile.name,
+        rates,
+        stepSeconds: o.plan.profile.stepSeconds,
+        mockConfig: o.capacity.mockConfig,
+        nodes: o.nodes,
+      },
+      o.locale,
+    ),
     deciding,
     rates,
     ranking: rows(runs, method, o.seed, deciding, rates),
@@ -310,7 +326,7 @@ function faultSection(
   ];
   return {
     experiment: 'faults',
-    load: `${o.faults.rate} req/s for ${o.faults.seconds} s while the mock plays ${o.faults.scenario} at x${o.faults.speed}${o.faults.mockConfig ? ` (mock config ${o.faults.mockConfig})` : ''}, ${o.nodes} nodes`,
+    load: faultsLoadText({ ...o.faults, nodes: o.nodes }, o.locale),
     deciding: 'goodput',
     scenario: o.faults.scenario,
     speed: o.faults.speed,

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { CHART_JS_PATH, escapeHtml } from '../../collector/src/html-page.js';
+import { messagesFor } from '../../common/i18n/catalogue.js';
+import type { Locale } from '../../common/i18n/locale.js';
+import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
 import { FIGURE_INFO, type FigureName } from './run-figures.js';
 import {
   type CapacitySection,
   type FaultSection,
+  figureLabel,
   intervalNote,
   type Scoreboard,
   sectionText,
@@ -17,7 +21,8 @@ import {
  * curve (goodput against offered load: the knee is where a curve leaves the diagonal) or the fault
  * timeline (p99 and errors over time, fault phases shaded), then the tables scoreboard.md has
  * (both from sectionText, so neither parses the other).
- * The data is embedded as window.BUSYBENCH_SCOREBOARD; the drawing script only reads it.
+ * The data is embedded as window.BUSYBENCH_SCOREBOARD; the drawing script only reads it, and
+ * takes its words from window.BUSYBENCH_PAGE (the catalogue's, in the page's language).
  */
 
 type Section = CapacitySection | FaultSection;
@@ -68,24 +73,40 @@ function strategyColours(b: Scoreboard): Array<{ name: string; colour: string }>
   }));
 }
 
-/** What the drawing script needs besides the board: colours and the bar charts' titles. */
-function pageConfig(b: Scoreboard) {
+/** What the drawing script needs besides the board: colours, the bar charts' titles, the charts' words. */
+function pageConfig(b: Scoreboard, m: ScoreboardMessages) {
   const bars = (s: Section | undefined) =>
     s
       ? barFigures(s).map((figure) => {
           const failures = figure === 'successRate';
           const better = failures ? 'lower' : FIGURE_INFO[figure].better;
+          const decides = figure === s.deciding ? ` · ${m['page.decides']}` : '';
           return {
             id: `${PREFIX[s.experiment]}-${figure}`,
             figure,
-            title: failures ? 'failures % (1 − success)' : FIGURE_INFO[figure].label,
-            subtitle: `${better} is better · whisker: 95 % interval${figure === s.deciding ? ' · decides the places' : ''}`,
+            title: failures ? m['page.failures'] : figureLabel(m, figure),
+            subtitle: `${better === 'higher' ? m['page.higherBetter'] : m['page.lowerBetter']} · ${m['page.whisker']}${decides}`,
           };
         })
       : [];
   return {
     strategies: strategyColours(b),
     bars: { capacity: bars(b.capacity), faults: bars(b.faults) },
+    text: {
+      notMeasured: m['page.notMeasured'],
+      noInterval: m['page.noInterval'],
+      curveTitle: m['page.curveTitle'],
+      curveSubtitle: m['page.curveSubtitle'],
+      diagonal: m['page.diagonal'],
+      offeredAxis: m['page.offeredAxis'],
+      goodputAxis: figureLabel(m, 'goodput'),
+      timelineSubtitle: b.faults ? m['page.timelineSubtitle'](b.faults.scenario) : '',
+      secondsIntoLoad: m['page.secondsIntoLoad'],
+      p99Title: m['page.p99Title'],
+      p99Axis: m['page.p99Axis'],
+      errorsTitle: m['page.errorsTitle'],
+      errorsAxis: m['page.errorsAxis'],
+    },
   };
 }
 
@@ -107,8 +128,9 @@ function tableHtml(t: TextTable): string {
 }
 
 /** One section: heading, load, how places are decided, the ties in a highlighted note, the charts, the tables. */
-function sectionHtml(section: Section, baseline: string): string {
-  const t = sectionText(section, baseline);
+function sectionHtml(section: Section, baseline: string, locale: Locale): string {
+  const t = sectionText(section, baseline, locale);
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   const charts = chartIds(section)
     .map((id) => {
       const wide = id === 'cap-curve' || id.endsWith('-time');
@@ -117,7 +139,7 @@ function sectionHtml(section: Section, baseline: string): string {
     .join('');
   const ties =
     t.ties.length > 0
-      ? `<div class="ties" role="note"><strong>Shared places.</strong>${t.ties.map((x) => `<p>${escapeHtml(x)}</p>`).join('')}</div>`
+      ? `<div class="ties" role="note"><strong>${escapeHtml(m['page.sharedPlaces'])}</strong>${t.ties.map((x) => `<p>${escapeHtml(x)}</p>`).join('')}</div>`
       : '';
   return `<section id="${section.experiment}">
 <h2>${escapeHtml(t.heading)}</h2>
@@ -146,6 +168,9 @@ th, td { border-bottom: 1px solid #eee; padding: 0.25em 0.5em; vertical-align: b
 td span { white-space: nowrap; } td .ci { color: #666; font-size: 0.9em; }
 th { background: #f6f6f6; }
 .num { text-align: right; } .text { text-align: left; }
+/* Chinese: the Simplified forms of the font fonts-noto-cjk installs; and a table's words kept whole (名次, not 名/次), as CJK text may otherwise break between any two characters. */
+:lang(zh) body { font-family: system-ui, "Noto Sans CJK SC", "Noto Sans SC", sans-serif; }
+:lang(zh) th, :lang(zh) td { word-break: keep-all; }
 `;
 
 /**
@@ -157,6 +182,9 @@ const SCRIPT = `
 (() => {
   const s = window.BUSYBENCH_SCOREBOARD;
   const P = window.BUSYBENCH_PAGE;
+  const W = P.text;
+  // Chinese needs a font that has it: the charts draw in the page's font (English keeps chart.js's).
+  if (document.documentElement.lang !== 'en') Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   const colours = new Map(P.strategies.map((x) => [x.name, x.colour]));
   const colourOf = (name) => colours.get(name) || '#555555';
   const whiskers = (window.BUSYBENCH_ERROR_BARS = {});
@@ -273,12 +301,12 @@ const SCRIPT = `
         options: {
           plugins: {
             legend: { display: false },
-            ...titles(spec.title, spec.subtitle + (missing ? ' · not measured' : '')),
+            ...titles(spec.title, spec.subtitle + (missing ? ' · ' + W.notMeasured : '')),
             tooltip: {
               callbacks: {
                 afterLabel: (item) => {
                   const f = figs[item.dataIndex];
-                  return num(f.lo) && num(f.hi) ? '95 %: ' + fmt(f.lo) + ' – ' + fmt(f.hi) : 'no interval';
+                  return num(f.lo) && num(f.hi) ? '95 %: ' + fmt(f.lo) + ' – ' + fmt(f.hi) : W.noInterval;
                 },
               },
             },
@@ -311,7 +339,7 @@ const SCRIPT = `
       };
     });
     datasets.push({
-      label: 'offered = goodput',
+      label: W.diagonal,
       data: [{ x: 0, y: 0 }, { x: top, y: top }],
       borderColor: '#999999',
       backgroundColor: '#999999',
@@ -323,13 +351,10 @@ const SCRIPT = `
       type: 'line',
       data: { datasets },
       options: {
-        plugins: titles(
-          'Goodput against offered load',
-          'the knee is where a curve leaves the diagonal · whisker: 95 % interval · ✕: a step where some run broke an SLA line',
-        ),
+        plugins: titles(W.curveTitle, W.curveSubtitle),
         scales: {
-          x: { type: 'linear', min: 0, title: axis('offered load (req/s)') },
-          y: { beginAtZero: true, title: axis('goodput (ok within the SLA latency, /s)') },
+          x: { type: 'linear', min: 0, title: axis(W.offeredAxis) },
+          y: { beginAtZero: true, title: axis(W.goodputAxis) },
         },
       },
     });
@@ -351,22 +376,22 @@ const SCRIPT = `
         borderWidth: 2,
         pointRadius: 0,
       }));
-    const sub = 'shaded: the fault phases of ' + section.scenario + ' · one line per strategy (its first run)';
-    const x = { type: 'linear', min: 0, max: end, title: axis('seconds into the load') };
+    const sub = W.timelineSubtitle;
+    const x = { type: 'linear', min: 0, max: end, title: axis(W.secondsIntoLoad) };
     chart('flt-p99-time', {
       type: 'line',
       data: { datasets: lines('p99Ms', (v) => (num(v) && v > 0 ? v : null)) },
       options: {
-        plugins: { ...titles('p99 latency over time', sub), phaseBands: { bands } },
-        scales: { x, y: { type: 'logarithmic', title: axis('p99 ms (log)') } },
+        plugins: { ...titles(W.p99Title, sub), phaseBands: { bands } },
+        scales: { x, y: { type: 'logarithmic', title: axis(W.p99Axis) } },
       },
     });
     chart('flt-errors-time', {
       type: 'line',
       data: { datasets: lines('errorRate', (v) => (num(v) ? v * 100 : null)) },
       options: {
-        plugins: { ...titles('Error rate over time', sub), phaseBands: { bands } },
-        scales: { x, y: { beginAtZero: true, title: axis('failed requests (%)') } },
+        plugins: { ...titles(W.errorsTitle, sub), phaseBands: { bands } },
+        scales: { x, y: { beginAtZero: true, title: axis(W.errorsAxis) } },
       },
     });
   }
@@ -387,18 +412,19 @@ const SCRIPT = `
 const inline = (js: string) => `<script>${js.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
 const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
-export function scoreboardPage(s: Scoreboard): string {
-  const body = [s.capacity, s.faults].map((x) => (x ? sectionHtml(x, s.baseline) : '')).join('\n');
-  const config = pageConfig(s);
+export function scoreboardPage(s: Scoreboard, locale: Locale = 'en'): string {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
+  const body = [s.capacity, s.faults].map((x) => (x ? sectionHtml(x, s.baseline, locale) : '')).join('\n');
+  const config = pageConfig(s, m);
   const legend = config.strategies
     .map(({ name, colour }) => `<span><i style="background:${colour}"></i>${escapeHtml(name)}</span>`)
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>busybench scoreboard</title><style>${STYLE}</style></head><body>
-<h1>busybench scoreboard</h1>
-<p class="meta">${escapeHtml(`generated ${s.generatedAt} · ${s.repeats} run${s.repeats === 1 ? '' : 's'} per strategy, order ${s.order} · baseline ${s.baseline}`)}</p>
+<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(m['page.title'])}</title><style>${STYLE}</style></head><body>
+<h1>${escapeHtml(m['page.title'])}</h1>
+<p class="meta">${escapeHtml(m['page.meta'](s.generatedAt, s.repeats, m[`order.${s.order}`], s.baseline))}</p>
 <p class="legend">${legend}</p>
-<p>${escapeHtml(intervalNote(s))}</p>
+<p>${escapeHtml(intervalNote(s, locale))}</p>
 ${body}
 ${inline(readFileSync(CHART_JS_PATH, 'utf8'))}
 ${inline(`window.BUSYBENCH_SCOREBOARD = ${json(s)};\nwindow.BUSYBENCH_PAGE = ${json(config)};`)}

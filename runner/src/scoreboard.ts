@@ -1,4 +1,7 @@
-import { FIGURE_INFO, type Figure, type FigureName, type IntervalMethod } from './run-figures.js';
+import { messagesFor } from '../../common/i18n/catalogue.js';
+import type { Locale } from '../../common/i18n/locale.js';
+import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
+import type { Figure, FigureName, IntervalMethod } from './run-figures.js';
 
 /**
  * The comparison of strategies, one section per experiment. Capacity: the mock's capacity fixed,
@@ -103,6 +106,59 @@ export function formatFigure(name: FigureName, f: Figure): string {
 /** "1", or "1=" for a place shared with another strategy. */
 const place = (r: SectionRow) => `${r.rank}${r.tiedWith.length > 0 ? '=' : ''}`;
 
+/** The capacity section's load in words: profile, rates, step length, the mock's config and nodes. */
+export function capacityLoadText(
+  load: {
+    readonly profile: string;
+    readonly rates: readonly number[];
+    readonly stepSeconds: number;
+    readonly mockConfig: string;
+    readonly nodes: number;
+  },
+  locale: Locale = 'en',
+): string {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
+  return m.capacityLoad(
+    load.profile,
+    load.rates.join(', '),
+    String(load.stepSeconds),
+    load.mockConfig,
+    String(load.nodes),
+  );
+}
+
+/** The fault section's load in words: the rate, how long, the timeline and its speed, the mock. */
+export function faultsLoadText(
+  load: {
+    readonly rate: number;
+    readonly seconds: number;
+    readonly scenario: string;
+    readonly speed: number;
+    readonly mockConfig?: string;
+    readonly nodes: number;
+  },
+  locale: Locale = 'en',
+): string {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
+  return m.faultsLoad(
+    String(load.rate),
+    String(load.seconds),
+    load.scenario,
+    String(load.speed),
+    load.mockConfig ? m.faultsMockConfig(load.mockConfig) : '',
+    String(load.nodes),
+  );
+}
+
+/** A figure's label in the scoreboard's language. */
+export const figureLabel = (m: ScoreboardMessages, name: FigureName): string => m[`figure.${name}`];
+
+/** How a run's recovery ended, in words; a status the catalogue does not know is shown as it came. */
+export const statusText = (m: ScoreboardMessages, status: string): string =>
+  Object.hasOwn(m, `status.${status}`)
+    ? (m[`status.${status}` as keyof ScoreboardMessages] as string)
+    : status;
+
 const COLUMNS: readonly FigureName[] = [
   'successRate',
   'p50Ms',
@@ -140,7 +196,7 @@ export interface SectionText {
   readonly more: readonly TextTable[];
 }
 
-function mainTable(s: CapacitySection | FaultSection): TextTable {
+function mainTable(s: CapacitySection | FaultSection, m: ScoreboardMessages): TextTable {
   const first: FigureName[] =
     s.experiment === 'capacity'
       ? [s.deciding, ...(['knee', 'peakGoodput'] as const).filter((f) => f !== s.deciding)]
@@ -150,13 +206,14 @@ function mainTable(s: CapacitySection | FaultSection): TextTable {
   const cell = (c: FigureName, r: SectionRow) => {
     const f = r.figures[c];
     // A knee none: the first step broke. A knee at the top step: it never broke, so at least that.
-    if (c === 'knee' && f.value === null) return 'none';
+    if (c === 'knee' && f.value === null) return m.kneeNone;
     if (c === 'knee' && f.value === top && f.lo === null) return `≥ ${top}`;
-    if (c === 'recoveryS' && r.notRecovered > 0) return `not recovered (${r.notRecovered}/${r.runs} runs)`;
+    if (c === 'recoveryS' && r.notRecovered > 0)
+      return m.notRecovered(String(r.notRecovered), String(r.runs));
     return formatFigure(c, f);
   };
   return {
-    head: ['place', 'strategy', ...cols.map((c) => FIGURE_INFO[c].label), 'SLA held'],
+    head: [m['col.place'], m['col.strategy'], ...cols.map((c) => figureLabel(m, c)), m['col.slaHeld']],
     numeric: [true, false, ...cols.map(() => true), true],
     rows: s.ranking.map((r) => [
       place(r),
@@ -168,22 +225,25 @@ function mainTable(s: CapacitySection | FaultSection): TextTable {
 }
 
 /** The ties of a section, in words: what the page must say out loud. */
-export function tieSentences(s: CapacitySection | FaultSection): string[] {
+export function tieSentences(s: CapacitySection | FaultSection, locale: Locale = 'en'): string[] {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   const seen = new Set<number>();
   const out: string[] = [];
   for (const r of s.ranking) {
     if (r.tiedWith.length === 0 || seen.has(r.rank)) continue;
     seen.add(r.rank);
     const names = [r.strategy, ...r.tiedWith];
-    out.push(
-      `Tie for place ${r.rank}: ${names.join(', ')} — their 95 % intervals on ${FIGURE_INFO[s.deciding].label} overlap, so the difference between them could be noise.`,
-    );
+    out.push(m.tie(String(r.rank), names.join(m.listSeparator), figureLabel(m, s.deciding)));
   }
   return out;
 }
 
 /** The operations guides' before/after view, each figure with its interval and change from the baseline. */
-function beforeAfter(s: CapacitySection | FaultSection, baseline: string): TextTable[] {
+function beforeAfter(
+  s: CapacitySection | FaultSection,
+  baseline: string,
+  m: ScoreboardMessages,
+): TextTable[] {
   const base = s.ranking.find((r) => r.strategy === baseline);
   if (!base) return [];
   const cols: FigureName[] = ['meanMs', 'rate503', 'throughput', 'retriesPerRequest'];
@@ -197,8 +257,8 @@ function beforeAfter(s: CapacitySection | FaultSection, baseline: string): TextT
   };
   return [
     {
-      title: `Before / after (before: ${base.strategy})`,
-      head: ['strategy', ...cols.map((c) => FIGURE_INFO[c].label)],
+      title: m.beforeAfter(base.strategy),
+      head: [m['col.strategy'], ...cols.map((c) => figureLabel(m, c))],
       numeric: [false, ...cols.map(() => true)],
       rows: s.ranking.map((r) => [
         r.strategy,
@@ -208,33 +268,35 @@ function beforeAfter(s: CapacitySection | FaultSection, baseline: string): TextT
   ];
 }
 
-function recoveryTable(s: CapacitySection | FaultSection): TextTable[] {
+function recoveryTable(s: CapacitySection | FaultSection, m: ScoreboardMessages): TextTable[] {
   if (s.experiment !== 'faults' || s.recovery.length === 0) return [];
   return [
     {
-      head: ['strategy', 'fault phase', 'recovery s', 'runs'],
+      head: [m['col.strategy'], m['col.faultPhase'], m['col.recoveryS'], m['col.runs']],
       numeric: [false, false, true, false],
       rows: s.recovery.map((r) => [
         r.strategy,
         r.phase,
         formatFigure('recoveryS', r.recoveryS),
-        r.statuses.join(', '),
+        r.statuses.map((x) => statusText(m, x)).join(m.listSeparator),
       ]),
     },
   ];
 }
 
-export function sectionText(s: CapacitySection | FaultSection, baseline: string): SectionText {
+export function sectionText(
+  s: CapacitySection | FaultSection,
+  baseline: string,
+  locale: Locale = 'en',
+): SectionText {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   return {
-    heading:
-      s.experiment === 'capacity'
-        ? 'Capacity: where does each strategy break?'
-        : 'Faults: what does each strategy do while the API is busy?',
+    heading: s.experiment === 'capacity' ? m.capacityHeading : m.faultsHeading,
     load: s.load,
-    places: `Places by ${FIGURE_INFO[s.deciding].label}; "=" marks a shared place.`,
-    main: mainTable(s),
-    ties: tieSentences(s),
-    more: [...recoveryTable(s), ...beforeAfter(s, baseline)],
+    places: m.places(figureLabel(m, s.deciding)),
+    main: mainTable(s, m),
+    ties: tieSentences(s, locale),
+    more: [...recoveryTable(s, m), ...beforeAfter(s, baseline, m)],
   };
 }
 
@@ -249,17 +311,19 @@ function markdownTable(t: TextTable): string[] {
   ];
 }
 
-export function intervalNote(b: Scoreboard): string {
+export function intervalNote(b: Scoreboard, locale: Locale = 'en'): string {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   return b.intervals === 'repeats'
-    ? `Intervals: 95 %, bootstrap over the ${b.repeats} repeats of each strategy (run order ${b.order}).`
-    : `Intervals: 95 %, bootstrap over the 1-second windows of ${b.repeats === 1 ? 'the run' : `the ${b.repeats} runs`}, resampled within each step or fault phase: they cover the noise within a run, not the drift between runs (that takes --repeat 5 or more); a knee or a recovery time, which a run has once, has none then, so places are decided on figures that have one.`;
+    ? m.intervalsRepeats(String(b.repeats), m[`order.${b.order}`])
+    : m.intervalsWindows(b.repeats);
 }
 
-export function scoreboardMarkdown(b: Scoreboard): string {
-  const out = [`# busybench compare: ${b.strategies.join(', ')}`, '', intervalNote(b), ''];
+export function scoreboardMarkdown(b: Scoreboard, locale: Locale = 'en'): string {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
+  const out = [`# ${m.title(b.strategies.join(m.listSeparator))}`, '', intervalNote(b, locale), ''];
   for (const s of [b.capacity, b.faults]) {
     if (!s) continue;
-    const t = sectionText(s, b.baseline);
+    const t = sectionText(s, b.baseline, locale);
     out.push(`## ${t.heading}`, '', t.load, '', t.places, '', ...markdownTable(t.main), '');
     if (t.ties.length > 0) out.push(...t.ties, '');
     for (const more of t.more) out.push(...markdownTable(more), '');

@@ -25,6 +25,12 @@ const { expectedFiles, differences, RULE_SOURCES } = (await import(/* @vite-igno
 const readK8s = (path: string) => readFileSync(join(K8S, path), 'utf8');
 const readRoot = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
+/** The dashboards' JSON files, relative to dashboards/json: English at the top, zh-CN/ and so on. */
+const dashboardFiles = (sub = ''): string[] =>
+  readdirSync(join(ROOT, 'dashboards', 'json', sub), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? dashboardFiles(join(sub, e.name)) : [join(sub, e.name)]))
+    .sort();
+
 describe('deploy/kubernetes copies (node deploy/kubernetes/sync.mjs rewrites them)', () => {
   it('are what sync.mjs writes from their sources, none missing, none left over', () => {
     expect(differences()).toEqual([]);
@@ -47,15 +53,20 @@ describe('deploy/kubernetes copies (node deploy/kubernetes/sync.mjs rewrites the
     const source = parse(readRoot('alerts/alertmanager.docker.yml'));
     source.receivers[0].webhook_configs[0].url = 'http://busybench-collector:9464/api/alerts';
     expect(parse(readK8s('base/copies/alertmanager.yml'))).toEqual(source);
-    for (const file of readdirSync(join(ROOT, 'dashboards', 'json')))
+    expect(dashboardFiles().length).toBeGreaterThan(5);
+    for (const file of dashboardFiles())
       expect(readK8s(`base/dashboards/${file}`), file).toBe(readRoot(`dashboards/json/${file}`));
   });
 
-  it('give every dashboard a ConfigMap the Grafana sidecar picks up', () => {
+  it('give every dashboard, in each language, a ConfigMap the Grafana sidecar picks up under a key of its own', () => {
     const k = parse(readK8s('base/dashboards/kustomization.yaml'));
     expect(k.generatorOptions.labels.grafana_dashboard).toBe('1');
-    const files = k.configMapGenerator.flatMap((g: { files: string[] }) => g.files).sort();
-    expect(files).toEqual(readdirSync(join(ROOT, 'dashboards', 'json')).sort());
+    // `key=path`: the sidecar writes every key into one folder, so a translation's key differs.
+    const entries: Array<[string, string]> = k.configMapGenerator
+      .flatMap((g: { files: string[] }) => g.files)
+      .map((f: string) => (f.includes('=') ? f.split('=') : [f, f]));
+    expect(entries.map(([, path]) => path).sort()).toEqual(dashboardFiles());
+    expect(new Set(entries.map(([key]) => key)).size).toBe(entries.length);
   });
 
   it('build a PrometheusRule per rule file with the same groups, each evaluated every second', () => {

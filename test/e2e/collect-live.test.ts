@@ -64,7 +64,7 @@ describe('busybench collect, live beside a real engine run', () => {
     mock = await startMock();
     const dir = mkdtempSync(join(tmpdir(), 'busybench-live-'));
     const results = join(dir, 'results.json');
-    const collector = await startCollector(results);
+    const collector = await startCollector(results, ['--strategy', 'direct']);
     const { url } = collector;
 
     const load = steppedRun(mock.url, '30,60', dir, results);
@@ -89,10 +89,18 @@ describe('busybench collect, live beside a real engine run', () => {
     expect(final.steps.reduce((n, s) => n + s.requests, 0)).toBe(summary.requests);
     expect(final.malformedLines).toBe(0);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/busybench_client_requests_total\{step="1",target_rate="60",outcome="ok"/);
+    expect(metrics).toMatch(
+      /busybench_client_requests_total\{step="1",target_rate="60",outcome="ok",run_id="[^"]+",strategy="direct"\}/,
+    );
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toBe(0);
   }, 120_000);
+
+  it('refuses a strategy label a query could not match plainly, in one line with the usage exit code', async () => {
+    const res = await runCli(['collect', '-r', 'results.json', '--strategy', 'retry {5x}']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--strategy "retry \{5x\}": letters, digits, \. _ - only, at most 64/);
+  });
 
   it('measures amplification 1 and no error masking when the engine hits the mock directly', async () => {
     mock = await startMock({ behaviour: { faults: { errors: { '503': 0.3 } } } });

@@ -1,25 +1,30 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '../../collector/src/live-server.js';
-import { DASHBOARDS, dashboardQueries } from '../../dashboards/src/build.js';
+import { allDashboards, dashboardQueries } from '../../dashboards/src/all-dashboards.js';
 import { engineBinary } from '../../runner/src/engine-binary.js';
-import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { setTargets } from '../../stack/src/local-stack.js';
+import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
 import { admin, type TestMock } from '../helpers/mock.js';
 import { type Observed, startObserved } from '../helpers/observed-stack.js';
 
 /**
  * The whole observability path, for real: the mock plays an outage, the engine runs a stepped test, the
- * collector follows it, Debian's Prometheus scrapes both with the project's rules and sends to
- * Debian's Alertmanager, which calls the collector's webhook. Then every dashboard panel's query
- * is run through Prometheus's HTTP API and must return data.
+ * collector follows it, Debian's Prometheus scrapes both with the project's rules (the Sloth SLOs'
+ * too) and sends to Debian's Alertmanager, which calls the collector's webhook. A second
+ * collector, `busybench collect --strategy retry`, follows the same run as a compare run's
+ * collector does, so the client series come in two strategies (`none`, the first's default, and
+ * `retry`). Then every dashboard panel's query is run through Prometheus's HTTP API and must
+ * return data; the strategy comparison's, one series per strategy.
  */
 
 let mock: TestMock;
 let collector: Collector;
 let prometheus: string;
 let observed: Observed | undefined;
+let retryCollector: ReturnType<typeof startCli> | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'busybench-obs-'));
 const started = Date.now();
 
@@ -28,9 +33,30 @@ beforeAll(async () => {
   engineBinary();
   observed = await startObserved(dir, 'obs', 20);
   ({ mock, collector, prometheus } = observed);
+  // The same results under another name: each collector keeps its events beside the file it follows.
+  symlinkSync(join(dir, 'results.json'), join(dir, 'results-retry.json'));
+  // Same run id: the rules aggregate by run, so the alerts below are the same ones either way.
+  retryCollector = startCli(
+    [
+      ...['collect', '-r', join(dir, 'results-retry.json'), '-p', '0', '--run-id', 'obs'],
+      ...['--strategy', 'retry', '-u', mock.url],
+    ],
+    /live page http:\/\/127\.0\.0\.1:(\d+)\//,
+  );
+  const retryPort = /127\.0\.0\.1:(\d+)/.exec(await retryCollector.output)?.[1];
+  const address = collector.app.server.address();
+  const firstPort = typeof address === 'object' && address ? address.port : 0;
+  setTargets(join(dir, 'stack'), 'busybench-collector', [
+    `http://127.0.0.1:${firstPort}`,
+    `http://127.0.0.1:${retryPort}`,
+  ]);
 }, 60_000);
 
 afterAll(async () => {
+  if (retryCollector) {
+    retryCollector.child.kill('SIGTERM');
+    await retryCollector.exited;
+  }
   await observed?.stop();
 });
 
@@ -39,6 +65,16 @@ const firing = (name: string) =>
 const resolved = (name: string) =>
   collector.events.alerts.some((a) => a.alertname === name && a.status === 'resolved');
 
+/**
+ * The availability SLO's burn-rate page in compressed windows (Sloth's, alerts/slos/), one per
+ * run and strategy: the first collector's (strategy `none`) notifications, in order.
+ */
+const BURN = 'BusybenchAvailabilityBudgetBurnCompressed';
+const burnPages = (strategy = 'none') =>
+  collector.events.alerts.filter(
+    (a) => a.alertname === BURN && a.labels.severity === 'page' && a.labels.strategy === strategy,
+  );
+
 async function until(what: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 500));
@@ -46,7 +82,7 @@ async function until(what: () => boolean, timeoutMs: number): Promise<boolean> {
 }
 
 describe('alerts and dashboards against a real Prometheus and Alertmanager', () => {
-  it('an outage fires the compressed burn-rate and 5xx alerts at the webhook; they resolve after recovery', async () => {
+  it("an outage fires the availability SLO's compressed burn-rate page and the 5xx alert at the webhook; they resolve after recovery", async () => {
     await admin(mock.url, 'POST', '/admin/scenario', {
       scenario: {
         name: 'obs-outage',
@@ -86,29 +122,43 @@ describe('alerts and dashboards against a real Prometheus and Alertmanager', () 
       120_000,
     );
     expect(load.code).toBe(99); // the outage breaks the SLA
-    expect(firing('BusybenchBenchBurnFast'), JSON.stringify(collector.events.alerts)).toBe(true);
+    expect(
+      burnPages().some((a) => a.status === 'firing'),
+      JSON.stringify(collector.events.alerts),
+    ).toBe(true);
     expect(firing('Frequent5xx')).toBe(true);
-    // The 5 s window clears within seconds of the outage's end; the 1-minute 5xx count a minute later.
-    expect(await until(() => resolved('BusybenchBenchBurnFast') && resolved('Frequent5xx'), 90_000)).toBe(
-      true,
-    );
-    const fast = collector.events.alerts.filter((a) => a.alertname === 'BusybenchBenchBurnFast');
-    expect(fast[0]?.status).toBe('firing');
-    expect(fast.at(-1)?.status).toBe('resolved');
-    expect(fast[0]?.labels.run_id).toBe('obs');
+    // The 5 s and 30 s windows clear within a minute of the outage's end; the 1-minute 5xx count a
+    // minute later.
+    expect(
+      await until(() => burnPages().some((a) => a.status === 'resolved') && resolved('Frequent5xx'), 90_000),
+    ).toBe(true);
+    const pages = burnPages();
+    expect(pages[0]?.status).toBe('firing');
+    expect(pages.at(-1)?.status).toBe('resolved');
+    expect(pages[0]?.labels.run_id).toBe('obs');
+    // The strategy label reaches the SLO's alerts: the retry collector's series burned on their own.
+    expect(burnPages('retry').some((a) => a.status === 'firing')).toBe(true);
     // Recovery was measured from the phases the collector scraped.
     expect(collector.view().recovery).toEqual([
       expect.objectContaining({ phase: 'outage', status: 'recovered' }),
     ]);
   }, 200_000);
 
-  it("every dashboard panel's query returns data from that run", async () => {
+  it("every dashboard panel's query returns data from that run; the strategy comparison's, one series per strategy", async () => {
     const end = Date.now() / 1000;
+    // Grafana's variables as Grafana fills them for this run: every value ("All"), and the range
+    // of the time picker over the run.
+    const fill = (expr: string) =>
+      expr
+        .replaceAll('$__rate_interval', '5s')
+        .replaceAll('$__range', `${Math.ceil(end - started / 1000)}s`)
+        .replace(/\$(run_id|strategy|sloth_service|sloth_slo)\b/g, '.+');
     const failures: string[] = [];
-    for (const [file, d] of Object.entries(DASHBOARDS)) {
-      for (const { panel, expr } of dashboardQueries(d)) {
-        // Grafana's variables as Grafana would fill them for this run.
-        const query = expr.replaceAll('$run_id', '.+').replaceAll('$__rate_interval', '5s');
+    let checked = 0;
+    // The Chinese set has the same queries (test/dashboards/build.test.ts): the English one is run.
+    for (const { path, dashboard } of allDashboards().filter((b) => b.locale === 'en')) {
+      for (const { panel, expr } of dashboardQueries(dashboard)) {
+        const query = fill(expr);
         const params = new URLSearchParams({
           query,
           start: String(started / 1000),
@@ -118,13 +168,20 @@ describe('alerts and dashboards against a real Prometheus and Alertmanager', () 
         const res = (await (await fetch(`${prometheus}/api/v1/query_range?${params}`)).json()) as {
           status: string;
           error?: string;
-          data?: { result: unknown[] };
+          data?: { result: Array<{ metric: Record<string, string> }> };
         };
-        if (res.status !== 'success') failures.push(`${file} / ${panel}: ${res.error} (${query})`);
-        else if ((res.data?.result.length ?? 0) === 0)
-          failures.push(`${file} / ${panel}: no data (${query})`);
+        checked++;
+        const series = res.data?.result ?? [];
+        if (res.status !== 'success') failures.push(`${path} / ${panel}: ${res.error} (${query})`);
+        else if (series.length === 0) failures.push(`${path} / ${panel}: no data (${query})`);
+        else if (path === 'strategy-comparison.json') {
+          const strategies = [...new Set(series.map((s) => s.metric.strategy))].sort();
+          if (strategies.join() !== 'none,retry')
+            failures.push(`${path} / ${panel}: strategies ${strategies.join()}, want none,retry (${query})`);
+        }
       }
     }
     expect(failures).toEqual([]);
-  }, 60_000);
+    expect(checked).toBeGreaterThan(70);
+  }, 120_000);
 });

@@ -32,12 +32,20 @@ func names(objs []Object) []string {
 	return out
 }
 
-// The objects every overlay has: the mock, the collector, the runners, the dashboards.
-var core = []string{
-	"ConfigMap/busybench-dashboard-mock-upstream", "ConfigMap/busybench-dashboard-slo-alerts",
-	"ConfigMap/busybench-dashboard-stepped-stress", "Deployment/busybench-collector", "Deployment/busybench-mock",
+// The objects every overlay has: the mock, the collector, the runners, the dashboards (each in
+// English and Chinese).
+var core = append([]string{
+	"Deployment/busybench-collector", "Deployment/busybench-mock",
 	"Job/busybench-runners", "PersistentVolumeClaim/busybench-results", "Service/busybench-collector",
 	"Service/busybench-mock", "Service/busybench-mock-nodes",
+}, dashboardConfigMaps()...)
+
+func dashboardConfigMaps() []string {
+	var out []string
+	for _, d := range []string{"mock-upstream", "slo", "slo-alerts", "stepped-stress", "strategy-comparison"} {
+		out = append(out, "ConfigMap/busybench-dashboard-"+d, "ConfigMap/busybench-dashboard-"+d+"-zh-cn")
+	}
+	return out
 }
 
 var ownMonitoring = []string{

@@ -1,0 +1,68 @@
+import type { ReportMessages } from '../../common/i18n/messages/report.js';
+import { PRIORITY_CLASSES } from '../../common/priority-classes.js';
+import type { RunnerView } from './runner-view.js';
+
+/**
+ * The words of a report that come with its data, in the report's language: the SLA's lines (the
+ * judge, common/sla/verdict.ts, writes them in English into the verdict), the segments that fell
+ * short (runner-view.ts writes them in English into report.json), recovery and alert states.
+ * The data keeps its English; only what is shown is said again.
+ */
+
+const CLASS = `(?:(${PRIORITY_CLASSES.join('|')}) )?`;
+/** The judge's line forms, each optionally after a priority class ("P0 success rate >= 0.999"). */
+const LINE = new RegExp(
+  `^${CLASS}(?:success rate >= (\\S+)|latency (p[\\d.]+) < (\\S+) ms|ttft (p[\\d.]+) < (\\S+) ms|dropped iterations <= (\\S+)|(\\S+) rate <= (\\S+))$`,
+);
+
+/** An SLA line in the report's words; a form the judge did not write before is shown as it came. */
+export function slaLineText(line: string, m: ReportMessages): string {
+  const g = LINE.exec(line);
+  if (!g) return line;
+  const [, priority, min, latencyP, latencyMs, ttftP, ttftMs, dropped, outcome, max] = g;
+  const text =
+    min !== undefined
+      ? m['sla.success'](min)
+      : latencyP !== undefined
+        ? m['sla.latency'](latencyP, latencyMs as string)
+        : ttftP !== undefined
+          ? m['sla.ttft'](ttftP, ttftMs as string)
+          : dropped !== undefined
+            ? m['sla.dropped'](dropped)
+            : m['sla.errorRate'](outcome as string, max as string);
+  return priority === undefined ? text : `${priority} ${text}`;
+}
+
+/**
+ * Load generators that fell short, in words: which segment, how much of it is missing, and what
+ * share of the whole run that is (what runner-view.ts's missingSegments says, in any language).
+ */
+export function missingText(runners: readonly RunnerView[], m: ReportMessages): string[] {
+  const total = runners.reduce((n, r) => n + r.scheduled, 0);
+  const pct = (x: number, of: number) => `${((100 * x) / Math.max(1, of)).toFixed(1)} %`;
+  return runners
+    .filter((r) => (r.missing ?? 0) > 0)
+    .map((r) => {
+      const missing = r.missing ?? 0;
+      const steps = r.steps
+        .filter((s) => (s.missing ?? 0) > 0)
+        .map((s) => m.stepMissing(String(s.step), String(s.missing)))
+        .join(m.listSeparator);
+      return m.segmentMissing(
+        r.segment,
+        r.runner,
+        r.finished ? m.segmentEnded : m.segmentCut,
+        String(missing),
+        String(r.scheduled),
+        pct(missing, r.scheduled),
+        pct(missing, total),
+        steps,
+      );
+    });
+}
+
+/** A recovery's or an alert's state, or a severity, in words; one the catalogue lacks as it came. */
+export function stateText(m: ReportMessages, kind: 'status' | 'alert' | 'severity', value: string): string {
+  const key = `${kind}.${value}`;
+  return Object.hasOwn(m, key) ? (m[key as keyof ReportMessages] as string) : value;
+}
