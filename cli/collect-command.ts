@@ -7,8 +7,11 @@ import { fail } from './fail.js';
 import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
 import { LANG_OPTION, langFlag } from './lang-flag.js';
 
-/** A label value a dashboard legend can show and a query can match without escaping. */
-const STRATEGY_LABEL = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * A label value a dashboard legend shows whole: what run and compare name strategies (`retry`,
+ * chains such as `retry+breaker`, a URL's host and port), no spaces, quotes or braces.
+ */
+const STRATEGY_LABEL = /^[A-Za-z0-9_.+:/@-]{1,128}$/;
 
 interface CollectFlags {
   results?: string;
@@ -41,7 +44,7 @@ export function collectCommand(): Command {
     .option('--run-id <id>', 'run_id label (default: the time it started)')
     .option(
       '--strategy <name>',
-      'strategy label on every series: the strategy the clients went through (default: none); dashboards compare by it',
+      'strategy label on every series: the strategy the clients went through (default: unnamed); dashboards compare by it',
     )
     .option(
       '-u, --upstream <urls>',
@@ -65,7 +68,9 @@ export function collectCommand(): Command {
           );
         const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
         if (flags.strategy !== undefined && !STRATEGY_LABEL.test(flags.strategy))
-          problems.push(`--strategy "${flags.strategy}": letters, digits, . _ - only, at most 64`);
+          problems.push(
+            `--strategy "${flags.strategy}": letters, digits and . _ + : / @ - only, at most 128`,
+          );
         const locale = langFlag(flags.lang, problems);
         throwIfProblems(problems);
         const sla = loadSla(flags.sla);

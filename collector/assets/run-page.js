@@ -434,7 +434,8 @@
 
   async function poll() {
     try {
-      const res = await fetch('api/live');
+      // The view's own words (SLA lines, missing segments) in the page's language.
+      const res = await fetch(`api/live?lang=${encodeURIComponent(document.documentElement.lang)}`);
       if (res.ok) render(await res.json());
       $('stale').textContent = '';
     } catch {

@@ -6,7 +6,7 @@ import type { Locale } from '../../common/i18n/locale.js';
 import { REPORT_MESSAGES } from '../../common/i18n/messages/report.js';
 import { packageRoot } from '../../common/paths.js';
 import { pageMessages } from './page-messages.js';
-import { missingText, slaLineText } from './report-words.js';
+import { viewInLanguage } from './report-words.js';
 import type { RunView } from './run-view.js';
 
 /**
@@ -90,6 +90,7 @@ const page = (title: string, locale: Locale, scripts: string) => {
   );
 };
 
+/** The live page: its script polls `api/live?lang=<the page's language>`, the view in its words. */
 export function livePage(locale: Locale = 'en'): string {
   return page(
     messagesFor(REPORT_MESSAGES, locale)['page.liveTitle'],
@@ -98,29 +99,12 @@ export function livePage(locale: Locale = 'en'): string {
   );
 }
 
-/**
- * The words the view carries (its SLA lines, its missing segments) said in the page's language.
- * English pages embed the view as the collector made it, the same words the live page polls.
- */
-function inLanguage(view: RunView, locale: Locale): RunView {
-  if (locale === 'en') return view;
-  const m = messagesFor(REPORT_MESSAGES, locale);
-  return {
-    ...view,
-    verdict: {
-      ...view.verdict,
-      lines: view.verdict.lines.map((l) => ({ ...l, line: slaLineText(l.line, m) })),
-    },
-    missing: missingText(view.runners, m),
-  };
-}
-
 export function reportPage(view: RunView, locale: Locale = 'en'): string {
   return page(
     messagesFor(REPORT_MESSAGES, locale)['page.title'](view.runId),
     locale,
     inline(readFileSync(CHART_JS_PATH, 'utf8')) +
-      inline(`window.BUSYBENCH_VIEW = ${json(inLanguage(view, locale))};`) +
+      inline(`window.BUSYBENCH_VIEW = ${json(viewInLanguage(view, locale))};`) +
       inline(readFileSync(RUN_PAGE_JS_PATH, 'utf8')),
   );
 }

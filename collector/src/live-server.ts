@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Locale } from '../../common/i18n/locale.js';
+import { LOCALES, type Locale } from '../../common/i18n/locale.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { alertsFromWebhook } from './alert-webhook.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 import { FileFollower } from './file-follower.js';
 import { CHART_JS_PATH, livePage, RUN_PAGE_JS_PATH } from './html-page.js';
 import { clientMetrics } from './prom-export.js';
+import { viewInLanguage } from './report-words.js';
 import { EVENTS_FILE, ResultsReceiver } from './results-receiver.js';
 import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
@@ -31,8 +32,8 @@ export interface CollectorOptions {
   readonly moreResults?: readonly string[];
   readonly runId: string;
   /**
-   * The strategy the clients went through (`strategy` label on every series; `none` when not
-   * said): one value per collector, so it adds no cardinality within a run.
+   * The strategy the clients went through (`strategy` label on every series; `unnamed` when
+   * not said): one value per collector, so it adds no cardinality within a run.
    */
   readonly strategy?: string;
   /** The live page's language (`collect --lang`); English by default. */
@@ -126,7 +127,13 @@ export function createCollector(o: CollectorOptions): Collector {
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', registry.contentType).send(await registry.metrics()),
   );
-  app.get('/api/live', async () => view());
+  // The view as the collector made it (English words); `?lang=zh-CN` says its SLA lines and missing
+  // segments in that language, every other field the same: what the live page polls.
+  app.get<{ Querystring: { lang?: Locale } }>(
+    '/api/live',
+    { schema: { querystring: { type: 'object', properties: { lang: { enum: [...LOCALES] } } } } },
+    async (req) => viewInLanguage(view(), req.query.lang ?? 'en'),
+  );
   app.get('/api/steps', async () => {
     const v = view();
     return { steps: v.steps, droppedIterations: v.droppedIterations, malformedLines: v.malformedLines };

@@ -7,7 +7,7 @@ import {
 } from '../../common/fast-metrics.js';
 import { OUTCOMES } from '../../common/outcomes.js';
 import type { RunView, StepKpis } from './run-view.js';
-import { type ClassStats, type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKETS } from './step-stats.js';
+import { type ClassSignals, type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKETS } from './step-stats.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
@@ -18,7 +18,7 @@ import { type ClassStats, type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKE
 export interface ClientMetricsOptions {
   /** Amplification and error masking per step (needs the upstream's view). */
   readonly kpis?: StepKpis;
-  /** The `strategy` label's value (default `none`: the clients went straight to the upstream). */
+  /** The `strategy` label's value (default `unnamed`: the user did not say which). */
   readonly strategy?: string;
   /** The run as a whole (SLA verdict, knee, recovery, alerts), computed at most once a scrape. */
   readonly view?: () => RunView;
@@ -27,7 +27,7 @@ export interface ClientMetricsOptions {
 export function clientMetrics(run: RunStats, runId: string, options: ClientMetricsOptions = {}): Registry {
   const { kpis } = options;
   const registry = new Registry();
-  registry.setDefaultLabels({ run_id: runId, strategy: options.strategy ?? 'none' });
+  registry.setDefaultLabels({ run_id: runId, strategy: options.strategy ?? 'unnamed' });
   const p = 'busybench_client_';
   // A counter grows by what was ingested since the last scrape, so rate() works on it.
   const exported = new Map<string, number>();
@@ -235,37 +235,36 @@ function priorityMetrics(registry: Registry, p: string, run: RunStats): void {
             this.set({ ...labels(s, priority), quantile: String(q / 100) }, c.latency.percentileMs(q) / 1000);
     },
   });
-  // In buckets too: the per-class SLOs (alerts/slos) read latency and TTFT as bucket ratios.
+  // The LLM signals per class in buckets, over the whole run (no step: four classes at most, so
+  // at most 4 x 81 series a run): what the per-class SLOs (alerts/slos) read as bucket ratios.
   const classHistogram = (
     name: string,
     help: string,
-    of: (c: ClassStats) => HistogramHandle,
+    of: (c: ClassSignals) => HistogramHandle,
     bounds: readonly number[] = LLM_LATENCY_BUCKETS,
   ) =>
-    new FastHistogram(registry, `${p}${name}`, help, ['step', 'target_rate', 'priority'], bounds, (h) => {
-      for (const s of run.steps.values())
-        for (const [priority, c] of s.classes)
-          h.attach(of(c), String(s.step), String(s.targetRate), priority);
+    new FastHistogram(registry, `${p}${name}`, help, ['priority'], bounds, (h) => {
+      for (const [priority, c] of run.classSignals) h.attach(of(c), priority);
     });
   classHistogram(
     'priority_request_duration_seconds',
-    'End-to-end latency per step and priority class, in the buckets of request_duration_seconds.',
-    (c) => c.buckets,
+    'End-to-end latency per priority class over the run, in the buckets of request_duration_seconds.',
+    (c) => c.latency,
   );
   classHistogram(
     'priority_ttft_seconds',
-    'Time to first token of streamed answers per step and priority class, in the buckets of ttft_seconds.',
-    (c) => c.ttftBuckets,
+    'Time to first token of streamed answers per priority class over the run, in the buckets of ttft_seconds.',
+    (c) => c.ttft,
   );
   classHistogram(
     'priority_inter_token_seconds',
-    'Gaps between token frames of streamed answers per step and priority class, in the buckets of inter_token_seconds.',
-    (c) => c.interTokenBuckets,
+    'Gaps between token frames of streamed answers per priority class over the run, in the buckets of inter_token_seconds.',
+    (c) => c.interToken,
     INTER_TOKEN_BUCKETS,
   );
   classHistogram(
     'priority_output_tokens_per_second',
-    "Each successful answer's output tokens over its whole time, per step and priority class.",
+    "Each successful answer's output tokens over its whole time, per priority class over the run.",
     (c) => c.tokensPerSecond,
     TOKENS_PER_SECOND_BUCKETS,
   );

@@ -1,5 +1,8 @@
-import type { ReportMessages } from '../../common/i18n/messages/report.js';
+import { messagesFor } from '../../common/i18n/catalogue.js';
+import type { Locale } from '../../common/i18n/locale.js';
+import { REPORT_MESSAGES, type ReportMessages } from '../../common/i18n/messages/report.js';
 import { PRIORITY_CLASSES } from '../../common/priority-classes.js';
+import type { RunView } from './run-view.js';
 import type { RunnerView } from './runner-view.js';
 
 /**
@@ -39,7 +42,7 @@ export function slaLineText(line: string, m: ReportMessages): string {
  */
 export function missingText(runners: readonly RunnerView[], m: ReportMessages): string[] {
   const total = runners.reduce((n, r) => n + r.scheduled, 0);
-  const pct = (x: number, of: number) => `${((100 * x) / Math.max(1, of)).toFixed(1)} %`;
+  const pct = (x: number, of: number) => m.percent(((100 * x) / Math.max(1, of)).toFixed(1));
   return runners
     .filter((r) => (r.missing ?? 0) > 0)
     .map((r) => {
@@ -59,6 +62,24 @@ export function missingText(runners: readonly RunnerView[], m: ReportMessages): 
         steps,
       );
     });
+}
+
+/**
+ * The view with the words it carries (its SLA lines, its missing segments) said in a language:
+ * what the HTML report embeds and the live page polls (`/api/live?lang=zh-CN`). Every other
+ * field is left as it is; in English the view is returned as the collector made it.
+ */
+export function viewInLanguage(view: RunView, locale: Locale): RunView {
+  if (locale === 'en') return view;
+  const m = messagesFor(REPORT_MESSAGES, locale);
+  return {
+    ...view,
+    verdict: {
+      ...view.verdict,
+      lines: view.verdict.lines.map((l) => ({ ...l, line: slaLineText(l.line, m) })),
+    },
+    missing: missingText(view.runners, m),
+  };
 }
 
 /** A recovery's or an alert's state, or a severity, in words; one the catalogue lacks as it came. */

@@ -33,6 +33,18 @@ const EMPTY: LatencySummary = Object.freeze({
 });
 
 /**
+ * One priority class's LLM signals over the whole run, in Prometheus buckets: latency and time to
+ * first token (what its SLOs read as bucket ratios), inter-token gaps, tokens per second. Run-wide,
+ * not per step: four classes at most, so a run's class series stay bounded whatever its steps.
+ */
+export class ClassSignals {
+  readonly latency = new HistogramHandle(LLM_LATENCY_BUCKETS);
+  readonly ttft = new HistogramHandle(LLM_LATENCY_BUCKETS);
+  readonly interToken = new HistogramHandle(INTER_TOKEN_BUCKETS);
+  readonly tokensPerSecond = new HistogramHandle(TOKENS_PER_SECOND_BUCKETS);
+}
+
+/**
  * One priority class's share of a step: requests by outcome, latency and time to first token,
  * what its SLA lines are judged on.
  */
@@ -41,25 +53,20 @@ export class ClassStats implements JudgedFigures {
   /** Made on the class's first stream: a class that never streams costs no histogram. */
   ttft: LatencyHistogram | null = null;
   readonly counts = new Map<string, number>();
-  /**
-   * Prometheus buckets of the class's latency and TTFT (what its SLOs read as bucket ratios),
-   * inter-token gaps and tokens per second: the step's LLM signals, for this class's requests.
-   */
-  readonly buckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
-  readonly ttftBuckets = new HistogramHandle(LLM_LATENCY_BUCKETS);
-  readonly interTokenBuckets = new HistogramHandle(INTER_TOKEN_BUCKETS);
-  readonly tokensPerSecond = new HistogramHandle(TOKENS_PER_SECOND_BUCKETS);
+
+  /** `signals`: the class's run-wide buckets, which this step's requests add to. */
+  constructor(readonly signals: ClassSignals = new ClassSignals()) {}
 
   add(outcome: string, ms: number): void {
     this.latency.recordMs(ms);
-    this.buckets.observe(ms / 1000);
+    this.signals.latency.observe(ms / 1000);
     this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
   }
 
   addTtft(ms: number): void {
     this.ttft ??= new LatencyHistogram();
     this.ttft.recordMs(ms);
-    this.ttftBuckets.observe(ms / 1000);
+    this.signals.ttft.observe(ms / 1000);
   }
 
   get requests(): number {
@@ -147,6 +154,8 @@ export class StepStats implements JudgedStep {
     targetRate: number,
     /** Goodput counts successes under this latency (ms): the SLA's latency line. */
     private readonly goodputBoundMs = Number.POSITIVE_INFINITY,
+    /** A class's run-wide signals (RunStats'); a step on its own keeps its own. */
+    private readonly signalsOf: (priority: PriorityClass) => ClassSignals = () => new ClassSignals(),
   ) {
     this.targetRate = targetRate;
   }
@@ -186,7 +195,7 @@ export class StepStats implements JudgedStep {
   addInterToken(ms: number, priority: PriorityClass | null = null): void {
     this.interToken.recordMs(ms);
     this.interTokenBuckets.observe(ms / 1000);
-    if (priority !== null) this.classOf(priority).interTokenBuckets.observe(ms / 1000);
+    if (priority !== null) this.classOf(priority).signals.interToken.observe(ms / 1000);
   }
 
   /**
@@ -196,13 +205,13 @@ export class StepStats implements JudgedStep {
   addAnswerTokens(tokens: number, ms: number, priority: PriorityClass | null = null): void {
     if (!(tokens > 0 && ms > 0)) return;
     this.tokensPerSecond.observe(tokens / (ms / 1000));
-    if (priority !== null) this.classOf(priority).tokensPerSecond.observe(tokens / (ms / 1000));
+    if (priority !== null) this.classOf(priority).signals.tokensPerSecond.observe(tokens / (ms / 1000));
   }
 
   classOf(priority: PriorityClass): ClassStats {
     let c = this.classes.get(priority);
     if (!c) {
-      c = new ClassStats();
+      c = new ClassStats(this.signalsOf(priority));
       this.classes.set(priority, c);
     }
     return c;
@@ -303,6 +312,16 @@ export class RunStats {
   }
 
   readonly steps = new Map<number, StepStats>();
+  /** Each priority class's signals over the whole run, made on its first request. */
+  readonly classSignals = new Map<PriorityClass, ClassSignals>();
+  private readonly signalsOf = (priority: PriorityClass): ClassSignals => {
+    let s = this.classSignals.get(priority);
+    if (!s) {
+      s = new ClassSignals();
+      this.classSignals.set(priority, s);
+    }
+    return s;
+  };
   /** The same requests over time: live charts and recovery time. */
   readonly series: TimeSeries;
   malformedLines = 0;
@@ -443,7 +462,7 @@ export class RunStats {
   private stepOf(index: number, targetRate: number): StepStats {
     let step = this.steps.get(index);
     if (!step) {
-      step = new StepStats(index, 0, this.goodputBoundMs);
+      step = new StepStats(index, 0, this.goodputBoundMs, this.signalsOf);
       this.steps.set(index, step);
     }
     if (step.rateSource !== this.sourceId) {

@@ -17,7 +17,11 @@ export function parseLocale(value: string): Locale | null {
   return null;
 }
 
-/** The locale's language, read the way gettext does (LC_ALL, then LC_MESSAGES, then LANG); en when none is ours. */
+/**
+ * The locale's language: the first of LC_ALL, LC_MESSAGES, LANG that is set decides (the order
+ * setlocale reads the messages category in); en when it is not ours. gettext's LANGUAGE list is
+ * not read: a Chinese session sets LANG too.
+ */
 export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): Locale {
   for (const name of ['LC_ALL', 'LC_MESSAGES', 'LANG'] as const) {
     const value = env[name];

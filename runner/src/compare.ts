@@ -15,9 +15,11 @@ import {
   windowFigures,
 } from './run-figures.js';
 import {
+  type CapacityLoad,
   type CapacitySection,
   capacityLoadText,
   type FaultSection,
+  type FaultsLoad,
   faultsLoadText,
   type Scoreboard,
   type SectionRow,
@@ -275,18 +277,18 @@ function capacitySection(
   // The knee is what the experiment asks; a run has it once, so it decides only when repeats give it an interval.
   const deciding: FigureName = method === 'repeats' ? 'knee' : 'peakGoodput';
   const rates = o.capacity.rates;
+  const loadSpec: CapacityLoad = {
+    profile: o.plan.profile.name,
+    rates,
+    stepSeconds: o.plan.profile.stepSeconds,
+    mockConfig: o.capacity.mockConfig,
+    nodes: o.nodes,
+  };
+  // scoreboard.json is data: the load in English whatever --lang, and as figures the pages word.
   return {
     experiment: 'capacity',
-    load: capacityLoadText(
-      {
-        profile: o.plan.profile.name,
-        rates,
-        stepSeconds: o.plan.profile.stepSeconds,
-        mockConfig: o.capacity.mockConfig,
-        nodes: o.nodes,
-      },
-      o.locale,
-    ),
+    load: capacityLoadText(loadSpec),
+    loadSpec,
     deciding,
     rates,
     ranking: rows(runs, method, o.seed, deciding, rates),
@@ -324,9 +326,11 @@ function faultSection(
   const phaseNames = [
     ...new Set(runs.flatMap((s) => s.runs.flatMap((r) => r.view.recovery.map((x) => x.phase)))),
   ];
+  const loadSpec: FaultsLoad = { ...o.faults, nodes: o.nodes };
   return {
     experiment: 'faults',
-    load: faultsLoadText({ ...o.faults, nodes: o.nodes }, o.locale),
+    load: faultsLoadText(loadSpec),
+    loadSpec,
     deciding: 'goodput',
     scenario: o.faults.scenario,
     speed: o.faults.speed,

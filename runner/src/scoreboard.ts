@@ -37,7 +37,10 @@ export interface SectionRow {
 }
 
 interface SectionBase {
-  /** The load, in words (rates, scenario, mock). */
+  /**
+   * The load in English words (rates, scenario, mock), whatever the scoreboard's language: the
+   * JSON's data. The markdown and the page say it from `loadSpec` in their language.
+   */
   readonly load: string;
   /** The figure the section is ranked on (better first). */
   readonly deciding: FigureName;
@@ -45,8 +48,29 @@ interface SectionBase {
   readonly ranking: readonly SectionRow[];
 }
 
+/** What the capacity section's load was, to be said in words (capacityLoadText). */
+export interface CapacityLoad {
+  readonly profile: string;
+  readonly rates: readonly number[];
+  readonly stepSeconds: number;
+  readonly mockConfig: string;
+  readonly nodes: number;
+}
+
+/** What the fault section's load was, to be said in words (faultsLoadText). */
+export interface FaultsLoad {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly scenario: string;
+  readonly speed: number;
+  readonly mockConfig?: string;
+  readonly nodes: number;
+}
+
 export interface CapacitySection extends SectionBase {
   readonly experiment: 'capacity';
+  /** The load as figures (absent in scoreboards written before it was kept: their `load` is shown). */
+  readonly loadSpec?: CapacityLoad;
   readonly rates: readonly number[];
   /** Per strategy, per step: what came out (goodput) for what went in (offered), with intervals. */
   readonly curves: ReadonlyArray<{
@@ -64,6 +88,8 @@ export interface CapacitySection extends SectionBase {
 
 export interface FaultSection extends SectionBase {
   readonly experiment: 'faults';
+  /** The load as figures (absent in scoreboards written before it was kept: their `load` is shown). */
+  readonly loadSpec?: FaultsLoad;
   readonly scenario: string;
   readonly speed: number;
   readonly rate: number;
@@ -107,20 +133,11 @@ export function formatFigure(name: FigureName, f: Figure): string {
 const place = (r: SectionRow) => `${r.rank}${r.tiedWith.length > 0 ? '=' : ''}`;
 
 /** The capacity section's load in words: profile, rates, step length, the mock's config and nodes. */
-export function capacityLoadText(
-  load: {
-    readonly profile: string;
-    readonly rates: readonly number[];
-    readonly stepSeconds: number;
-    readonly mockConfig: string;
-    readonly nodes: number;
-  },
-  locale: Locale = 'en',
-): string {
+export function capacityLoadText(load: CapacityLoad, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   return m.capacityLoad(
     load.profile,
-    load.rates.join(', '),
+    load.rates.join(m.listSeparator),
     String(load.stepSeconds),
     load.mockConfig,
     String(load.nodes),
@@ -128,17 +145,7 @@ export function capacityLoadText(
 }
 
 /** The fault section's load in words: the rate, how long, the timeline and its speed, the mock. */
-export function faultsLoadText(
-  load: {
-    readonly rate: number;
-    readonly seconds: number;
-    readonly scenario: string;
-    readonly speed: number;
-    readonly mockConfig?: string;
-    readonly nodes: number;
-  },
-  locale: Locale = 'en',
-): string {
+export function faultsLoadText(load: FaultsLoad, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   return m.faultsLoad(
     String(load.rate),
@@ -148,6 +155,12 @@ export function faultsLoadText(
     load.mockConfig ? m.faultsMockConfig(load.mockConfig) : '',
     String(load.nodes),
   );
+}
+
+/** A section's load in the scoreboard's language: from its figures, or its words when it has none. */
+export function loadText(s: CapacitySection | FaultSection, locale: Locale = 'en'): string {
+  if (s.experiment === 'capacity') return s.loadSpec ? capacityLoadText(s.loadSpec, locale) : s.load;
+  return s.loadSpec ? faultsLoadText(s.loadSpec, locale) : s.load;
 }
 
 /** A figure's label in the scoreboard's language. */
@@ -292,7 +305,7 @@ export function sectionText(
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   return {
     heading: s.experiment === 'capacity' ? m.capacityHeading : m.faultsHeading,
-    load: s.load,
+    load: loadText(s, locale),
     places: m.places(figureLabel(m, s.deciding)),
     main: mainTable(s, m),
     ties: tieSentences(s, locale),

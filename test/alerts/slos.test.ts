@@ -33,27 +33,34 @@ describe('SLOs as code (Sloth)', () => {
     expect(r.out.match(/SUCCESS/g)?.length).toBe(TESTS.length);
   });
 
-  it('have, every generated alert, a case where it fires and one where it does not', () => {
+  it('have, every generated alert and severity, a case where it fires and one where it does not', () => {
+    // Sloth's page and ticket alerts share a name: each (name, severity) must fire somewhere.
     const alerts = new Set(
       GENERATED.flatMap((f) =>
-        (parse(readFileSync(f, 'utf8')).groups as Array<{ rules: Array<{ alert?: string }> }>).flatMap((g) =>
-          g.rules.map((r) => r.alert),
-        ),
-      ).filter((a): a is string => Boolean(a)),
+        (
+          parse(readFileSync(f, 'utf8')).groups as Array<{
+            rules: Array<{ alert?: string; labels?: Record<string, string> }>;
+          }>
+        ).flatMap((g) => g.rules.filter((r) => r.alert).map((r) => `${r.alert}/${r.labels?.severity}`)),
+      ),
     );
-    expect(alerts.size).toBeGreaterThanOrEqual(2);
+    expect(alerts.size).toBeGreaterThanOrEqual(16);
     const cases = TESTS.flatMap((f) =>
       (
         parse(readFileSync(join(SLOS, 'tests', f), 'utf8')).tests as Array<{
-          alert_rule_test?: Array<{ alertname: string; exp_alerts?: unknown[] }>;
+          alert_rule_test?: Array<{
+            alertname: string;
+            exp_alerts?: Array<{ exp_labels?: Record<string, string> }>;
+          }>;
         }>
       ).flatMap((t) => t.alert_rule_test ?? []),
     );
-    for (const alert of alerts) {
+    for (const key of alerts) {
+      const [alert, severity] = key.split('/');
       const mine = cases.filter((c) => c.alertname === alert);
       expect(
-        mine.some((c) => (c.exp_alerts ?? []).length > 0),
-        `${alert} fires somewhere`,
+        mine.some((c) => (c.exp_alerts ?? []).some((a) => a.exp_labels?.severity === severity)),
+        `${key} fires somewhere`,
       ).toBe(true);
       expect(
         mine.some((c) => (c.exp_alerts ?? []).length === 0),

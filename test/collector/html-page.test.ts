@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import { RunEvents } from '../../collector/src/run-events.js';
-import { runView } from '../../collector/src/run-view.js';
+import { type RunView, runView } from '../../collector/src/run-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
 import { OUTCOMES } from '../../common/outcomes.js';
 import { DEFAULT_SLA } from '../../common/sla/sla.js';
@@ -131,4 +131,39 @@ describe('run page in headless Chromium', () => {
       await collector.stop();
     }
   }, 60_000);
+
+  it("/api/live keeps the collector's English words; ?lang=zh-CN says the SLA lines in Chinese, every other field the same", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-live-'));
+    const results = join(dir, 'run.json');
+    writeFileSync(results, `${k6Lines().join('\n')}\n`);
+    const collector = createCollector({
+      results,
+      runId: 'live-run',
+      locale: 'zh-CN',
+      sla: DEFAULT_SLA,
+      upstream: [],
+    });
+    try {
+      while (collector.run.steps.size < 3) await new Promise((r) => setTimeout(r, 50));
+      const get = async (url: string) => {
+        const res = await collector.app.inject({ url });
+        expect(res.statusCode, url).toBe(200);
+        return res.json() as RunView;
+      };
+      // Whatever the collector's --lang, API users read the view as the judge wrote it.
+      const plain = await get('/api/live');
+      expect(plain.verdict.lines.map((l) => l.line)).toContain('success rate >= 0.9995');
+      const zh = await get('/api/live?lang=zh-CN');
+      expect(zh.verdict.lines.map((l) => l.line)).toContain('成功率 >= 0.9995');
+      const withoutWords = (v: RunView) => v.verdict.lines.map(({ line: _, ...rest }) => rest);
+      expect(withoutWords(zh)).toEqual(withoutWords(plain));
+      expect(zh.steps).toEqual(plain.steps);
+      expect((await get('/api/live?lang=en')).verdict).toEqual(plain.verdict);
+      const bad = await collector.app.inject({ url: '/api/live?lang=fr' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ error: { code: 'FST_ERR_VALIDATION' } });
+    } finally {
+      await collector.stop();
+    }
+  });
 });

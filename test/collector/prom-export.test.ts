@@ -19,41 +19,41 @@ describe('the client view for Prometheus', () => {
     }
     const text = await registry.metrics();
     expect(text).toContain(
-      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1",strategy="none"} 98',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1",strategy="unnamed"} 98',
     );
     expect(text).toContain(
-      'busybench_client_requests_total{step="0",target_rate="50",outcome="503",run_id="run-1",strategy="none"} 2',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="503",run_id="run-1",strategy="unnamed"} 2',
     );
     expect(text).toMatch(
-      /busybench_client_latency_seconds\{step="0",target_rate="50",quantile="0.5",run_id="run-1",strategy="none"\} 0\.1\d*/,
+      /busybench_client_latency_seconds\{step="0",target_rate="50",quantile="0.5",run_id="run-1",strategy="unnamed"\} 0\.1\d*/,
     );
     expect(text).toContain(
-      'busybench_client_success_ratio{step="0",target_rate="50",run_id="run-1",strategy="none"} 0.98',
+      'busybench_client_success_ratio{step="0",target_rate="50",run_id="run-1",strategy="unnamed"} 0.98',
     );
     // Buckets: 99 at 100 ms, one at 500 ms.
     expect(text).toContain(
-      'busybench_client_request_duration_seconds_bucket{step="0",target_rate="50",le="0.1",run_id="run-1",strategy="none"} 99',
+      'busybench_client_request_duration_seconds_bucket{step="0",target_rate="50",le="0.1",run_id="run-1",strategy="unnamed"} 99',
     );
     expect(text).toContain(
-      'busybench_client_request_duration_seconds_bucket{step="0",target_rate="50",le="0.3",run_id="run-1",strategy="none"} 99',
+      'busybench_client_request_duration_seconds_bucket{step="0",target_rate="50",le="0.3",run_id="run-1",strategy="unnamed"} 99',
     );
     expect(text).toContain(
-      'busybench_client_request_duration_seconds_bucket{step="0",target_rate="50",le="0.5",run_id="run-1",strategy="none"} 100',
+      'busybench_client_request_duration_seconds_bucket{step="0",target_rate="50",le="0.5",run_id="run-1",strategy="unnamed"} 100',
     );
     expect(text).toContain(
-      'busybench_client_request_duration_seconds_count{step="0",target_rate="50",run_id="run-1",strategy="none"} 100',
+      'busybench_client_request_duration_seconds_count{step="0",target_rate="50",run_id="run-1",strategy="unnamed"} 100',
     );
     // Later samples show at the next scrape; the counter grows by them, not by its own total.
     run.ingest({ metric: 'dropped_iterations', time: 0, value: 7, tags: {} });
     run.ingest({ metric: 'busybench_latency', time: 200, value: 90, tags: { step: '0', target_rate: '50' } });
     const later = await registry.metrics();
-    expect(later).toContain('busybench_client_dropped_iterations_total{run_id="run-1",strategy="none"} 7');
+    expect(later).toContain('busybench_client_dropped_iterations_total{run_id="run-1",strategy="unnamed"} 7');
     // Classes not seen yet are there from 0, so a first error shows in rate().
     expect(later).toContain(
-      'busybench_client_requests_total{step="0",target_rate="50",outcome="timeout",run_id="run-1",strategy="none"} 0',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="timeout",run_id="run-1",strategy="unnamed"} 0',
     );
     expect(later).toContain(
-      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1",strategy="none"} 99',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="run-1",strategy="unnamed"} 99',
     );
   });
 
@@ -75,16 +75,16 @@ describe('the client view for Prometheus', () => {
     events.alert({ ...alert, status: 'firing' });
     const view = () => runView({ runId: 'r', live: true, sla: DEFAULT_SLA, run, events });
     const text = await clientMetrics(run, 'r', { view }).metrics();
-    expect(text).toContain('busybench_client_sla_ok{run_id="r",strategy="none"} 0');
-    expect(text).toContain('busybench_client_sla_broken_lines{run_id="r",strategy="none"} 1');
-    expect(text).toContain('busybench_client_knee_target_rps{run_id="r",strategy="none"} 10');
-    expect(text).toContain('busybench_client_current_step{run_id="r",strategy="none"} 1');
-    expect(text).toContain('busybench_client_step_target_rps{step="1",run_id="r",strategy="none"} 20');
+    expect(text).toContain('busybench_client_sla_ok{run_id="r",strategy="unnamed"} 0');
+    expect(text).toContain('busybench_client_sla_broken_lines{run_id="r",strategy="unnamed"} 1');
+    expect(text).toContain('busybench_client_knee_target_rps{run_id="r",strategy="unnamed"} 10');
+    expect(text).toContain('busybench_client_current_step{run_id="r",strategy="unnamed"} 1');
+    expect(text).toContain('busybench_client_step_target_rps{step="1",run_id="r",strategy="unnamed"} 20');
     expect(text).toContain(
-      'busybench_client_recovery_seconds{scenario="s",phase="down",run_id="r",strategy="none"} 0',
+      'busybench_client_recovery_seconds{scenario="s",phase="down",run_id="r",strategy="unnamed"} 0',
     );
     expect(text).toContain(
-      'busybench_client_alerts_received{alertname="Busy",status="firing",run_id="r",strategy="none"} 2',
+      'busybench_client_alerts_received{alertname="Busy",status="firing",run_id="r",strategy="unnamed"} 2',
     );
   });
 
@@ -121,7 +121,7 @@ describe('the client view for Prometheus', () => {
       );
     const view = () => runView({ runId: 'r', live: true, sla: DEFAULT_SLA, run, events: new RunEvents() });
     const text = await clientMetrics(run, 'r', { view }).metrics();
-    const labels = 'runner="gen-1",segment="1/2",step="0",run_id="r",strategy="none"';
+    const labels = 'runner="gen-1",segment="1/2",step="0",run_id="r",strategy="unnamed"';
     expect(text).toContain(`busybench_client_runner_achieved_rps{${labels}} 10`);
     expect(text).toContain(`busybench_client_runner_late_starts{${labels}} 2`);
     expect(text).toMatch(new RegExp(`busybench_client_runner_late_p99_seconds\\{${labels}\\} 0\\.03`));
@@ -144,36 +144,36 @@ describe('the client view for Prometheus', () => {
     const text = await registry.metrics();
     const labels = (priority: string) => `step="0",target_rate="50",priority="${priority}"`;
     expect(text).toContain(
-      `busybench_client_priority_requests_total{${labels('P0')},outcome="ok",run_id="r",strategy="none"} 8`,
+      `busybench_client_priority_requests_total{${labels('P0')},outcome="ok",run_id="r",strategy="unnamed"} 8`,
     );
     expect(text).toContain(
-      `busybench_client_priority_requests_total{${labels('P3')},outcome="503",run_id="r",strategy="none"} 1`,
+      `busybench_client_priority_requests_total{${labels('P3')},outcome="503",run_id="r",strategy="unnamed"} 1`,
     );
     // Every outcome from 0 once the class shows in the step, as requests_total does.
     expect(text).toContain(
-      `busybench_client_priority_requests_total{${labels('P0')},outcome="timeout",run_id="r",strategy="none"} 0`,
+      `busybench_client_priority_requests_total{${labels('P0')},outcome="timeout",run_id="r",strategy="unnamed"} 0`,
     );
     expect(text).toContain(
-      `busybench_client_priority_success_ratio{${labels('P3')},run_id="r",strategy="none"} 0.5`,
+      `busybench_client_priority_success_ratio{${labels('P3')},run_id="r",strategy="unnamed"} 0.5`,
     );
     expect(text).toMatch(
       new RegExp(
-        `busybench_client_priority_latency_seconds\\{${labels('P0')},quantile="0.99",run_id="r",strategy="none"\\} 0\\.1\\d*`,
+        `busybench_client_priority_latency_seconds\\{${labels('P0')},quantile="0.99",run_id="r",strategy="unnamed"\\} 0\\.1\\d*`,
       ),
     );
     const priorities = new Set([...text.matchAll(/priority="([^"]*)"/g)].map((m) => m[1]));
     expect(priorities).toEqual(new Set(['P0', 'P3']));
     // The overall series stay one per step: every request, no priority label.
     expect(text).toContain(
-      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="r",strategy="none"} 10',
+      'busybench_client_requests_total{step="0",target_rate="50",outcome="ok",run_id="r",strategy="unnamed"} 10',
     );
     expect(text).toContain(
-      'busybench_client_success_ratio{step="0",target_rate="50",run_id="r",strategy="none"} 0.9090909090909091',
+      'busybench_client_success_ratio{step="0",target_rate="50",run_id="r",strategy="unnamed"} 0.9090909090909091',
     );
     // A counter grows by what came since the last scrape.
     add('P0', 'ok', 100);
     expect(await registry.metrics()).toContain(
-      `busybench_client_priority_requests_total{${labels('P0')},outcome="ok",run_id="r",strategy="none"} 9`,
+      `busybench_client_priority_requests_total{${labels('P0')},outcome="ok",run_id="r",strategy="unnamed"} 9`,
     );
   });
 
@@ -196,15 +196,21 @@ describe('the client view for Prometheus', () => {
     run.ingestLine(line('P0', 300, 200, [4, 40], 30)); // 100 tokens/s
     run.ingestLine(line('P0', 900, 2500));
     run.ingestLine(line('P2', 100));
+    // Another step adds to the same class series.
+    run.ingestLine(
+      JSON.stringify({ type: 'req', t: 2, step: 1, rate: 9, outcome: 'ok', ms: 50, prio: 'P2' }),
+    );
     const text = await clientMetrics(run, 'r', { strategy: 'retry' }).metrics();
     const samples = text.split('\n').filter((l) => l.startsWith('busybench_client_'));
     expect(samples.length).toBeGreaterThan(50);
     for (const sample of samples) expect(sample).toContain('run_id="r",strategy="retry"}');
+    // Run-wide per class: no step label (four classes at most, whatever the run's steps).
     const bucket = (name: string, priority: string, le: string) =>
-      `busybench_client_${name}_bucket{step="0",target_rate="5",priority="${priority}",le="${le}",run_id="r",strategy="retry"}`;
+      `busybench_client_${name}_bucket{priority="${priority}",le="${le}",run_id="r",strategy="retry"}`;
     expect(text).toContain(`${bucket('priority_request_duration_seconds', 'P0', '0.8')} 1`);
     expect(text).toContain(`${bucket('priority_request_duration_seconds', 'P0', '1')} 2`);
-    expect(text).toContain(`${bucket('priority_request_duration_seconds', 'P2', '0.8')} 1`);
+    expect(text).toContain(`${bucket('priority_request_duration_seconds', 'P2', '0.8')} 2`);
+    expect(text).toContain(`${bucket('priority_request_duration_seconds', 'P2', '0.05')} 1`);
     expect(text).toContain(`${bucket('priority_ttft_seconds', 'P0', '2')} 1`);
     expect(text).toContain(`${bucket('priority_ttft_seconds', 'P0', '+Inf')} 2`);
     expect(text).toContain(`${bucket('priority_ttft_seconds', 'P2', '+Inf')} 0`);
@@ -243,19 +249,19 @@ describe('the client view for Prometheus', () => {
     const at = (name: string, le: string) =>
       Number(
         new RegExp(
-          `${name}_bucket\\{step="0",target_rate="5",le="${le.replace('.', '\\.')}",run_id="r",strategy="none"\\} (\\d+)`,
+          `${name}_bucket\\{step="0",target_rate="5",le="${le.replace('.', '\\.')}",run_id="r",strategy="unnamed"\\} (\\d+)`,
         ).exec(text)?.[1],
       );
     expect(at('busybench_client_ttft_seconds', '0.1')).toBe(1);
     expect(at('busybench_client_ttft_seconds', '2')).toBe(2);
     expect(at('busybench_client_ttft_seconds', '3')).toBe(3);
     expect(text).toContain(
-      'busybench_client_inter_token_seconds_count{step="0",target_rate="5",run_id="r",strategy="none"} 4',
+      'busybench_client_inter_token_seconds_count{step="0",target_rate="5",run_id="r",strategy="unnamed"} 4',
     );
     expect(at('busybench_client_output_tokens_per_second', '10')).toBe(1);
     expect(at('busybench_client_output_tokens_per_second', '50')).toBe(2);
     expect(text).toContain(
-      'busybench_client_output_tokens_per_second_count{step="0",target_rate="5",run_id="r",strategy="none"} 2',
+      'busybench_client_output_tokens_per_second_count{step="0",target_rate="5",run_id="r",strategy="unnamed"} 2',
     );
   });
 });

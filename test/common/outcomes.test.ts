@@ -55,7 +55,7 @@ describe('the one list of outcomes (loadtests/engine/contract/outcomes.json)', (
     for (const outcome of OUTCOMES)
       expect(text).toMatch(
         new RegExp(
-          `busybench_client_requests_total\\{step="0",target_rate="10",outcome="${outcome}",run_id="r",strategy="none"\\} ${outcome === 'ok' ? 1 : 0}\\n`,
+          `busybench_client_requests_total\\{step="0",target_rate="10",outcome="${outcome}",run_id="r",strategy="unnamed"\\} ${outcome === 'ok' ? 1 : 0}\\n`,
         ),
       );
   });

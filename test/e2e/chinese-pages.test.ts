@@ -4,9 +4,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
 import { packageRoot } from '../../common/paths.js';
-import { capacityLoadText, faultsLoadText, type Scoreboard } from '../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../runner/src/scoreboard-page.js';
-import { realRun, realScoreboard, syntheticRun } from '../common/i18n/fixtures.js';
+import { realRun, realScoreboard, syntheticRun, withLoadSpecs } from '../common/i18n/fixtures.js';
 import { launch } from '../helpers/browser.js';
 
 /**
@@ -29,36 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The real scoreboard as compare writes it in Chinese (its loads in Chinese too). */
-function chineseBoard(): Scoreboard {
-  const b = realScoreboard();
-  const capacity = b.capacity!;
-  const faults = b.faults!;
-  return {
-    ...b,
-    capacity: {
-      ...capacity,
-      load: capacityLoadText(
-        {
-          profile: 'stepped',
-          rates: capacity.rates,
-          stepSeconds: 6,
-          mockConfig: 'capacity-mock.yaml',
-          nodes: 3,
-        },
-        'zh-CN',
-      ),
-    },
-    faults: {
-      ...faults,
-      load: faultsLoadText(
-        { rate: faults.rate, seconds: 38, scenario: faults.scenario, speed: faults.speed, nodes: 3 },
-        'zh-CN',
-      ),
-    },
-  };
-}
 
 async function open(name: string, html: string): Promise<Page> {
   const file = join(SHOTS, `${name}.html`);
@@ -186,7 +155,7 @@ describe('Chinese pages in Chromium, with the CJK fonts', () => {
     ['report-synthetic', () => reportPage(syntheticRun(), 'zh-CN')],
     ['report-faults', () => reportPage(realRun('faults-run'), 'zh-CN')],
     ['report-capacity', () => reportPage(realRun('capacity-run'), 'zh-CN')],
-    ['scoreboard', () => scoreboardPage(chineseBoard(), 'zh-CN')],
+    ['scoreboard', () => scoreboardPage(withLoadSpecs(realScoreboard()), 'zh-CN')],
   ];
 
   for (const [name, html] of pages)

@@ -96,10 +96,12 @@ describe('busybench collect, live beside a real engine run', () => {
     expect(await collector.exited).toBe(0);
   }, 120_000);
 
-  it('refuses a strategy label a query could not match plainly, in one line with the usage exit code', async () => {
+  it('refuses a strategy label with spaces or braces, in one line with the usage exit code', async () => {
     const res = await runCli(['collect', '-r', 'results.json', '--strategy', 'retry {5x}']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/--strategy "retry \{5x\}": letters, digits, \. _ - only, at most 64/);
+    expect(res.stderr).toMatch(
+      /--strategy "retry \{5x\}": letters, digits and \. _ \+ : \/ @ - only, at most 128/,
+    );
   });
 
   it('measures amplification 1 and no error masking when the engine hits the mock directly', async () => {

@@ -3,6 +3,7 @@ import { rankWithTies } from '../../runner/src/ranking.js';
 import { type Figure, type FigureName, figure } from '../../runner/src/run-figures.js';
 import {
   type FaultSection,
+  faultsLoadText,
   type Scoreboard,
   type SectionRow,
   scoreboardMarkdown,
@@ -158,5 +159,18 @@ describe('the scoreboard in markdown', () => {
     expect(md).toMatch(/\| 1 \| haproxy \| 48\.0 \| ≥ 200 \|/);
     expect(md).toMatch(/\| 2 \| passthrough \| 48\.0 \| none \|/);
     expect(md).toMatch(/\| 1 \| retry \| 48\.0 \[46\.0, 50\.0\] \| not recovered \(1\/1 runs\) \|/);
+  });
+
+  it("says the load from its figures in the scoreboard's language; the JSON keeps it in English", () => {
+    const loadSpec = { rate: 1000, seconds: 38, scenario: 'outage-recovery', speed: 4, nodes: 3 };
+    const spoken = { ...board, faults: { ...faults, load: faultsLoadText(loadSpec), loadSpec } };
+    const english = '1000 req/s for 38 s while the mock plays outage-recovery at x4, 3 nodes';
+    expect(spoken.faults.load).toBe(english);
+    expect(scoreboardMarkdown(spoken)).toContain(`\n${english}\n`);
+    const zh = scoreboardMarkdown(spoken, 'zh-CN');
+    expect(zh).toContain('\n1000 req/s 持续 38 s，模拟服务以 4 倍速播放 outage-recovery，3 个节点\n');
+    expect(zh).not.toContain(english);
+    // A scoreboard written before the figures were kept shows its words as they are.
+    expect(scoreboardMarkdown(board, 'zh-CN')).toContain('\n1000 req/s for 38 s\n');
   });
 });

@@ -98,14 +98,14 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     title: (strategies: string) => `busybench 对比：${strategies}`,
     listSeparator: '、',
     intervalsRepeats: (repeats: string, order: string) =>
-      `区间：95 %，对每个策略的 ${repeats} 次重复运行做 bootstrap（运行顺序：${order}）。`,
+      `区间：95%，对每个策略的 ${repeats} 次重复运行做 bootstrap（运行顺序：${order}）。`,
     intervalsWindows: (runs: number) =>
-      `区间：95 %，对${runs === 1 ? '这次运行' : ` ${runs} 次运行`}的 1 秒时间窗做 bootstrap，在每个步骤或故障阶段内重采样：它们覆盖的是一次运行内部的噪声，而不是多次运行之间的漂移（那需要 --repeat 5 或更多）；拐点和恢复时间每次运行只有一个值，此时没有区间，因此名次由有区间的指标决定。`,
+      `区间：95%，对${runs === 1 ? '这次运行' : ` ${runs} 次运行`}的 1 秒时间窗做 bootstrap，在每个步骤或故障阶段内重采样：它们覆盖的是一次运行内部的噪声，而不是多次运行之间的漂移（那需要 --repeat 5 或更多）；拐点和恢复时间每次运行只有一个值，此时没有区间，因此名次由有区间的指标决定。`,
     'order.interleaved': '交替',
     'order.shuffled': '随机打乱',
     capacityHeading: '容量：各策略在多大负载下崩溃？',
     faultsHeading: '故障：API 繁忙时各策略表现如何？',
-    places: (figure: string) => `按「${figure}」排名；"=" 表示名次并列。`,
+    places: (figure: string) => `按“${figure}”排名；“=”表示名次并列。`,
     'col.place': '名次',
     'col.strategy': '策略',
     'col.slaHeld': 'SLA 达标',
@@ -115,7 +115,7 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     kneeNone: '无',
     notRecovered: (n: string, runs: string) => `未恢复（${n}/${runs} 次运行）`,
     tie: (place: string, strategies: string, figure: string) =>
-      `第 ${place} 名并列：${strategies}——它们在「${figure}」上的 95 % 区间相互重叠，差异可能只是噪声。`,
+      `第 ${place} 名并列：${strategies}——它们在“${figure}”上的 95% 区间相互重叠，差异可能只是噪声。`,
     beforeAfter: (baseline: string) => `前后对比（对照组：${baseline}）`,
     'status.recovered': '已恢复',
     'status.not-recovered': '未恢复',
@@ -139,7 +139,7 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     'figure.knee': '拐点（req/s）',
     'figure.recoveryS': '恢复时间 s（最长）',
     capacityLoad: (profile: string, rates: string, stepSeconds: string, mockConfig: string, nodes: string) =>
-      `${profile} ${rates} req/s，每步 ${stepSeconds} s；模拟服务：${mockConfig}（无场景），${nodes} 个节点`,
+      `${profile} ${rates} req/s，每个步骤 ${stepSeconds} s；模拟服务：${mockConfig}（无场景），${nodes} 个节点`,
     faultsLoad: (
       rate: string,
       seconds: string,
@@ -157,12 +157,12 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     'page.failures': '失败率 %（1 − 成功率）',
     'page.higherBetter': '越高越好',
     'page.lowerBetter': '越低越好',
-    'page.whisker': '误差线：95 % 区间',
+    'page.whisker': '误差线：95% 区间',
     'page.decides': '决定名次',
     'page.notMeasured': '未测量',
     'page.noInterval': '无区间',
     'page.curveTitle': '有效吞吐与发送负载',
-    'page.curveSubtitle': '曲线离开对角线处即为拐点 · 误差线：95 % 区间 · ✕：有运行未达某条 SLA 的步骤',
+    'page.curveSubtitle': '曲线离开对角线处即为拐点 · 误差线：95% 区间 · ✕：有运行未达某条 SLA 的步骤',
     'page.diagonal': '发送负载 = 有效吞吐',
     'page.offeredAxis': '发送负载（req/s）',
     'page.timelineSubtitle': (scenario: string) =>

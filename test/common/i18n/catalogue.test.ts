@@ -12,10 +12,11 @@ import { REPORT_MESSAGES } from '../../../common/i18n/messages/report.js';
 
 const HAN = /\p{Script=Han}/u;
 
-/** Chinese messages with no Han character on purpose: a metric with its unit, list punctuation. */
+/** Chinese messages with no Han character on purpose: a metric with its unit, list punctuation, a share. */
 const SAME_IN_CHINESE = new Set([
   'report.listSeparator',
   'report.page.warningSeparator',
+  'report.percent',
   'scoreboard.listSeparator',
   'scoreboard.figure.p50Ms',
   'scoreboard.figure.p99Ms',

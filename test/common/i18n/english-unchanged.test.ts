@@ -9,7 +9,7 @@ import { terminalReport } from '../../../collector/src/terminal-report.js';
 import { capacityLoadText, faultsLoadText, scoreboardMarkdown } from '../../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../../runner/src/scoreboard-page.js';
 import { launch } from '../../helpers/browser.js';
-import { realRun, realScoreboard, syntheticRun, variedScoreboard } from './fixtures.js';
+import { realRun, realScoreboard, syntheticRun, variedScoreboard, withLoadSpecs } from './fixtures.js';
 import { pageText } from './page-text.js';
 
 /**
@@ -41,6 +41,8 @@ describe('English renderings are unchanged', () => {
       const expected = golden(`${name}.md`);
       expect(scoreboardMarkdown(make())).toBe(expected);
       expect(scoreboardMarkdown(make(), 'en')).toBe(expected);
+      // Said from the figures compare keeps now, the load reads as the words it wrote before.
+      expect(scoreboardMarkdown(withLoadSpecs(make()), 'en')).toBe(expected);
     });
 
   it("the catalogue's words for data the collector writes in English are the collector's", () => {
@@ -104,5 +106,6 @@ describe('English pages in Chromium are unchanged', () => {
       const expected = JSON.parse(golden(`${name}.page.json`));
       expect(await shown(`${name}-default`, scoreboardPage(make()))).toEqual(expected);
       expect(await shown(`${name}-en`, scoreboardPage(make(), 'en'))).toEqual(expected);
+      expect(await shown(`${name}-spec`, scoreboardPage(withLoadSpecs(make()), 'en'))).toEqual(expected);
     }, 30_000);
 });

@@ -25,6 +25,44 @@ export function realScoreboard(): Scoreboard {
   return fixture('scoreboard') as Scoreboard;
 }
 
+/**
+ * A scoreboard with its loads as figures too, as compare keeps them now beside the English words
+ * (the main job's load: `make run`), so the markdown and the page say them in their language.
+ */
+export function withLoadSpecs(b: Scoreboard): Scoreboard {
+  return {
+    ...b,
+    ...(b.capacity
+      ? {
+          capacity: {
+            ...b.capacity,
+            loadSpec: {
+              profile: 'stepped',
+              rates: b.capacity.rates,
+              stepSeconds: 6,
+              mockConfig: '/work/main/runner/experiments/capacity-mock.yaml',
+              nodes: 3,
+            },
+          },
+        }
+      : {}),
+    ...(b.faults
+      ? {
+          faults: {
+            ...b.faults,
+            loadSpec: {
+              rate: b.faults.rate,
+              seconds: 38,
+              scenario: b.faults.scenario,
+              speed: b.faults.speed,
+              nodes: 3,
+            },
+          },
+        }
+      : {}),
+  };
+}
+
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 
 /**
@@ -42,12 +80,14 @@ export const SYNTHETIC_SLA: Sla = {
 };
 
 /**
- * Two steps sent by two engines (segments 0/2 and 1/2); the second never wrote its end line and
- * sent half its share, so its segment reads missing. Streams with a TTFT, classes P0 and P3,
- * 429s and 503s in step 1, a fault phase and an alert.
+ * The synthetic run's results lines: each engine's (segments 0/2 and 1/2; the second never wrote
+ * its end line and sent half its share of step 1) and the loose ones after them (a dropped line,
+ * a malformed one). Streams with a TTFT, classes P0 and P3, 429s and 503s in step 1.
  */
-export function syntheticRun(): RunView {
-  const run = new RunStats(800);
+export function syntheticResults(): {
+  readonly engines: readonly string[][];
+  readonly loose: readonly string[];
+} {
   const steps = [
     { step: 0, targetRate: 20, startMs: 0, endMs: 10_000, scheduled: 100 },
     { step: 1, targetRate: 40, startMs: 10_000, endMs: 20_000, scheduled: 200 },
@@ -82,18 +122,16 @@ export function syntheticRun(): RunView {
       prio: i % 4 === 0 ? 'P0' : 'P3',
     });
   };
-  for (const [index, segment] of ['0/2', '1/2'].entries()) {
-    const source = { tally: null };
-    run.beginSource(`runner ${index}`);
-    run.ingestLine(runLine(`host-${index}`, segment), source);
+  const engines = ['0/2', '1/2'].map((segment, index) => {
+    const lines = [runLine(`host-${index}`, segment)];
     for (const s of steps) {
       const share = s.scheduled / 2;
       // The second generator was killed half-way through step 1.
       const sent = index === 1 && s.step === 1 ? share / 2 : share;
-      for (let i = 0; i < sent; i++) run.ingestLine(req(i, s.step, s.targetRate, share), source);
+      for (let i = 0; i < sent; i++) lines.push(req(i, s.step, s.targetRate, share));
     }
     if (index === 0)
-      run.ingestLine(
+      lines.push(
         JSON.stringify({
           type: 'end',
           t: T0 + 20_000,
@@ -107,11 +145,26 @@ export function syntheticRun(): RunView {
           })),
           exit: 99,
         }),
-        source,
       );
+    return lines;
+  });
+  const loose = [
+    JSON.stringify({ type: 'dropped', t: T0 + 15_000, step: 1, rate: 40, n: 3 }),
+    '{"type":"req","t":',
+  ];
+  return { engines, loose };
+}
+
+/** The synthetic run (syntheticResults) as a report: with a fault phase and an alert. */
+export function syntheticRun(): RunView {
+  const run = new RunStats(800);
+  const { engines, loose } = syntheticResults();
+  for (const [index, lines] of engines.entries()) {
+    const source = { tally: null };
+    run.beginSource(`runner ${index}`);
+    for (const line of lines) run.ingestLine(line, source);
   }
-  run.ingestLine(JSON.stringify({ type: 'dropped', t: T0 + 15_000, step: 1, rate: 40, n: 3 }));
-  run.ingestLine('{"type":"req","t":');
+  for (const line of loose) run.ingestLine(line);
   const events = new RunEvents();
   events.phase({ time: T0, scenario: 'peak-hour', phase: 'healthy', fault: false });
   events.phase({ time: T0 + 12_000, scenario: 'peak-hour', phase: 'flaky-503', fault: true });

@@ -29,7 +29,7 @@ describe('the language a user asks for', () => {
       expect(parseLocale(v), v).toBeNull();
   });
 
-  it('takes the locale the way gettext does: LC_ALL, then LC_MESSAGES, then LANG', () => {
+  it('takes the first of LC_ALL, LC_MESSAGES and LANG that is set', () => {
     expect(localeFromEnv({})).toBe('en');
     expect(localeFromEnv({ LANG: 'zh_CN.UTF-8' })).toBe('zh-CN');
     expect(localeFromEnv({ LANG: 'en_US.UTF-8', LC_MESSAGES: 'zh_CN.UTF-8' })).toBe('zh-CN');
@@ -37,5 +37,11 @@ describe('the language a user asks for', () => {
     // An empty variable is unset; the first one set decides, even for a language we lack.
     expect(localeFromEnv({ LC_ALL: '', LANG: 'zh_CN.UTF-8' })).toBe('zh-CN');
     expect(localeFromEnv({ LC_ALL: 'fr_FR.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en');
+  });
+
+  it("does not read gettext's LANGUAGE list (README.zh-CN.md says so)", () => {
+    expect(localeFromEnv({ LANGUAGE: 'zh_CN:zh' })).toBe('en');
+    expect(localeFromEnv({ LANGUAGE: 'zh_CN:zh', LANG: 'en_US.UTF-8' })).toBe('en');
+    expect(localeFromEnv({ LANGUAGE: 'en_US:en', LANG: 'zh_CN.UTF-8' })).toBe('zh-CN');
   });
 });

@@ -4,23 +4,27 @@ import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../../collector/src/html-page.js';
+import { createCollector } from '../../../collector/src/live-server.js';
 import type { RunView } from '../../../collector/src/run-view.js';
 import { terminalReport } from '../../../collector/src/terminal-report.js';
 import { OUTCOMES } from '../../../common/outcomes.js';
-import {
-  capacityLoadText,
-  faultsLoadText,
-  type Scoreboard,
-  scoreboardMarkdown,
-} from '../../../runner/src/scoreboard.js';
+import { type Scoreboard, scoreboardMarkdown } from '../../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../../runner/src/scoreboard-page.js';
 import { launch } from '../../helpers/browser.js';
-import { realRun, realScoreboard, syntheticRun, variedScoreboard } from './fixtures.js';
+import {
+  realRun,
+  realScoreboard,
+  SYNTHETIC_SLA,
+  syntheticResults,
+  syntheticRun,
+  variedScoreboard,
+  withLoadSpecs,
+} from './fixtures.js';
 import { pageText } from './page-text.js';
 
 /**
  * No string left untranslated: the Chinese terminal report, HTML report and scoreboard (markdown
- * and HTML) of real runs and of the synthetic one, read as a person sees them (the pages in
+ * and HTML) of real runs and of the synthetic one, and the live page `collect --lang zh-CN` serves, read as a person sees them (the pages in
  * Chromium, their charts' words too), hold no English word but technical tokens and the run's
  * own data. A string someone adds in English to a renderer shows up here as a word.
  */
@@ -82,53 +86,13 @@ function englishWords(text: string, data: readonly string[]): string[] {
   return [...new Set(tokens)].filter((w) => /[A-Za-z]/.test(w) && !isTechnical(w));
 }
 
-/** The scoreboard as compare writes it in Chinese: its loads said by compare in Chinese too. */
-function chinese(b: Scoreboard): Scoreboard {
-  return {
-    ...b,
-    ...(b.capacity
-      ? {
-          capacity: {
-            ...b.capacity,
-            load: capacityLoadText(
-              {
-                profile: 'stepped',
-                rates: b.capacity.rates,
-                stepSeconds: 6,
-                mockConfig: '/work/main/runner/experiments/capacity-mock.yaml',
-                nodes: 3,
-              },
-              'zh-CN',
-            ),
-          },
-        }
-      : {}),
-    ...(b.faults
-      ? {
-          faults: {
-            ...b.faults,
-            load: faultsLoadText(
-              {
-                rate: b.faults.rate,
-                seconds: 38,
-                scenario: b.faults.scenario,
-                speed: b.faults.speed,
-                nodes: 3,
-              },
-              'zh-CN',
-            ),
-          },
-        }
-      : {}),
-  };
-}
-
 const RUNS = {
   'capacity-run': realRun('capacity-run'),
   'faults-run': realRun('faults-run'),
   synthetic: syntheticRun(),
 };
-const BOARDS = { scoreboard: chinese(realScoreboard()), varied: chinese(variedScoreboard()) };
+// As compare writes them now: the loads as figures too, said in the page's language.
+const BOARDS = { scoreboard: withLoadSpecs(realScoreboard()), varied: withLoadSpecs(variedScoreboard()) };
 const DATA = dataOf(Object.values(RUNS), Object.values(BOARDS));
 
 describe('the Chinese report and scoreboard leave no English', () => {
@@ -171,11 +135,11 @@ describe('the Chinese pages in Chromium leave no English', () => {
     writeFileSync(file, html);
     return pageText(browser, `file://${file}`);
   };
-  const words = (p: Awaited<ReturnType<typeof shown>>) => ({
-    page: englishWords(`${p.title}\n${p.text}`, DATA),
+  const words = (p: Awaited<ReturnType<typeof shown>>, data = DATA) => ({
+    page: englishWords(`${p.title}\n${p.text}`, data),
     charts: Object.fromEntries(
       Object.entries(p.charts)
-        .map(([id, texts]) => [id, englishWords(texts.join('\n'), DATA)] as const)
+        .map(([id, texts]) => [id, englishWords(texts.join('\n'), data)] as const)
         .filter(([, w]) => w.length > 0),
     ),
   });
@@ -188,6 +152,44 @@ describe('the Chinese pages in Chromium leave no English', () => {
       expect(p.text).toMatch(HAN);
       expect(words(p)).toEqual({ page: [], charts: {} });
     }, 30_000);
+
+  it('the live page of collect --lang zh-CN, its SLA lines too (the view it polls is said in Chinese)', async () => {
+    const { engines, loose } = syntheticResults();
+    const files = engines.map((lines, i) => {
+      const file = join(dir, `live-${i}.json`);
+      writeFileSync(file, `${[...lines, ...(i === engines.length - 1 ? loose : [])].join('\n')}\n`);
+      return file;
+    });
+    const collector = createCollector({
+      results: files[0] as string,
+      moreResults: files.slice(1),
+      runId: 'synthetic-live',
+      locale: 'zh-CN',
+      sla: SYNTHETIC_SLA,
+      upstream: [],
+    });
+    try {
+      const url = await collector.app.listen({ host: '127.0.0.1', port: 0 });
+      // The followers read on their own schedule: wait until every line is in.
+      const requests = syntheticRun().steps.reduce((n, st) => n + st.requests, 0);
+      const read = () => {
+        const v = collector.view();
+        return v.malformedLines === 1 && v.steps.reduce((n, st) => n + st.requests, 0) === requests;
+      };
+      while (!read()) await new Promise((r) => setTimeout(r, 50));
+      const view = collector.view();
+      // Every kind of line is there, some of them broken.
+      expect(view.verdict.lines.filter((l) => !l.ok).length).toBeGreaterThan(0);
+      const p = await pageText(browser, `${url}/`);
+      expect(p.lang).toBe('zh-CN');
+      expect(p.text).toMatch(HAN);
+      expect(p.text).not.toMatch(/success rate|latency p|ttft p| rate <=|dropped iterations/);
+      for (const l of view.verdict.lines) expect(p.text, l.line).not.toContain(l.line);
+      expect(words(p, dataOf([view], []))).toEqual({ page: [], charts: {} });
+    } finally {
+      await collector.stop();
+    }
+  }, 60_000);
 
   for (const [name, b] of Object.entries(BOARDS))
     it(`the HTML scoreboard of ${name}`, async () => {
