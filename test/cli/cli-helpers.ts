@@ -16,10 +16,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the bin to its end (bounded by `timeoutMs`, after which it is killed). */
-export function runCli(args: string[], timeoutMs = 20_000): Promise<RunResult> {
+/** Runs the bin to its end (bounded by `timeoutMs`, after which it is killed), in `env` if given. */
+export function runCli(args: string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -1,36 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type RunResult, requireBuild } from './cli-helpers.js';
+import { type RunResult, requireBuild, runCli } from './cli-helpers.js';
 
 beforeAll(requireBuild);
 
 /** The bin run to its end in a given locale (none of the caller's LC_* or LANG leak in). */
 function runIn(env: Record<string, string>, args: string[], timeoutMs = 20_000): Promise<RunResult> {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(LC_|LANG)/.test(k)),
-  ) as NodeJS.ProcessEnv;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...base, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(LC_|LANG)/.test(k)));
+  return runCli(args, timeoutMs, { ...base, ...env });
 }
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');

@@ -1,8 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
 import { RunEvents } from '../../collector/src/run-events.js';
@@ -10,15 +9,9 @@ import { type RunView, runView } from '../../collector/src/run-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
 import { OUTCOMES } from '../../common/outcomes.js';
 import { DEFAULT_SLA } from '../../common/sla/sla.js';
-import { launch, type Rendered, render } from '../helpers/browser.js';
+import { type Rendered, render, useBrowser } from '../helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-}, 30_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 /** A 30-second run in 3 steps, with 503s in the middle and a slow tail in the last step. */
@@ -77,7 +70,7 @@ describe('run page in headless Chromium', () => {
     // Self-contained: no script or style is fetched from anywhere.
     expect(html).not.toMatch(/<script[^>]+src=/);
     writeFileSync(file, html);
-    const page = await render(browser, `file://${file}`);
+    const page = await render(browser(), `file://${file}`);
     expectDrawn(page);
     expect(page.text).toContain('SLA BREACHED');
     expect(page.text).toMatch(/knee\s+step 0 \(20 req\/s\)/);
@@ -105,7 +98,7 @@ describe('run page in headless Chromium', () => {
     const view = runView({ runId: 'classes', live: false, sla, run, events: new RunEvents() });
     const file = join(mkdtempSync(join(tmpdir(), 'busybench-html-')), 'report.html');
     writeFileSync(file, reportPage(view));
-    const page = await render(browser, `file://${file}`);
+    const page = await render(browser(), `file://${file}`);
     expect(page.errors).toEqual([]);
     expect(page.text).toContain('Priority classes per step');
     expect(page.text).toMatch(/\n0\tP0\t50\t100\.00 %\t/);
@@ -123,7 +116,7 @@ describe('run page in headless Chromium', () => {
       const url = await collector.app.listen({ host: '127.0.0.1', port: 0 });
       // The follower reads on its own schedule: wait until it has everything.
       while (collector.run.steps.size < 3) await new Promise((r) => setTimeout(r, 50));
-      const page = await render(browser, `${url}/`);
+      const page = await render(browser(), `${url}/`);
       expectDrawn(page);
       expect(page.text).toContain('live, updated');
       expect(page.text).toMatch(/current step\s+2/);

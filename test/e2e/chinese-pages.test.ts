@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reportPage } from '../../collector/src/html-page.js';
 import { packageRoot } from '../../common/paths.js';
 import { scoreboardPage } from '../../runner/src/scoreboard-page.js';
 import { realRun, realScoreboard, syntheticRun, withLoadSpecs } from '../common/i18n/fixtures.js';
-import { launch } from '../helpers/browser.js';
+import { useBrowser } from '../helpers/browser.js';
 
 /**
  * The Chinese report and scoreboard in Chromium, with the CJK fonts the set-up installs
@@ -20,19 +20,13 @@ import { launch } from '../helpers/browser.js';
 const SHOTS = join(packageRoot(), 'results', 'screenshots', 'zh-CN');
 const HAN = /\p{Script=Han}/u;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-  mkdirSync(SHOTS, { recursive: true });
-}, 30_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
+beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
 async function open(name: string, html: string): Promise<Page> {
   const file = join(SHOTS, `${name}.html`);
   writeFileSync(file, html);
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   await page.setViewport({ width: 1400, height: 1000 });
   await page.goto(`file://${file}`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's chromium (scripts/setup.sh installs it for the tests). */
 export const CHROMIUM = process.env.BUSYBENCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -26,6 +27,21 @@ export async function launch(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
   });
+}
+
+/** One Chromium for the file's (or describe block's) tests: launched before them, closed after. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('useBrowser: Chromium is not up yet (use it inside a test)');
+    return browser;
+  };
 }
 
 /**

@@ -1,22 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../collector/src/html-page.js';
 import type { Figure, FigureName, WindowFigure } from '../../runner/src/run-figures.js';
 import type { FaultSection, Scoreboard, SectionRow } from '../../runner/src/scoreboard.js';
 import { scoreboardMarkdown, tieSentences } from '../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../runner/src/scoreboard-page.js';
-import { launch, render } from '../helpers/browser.js';
+import { render, useBrowser } from '../helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-}, 30_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** A figure with a 95 % interval of ±w around v. */
 const fig = (v: number, w: number): Figure => ({ value: v, lo: v - w, hi: v + w, method: 'windows' });
@@ -148,7 +141,7 @@ function board(): Scoreboard {
 
 /** What the page script counted as it drew: whiskers and fault bands per canvas. */
 async function globals(url: string) {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   try {
     await page.setViewport({ width: 1400, height: 1800 });
     await page.goto(url, { waitUntil: 'load' });
@@ -177,7 +170,7 @@ describe('scoreboard page in headless Chromium', () => {
 
     const file = join(mkdtempSync(join(tmpdir(), 'busybench-scoreboard-')), 'scoreboard.html');
     writeFileSync(file, html);
-    const page = await render(browser, `file://${file}`);
+    const page = await render(browser(), `file://${file}`);
     expect(page.errors).toEqual([]);
     const bars = ['peakGoodput', 'successRate', 'p99Ms', 'amplification', 'goodput', 'usdPer1kOk'];
     const ids = [

@@ -1,16 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { reportPage } from '../../../collector/src/html-page.js';
 import { missingSegments } from '../../../collector/src/runner-view.js';
 import { terminalReport } from '../../../collector/src/terminal-report.js';
 import { capacityLoadText, faultsLoadText, scoreboardMarkdown } from '../../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../../runner/src/scoreboard-page.js';
-import { launch } from '../../helpers/browser.js';
+import { useBrowser } from '../../helpers/browser.js';
 import { realRun, realScoreboard, syntheticRun, variedScoreboard, withLoadSpecs } from './fixtures.js';
-import { pageText } from './page-text.js';
+import { htmlShower } from './page-text.js';
 
 /**
  * English stays what it was before the catalogue: the renderings in fixtures/en/ were made by the
@@ -80,19 +77,8 @@ describe('English renderings are unchanged', () => {
 });
 
 describe('English pages in Chromium are unchanged', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'busybench-en-'));
-  const shown = async (name: string, html: string) => {
-    const file = join(dir, `${name}.html`);
-    writeFileSync(file, html);
-    return pageText(browser, `file://${file}`);
-  };
+  const browser = useBrowser();
+  const shown = htmlShower(browser, 'busybench-en-');
 
   for (const [name, make] of Object.entries(RUNS))
     it(`the HTML report of ${name}: its text and its charts' words`, async () => {

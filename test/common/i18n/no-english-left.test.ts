@@ -1,8 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reportPage } from '../../../collector/src/html-page.js';
 import { createCollector } from '../../../collector/src/live-server.js';
 import type { RunView } from '../../../collector/src/run-view.js';
@@ -10,7 +9,7 @@ import { terminalReport } from '../../../collector/src/terminal-report.js';
 import { OUTCOMES } from '../../../common/outcomes.js';
 import { type Scoreboard, scoreboardMarkdown } from '../../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../../runner/src/scoreboard-page.js';
-import { launch } from '../../helpers/browser.js';
+import { useBrowser } from '../../helpers/browser.js';
 import {
   realRun,
   realScoreboard,
@@ -20,7 +19,7 @@ import {
   variedScoreboard,
   withLoadSpecs,
 } from './fixtures.js';
-import { pageText } from './page-text.js';
+import { htmlShower, pageText } from './page-text.js';
 
 /**
  * No string left untranslated: the Chinese terminal report, HTML report and scoreboard (markdown
@@ -122,19 +121,8 @@ describe('the Chinese report and scoreboard leave no English', () => {
 });
 
 describe('the Chinese pages in Chromium leave no English', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'busybench-zh-'));
-  const shown = async (name: string, html: string) => {
-    const file = join(dir, `${name}.html`);
-    writeFileSync(file, html);
-    return pageText(browser, `file://${file}`);
-  };
+  const browser = useBrowser();
+  const shown = htmlShower(browser, 'busybench-zh-');
   const words = (p: Awaited<ReturnType<typeof shown>>, data = DATA) => ({
     page: englishWords(`${p.title}\n${p.text}`, data),
     charts: Object.fromEntries(
@@ -155,6 +143,7 @@ describe('the Chinese pages in Chromium leave no English', () => {
 
   it('the live page of collect --lang zh-CN, its SLA lines too (the view it polls is said in Chinese)', async () => {
     const { engines, loose } = syntheticResults();
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-zh-live-'));
     const files = engines.map((lines, i) => {
       const file = join(dir, `live-${i}.json`);
       writeFileSync(file, `${[...lines, ...(i === engines.length - 1 ? loose : [])].join('\n')}\n`);
@@ -180,7 +169,7 @@ describe('the Chinese pages in Chromium leave no English', () => {
       const view = collector.view();
       // Every kind of line is there, some of them broken.
       expect(view.verdict.lines.filter((l) => !l.ok).length).toBeGreaterThan(0);
-      const p = await pageText(browser, `${url}/`);
+      const p = await pageText(browser(), `${url}/`);
       expect(p.lang).toBe('zh-CN');
       expect(p.text).toMatch(HAN);
       expect(p.text).not.toMatch(/success rate|latency p|ttft p| rate <=|dropped iterations/);

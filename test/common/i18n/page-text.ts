@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 
 /** What a person reads on a page: its text, and what its charts write on their canvases. */
@@ -54,4 +57,17 @@ export async function pageText(browser: Browser, url: string): Promise<PageText>
   } finally {
     await page.close();
   }
+}
+
+/** Reads HTML through Chromium as `pageText` does: each page written to a file of its own first. */
+export function htmlShower(
+  browser: () => Browser,
+  prefix: string,
+): (name: string, html: string) => Promise<PageText> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return async (name, html) => {
+    const file = join(dir, `${name}.html`);
+    writeFileSync(file, html);
+    return pageText(browser(), `file://${file}`);
+  };
 }
