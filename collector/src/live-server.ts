@@ -8,7 +8,7 @@ import { alertsFromWebhook } from './alert-webhook.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 import { FileFollower } from './file-follower.js';
 import { CHART_JS_PATH, livePage, RUN_PAGE_JS_PATH } from './html-page.js';
-import { clientMetrics } from './prom-export.js';
+import { type CompareLabels, clientMetrics } from './prom-export.js';
 import { viewInLanguage } from './report-words.js';
 import { EVENTS_FILE, ResultsReceiver } from './results-receiver.js';
 import { eventsPathFor, RunEvents } from './run-events.js';
@@ -36,6 +36,8 @@ export interface CollectorOptions {
    * not said): one value per collector, so it adds no cardinality within a run.
    */
   readonly strategy?: string;
+  /** A compare run's id and experiment, as labels (prom-export.ts); none for a run of its own. */
+  readonly compare?: CompareLabels;
   /** The live page's language (`collect --lang`); English by default. */
   readonly locale?: Locale;
   readonly sla: Sla;
@@ -89,6 +91,7 @@ export function createCollector(o: CollectorOptions): Collector {
   const registry = clientMetrics(run, o.runId, {
     kpis,
     strategy: o.strategy,
+    compare: o.compare,
     view: () => view(true, true),
   });
 

@@ -15,11 +15,22 @@ import { type ClassSignals, type RunStats, type StepStats, TOKENS_PER_SECOND_BUC
  * collector), step, target rate, outcome, quantile, and priority (P0..P3 only: the collector
  * refuses any other class).
  */
+/** Which compare run, and which of its experiments, a run belongs to. */
+export interface CompareLabels {
+  readonly id: string;
+  readonly experiment: string;
+}
+
 export interface ClientMetricsOptions {
   /** Amplification and error masking per step (needs the upstream's view). */
   readonly kpis?: StepKpis;
   /** The `strategy` label's value (default `unnamed`: the user did not say which). */
   readonly strategy?: string;
+  /**
+   * For a run of `busybench compare`: its `compare` id and `experiment` (capacity, faults) as
+   * labels on every series, so a dashboard puts one compare run's strategies side by side.
+   */
+  readonly compare?: CompareLabels;
   /** The run as a whole (SLA verdict, knee, recovery, alerts), computed at most once a scrape. */
   readonly view?: () => RunView;
 }
@@ -27,7 +38,11 @@ export interface ClientMetricsOptions {
 export function clientMetrics(run: RunStats, runId: string, options: ClientMetricsOptions = {}): Registry {
   const { kpis } = options;
   const registry = new Registry();
-  registry.setDefaultLabels({ run_id: runId, strategy: options.strategy ?? 'unnamed' });
+  registry.setDefaultLabels({
+    run_id: runId,
+    strategy: options.strategy ?? 'unnamed',
+    ...(options.compare ? { compare: options.compare.id, experiment: options.compare.experiment } : {}),
+  });
   const p = 'busybench_client_';
   // A counter grows by what was ingested since the last scrape, so rate() works on it.
   const exported = new Map<string, number>();

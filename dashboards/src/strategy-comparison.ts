@@ -5,16 +5,17 @@ import { barGaugePanel, dashedThresholds, logScale, timeseriesPanel } from './pa
 import { promQuery } from './query.js';
 import { type DashboardText, panelText } from './text.js';
 import { greenFrom, redFrom } from './thresholds.js';
-import { runVariable, strategyVariable } from './variables.js';
+import { compareRunVariable, compareVariable, experimentVariable, strategyVariable } from './variables.js';
 
 /**
  * The strategies of a compare run side by side: the collector labels every client series with
  * the strategy its clients went through (`busybench collect --strategy`, passed by `busybench run`
  * and `compare`), so each panel is one series per strategy. A compare run plays the strategies
- * one after another, each under its own run id: pick the runs (or all) and the time range that
+ * one after another, each under its own run id, all labelled with the compare run's id and the
+ * experiment: pick the compare run and experiment (the runs follow) and the time range that
  * covers them; the bottom row sums up that range, one bar per strategy.
  */
-const SEL = 'run_id=~"$run_id",strategy=~"$strategy"';
+const SEL = 'compare=~"$compare",experiment=~"$experiment",run_id=~"$run_id",strategy=~"$strategy"';
 const REQ = `busybench_client_requests_total{${SEL}}`;
 const OK = `busybench_client_requests_total{${SEL},outcome="ok"}`;
 const BUCKETS = `busybench_client_request_duration_seconds_bucket{${SEL}}`;
@@ -26,7 +27,7 @@ export function strategyComparison(t: DashboardText, locale: Locale): Dashboard 
     uid: 'busybench-strategy-comparison',
     title: t['strategyComparison.title'],
     description: t['strategyComparison.description'],
-    variables: [runVariable(t), strategyVariable(t)],
+    variables: [compareVariable(t), experimentVariable(t), compareRunVariable(t), strategyVariable(t)],
     rows: [
       {
         title: t['strategyComparison.row.outcome'],

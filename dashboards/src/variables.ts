@@ -20,8 +20,11 @@ export function datasourceVariable(t: DashboardText): DatasourceVariableBuilder 
     .hide(VariableHide.DontHide);
 }
 
-/** A label's values in `metric` (a selector may narrow it by the variables before this one). */
-function labelVariable(name: string, label: string, metric: string): QueryVariableBuilder {
+/**
+ * A label's values in `metric` (a selector may narrow it by the variables before this one).
+ * `allValue` `.*` for a label some series lack (All then keeps them too).
+ */
+function labelVariable(name: string, label: string, metric: string, allValue = '.+'): QueryVariableBuilder {
   const query = `label_values(${metric}, ${name})`;
   return (
     new QueryVariableBuilder(name)
@@ -33,7 +36,7 @@ function labelVariable(name: string, label: string, metric: string): QueryVariab
       .sort(VariableSort.AlphabeticalDesc)
       .multi(true)
       .includeAll(true)
-      .allValue('.+')
+      .allValue(allValue)
       // Every value until someone picks: a new run shows without touching the dashboard.
       .current({ selected: true, text: ['All'], value: ['$__all'] })
       .hide(VariableHide.DontHide)
@@ -43,6 +46,30 @@ function labelVariable(name: string, label: string, metric: string): QueryVariab
 /** The run(s): the collector's `run_id`, newest first (a run id starts with its time or strategy). */
 export const runVariable = (t: DashboardText) =>
   labelVariable('run_id', t['common.variable.run'], 'busybench_client_requests_total');
+
+/**
+ * A compare run (`busybench compare` labels its runs' series `compare` and `experiment`): All is
+ * `.*`, so runs of their own (no such label) show too.
+ */
+export const compareVariable = (t: DashboardText) =>
+  labelVariable('compare', t['common.variable.compare'], 'busybench_client_requests_total', '.*');
+
+/** The experiment of the chosen compare run(s): capacity or faults. */
+export const experimentVariable = (t: DashboardText) =>
+  labelVariable(
+    'experiment',
+    t['common.variable.experiment'],
+    'busybench_client_requests_total{compare=~"$compare"}',
+    '.*',
+  );
+
+/** The runs of the chosen compare run and experiment (every run when All). */
+export const compareRunVariable = (t: DashboardText) =>
+  labelVariable(
+    'run_id',
+    t['common.variable.run'],
+    'busybench_client_requests_total{compare=~"$compare",experiment=~"$experiment"}',
+  );
 
 /** The strategies of the chosen runs: the collector's `strategy` label (`busybench collect --strategy`). */
 export const strategyVariable = (t: DashboardText) =>

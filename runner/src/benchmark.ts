@@ -59,6 +59,8 @@ export interface BenchmarkOptions {
    * Their results files feed one collector: the path a run over several machines takes.
    */
   readonly runners?: number;
+  /** The compare run this run belongs to (its id and experiment), labelled on its metrics. */
+  readonly compare?: { readonly id: string; readonly experiment: string };
   /** The language of the report printed and written (report.html; report.json stays data): en by default. */
   readonly locale?: Locale;
 }
@@ -113,7 +115,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const resultsOf = (i: number) => (i === 0 ? results : join(dir, `results.runner-${i}.json`));
     // Several runners ship their results to the collector over HTTP, as on a cluster (each also
     // keeps its own file); one runner's file is followed.
-    const labels = { runId, strategy: strategy.name, sla: plan.sla, upstream: mock.urls };
+    const labels = { runId, strategy: strategy.name, compare: o.compare, sla: plan.sla, upstream: mock.urls };
     const collector = createCollector(
       runners > 1 ? { receive: join(dir, 'received'), ...labels } : { results, ...labels },
     );

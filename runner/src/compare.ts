@@ -103,6 +103,9 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
   const runs = schedule(o.strategies, o.experiments, o.repeat, o.order, o.seed);
   const results = new Map<string, BenchmarkResult[]>();
   const started = Date.now();
+  // One id for the whole compare run, on every run's metrics with its experiment: the strategy
+  // dashboard shows one compare run's strategies side by side (compare-2026-11-29T10-00-00).
+  const id = `compare-${new Date(started).toISOString().slice(0, 19).replace(/:/g, '-')}`;
   for (const [n, r] of runs.entries()) {
     if (o.interrupted()) break;
     o.print(
@@ -136,6 +139,7 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
           : { name: 'soak', rates: [o.faults.rate], stepSeconds: o.faults.seconds, rampSeconds: 0 },
       },
       out: runDir(o.out, r),
+      compare: { id, experiment: r.experiment },
     }).catch((err: Error) => {
       // One strategy that cannot start (nginx missing, a URL down) does not cost the others.
       process.stderr.write(

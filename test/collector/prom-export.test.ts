@@ -221,6 +221,19 @@ describe('the client view for Prometheus', () => {
     expect(text).toContain(`${bucket('priority_output_tokens_per_second', 'P2', '+Inf')} 0`);
   });
 
+  it("labels a compare run's series with its id and experiment, and a run of its own with neither", async () => {
+    const run = new RunStats();
+    run.ingestLine(JSON.stringify({ type: 'req', t: 1, step: 0, rate: 5, outcome: 'ok', ms: 20 }));
+    const compare = { id: 'compare-2026-11-29T10-00-00', experiment: 'faults' };
+    const labelled = await clientMetrics(run, 'r', { strategy: 'retry', compare }).metrics();
+    const samples = labelled.split('\n').filter((l) => l.startsWith('busybench_client_'));
+    for (const sample of samples)
+      expect(sample).toContain(
+        'run_id="r",strategy="retry",compare="compare-2026-11-29T10-00-00",experiment="faults"}',
+      );
+    expect(await clientMetrics(run, 'r').metrics()).not.toMatch(/compare=|experiment=/);
+  });
+
   it('exports no priority series for a run without classes', async () => {
     const run = new RunStats();
     run.ingest({ metric: 'busybench_latency', time: 1, value: 5, tags: { step: '0', outcome: 'ok' } });
