@@ -1,44 +1,20 @@
 import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { REPORT_MESSAGES, type ReportMessages } from '../../common/i18n/messages/report.js';
-import { PRIORITY_CLASSES } from '../../common/priority-classes.js';
+import { slaLineText } from '../../common/sla/line-text.js';
 import type { RunView } from './run-view.js';
 import type { RunnerView } from './runner-view.js';
 
 /**
  * The words of a report that come with its data, in the report's language: the SLA's lines (the
- * judge, common/sla/verdict.ts, writes them in English into the verdict), the segments that fell
- * short (runner-view.ts writes them in English into report.json), recovery and alert states.
- * The data keeps its English; only what is shown is said again.
+ * judge, common/sla/verdict.ts, writes them in English into the verdict, with their parts, from
+ * which common/sla/line-text.ts says them in any language), the segments that fell short,
+ * recovery and alert states. The data keeps its English; only what is shown is said again.
  */
-
-const CLASS = `(?:(${PRIORITY_CLASSES.join('|')}) )?`;
-/** The judge's line forms, each optionally after a priority class ("P0 success rate >= 0.999"). */
-const LINE = new RegExp(
-  `^${CLASS}(?:success rate >= (\\S+)|latency (p[\\d.]+) < (\\S+) ms|ttft (p[\\d.]+) < (\\S+) ms|dropped iterations <= (\\S+)|(\\S+) rate <= (\\S+))$`,
-);
-
-/** An SLA line in the report's words; a form the judge did not write before is shown as it came. */
-export function slaLineText(line: string, m: ReportMessages): string {
-  const g = LINE.exec(line);
-  if (!g) return line;
-  const [, priority, min, latencyP, latencyMs, ttftP, ttftMs, dropped, outcome, max] = g;
-  const text =
-    min !== undefined
-      ? m['sla.success'](min)
-      : latencyP !== undefined
-        ? m['sla.latency'](latencyP, latencyMs as string)
-        : ttftP !== undefined
-          ? m['sla.ttft'](ttftP, ttftMs as string)
-          : dropped !== undefined
-            ? m['sla.dropped'](dropped)
-            : m['sla.errorRate'](outcome as string, max as string);
-  return priority === undefined ? text : `${priority} ${text}`;
-}
 
 /**
  * Load generators that fell short, in words: which segment, how much of it is missing, and what
- * share of the whole run that is (what runner-view.ts's missingSegments says, in any language).
+ * share of the whole run that is.
  */
 export function missingText(runners: readonly RunnerView[], m: ReportMessages): string[] {
   const total = runners.reduce((n, r) => n + r.scheduled, 0);
@@ -64,6 +40,11 @@ export function missingText(runners: readonly RunnerView[], m: ReportMessages): 
     });
 }
 
+/** The segments that fell short in English: what report.json and the terminal's MISSING lines carry. */
+export function missingSegments(runners: readonly RunnerView[]): string[] {
+  return missingText(runners, REPORT_MESSAGES.en);
+}
+
 /**
  * The view with the words it carries (its SLA lines, its missing segments) said in a language:
  * what the HTML report embeds and the live page polls (`/api/live?lang=zh-CN`). Every other
@@ -76,7 +57,7 @@ export function viewInLanguage(view: RunView, locale: Locale): RunView {
     ...view,
     verdict: {
       ...view.verdict,
-      lines: view.verdict.lines.map((l) => ({ ...l, line: slaLineText(l.line, m) })),
+      lines: view.verdict.lines.map((l) => ({ ...l, line: slaLineText(l.rule, l.priority, m) })),
     },
     missing: missingText(view.runners, m),
   };

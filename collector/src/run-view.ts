@@ -2,9 +2,10 @@ import { OUTCOMES } from '../../common/outcomes.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { judge, type Verdict } from '../../common/sla/verdict.js';
 import { type Recovery, recoveryTimes } from './recovery.js';
+import { missingSegments } from './report-words.js';
 import type { AlertEvent, PhaseSpan, RunEvents } from './run-events.js';
 import { type RunOverall, runOverall } from './run-overall.js';
-import { missingSegments, type RunnerView, runnerViews } from './runner-view.js';
+import { type RunnerView, runnerViews } from './runner-view.js';
 import type { RunStats, StepStats, StepSummary } from './step-stats.js';
 import type { SeriesPoint } from './time-series.js';
 

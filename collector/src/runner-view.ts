@@ -134,28 +134,3 @@ export function runnerViews(
     };
   });
 }
-
-/**
- * The report's words for generators that fell short: which segment, how much of it is missing,
- * and what share of the whole run that is. Empty when every one delivered its segment.
- */
-export function missingSegments(runners: readonly RunnerView[]): string[] {
-  const total = runners.reduce((n, r) => n + r.scheduled, 0);
-  return runners
-    .filter((r) => (r.missing ?? 0) > 0)
-    .map((r) => {
-      const missing = r.missing ?? 0;
-      const pct = (x: number, of: number) => `${((100 * x) / Math.max(1, of)).toFixed(1)} %`;
-      const how = r.finished
-        ? 'ended, but some of its results never arrived'
-        : 'stopped before its end (no end line)';
-      const steps = r.steps
-        .filter((s) => (s.missing ?? 0) > 0)
-        .map((s) => `step ${s.step}: ${s.missing}`)
-        .join(', ');
-      return (
-        `segment ${r.segment} (runner ${r.runner}) ${how}: ${missing} of its ${r.scheduled} scheduled ` +
-        `requests missing (${pct(missing, r.scheduled)} of the segment, ${pct(missing, total)} of the run; ${steps})`
-      );
-    });
-}

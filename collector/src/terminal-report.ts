@@ -2,8 +2,9 @@ import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { REPORT_MESSAGES, type ReportMessages } from '../../common/i18n/messages/report.js';
 import { PRIORITY_CLASSES } from '../../common/priority-classes.js';
+import { slaLineText } from '../../common/sla/line-text.js';
 import type { Verdict } from '../../common/sla/verdict.js';
-import { missingText, slaLineText } from './report-words.js';
+import { missingText } from './report-words.js';
 import type { RunnerView } from './runner-view.js';
 import type { ClassSummary, StepSummary } from './step-stats.js';
 
@@ -102,9 +103,9 @@ export function terminalReport(
           (l) =>
             `  - ${
               l.step === null
-                ? m.brokenOverall(slaLineText(l.line, m), num(l.measured, 4))
+                ? m.brokenOverall(slaLineText(l.rule, l.priority, m), num(l.measured, 4))
                 : m.brokenAtStep(
-                    slaLineText(l.line, m),
+                    slaLineText(l.rule, l.priority, m),
                     String(l.step),
                     String(l.targetRate),
                     num(l.measured, 4),

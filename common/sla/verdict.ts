@@ -1,5 +1,10 @@
+import { REPORT_MESSAGES } from '../i18n/messages/report.js';
 import { PRIORITY_CLASSES, type PriorityClass } from '../priority-classes.js';
+import { type SlaRule, slaLineText } from './line-text.js';
 import { type ClassSla, percentileOf, type Sla } from './sla.js';
+
+/** The judge writes its lines in English (the data; the report says them again in its language). */
+const ENGLISH = REPORT_MESSAGES.en;
 
 /**
  * What the judge reads of a step, or of one priority class within it: counts and percentiles at
@@ -31,6 +36,8 @@ export interface LineVerdict {
   readonly priority: PriorityClass | null;
   /** What the line says, its class first when it has one ("P0 success rate >= 0.999"). */
   readonly line: string;
+  /** What it asks, in parts: the report says the line in its language from these. */
+  readonly rule: SlaRule;
   readonly measured: number | null;
   readonly ok: boolean;
 }
@@ -61,11 +68,13 @@ export function judge(sla: Sla, steps: readonly JudgedStep[], droppedIterations:
       if (classLines && figures && figures.requests > 0) judgeLines(s, c, classLines, figures, lines);
     }
   }
+  const dropped: SlaRule = { kind: 'dropped', max: sla.maxDroppedIterations };
   lines.push({
     step: null,
     targetRate: null,
     priority: null,
-    line: `dropped iterations <= ${sla.maxDroppedIterations}`,
+    line: slaLineText(dropped, null, ENGLISH),
+    rule: dropped,
     measured: droppedIterations,
     ok: droppedIterations <= sla.maxDroppedIterations,
   });
@@ -86,31 +95,32 @@ function judgeLines(
   f: JudgedFigures,
   lines: LineVerdict[],
 ): void {
-  const at = (line: string, measured: number | null, ok: boolean) =>
+  const at = (rule: SlaRule, measured: number | null, ok: boolean) =>
     lines.push({
       step: step.step,
       targetRate: step.targetRate,
       priority,
-      line: priority === null ? line : `${priority} ${line}`,
+      line: slaLineText(rule, priority, ENGLISH),
+      rule,
       measured,
       ok,
     });
   if (set.successRate !== undefined) {
     const min = set.successRate;
-    at(`success rate >= ${min}`, f.successRate, f.successRate !== null && f.successRate >= min);
+    at({ kind: 'success', min }, f.successRate, f.successRate !== null && f.successRate >= min);
   }
   for (const [p, ms] of Object.entries(set.latencyMs ?? {})) {
     const measured = f.latencyMs(percentileOf(p));
-    at(`latency ${p} < ${ms} ms`, measured, measured !== null && measured < ms);
+    at({ kind: 'latency', percentile: p, ms }, measured, measured !== null && measured < ms);
   }
   for (const [p, ms] of Object.entries(set.ttftMs ?? {})) {
     const measured = f.ttftMs(percentileOf(p));
     // Steps (or classes) without streams have nothing to judge on this line.
     if (measured === null) continue;
-    at(`ttft ${p} < ${ms} ms`, measured, measured < ms);
+    at({ kind: 'ttft', percentile: p, ms }, measured, measured < ms);
   }
-  for (const [errorClass, max] of Object.entries(set.errorRates ?? {})) {
-    const rate = f.requests === 0 ? 0 : f.errorCount(errorClass) / f.requests;
-    at(`${errorClass} rate <= ${max}`, rate, rate <= max);
+  for (const [outcome, max] of Object.entries(set.errorRates ?? {})) {
+    const rate = f.requests === 0 ? 0 : f.errorCount(outcome) / f.requests;
+    at({ kind: 'errorRate', outcome, max }, rate, rate <= max);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reportPage } from '../../../collector/src/html-page.js';
-import { missingSegments } from '../../../collector/src/runner-view.js';
+import { missingSegments } from '../../../collector/src/report-words.js';
 import { terminalReport } from '../../../collector/src/terminal-report.js';
 import { capacityLoadText, faultsLoadText, scoreboardMarkdown } from '../../../runner/src/scoreboard.js';
 import { scoreboardPage } from '../../../runner/src/scoreboard-page.js';

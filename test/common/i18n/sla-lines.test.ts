@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { slaLineText } from '../../../collector/src/report-words.js';
 import { messagesFor } from '../../../common/i18n/catalogue.js';
 import { REPORT_MESSAGES } from '../../../common/i18n/messages/report.js';
 import { PRIORITY_CLASSES } from '../../../common/priority-classes.js';
+import { slaLineText } from '../../../common/sla/line-text.js';
 import type { ClassSla, Sla } from '../../../common/sla/sla.js';
 import { type JudgedFigures, type JudgedStep, judge } from '../../../common/sla/verdict.js';
 
@@ -87,8 +87,8 @@ describe("the judge's SLA lines in Chinese", () => {
   });
 
   it('says each of them in Chinese: none comes back as it went in, none keeps an English word', () => {
-    for (const { line } of verdict.lines) {
-      const text = slaLineText(line, zh);
+    for (const { line, rule, priority } of verdict.lines) {
+      const text = slaLineText(rule, priority, zh);
       expect(text, line).not.toBe(line);
       expect(text, line).toMatch(/\p{Script=Han}/u);
       expect(englishIn(text), `${line} → ${text}`).toEqual([]);
@@ -96,6 +96,6 @@ describe("the judge's SLA lines in Chinese", () => {
   });
 
   it('says each of them in English as the judge wrote it', () => {
-    for (const { line } of verdict.lines) expect(slaLineText(line, en)).toBe(line);
+    for (const { line, rule, priority } of verdict.lines) expect(slaLineText(rule, priority, en)).toBe(line);
   });
 });
