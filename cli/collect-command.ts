@@ -93,6 +93,8 @@ export function collectCommand(): Command {
               '\n',
           );
         const stop = async () => {
+          // The upstream's counts as they stand when the user stops watching: the report's end.
+          await collector.scrapeNow();
           await collector.stop();
           if (flags.html) {
             writeFileSync(flags.html, reportPage(collector.view(false), locale));

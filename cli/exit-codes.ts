@@ -51,6 +51,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, typeof EXIT_RUN_FAILED | typ
   RUNNER_ERR_ENGINE_BUILD_FAILED: EXIT_BAD_INPUT,
   RUNNER_ERR_K6_NOT_FOUND: EXIT_BAD_INPUT,
   RUNNER_ERR_TARGET_REFUSED: EXIT_BAD_INPUT,
+  RUNNER_ERR_LOAD_FAILED: EXIT_RUN_FAILED,
 };
 
 export function isErrorCode(code: unknown): code is ErrorCode {

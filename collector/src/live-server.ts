@@ -15,7 +15,16 @@ import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
 import { type RunWindow, runWindows } from './run-windows.js';
 import { goodputBound, RunStats } from './step-stats.js';
-import { runKpis, scrapeUpstream, stepKpis, type UpstreamTally, UpstreamTimeline } from './upstream.js';
+import {
+  type Idle,
+  nodeMetricsUrls,
+  runKpis,
+  scrapeUpstream,
+  stepKpis,
+  type UpstreamTally,
+  UpstreamTimeline,
+  untilIdle,
+} from './upstream.js';
 
 export interface CollectorOptions {
   /** The NDJSON file the load generator writes (need not exist yet). */
@@ -56,6 +65,19 @@ export interface Collector {
   view(live?: boolean): RunView;
   /** The run's time windows with the upstream's share of each (run-windows.ts). */
   windows(): RunWindow[];
+  /**
+   * Scrapes the upstream now, after any scrape under way (scrapes never overlap, so the
+   * timeline's snapshots stay in time order): before the load, so the run's first window starts
+   * from counts no request of the run is in.
+   */
+  scrapeNow(): Promise<void>;
+  /**
+   * The run's end, once its load generators have ended: stops the scrapes a second, waits until
+   * nothing is under way at the upstream (and at `alsoWatch`: a strategy's metrics, read first),
+   * scrapes it one last time and reads the results to their end, so every figure made of the
+   * upstream's counters covers exactly the run's answers. Bounded by `timeoutMs`.
+   */
+  settle(o?: { alsoWatch?: readonly string[]; timeoutMs?: number }): Promise<Idle | null>;
   stop(): Promise<void>;
 }
 
@@ -96,21 +118,35 @@ export function createCollector(o: CollectorOptions): Collector {
   });
 
   let timer: NodeJS.Timeout | undefined;
+  const lastCounts = new Map<string, UpstreamTally>();
+  const scrape = async () => {
+    const snapshot = await scrapeUpstream(o.upstream, Date.now(), lastCounts);
+    timeline.add(snapshot);
+    // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
+    events.upstream(snapshot);
+    // The phase's own start when the node tells it: a scrape sees it up to a second late.
+    if (snapshot.phase) {
+      const { startedAt, ...phase } = snapshot.phase;
+      events.phase({ time: startedAt ?? snapshot.time, ...phase });
+    }
+  };
+  // One scrape at a time, in the order asked: a slow one is never overtaken by the next.
+  let scrapes = Promise.resolve();
+  let waiting = false;
+  const scrapeNow = () => {
+    scrapes = scrapes.then(scrape);
+    return scrapes;
+  };
   if (scraping) {
-    const lastCounts = new Map<string, UpstreamTally>();
-    const scrape = async () => {
-      const snapshot = await scrapeUpstream(o.upstream, Date.now(), lastCounts);
-      timeline.add(snapshot);
-      // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
-      events.upstream(snapshot);
-      // The phase's own start when the node tells it: a scrape sees it up to a second late.
-      if (snapshot.phase) {
-        const { startedAt, ...phase } = snapshot.phase;
-        events.phase({ time: startedAt ?? snapshot.time, ...phase });
-      }
-    };
-    void scrape();
-    timer = setInterval(() => void scrape(), o.scrapeEveryMs ?? 1000);
+    void scrapeNow();
+    timer = setInterval(() => {
+      // A tick while a scrape is still out waits for the next one rather than queueing up.
+      if (waiting) return;
+      waiting = true;
+      void scrapeNow().finally(() => {
+        waiting = false;
+      });
+    }, o.scrapeEveryMs ?? 1000);
     timer.unref();
   }
   const followed = o.results ? [o.results, ...(o.moreResults ?? [])] : [];
@@ -208,6 +244,19 @@ export function createCollector(o: CollectorOptions): Collector {
     view,
     windows() {
       return runWindows(run, scraping ? timeline : null, events.phases());
+    },
+    scrapeNow: () => (scraping ? scrapeNow() : Promise.resolve()),
+    async settle(s = {}) {
+      clearInterval(timer);
+      let idle: Idle | null = null;
+      if (scraping) {
+        idle = await untilIdle([...(s.alsoWatch ?? []), ...(await nodeMetricsUrls(o.upstream))], {
+          timeoutMs: s.timeoutMs,
+        });
+        await scrapeNow();
+      }
+      for (const f of followers) f.poll();
+      return idle;
     },
     async stop() {
       clearInterval(timer);

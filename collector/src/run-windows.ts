@@ -72,12 +72,13 @@ export function runWindows(
       errors: { ...w.errors },
       latency,
       // The first window owns what the upstream did from the start of watching, the last up to
-      // the last scrape: every attempt, token and cent counts in one window, and the windows add
+      // the last scrape, and each the time up to the next window (a second where no answer
+      // ended has none): every attempt, token and cent counts in one window, and the windows add
       // up to the run (a scrape a second would otherwise smear the edges out of it).
       upstream: timeline
         ? timeline.between(
             i === 0 ? Number.NEGATIVE_INFINITY : t,
-            i === all.length - 1 ? Number.POSITIVE_INFINITY : t + width,
+            i === all.length - 1 ? Number.POSITIVE_INFINITY : (all[i + 1] as { t: number }).t,
           )
         : null,
     };

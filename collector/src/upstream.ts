@@ -124,6 +124,68 @@ export async function scrapeUpstream(
   };
 }
 
+/**
+ * Requests still under way where a node's metrics say: the mock's generating, queued and held
+ * ones, or the requests one of our strategies is handling. Their tokens and cost are not counted
+ * yet (the mock charges an answer when it ends), so a figure read while any is left falls short.
+ */
+const BUSY = /^busybench_(?:mock_(?:in_flight|queued|held)|strategy_in_flight)(?:\{[^}]*\})? ([\d.e+-]+)$/;
+
+export function busyCount(metricsText: string): number {
+  let busy = 0;
+  for (const line of metricsText.split('\n')) {
+    const m = BUSY.exec(line);
+    if (m) busy += Number(m[1]);
+  }
+  return busy;
+}
+
+/** What waiting for the upstream to go idle found. */
+export interface Idle {
+  /** How long it waited, ms. */
+  readonly waitedMs: number;
+  /** Requests still under way when it stopped waiting (0: idle). */
+  readonly busy: number;
+  /** Metrics URLs that did not answer the last time they were asked (counted as not idle). */
+  readonly unanswered: readonly string[];
+}
+
+/**
+ * Waits until nothing is under way at any of `metricsUrls` (a strategy's before the upstream's
+ * nodes: read in that order, a strategy with nothing in flight starts no attempt the nodes read
+ * after it would miss), asking every `pollMs`, for at most `timeoutMs`. Once the load generators
+ * have ended, this is when the upstream's counters hold every attempt, token and cent of the
+ * run: never a fixed wait, which a busy machine outlasts.
+ */
+export async function untilIdle(
+  metricsUrls: readonly string[],
+  o: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<Idle> {
+  const started = performance.now();
+  const deadline = started + (o.timeoutMs ?? 30_000);
+  for (;;) {
+    let busy = 0;
+    const unanswered: string[] = [];
+    for (const url of metricsUrls) {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        busy += busyCount(await res.text());
+      } catch {
+        unanswered.push(url);
+      }
+    }
+    const waitedMs = performance.now() - started;
+    if ((busy === 0 && unanswered.length === 0) || performance.now() >= deadline)
+      return { waitedMs, busy, unanswered };
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 50));
+  }
+}
+
+/** The metrics URLs of an upstream's nodes, names of headless Services resolved now. */
+export async function nodeMetricsUrls(urls: readonly string[]): Promise<string[]> {
+  return (await Promise.all(urls.map(nodeUrls))).flat().map((u) => `${u.replace(/\/+$/, '')}/metrics`);
+}
+
 const isDnsUrl = (url: string) => url.startsWith('dns+');
 
 /**

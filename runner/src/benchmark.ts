@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportPage } from '../../collector/src/html-page.js';
 import { createCollector } from '../../collector/src/live-server.js';
@@ -6,6 +6,7 @@ import type { RunOverall } from '../../collector/src/run-overall.js';
 import type { RunView } from '../../collector/src/run-view.js';
 import type { RunWindow } from '../../collector/src/run-windows.js';
 import { terminalReport } from '../../collector/src/terminal-report.js';
+import { nodeMetricsUrls, untilIdle } from '../../collector/src/upstream.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { buildPlan, type PlanInput } from '../../loadtests/build-plan.js';
@@ -13,7 +14,7 @@ import type { Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
 import { checkLoopbackTarget } from '../../loadtests/target-check.js';
 import { type StackUrls, setTargets } from '../../stack/src/local-stack.js';
-import type { StrategySpec } from '../../strategies/src/start-strategy.js';
+import { isUrl, type StrategySpec } from '../../strategies/src/start-strategy.js';
 import { RunnerError, RunnerErrorCodes } from './errors.js';
 import { type GeneratorOptions, runLoad } from './launch-load.js';
 import { type LaunchedStack, launchStack } from './launch-stack.js';
@@ -78,6 +79,13 @@ export interface BenchmarkResult {
 
 export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult> {
   const print = o.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  // Ours listen on loopback; a strategy given by URL is the user's, and the load goes there:
+  // run and compare load this machine only (no --allow-remote), so it must be loopback. Said
+  // before anything starts.
+  if (isUrl(o.strategy.name)) {
+    const refusal = await checkLoopbackTarget(o.strategy.name, false);
+    if (refusal) throw new RunnerError(RunnerErrorCodes.TARGET_REFUSED, refusal);
+  }
   const dir = resolve(o.out);
   mkdirSync(dir, { recursive: true });
   // A directory used before: its old results would be followed as if they were this run's.
@@ -99,14 +107,14 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     cleanups.push(mock.stop);
     const strategy = await startStrategyProcess(o.strategy, mock.urls, join(dir, 'strategy'));
     cleanups.push(strategy.stop);
-    // Ours listen on loopback; a strategy given by URL is the user's, and the load goes there:
-    // run and compare load this machine only (no --allow-remote), so it must be loopback.
-    const refusal = await checkLoopbackTarget(strategy.url, false);
-    if (refusal) throw new RunnerError(RunnerErrorCodes.TARGET_REFUSED, refusal);
     const plan = buildPlan(strategy.url, false, o.plan);
+    // Where requests can still be under way after the load ends: ours say so on /metrics.
+    const strategyMetrics = strategy.metricsUrl ? [strategy.metricsUrl] : [];
     if ((o.warmupSeconds ?? 0) > 0) {
       print(`busybench run: warming up ${strategy.name} for ${o.warmupSeconds} s (not counted)`);
       await warmUp(plan, o, dir);
+      // An attempt of the warm-up's still under way (a hedge's loser, a retry) is not the run's.
+      await untilIdle([...strategyMetrics, ...(await nodeMetricsUrls(mock.urls))]);
     }
     const runId = `${strategy.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const runners = o.runners ?? 1;
@@ -139,6 +147,8 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     );
 
     if (o.scenario) await startScenario(mock.urls, o.scenario, o.scenarioSpeed);
+    // The upstream's counts just before the first request: where the run's own begin.
+    await collector.scrapeNow();
     const startedAt = Date.now();
     const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
     const suffix = (i: number) => (runners === 1 ? '' : `.runner-${i}`);
@@ -172,8 +182,15 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // The worst of the generators' codes (99: an SLA line broke in some runner's share).
     const loadCode = Math.max(...ends.map((e) => e.exit));
     clearInterval(ticker);
-    // The last lines and the last scrape.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The last lines, and the upstream's counts once nothing is under way there: the run's
+    // dollars, tokens and attempts whole, however long the last answers take to be counted.
+    const idle = await collector.settle({ alsoWatch: strategyMetrics });
+    if (idle && idle.busy + idle.unanswered.length > 0)
+      print(
+        `busybench run: after ${Math.round(idle.waitedMs / 1000)} s the upstream still had ${idle.busy} requests under way` +
+          `${idle.unanswered.length > 0 ? ` (${idle.unanswered.join(', ')} did not answer)` : ''}; ` +
+          'its tokens, cost and attempts count what it had counted then',
+      );
     const view = collector.view(false);
     const windows = collector.windows();
     const result = {
@@ -193,6 +210,17 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     print(
       `report: ${join(dir, 'report.html')}${o.interrupted?.() ? ' (run interrupted: the report covers what ran)' : ''}`,
     );
+    // A generator that failed (refused its target, crashed, was killed) sent less than the plan,
+    // or nothing: the report stays, written above, but the run is no verdict.
+    const failed = ends.findIndex((e) => e.exit !== 0 && e.exit !== 99);
+    if (failed >= 0 && !o.interrupted?.()) {
+      const end = ends[failed] as (typeof ends)[number];
+      throw new RunnerError(
+        RunnerErrorCodes.LOAD_FAILED,
+        `the load generator${runners > 1 ? ` (runner ${failed})` : ''} ${end.killedBy ? `was killed (${end.killedBy})` : `exited ${end.exit}`}` +
+          `: ${lastLine(join(dir, `load${suffix(failed)}.log`))} (report of what ran: ${join(dir, 'report.html')})`,
+      );
+    }
     return result;
   } finally {
     for (const stop of cleanups.reverse()) await stop().catch(() => {});
@@ -238,4 +266,19 @@ async function prepareStack(
   if (o.stack === 'off') return null;
   if (o.stack !== 'auto') return o.stack;
   return launchStack(dir, collectorUrl, print, 'busybench run');
+}
+
+/** A log's last line, to say why a process ended ("" when it wrote nothing). */
+function lastLine(path: string): string {
+  try {
+    return (
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ?? 'it wrote nothing'
+    );
+  } catch {
+    return 'it left no log';
+  }
 }

@@ -8,6 +8,11 @@ export const RunnerErrorCodes = {
   K6_NOT_FOUND: 'RUNNER_ERR_K6_NOT_FOUND',
   /** A strategy given by URL that is not on this machine (run and compare load loopback only). */
   TARGET_REFUSED: 'RUNNER_ERR_TARGET_REFUSED',
+  /**
+   * A load generator ended in failure (an exit other than 0 or 99, or a signal) while nobody
+   * interrupted the run: its figures are not a run's, whatever the verdict on them says.
+   */
+  LOAD_FAILED: 'RUNNER_ERR_LOAD_FAILED',
 } as const;
 
 export class RunnerError extends CodedError<CodeOf<typeof RunnerErrorCodes>> {}

@@ -168,9 +168,12 @@ export function ownStack(dir: string): () => Promise<boolean> {
     }
   };
   process.on('exit', atExit);
-  return () => {
+  // Kept until both are down: a second Ctrl-C during the orderly stop (waiting on Prometheus)
+  // must still reach Alertmanager.
+  return async () => {
+    const stopped = await stackDown(dir);
     process.off('exit', atExit);
-    return stackDown(dir);
+    return stopped;
   };
 }
 

@@ -28,7 +28,7 @@ export interface StrategySpec {
 }
 
 /** A URL names the user's own proxy, already running. */
-const isUrl = (name: string): boolean => /^https?:\/\//.test(name);
+export const isUrl = (name: string): boolean => /^https?:\/\//.test(name);
 
 /** Strategies that are a program of their own (run as a child), not our proxy frame. */
 const isExternal = (name: string): boolean => name === 'nginx' || name === 'haproxy';

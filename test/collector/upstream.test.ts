@@ -2,12 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
+  busyCount,
   countAttempts,
   resilienceKpis,
   scenarioPhase,
   scrapeUpstream,
   type UpstreamTally,
   UpstreamTimeline,
+  untilIdle,
 } from '../../collector/src/upstream.js';
 
 describe('upstream ground truth', () => {
@@ -94,5 +96,51 @@ describe('upstream ground truth', () => {
     // A name that does not resolve: no new node, the known ones keep their counts.
     expect((await scrapeUpstream([`dns+http://no-such-node.invalid:${port}`], 2, last)).attempts).toBe(7);
     server.close();
+  });
+
+  it("counts what is still under way: the mock's generating, queued and held requests, a strategy's in flight", () => {
+    const text = [
+      'busybench_mock_in_flight{node="node-0"} 3',
+      'busybench_mock_queued{node="node-0"} 2',
+      'busybench_mock_held{node="node-0"} 1',
+      'busybench_mock_account_in_flight{account="default",group="flash",node="node-0"} 3',
+      'busybench_mock_capacity{node="node-0"} 150',
+      'busybench_strategy_in_flight 4',
+    ].join('\n');
+    // The per-account gauge counts the same requests again, and capacity is no request at all.
+    expect(busyCount(text)).toBe(10);
+    expect(busyCount('busybench_mock_in_flight{node="node-0"} 0\n')).toBe(0);
+  });
+
+  it('waits until every node reads idle, a strategy first, and says how long and what was left', async () => {
+    // A node busy for its first three answers, then idle; another that is idle throughout.
+    let asked = 0;
+    const busyThenIdle = createServer((_req, res) => {
+      asked++;
+      res.end(`busybench_mock_in_flight{node="node-0"} ${asked <= 3 ? 2 : 0}\n`);
+    });
+    const order: string[] = [];
+    const strategy = createServer((_req, res) => {
+      order.push('strategy');
+      res.end('busybench_strategy_in_flight 0\n');
+    });
+    for (const s of [busyThenIdle, strategy]) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const urlOf = (s: typeof strategy) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/metrics`;
+    const idle = await untilIdle([urlOf(strategy), urlOf(busyThenIdle)], { pollMs: 20 });
+    expect(idle).toMatchObject({ busy: 0, unanswered: [] });
+    expect(asked).toBe(4);
+    expect(order).toHaveLength(4);
+    // Bounded: a node that never goes idle is given up on at the timeout, with what it had.
+    asked = -1000;
+    const stuck = await untilIdle([urlOf(busyThenIdle)], { pollMs: 20, timeoutMs: 150 });
+    expect(stuck.busy).toBe(2);
+    expect(stuck.waitedMs).toBeGreaterThanOrEqual(150);
+    // A node that does not answer is not taken for idle.
+    const gone = 'http://127.0.0.1:9/metrics';
+    expect(await untilIdle([gone], { pollMs: 20, timeoutMs: 100 })).toMatchObject({
+      busy: 0,
+      unanswered: [gone],
+    });
+    for (const s of [busyThenIdle, strategy]) s.close();
   });
 });

@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../common/free-port.js';
 import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
+import { metricValue } from '../helpers/mock.js';
 import { requireTool } from '../helpers/tools.js';
 
 beforeAll(() => {
@@ -94,6 +97,90 @@ describe('busybench run', () => {
     } while (left.length > 0 && Date.now() < until);
     expect(left).toEqual([]);
   }, 90_000);
+
+  it("loads a strategy the user started by hand, given by its loopback URL, in front of the run's mock", async () => {
+    // The user's proxy must find the mock: --mock-port fixes where the run starts it.
+    const [mockPort, proxyPort] = [await freePort(), await freePort()];
+    const proxy = startCli(
+      ['strategy', 'passthrough', '-u', `http://127.0.0.1:${mockPort}`, '-p', String(proxyPort)],
+      /listening on/,
+    );
+    try {
+      await proxy.output;
+      const url = `http://127.0.0.1:${proxyPort}`;
+      const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-url-')), 'run');
+      const res = await runCli(
+        [
+          ...['run', '-s', url, '--mock-port', String(mockPort), '-r', '20', '-d', '2s'],
+          ...['--warmup', '0s', '--no-stack', '--out', out],
+        ],
+        60_000,
+      );
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain(`${url} at ${url} → mock http://127.0.0.1:${mockPort}`);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      expect(report.overall).toMatchObject({ strategy: url, requests: 40, successRate: 1 });
+      // Every request went through the hand-started proxy, and each reached the mock once.
+      const served = metricValue(
+        await (await fetch(`${url}/metrics`)).text(),
+        'busybench_strategy_responses_total',
+        { status: '200' },
+      );
+      expect(served).toBe(40);
+      expect(report.overall.amplification).toBe(1);
+    } finally {
+      process.kill(-(proxy.child.pid as number), 'SIGTERM');
+      await proxy.exited;
+    }
+  }, 90_000);
+
+  it('refuses a strategy URL off this machine before starting anything: exit 2, RUNNER_ERR_TARGET_REFUSED', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-remote-')), 'run');
+    const res = await runCli([
+      'run',
+      '-s',
+      'http://10.1.2.3:8100',
+      '-r',
+      '20',
+      '-d',
+      '2s',
+      '--no-stack',
+      '--out',
+      out,
+    ]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /^busybench: refusing to load http:\/\/10\.1\.2\.3:8100: host 10\.1\.2\.3 has address 10\.1\.2\.3, which is not a loopback address .* \(RUNNER_ERR_TARGET_REFUSED\)\n$/,
+    );
+    // Nothing was started, nothing sent.
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails, keeping the report of what ran, when its load generator dies: no verdict on a run that was not whole', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-killed-')), 'run');
+    const run = startCli(
+      ['run', '-s', 'none', '-r', '20', '-d', '30s', '--warmup', '0s', '--no-stack', '--out', out],
+      /\[00:0[3-9]\] step 0/,
+      40_000,
+    );
+    let stderr = '';
+    run.child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    await run.output;
+    // The engine, as the OOM killer or a stray kill would end it: nobody interrupted the run.
+    const engine = execFileSync('pgrep', ['-P', String(run.child.pid), '-f', 'busybench-engine'], {
+      encoding: 'utf8',
+    }).trim();
+    expect(engine).toMatch(/^\d+$/);
+    process.kill(Number(engine), 'SIGKILL');
+    expect(await run.exited).toBe(1);
+    expect(stderr).toMatch(/the load generator was killed \(SIGKILL\).*\(RUNNER_ERR_LOAD_FAILED\)\n$/);
+    // What it sent before it died is in the report.
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.steps[0].requests).toBeGreaterThan(40);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  }, 60_000);
 
   it('says what is wrong with its flags, all at once, exit 2', async () => {
     const r = await runCli(['run', '-s', 'retry:retries=x', '--nodes', '0', '--scenario', 'rush-hour']);
