@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunWindow } from '../../collector/src/run-windows.js';
+import { schedule } from '../../runner/src/compare.js';
 import { engineBinary } from '../../runner/src/engine-binary.js';
+import { pointFigures } from '../../runner/src/run-figures.js';
 import type { Scoreboard } from '../../runner/src/scoreboard.js';
 import { requireBuild, runCli } from '../cli/cli-helpers.js';
 import { launch, render } from '../helpers/browser.js';
@@ -118,4 +121,70 @@ describe('busybench compare with priority classes', () => {
       expect(classes.P3?.successRate, run).toBeLessThan(0.7);
     }
   }, 300_000);
+});
+
+describe('busybench compare --repeat 3 --order shuffled', () => {
+  it('runs every strategy once a round, rounds in turn, each round in its seeded order; figures and intervals over all runs', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-compare-repeat-')), 'cmp');
+    const specs = ['none', 'passthrough'];
+    const res = await runCli(
+      [
+        ...['compare', '--experiment', 'capacity', '--strategies', specs.join(','), '--repeat', '3'],
+        ...['--order', 'shuffled', '--seed', '1', '--rates', '30', '-d', '2s', '--warmup', '0s'],
+        ...['--no-stack', '--out', out],
+      ],
+      180_000,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    // The order it ran in, as it said it: round by round, every strategy once a round.
+    const ran = [...res.stdout.matchAll(/== (\d+)\/6 capacity: (\S+) \(round (\d)\/3\)/g)].map((m) => ({
+      n: Number(m[1]),
+      strategy: m[2] as string,
+      round: Number(m[3]) - 1,
+    }));
+    expect(ran.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6]);
+    const expected = schedule(
+      specs.map((name) => ({ name, options: {} })),
+      ['capacity'],
+      3,
+      'shuffled',
+      1,
+    ).map((r) => ({ strategy: r.spec.name, round: r.round }));
+    expect(ran.map(({ strategy, round }) => ({ strategy, round }))).toEqual(expected);
+    for (const round of [0, 1, 2])
+      expect(
+        ran
+          .filter((r) => r.round === round)
+          .map((r) => r.strategy)
+          .sort(),
+      ).toEqual([...specs].sort());
+    // Shuffled, not as listed: seed 1 puts passthrough first in one round at least.
+    expect(ran.some((r, i) => r.strategy !== specs[i % 2])).toBe(true);
+    const board = JSON.parse(readFileSync(join(out, 'scoreboard.json'), 'utf8')) as Scoreboard;
+    expect(board).toMatchObject({ repeats: 3, order: 'shuffled', intervals: 'windows' });
+    for (const [i, strategy] of specs.entries()) {
+      // Every run there, with its report and its windows.
+      const windows = [1, 2, 3].map(
+        (round) =>
+          JSON.parse(
+            readFileSync(join(out, 'capacity', `r${round}-${i + 1}-${strategy}`, 'windows.json'), 'utf8'),
+          ) as RunWindow[],
+      );
+      const row = board.capacity?.ranking.find((r) => r.strategy === strategy);
+      expect(row?.runs, strategy).toBe(3);
+      // Fewer than 5 runs: each figure is of the three runs' windows pooled, its interval from
+      // resampling them within each run's steps; not one run's.
+      const pooled = pointFigures(windows.flat());
+      for (const name of ['successRate', 'meanMs', 'goodput', 'amplification'] as const) {
+        const f = row?.figures[name];
+        expect(f?.value, `${strategy} ${name}`).toBeCloseTo(pooled[name] as number, 9);
+        expect(f?.method, `${strategy} ${name}`).toBe('windows');
+        expect(f?.lo as number).toBeLessThanOrEqual(f?.value as number);
+        expect(f?.hi as number).toBeGreaterThanOrEqual(f?.value as number);
+      }
+      expect(windows.map((w) => pointFigures(w).meanMs)).not.toContain(row?.figures.meanMs.value);
+      // 60 requests a run, each answered once by the mock.
+      expect(row?.figures.amplification.value).toBe(1);
+    }
+  }, 200_000);
 });

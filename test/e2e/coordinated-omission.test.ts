@@ -66,9 +66,12 @@ describe('no coordinated omission', () => {
     );
     const exited = new Promise<number | null>((r) => load.on('close', r));
     await new Promise((r) => setTimeout(r, 4500)); // the CLI and engine start in ~0.5 s
+    // The freeze as it was, not as asked: on a busy machine this process's timer fires late.
+    const frozenAt = performance.now();
     process.kill(pid, 'SIGSTOP');
     await new Promise((r) => setTimeout(r, 2000));
     process.kill(pid, 'SIGCONT');
+    const freezeMs = performance.now() - frozenAt;
     expect(await exited).toBe(99); // p99 < 800 ms is broken, as it should be
     const s = JSON.parse(readFileSync(summary, 'utf8'));
     expect(s.requests).toBe(5000);
@@ -78,11 +81,21 @@ describe('no coordinated omission', () => {
       .filter((l) => l.startsWith('{"type":"req"'))
       .map((l) => (JSON.parse(l) as { ms: number }).ms);
     const overOneSecond = latencies.filter((ms) => ms > 1000).length;
-    // Arrivals in the freeze's first second wait over 1 s: about 500 of them.
-    expect(overOneSecond, `${overOneSecond} over 1 s`).toBeGreaterThan(400);
-    expect(overOneSecond).toBeLessThan(650);
-    // p99 is the 50th slowest: an arrival ~0.1 s into the freeze, waiting ~1.9 s.
-    expect(s.steps[0].p99Ms).toBeGreaterThan(1700);
-    expect(s.steps[0].p99Ms).toBeLessThan(2300);
+    // Arrivals in the freeze's first (freeze - 1 s) wait over 1 s: about 500 of them for 2 s.
+    // Measured 522 (machine quiet), 529 and 536 (a CPU hog on the other core) for 2.00-2.01 s.
+    const overExpected = (500 * (freezeMs - 1000)) / 1000;
+    expect(overOneSecond, `${overOneSecond} over 1 s, freeze ${freezeMs} ms`).toBeGreaterThan(
+      overExpected * 0.8,
+    );
+    expect(overOneSecond, `${overOneSecond} over 1 s, freeze ${freezeMs} ms`).toBeLessThan(
+      overExpected + 150,
+    );
+    // p99 is the 50th slowest: an arrival ~0.1 s into the freeze, waiting the rest of it and its
+    // turn in the ~1 000 requests the freeze held, served once it ends. That drain added 72 ms
+    // with the machine quiet, 314 and 394 ms beside a CPU hog on the other core (2026-12-04):
+    // the line is 500 ms past the freeze's end.
+    const p99 = s.steps[0].p99Ms as number;
+    expect(p99, `p99 ${p99}, freeze ${freezeMs} ms`).toBeGreaterThan(freezeMs - 300);
+    expect(p99, `p99 ${p99}, freeze ${freezeMs} ms`).toBeLessThan(freezeMs + 500);
   }, 60_000);
 });

@@ -15,6 +15,7 @@ interface Line {
   type: string;
   step: number;
   ms: number;
+  late?: number;
   segment?: string;
   steps?: Array<{ step: number; scheduled: number; sent: number; dropped: number }>;
 }
@@ -44,7 +45,7 @@ describe('busybench run --runners N', () => {
       runners: Array<{
         runner: string;
         segment: string;
-        steps: Array<{ step: number; sent: number; achievedRate: number; lateP99Ms: number }>;
+        steps: Array<{ step: number; sent: number; achievedRate: number; late: number; lateP99Ms: number }>;
       }>;
     };
     // Each runner on its own, so a slow one would show: its share sent at a third of the rate.
@@ -61,7 +62,15 @@ describe('busybench run --runners N', () => {
       for (const [k, rate] of [60, 120].entries()) {
         const s = r.steps.find((x) => x.step === k);
         expect(s?.achievedRate, `${r.segment} step ${k}`).toBeCloseTo(rate / 3, 0);
-        expect(s?.lateP99Ms).toBeGreaterThanOrEqual(0);
+        // Lateness as the runner's own lines say it: every start's, the p99 over all of them,
+        // and the starts more than 5 ms behind (shared/benchmarking.md's "late").
+        const own = lines[['0/3', '1/3', '2/3'].indexOf(r.segment)] ?? [];
+        const late = own.filter((l) => l.type === 'req' && l.step === k).map((l) => l.late as number);
+        expect(late.length, `${r.segment} step ${k}`).toBe(s?.sent);
+        const truth = new LatencyHistogram();
+        for (const ms of late) truth.recordMs(ms);
+        expect(s?.lateP99Ms, `${r.segment} step ${k} late p99`).toBe(truth.summary().p99);
+        expect(s?.late, `${r.segment} step ${k} late starts`).toBe(late.filter((ms) => ms > 5).length);
       }
     expect(res.stdout).toMatch(
       /runner\s+segment\s+step\s+scheduled\s+received\s+sent\s+missing\s+achieved\s+late\s+late p99 ms/,

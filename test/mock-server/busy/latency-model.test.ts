@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSampler, slowdownMultiplier } from '../../../mock-server/src/busy/latency-model.js';
 import { Rng } from '../../../mock-server/src/rng.js';
+import { HELLO, KEY, metricValue, scrape, startMock, untilInFlight } from '../../helpers/mock.js';
 
 function samples(sampler: (rng: Rng) => number, n = 20_000): number[] {
   const rng = new Rng(7);
@@ -42,3 +43,67 @@ describe('latency model', () => {
     expect(slowdownMultiplier(500, 100, rule)).toBeCloseTo(3);
   });
 });
+
+describe('the slowdown, through real requests', () => {
+  it('stretches the time to first token as requests fill the node, as clients see it', async () => {
+    // 10 in flight at most; past half of them, each new request's first token comes later, up to
+    // 3x at full: the i-th request in (1-based) waits 200 ms x 1, 1, 1, 1, 1, 1.4, 1.8, 2.2, 2.6, 3.
+    const mock = await startMock({
+      behaviour: {
+        capacity: { maxInFlight: 10, queueSize: 0 },
+        latency: {
+          ttft: { type: 'fixed', ms: 200 },
+          // A long second token keeps every stream in flight until the last has its first.
+          interToken: { type: 'fixed', ms: 10_000 },
+          slowdown: { threshold: 0.5, maxMultiplier: 3 },
+        },
+        output: { minTokens: 2, maxTokens: 2, reasoningTokens: 0 },
+      },
+    });
+    const expected = [1, 1, 1, 1, 1, 1.4, 1.8, 2.2, 2.6, 3].map((m) => 200 * m);
+    const leave = new AbortController();
+    try {
+      // fetch's first call loads its HTTP client (~100 ms): not the mock's time.
+      await scrape(mock.url);
+      const firstTokens: Array<Promise<number>> = [];
+      for (let i = 1; i <= expected.length; i++) {
+        firstTokens.push(firstTokenMs(mock.url, leave.signal));
+        // The next one goes in once this one is in: each meets a known number in flight.
+        await untilInFlight(mock.url, i);
+      }
+      const seen = await Promise.all(firstTokens);
+      // The mock's own record of what it served: exactly the model's.
+      const served = metricValue(await scrape(mock.url), 'busybench_mock_ttft_seconds_sum') * 1000;
+      expect(served).toBeCloseTo(
+        expected.reduce((a, b) => a + b, 0),
+        6,
+      );
+      // The clients': never earlier than served, and late only by what a loaded machine adds
+      // (the scheduler, the event loop the test shares with the mock).
+      for (const [i, ms] of seen.entries()) {
+        expect(ms, `request ${i + 1}`).toBeGreaterThanOrEqual((expected[i] as number) - 2);
+        expect(ms, `request ${i + 1}`).toBeLessThan((expected[i] as number) + 60);
+      }
+    } finally {
+      leave.abort();
+      await mock.close();
+    }
+  });
+});
+
+/** Sends a streaming request and resolves with the ms to its first token (then keeps it open). */
+async function firstTokenMs(url: string, signal: AbortSignal): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify({ ...HELLO, stream: true, thinking: { type: 'disabled' } }),
+    signal,
+  });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  // Headers go out at once; the body's first bytes are the role frame and the first token.
+  await reader.read();
+  const ms = performance.now() - t0;
+  void reader.read().catch(() => {});
+  return ms;
+}

@@ -181,8 +181,8 @@ describe('POST /chat/completions, streaming', () => {
 });
 
 describe('GET /models, GET /user/balance, POST /beta/completions', () => {
-  const get = async (path: string): Promise<any> =>
-    (await fetch(`${mock.url}${path}`, { headers: { authorization: 'Bearer sk-busybench' } })).json();
+  const get = async (path: string, url = mock.url): Promise<any> =>
+    (await fetch(`${url}${path}`, { headers: { authorization: 'Bearer sk-busybench' } })).json();
 
   it('lists the current models', async () => {
     const body = await get('/models');
@@ -194,10 +194,23 @@ describe('GET /models, GET /user/balance, POST /beta/completions', () => {
   });
 
   it('reports the balance, which drops with usage at the model price', async () => {
-    const before = Number((await get('/user/balance')).balance_infos[0].total_balance);
-    expect(before).toBeGreaterThan(0);
-    const balance = await get('/user/balance');
-    expect(balance).toMatchObject({ is_available: true, balance_infos: [{ currency: 'USD' }] });
+    // A cent a token, prompt or output, so one answer shows in the two decimals the API gives.
+    const cent = { cacheHit: 10_000, cacheMiss: 10_000, output: 10_000 };
+    const priced = await startMock({ models: { prices: { 'deepseek-v4-flash': cent } } });
+    try {
+      const balance = async () => {
+        const body = await get('/user/balance', priced.url);
+        expect(body).toMatchObject({ is_available: true, balance_infos: [{ currency: 'USD' }] });
+        return Number(body.balance_infos[0].total_balance);
+      };
+      const before = await balance();
+      expect(before).toBeGreaterThan(0);
+      const { usage } = (await chat(priced.url, NO_THINKING)).json();
+      expect(usage.total_tokens).toBeGreaterThan(0);
+      expect(await balance()).toBeCloseTo(before - usage.total_tokens * 0.01, 6);
+    } finally {
+      await priced.close();
+    }
   });
 
   it('completes fill-in-the-middle requests', async () => {

@@ -106,12 +106,108 @@ describe('injected faults', () => {
     expect(() => JSON.parse(res.text)).toThrow();
   });
 
-  it('draws network and stream faults at their rates too', async () => {
-    mock = await startMock({ behaviour: { faults: { stream: { contentFilter: 1 } } } });
-    const body = (await chat(mock.url)).json();
-    expect(body.choices[0].finish_reason).toBe('content_filter');
-  });
+  it('draws each network fault at its fractional rate, as clients see it and as the mock counts it', async () => {
+    // Each kind its own rate, so kinds mixed up show.
+    const rates = { reset: 0.04, blackhole: 0.12, slowBody: 0.2, malformedJson: 0.28 };
+    mock = await startMock({
+      behaviour: {
+        faults: { network: { ...rates, blackholeTimeout: '1s', slowBodyBytesPerSecond: 400 } },
+        output: { minTokens: 10, maxTokens: 10, reasoningTokens: 0 },
+      },
+    });
+    // The client's view: a reset fails at once, a blackhole after its second; a slow body (40
+    // bytes every 100 ms, some 450 bytes) takes over a second, malformed JSON comes at once.
+    const seen = await drawn(mock.url, HELLO, (r) => {
+      if (r.error) return r.ms < SLOW_MS ? 'network_reset' : 'network_blackhole';
+      if (!r.parses) return 'network_malformed_json';
+      return r.ms >= SLOW_MS ? 'network_slow_body' : 'none';
+    });
+    await expectDrawnAtRates(seen, {
+      network_reset: rates.reset,
+      network_blackhole: rates.blackhole,
+      network_slow_body: rates.slowBody,
+      network_malformed_json: rates.malformedJson,
+    });
+  }, 60_000);
+
+  it('draws each stream fault at its fractional rate, as clients see it and as the mock counts it', async () => {
+    const rates = { truncate: 0.04, insufficientResource: 0.12, contentFilter: 0.2, stall: 0.28 };
+    mock = await startMock({ behaviour: { faults: { stream: { ...rates, stallDuration: '1s' } } } });
+    const seen = await drawn(mock.url, STREAM, (r) => {
+      const frames = sseFrames(r.text);
+      if (!frames.includes('[DONE]')) return 'stream_truncate';
+      const finish = (frames.at(-2) as { choices: Array<{ finish_reason: string }> }).choices[0]
+        ?.finish_reason;
+      if (finish === 'insufficient_system_resource') return 'stream_insufficient_resource';
+      if (finish === 'content_filter') return 'stream_content_filter';
+      return r.ms >= SLOW_MS ? 'stream_stall' : 'none';
+    });
+    await expectDrawnAtRates(seen, {
+      stream_truncate: rates.truncate,
+      stream_insufficient_resource: rates.insufficientResource,
+      stream_content_filter: rates.contentFilter,
+      stream_stall: rates.stall,
+    });
+  }, 60_000);
 });
+
+// Fault draws: enough requests for a binomial bound to tell the kinds' rates apart, 100 at a time so that a fault-free answer (the mock answers
+// at once here) never takes as long as a delayed one.
+const DRAWS = 500;
+const SLOW_MS = 700;
+
+interface Seen {
+  readonly error: boolean;
+  readonly ms: number;
+  readonly text: string;
+  readonly parses: boolean;
+}
+
+/** Sends DRAWS requests and tallies what each answer was, by `kindOf`. */
+async function drawn(url: string, body: object, kindOf: (r: Seen) => string): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  for (let sent = 0; sent < DRAWS; sent += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: 100 }, async (): Promise<Seen> => {
+        const t0 = performance.now();
+        try {
+          const { text } = await chat(url, body);
+          let parses = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            parses = false;
+          }
+          return { error: false, ms: performance.now() - t0, text, parses };
+        } catch {
+          return { error: true, ms: performance.now() - t0, text: '', parses: false };
+        }
+      }),
+    );
+    for (const r of batch) {
+      const kind = kindOf(r);
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
+    }
+  }
+  return seen;
+}
+
+/**
+ * Each kind drawn within 4 standard deviations of its rate, exactly as often as the mock's own
+ * count of that kind says, and nothing the client could not place.
+ */
+async function expectDrawnAtRates(seen: Map<string, number>, rates: Record<string, number>): Promise<void> {
+  const metrics = await scrape((mock as TestMock).url);
+  for (const [kind, p] of Object.entries(rates)) {
+    const k = seen.get(kind) ?? 0;
+    expect(metricValue(metrics, 'busybench_mock_injected_faults_total', { kind }), kind).toBe(k);
+    expect(Math.abs(k - DRAWS * p), `${kind}: ${k} of ${DRAWS}`).toBeLessThan(
+      4 * Math.sqrt(DRAWS * p * (1 - p)),
+    );
+  }
+  const none = 1 - Object.values(rates).reduce((a, p) => a + p, 0);
+  expect([...seen.keys()].sort()).toEqual([...Object.keys(rates), ...(none > 0 ? ['none'] : [])].sort());
+}
 
 describe('latency', () => {
   it('serves the configured time to first token and inter-token gaps', async () => {

@@ -174,8 +174,13 @@ func TestOutcomesOfWholeAndBrokenAnswers(t *testing.T) {
 		e, _ := runEngine(t, testPlan(srv.URL, 10, 300, 0))
 		srv.Close()
 		f := e.Run.Step(0).Figures()
-		if tc.want == "ok" && *f.SuccessRate != 1 || tc.want != "ok" && f.Errors[tc.want] != f.Requests {
-			t.Errorf("%+v: errors %v", tc, f.Errors)
+		// 10 req/s for 300 ms: three arrivals. Without them every rate below would hold on nothing.
+		if f.Requests != 3 {
+			t.Fatalf("%+v: %d requests, want 3", tc, f.Requests)
+		}
+		if tc.want == "ok" && (*f.SuccessRate != 1 || len(f.Errors) != 0) ||
+			tc.want != "ok" && (f.Errors[tc.want] != f.Requests || *f.SuccessRate != 0) {
+			t.Errorf("%+v: success %v, errors %v", tc, *f.SuccessRate, f.Errors)
 		}
 	}
 }
