@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chat, HELLO, metricValue, scrape, sseFrames, startMock, type TestMock } from '../../helpers/mock.js';
+import {
+  chat,
+  HELLO,
+  KEY,
+  metricValue,
+  scrape,
+  sseFrames,
+  startMock,
+  type TestMock,
+} from '../../helpers/mock.js';
 
 let mock: TestMock | undefined;
 afterEach(async () => {
@@ -115,12 +124,15 @@ describe('injected faults', () => {
         output: { minTokens: 10, maxTokens: 10, reasoningTokens: 0 },
       },
     });
-    // The client's view: a reset fails at once, a blackhole after its second; a slow body (40
-    // bytes every 100 ms, some 450 bytes) takes over a second, malformed JSON comes at once.
+    // The client's view: a reset is a TCP reset, a blackhole a connection closed without a word
+    // (after its second); a slow body (40 bytes every 100 ms, some 450 bytes) spreads over a
+    // second, where a whole answer comes in one write; malformed JSON does not parse.
     const seen = await drawn(mock.url, HELLO, (r) => {
-      if (r.error) return r.ms < SLOW_MS ? 'network_reset' : 'network_blackhole';
+      if (r.error === 'ECONNRESET') return 'network_reset';
+      if (r.error === 'UND_ERR_SOCKET') return 'network_blackhole';
+      if (r.error) return `failed: ${r.error}`;
       if (!r.parses) return 'network_malformed_json';
-      return r.ms >= SLOW_MS ? 'network_slow_body' : 'none';
+      return r.spreadMs >= SPREAD_MS ? 'network_slow_body' : 'none';
     });
     await expectDrawnAtRates(seen, {
       network_reset: rates.reset,
@@ -140,7 +152,8 @@ describe('injected faults', () => {
         ?.finish_reason;
       if (finish === 'insufficient_system_resource') return 'stream_insufficient_resource';
       if (finish === 'content_filter') return 'stream_content_filter';
-      return r.ms >= SLOW_MS ? 'stream_stall' : 'none';
+      // A stream the mock answers at once is one write; a stalled one waits a second mid-way.
+      return r.spreadMs >= SPREAD_MS ? 'stream_stall' : 'none';
     });
     await expectDrawnAtRates(seen, {
       stream_truncate: rates.truncate,
@@ -151,14 +164,19 @@ describe('injected faults', () => {
   }, 60_000);
 });
 
-// Fault draws: enough requests for a binomial bound to tell the kinds' rates apart, 100 at a time so that a fault-free answer (the mock answers
-// at once here) never takes as long as a delayed one.
+// Fault draws: enough requests for a binomial bound to tell the kinds' rates apart, 100 at a time.
 const DRAWS = 500;
-const SLOW_MS = 700;
+// A fault that delays (a slow body, a stall) spreads an answer's body over a second; one that
+// does not comes in one write. Told apart by the body's own spread, not by how long the request
+// took: on a loaded machine a request can wait longer than that for its turn (seen: resets
+// classed as blackholes by their time, in a full suite run).
+const SPREAD_MS = 500;
 
 interface Seen {
-  readonly error: boolean;
-  readonly ms: number;
+  /** The failure's code (ECONNRESET, UND_ERR_SOCKET...), or null for an answer. */
+  readonly error: string | null;
+  /** From the body's first bytes to its end. */
+  readonly spreadMs: number;
   readonly text: string;
   readonly parses: boolean;
 }
@@ -167,29 +185,44 @@ interface Seen {
 async function drawn(url: string, body: object, kindOf: (r: Seen) => string): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
   for (let sent = 0; sent < DRAWS; sent += 100) {
-    const batch = await Promise.all(
-      Array.from({ length: 100 }, async (): Promise<Seen> => {
-        const t0 = performance.now();
-        try {
-          const { text } = await chat(url, body);
-          let parses = true;
-          try {
-            JSON.parse(text);
-          } catch {
-            parses = false;
-          }
-          return { error: false, ms: performance.now() - t0, text, parses };
-        } catch {
-          return { error: true, ms: performance.now() - t0, text: '', parses: false };
-        }
-      }),
-    );
+    const batch = await Promise.all(Array.from({ length: 100 }, () => send(url, body)));
     for (const r of batch) {
       const kind = kindOf(r);
       seen.set(kind, (seen.get(kind) ?? 0) + 1);
     }
   }
   return seen;
+}
+
+async function send(url: string, body: object): Promise<Seen> {
+  try {
+    const res = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify(body),
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let first: number | null = null;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      first ??= performance.now();
+      text += decoder.decode(value, { stream: true });
+    }
+    const spreadMs = first === null ? 0 : performance.now() - first;
+    let parses = true;
+    try {
+      JSON.parse(text);
+    } catch {
+      parses = false;
+    }
+    return { error: null, spreadMs, text, parses };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    return { error: cause?.code ?? String(err), spreadMs: 0, text: '', parses: false };
+  }
 }
 
 /**
