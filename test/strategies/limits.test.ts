@@ -44,10 +44,15 @@ describe('rate-limit strategy', () => {
   it('lets through a burst, then one request per 1/rps, and refuses what would wait too long', async () => {
     const mock = await testMock();
     const proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url]);
+    const t0 = performance.now();
     const answers = await fire(proxy.url, 30, 30);
+    const elapsedS = (performance.now() - t0) / 1000;
     const passed = answers.filter((a) => a.status === 200).length;
+    // The burst, plus a token per 50 ms for as long as requests could still be arriving (all
+    // sent at once; the last answered by then): 5-7 on a quiet machine, 8 once in a full suite
+    // run, where the 30 took longer to reach the proxy.
     expect(passed).toBeGreaterThanOrEqual(5);
-    expect(passed).toBeLessThanOrEqual(7);
+    expect(passed, `${passed} passed in ${elapsedS} s`).toBeLessThanOrEqual(5 + Math.floor(20 * elapsedS));
     expect(
       answers.filter((a) => a.headers.get('x-busybench-strategy-error') === 'client_rate_limited').length,
     ).toBe(30 - passed);
