@@ -114,9 +114,12 @@ describe('the collector tells the truth about a known mock', () => {
       expect(p50).toBeGreaterThanOrEqual(99);
       expect(p50 - 100, `p50 ${p50}, path ${own}`).toBeLessThan(own + 1);
       // The tail also takes this VM's scheduling jitter (a plain 100 ms sleep is 3 ms late at its
-      // p99 here); with the engine reading the answers, p99 holds within 10 % (k6 needed 30 %).
-      expect(step.latency.p99).toBeGreaterThanOrEqual(p50);
-      expect(step.latency.p99 / 100 - 1, `p99 ${step.latency.p99}`).toBeLessThan(0.1);
+      // p99 here). p90 holds within 10 %. p99 of 80-120 requests is the slowest one or two, so a
+      // single stall of a shared machine is its whole value (CI read 116.6 ms once): it is held
+      // to 50 % (a request served twice, or a latency model applied twice, still breaks it).
+      expect(step.latency.p99).toBeGreaterThanOrEqual(step.latency.p90);
+      expect(step.latency.p90 / 100 - 1, `p90 ${step.latency.p90}`).toBeLessThan(0.1);
+      expect(step.latency.p99 / 100 - 1, `p99 ${step.latency.p99}`).toBeLessThan(0.5);
     }
   }, 120_000);
 
