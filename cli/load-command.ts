@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -10,9 +11,21 @@ import { DEFAULT_SLA, type Sla } from '../common/sla/sla.js';
 import { loadSla } from '../common/sla/sla-file.js';
 import { judge } from '../common/sla/verdict.js';
 import { buildPlan, type PlanInput } from '../loadtests/build-plan.js';
-import { DEFAULT_MIX, type Mix, type Plan } from '../loadtests/plan.js';
+import {
+  APIS,
+  type Api,
+  type Arrivals,
+  DEFAULT_MIX,
+  type Mix,
+  type Plan,
+  TRACE_FORMATS,
+  type TraceFormat,
+  type TraceSpec,
+} from '../loadtests/plan.js';
 import { DEFAULT_STEP_SECONDS, PROFILES, type ProfileName } from '../loadtests/profiles.js';
 import { checkLoopbackTarget } from '../loadtests/target-check.js';
+import { describeTrace, type TraceInfo } from '../loadtests/trace-plan.js';
+import { engineBinary } from '../runner/src/engine-binary.js';
 import { type GeneratorOptions, type LoadFiles, runLoad } from '../runner/src/launch-load.js';
 import { EXIT_RUN_FAILED, fail } from './fail.js';
 import { priorityFlag, throwIfProblems } from './flag-checks.js';
@@ -46,6 +59,19 @@ export interface LoadFlags {
   engine: string;
   k6?: string;
   quiet?: boolean;
+  arrivals?: string;
+  users?: string;
+  reuseShare?: string;
+  api?: string;
+  trace?: string;
+  traceFormat?: string;
+  traceSpeed?: string;
+  traceRate?: string;
+  traceStart?: string;
+  traceDuration?: string;
+  traceLoop?: string;
+  traceWindows?: string;
+  traceWindow?: string;
 }
 
 export const ENGINES = ['engine', 'k6'] as const;
@@ -90,6 +116,40 @@ export function withLoadOptions(command: Command): Command {
       'the load generator itself retries 429/503/5xx/timeouts/network errors up to n times (exponential backoff, full jitter)',
     )
     .option('--seed <n>', "seeds the mix's draws (stream or not, model, prompt, thinking, class)", '1')
+    .option(
+      '--arrivals <kind>',
+      'how arrivals spread around the rate: constant (evenly spaced), poisson, or gamma:CV (CV > 1 burstier than Poisson), seeded (default constant)',
+    )
+    .option(
+      '--users <n>',
+      "each request carries user_id, drawn from n users: N (uniform) or N:zipf:S (Zipf's law, exponent S)",
+    )
+    .option(
+      '--reuse-share <p>',
+      'share of requests that repeat an earlier request byte for byte (the rest are distinct), 0..1 (default 0)',
+    )
+    .option('--api <format>', `request format: ${APIS.join(' or ')} (/anthropic/v1/messages)`, 'openai')
+    .option(
+      '--trace <file>',
+      'replay a request trace (Azure CSV, Mooncake JSONL, BurstGPT CSV, busybench JSONL; .gz too) in place of the profile',
+    )
+    .option('--trace-format <name>', `the trace's format: ${TRACE_FORMATS.join(', ')} (default: detected)`)
+    .option('--trace-speed <x>', 'replay the trace x times faster than recorded (default 1)')
+    .option(
+      '--trace-rate <req/s>',
+      "replay at this mean rate, the trace's shape kept (instead of --trace-speed; not --rates)",
+    )
+    .option('--trace-start <dur>', "where in the trace to start, in the trace's own time (default 0s)")
+    .option(
+      '--trace-duration <dur>',
+      'how much of the trace to replay, in its own time (default: to its end)',
+    )
+    .option('--trace-loop <n>', 'replay the stretch n times back to back (default 1)')
+    .option(
+      '--trace-windows <n>',
+      "the run's steps: n time windows of equal length, each judged by the SLA (default 10)",
+    )
+    .option('--trace-window <dur>', 'or windows of this length (run time), instead of --trace-windows')
     .option('--engine <name>', `load generator: engine (the Go engine) or k6 (a k6 you installed)`, 'engine')
     .option('--k6 <path>', 'with --engine k6: the k6 binary (default BUSYBENCH_K6, or k6 on PATH)');
 }
@@ -188,6 +248,8 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   }
   shipFlags(flags, problems);
   throwIfProblems(problems);
+  if (input.trace)
+    process.stderr.write(`busybench: ${describeTrace(flags.trace as string, input.trace.info)}\n`);
   return buildPlan(flags.target, flags.allowRemote === true, input);
 }
 
@@ -246,6 +308,28 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
     mix.thinking = share;
   }
   mix.priority = priorityFlag(flags.priority, problems);
+  const users = usersFlag(flags.users, problems);
+  if (users) mix.users = users;
+  if (flags.reuseShare !== undefined) {
+    const p = flags.reuseShare.trim() === '' ? Number.NaN : Number(flags.reuseShare);
+    if (!(p >= 0 && p <= 1))
+      problems.push(`--reuse-share "${flags.reuseShare}" must be a share between 0 and 1`);
+    mix.reuseShare = p;
+  }
+  const arrivals = arrivalsFlag(flags.arrivals, problems);
+  const api = flags.api ?? 'openai';
+  if (!APIS.includes(api as Api)) problems.push(`--api "${api}" must be ${APIS.join(' or ')}`);
+  const trace = flags.trace === undefined ? undefined : traceFlags(flags, problems, ms);
+  if (flags.engine === 'k6')
+    for (const [name, given] of [
+      ['trace', flags.trace],
+      ['arrivals', flags.arrivals],
+      ['users', flags.users],
+      ['reuse-share', flags.reuseShare],
+      ['api', flags.api === 'openai' ? undefined : flags.api],
+    ] as const)
+      if (given !== undefined)
+        problems.push(`--${name} needs the engine (the k6 scripts send the profile's fixed mix)`);
   const rates = list('rates', flags.rates);
   const retries = whole('client-retries', flags.clientRetries, 0) ?? 0;
   const seed = whole('seed', flags.seed, 0) ?? 1;
@@ -262,7 +346,17 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
     problems.push(...(slaProblems.length > 0 ? slaProblems : [(err as Error).message]));
   }
   const name = PROFILES.includes(profileName) ? profileName : 'stepped';
+  if (trace && problems.length === 0) {
+    try {
+      trace.info = readTrace(trace.spec);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
   return {
+    ...(arrivals ? { arrivals } : {}),
+    ...(api === 'openai' ? {} : { api: api as Api }),
+    ...(trace?.info ? { trace: { spec: trace.spec, info: trace.info } } : {}),
     profile: {
       name,
       rates,
@@ -329,4 +423,97 @@ function shipFlags(flags: LoadFlags, problems: string[]): void {
     } catch {
       problems.push(`--ship-wait "${flags.shipWait}" is not a duration (e.g. 30s, 2m)`);
     }
+}
+
+/** `--users N` or `N:zipf:S`: the user_id population (undefined: no user_id). */
+function usersFlag(raw: string | undefined, problems: string[]): Mix['users'] {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+)(?::zipf:(\d+(?:\.\d+)?))?$/.exec(raw.trim());
+  const count = Number(m?.[1]);
+  const zipf = m?.[2] === undefined ? 0 : Number(m[2]);
+  if (!m || !(count >= 1 && count <= 1_000_000) || zipf > 10) {
+    problems.push(
+      `--users "${raw}" must be N (1..1000000 users, uniform) or N:zipf:S (0 <= S <= 10), e.g. 100:zipf:1.1`,
+    );
+    return undefined;
+  }
+  return zipf > 0 ? { count, zipf } : { count };
+}
+
+/** `--arrivals constant|poisson|gamma:CV`. */
+function arrivalsFlag(raw: string | undefined, problems: string[]): Arrivals | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'constant' || raw === 'poisson') return { kind: raw };
+  const m = /^gamma:(\d+(?:\.\d+)?)$/.exec(raw);
+  const cv = Number(m?.[1]);
+  if (m && cv > 0 && cv <= 20) return { kind: 'gamma', cv };
+  problems.push(`--arrivals "${raw}" must be constant, poisson or gamma:CV with 0 < CV <= 20, e.g. gamma:2`);
+  return undefined;
+}
+
+/** The --trace flags as the plan's trace; the profile's own flags do not go with them. */
+function traceFlags(
+  flags: Omit<LoadFlags, 'target'>,
+  problems: string[],
+  ms: (name: string, raw: string | undefined) => number | undefined,
+): { spec: TraceSpec; info?: TraceInfo } {
+  const file = resolve(flags.trace as string);
+  if (!existsSync(file)) problems.push(`--trace ${flags.trace}: no such file`);
+  const positive = (name: string, raw: string | undefined, whole: boolean): number | undefined => {
+    if (raw === undefined) return undefined;
+    const x = raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!(x > 0) || (whole && !Number.isInteger(x)))
+      problems.push(`--${name} "${raw}" must be a ${whole ? 'whole number >= 1' : 'number above 0'}`);
+    return x;
+  };
+  if (flags.traceFormat !== undefined && !TRACE_FORMATS.includes(flags.traceFormat as TraceFormat))
+    problems.push(`--trace-format "${flags.traceFormat}" must be one of ${TRACE_FORMATS.join(', ')}`);
+  if (flags.traceSpeed !== undefined && flags.traceRate !== undefined)
+    problems.push('--trace-speed and --trace-rate both set the speed: give one');
+  if (flags.traceWindows !== undefined && flags.traceWindow !== undefined)
+    problems.push('--trace-windows and --trace-window both set the windows: give one');
+  for (const [name, given] of [
+    ['rates', flags.rates],
+    ['step-duration', flags.stepDuration],
+    ['arrivals', flags.arrivals],
+    ['reuse-share', flags.reuseShare],
+  ] as const)
+    if (given !== undefined)
+      problems.push(
+        `--${name} does not go with --trace (the trace brings its arrivals and sizes; --trace-speed or --trace-rate set its pace)`,
+      );
+  const spec: { -readonly [K in keyof TraceSpec]: TraceSpec[K] } = { file };
+  if (flags.traceFormat !== undefined) spec.format = flags.traceFormat as TraceFormat;
+  const speed = positive('trace-speed', flags.traceSpeed, false);
+  if (speed !== undefined) spec.speed = speed;
+  const meanRate = positive('trace-rate', flags.traceRate, false);
+  if (meanRate !== undefined) spec.meanRate = meanRate;
+  const startMs = ms('trace-start', flags.traceStart);
+  if (startMs !== undefined) spec.startMs = startMs;
+  const durationMs = ms('trace-duration', flags.traceDuration);
+  if (durationMs !== undefined) {
+    if (durationMs <= 0) problems.push('--trace-duration must be above 0');
+    spec.durationMs = durationMs;
+  }
+  const loops = positive('trace-loop', flags.traceLoop, true);
+  if (loops !== undefined) spec.loops = loops;
+  const windows = positive('trace-windows', flags.traceWindows, true);
+  if (windows !== undefined) spec.windows = windows;
+  const windowMs = ms('trace-window', flags.traceWindow);
+  if (windowMs !== undefined) {
+    if (windowMs <= 0) problems.push('--trace-window must be above 0');
+    spec.windowMs = windowMs;
+  }
+  return { spec };
+}
+
+/** What the engine finds in the trace (the one reader of every format); its refusal, one line. */
+function readTrace(spec: TraceSpec): TraceInfo {
+  const run = spawnSync(engineBinary(), ['--trace-info', JSON.stringify(spec)], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (run.status !== 0)
+    throw new Error((run.stderr || run.stdout).trim().replace(/^busybench-engine: /, '--trace: '));
+  return JSON.parse(run.stdout) as TraceInfo;
 }

@@ -1,6 +1,7 @@
 import type { Sla } from '../common/sla/sla.js';
-import type { Mix, Plan } from './plan.js';
+import type { Api, Arrivals, Mix, Plan, TraceSpec } from './plan.js';
 import { buildProfile, type ProfileInput, peakRate } from './profiles.js';
+import { type TraceInfo, traceProfile } from './trace-plan.js';
 
 /**
  * A plan without its target, typed: what `busybench load` makes of its flags, and what `run`
@@ -15,11 +16,15 @@ export interface PlanInput {
   readonly timeoutMs: number;
   readonly retries: number;
   readonly seed: number;
+  readonly arrivals?: Arrivals;
+  readonly api?: Api;
+  /** A trace to replay in place of the profile, with what the engine found in it. */
+  readonly trace?: { readonly spec: TraceSpec; readonly info: TraceInfo };
 }
 
 /** The plan both load generators run (plan.ts), for a target already checked. */
 export function buildPlan(target: string, allowRemote: boolean, input: PlanInput): Plan {
-  const profile = buildProfile(input.profile);
+  const profile = input.trace ? traceProfile(input.trace.info) : buildProfile(input.profile);
   return {
     version: 1,
     target: target.replace(/\/+$/, ''),
@@ -33,5 +38,8 @@ export function buildPlan(target: string, allowRemote: boolean, input: PlanInput
     retries: input.retries,
     retryBaseMs: 100,
     seed: input.seed,
+    ...(input.arrivals && input.arrivals.kind !== 'constant' ? { arrivals: input.arrivals } : {}),
+    ...(input.trace ? { trace: input.trace.spec } : {}),
+    ...(input.api && input.api !== 'openai' ? { api: input.api } : {}),
   };
 }

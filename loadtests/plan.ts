@@ -27,7 +27,46 @@ export interface Mix {
    * a class left out weighs 0. null sends no header: no classes (a proxy takes P2).
    */
   readonly priority: Readonly<Record<PriorityClass, number>> | null;
+  /**
+   * Each request carries DeepSeek's `user_id`, drawn from `count` users: uniformly, or by Zipf's
+   * law of exponent `zipf` (a few heavy users, a long tail). Absent: no user_id.
+   */
+  readonly users?: { readonly count: number; readonly zipf?: number };
+  /**
+   * Share of requests that repeat an earlier request's body byte for byte (16 to 31 arrivals
+   * back), so a cache hits what the workload allows; the others are distinct. Absent: 0.
+   */
+  readonly reuseShare?: number;
 }
+
+/** How arrivals spread around the planned rate (absent: evenly spaced). */
+export interface Arrivals {
+  readonly kind: 'constant' | 'poisson' | 'gamma';
+  /** gamma: the gaps' coefficient of variation (1 is Poisson's; above it, burstier). */
+  readonly cv?: number;
+}
+
+/** What of a trace the engine replays, and how fast (loadtests/README.md, "Traces"). */
+export interface TraceSpec {
+  readonly file: string;
+  readonly format?: TraceFormat;
+  /** X times faster than recorded. */
+  readonly speed?: number;
+  /** The speed that gives this mean rate (req/s), the trace's shape kept. */
+  readonly meanRate?: number;
+  readonly startMs?: number;
+  readonly durationMs?: number;
+  readonly loops?: number;
+  /** Steps: this many windows of equal length (default 10), or windows `windowMs` long. */
+  readonly windows?: number;
+  readonly windowMs?: number;
+}
+
+export const TRACE_FORMATS = ['azure', 'mooncake', 'burstgpt', 'busybench'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+export const APIS = ['openai', 'anthropic'] as const;
+export type Api = (typeof APIS)[number];
 
 export const DEFAULT_MIX: Mix = {
   streamRatio: 0.3,
@@ -57,4 +96,9 @@ export interface Plan {
   readonly retryBaseMs: number;
   /** Seeds the mix's draws (stream or not, model, prompt, thinking, class), so a run can be repeated. */
   readonly seed: number;
+  readonly arrivals?: Arrivals;
+  /** A trace replayed in place of the profile's phases: its windows are the steps. */
+  readonly trace?: TraceSpec;
+  /** The request format: OpenAI's chat completions (default) or Anthropic's messages. */
+  readonly api?: Api;
 }

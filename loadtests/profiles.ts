@@ -35,7 +35,8 @@ export interface Step {
 }
 
 export interface Profile {
-  readonly name: ProfileName;
+  /** A profile's name, or `trace` for a trace's replay (its steps are time windows). */
+  readonly name: ProfileName | 'trace';
   readonly phases: readonly Phase[];
   readonly steps: readonly Step[];
   /** Breakpoint runs stop at the first SLA breach. */
@@ -133,8 +134,9 @@ function stepsOf(phases: readonly Phase[]): Step[] {
   return steps;
 }
 
-/** The highest rate the schedule reaches. */
+/** The highest rate the schedule reaches (a trace's: its busiest window's mean). */
 export function peakRate(profile: Profile): number {
+  if (profile.phases.length === 0) return Math.max(0, ...profile.steps.map((s) => s.targetRate));
   return Math.max(...profile.phases.flatMap((p) => [p.fromRate, p.toRate]));
 }
 

@@ -58,3 +58,9 @@ func Known(name string) bool {
 	}
 	return false
 }
+
+// TokenVectorsJSON: texts and the tokens the mock counts in them (its tokenizer's rule), which
+// the engine's prompt builder must reproduce, so a trace row is sent at its own size.
+//
+//go:embed token-vectors.json
+var TokenVectorsJSON []byte

@@ -6,12 +6,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -51,7 +53,11 @@ func run() int {
 	resend := flag.Bool("resend", false, "with --ship, --runner and --spool: only deliver what that spool holds (an engine killed or cut off before), then exit")
 	quiet := flag.Bool("quiet", false, "no progress lines")
 	progressEvery := flag.Duration("progress", 2*time.Second, "progress line interval")
+	traceInfo := flag.String("trace-info", "", "read a trace (the plan's trace object, as JSON) and print what the replay will be, as JSON; nothing is sent")
 	flag.Parse()
+	if *traceInfo != "" {
+		return printTraceInfo(*traceInfo)
+	}
 	if *resend {
 		return resendSpool(*shipTo, *runner, *spool, *shipWait)
 	}
@@ -151,6 +157,9 @@ func run() int {
 
 	eng.Attack(stop, abandon)
 	close(finished)
+	if eng.Err != nil {
+		fmt.Fprintf(os.Stderr, "busybench-engine: the arrivals ended early: %v\n", eng.Err)
+	}
 	breaches := eng.Run.Finish()
 	sum := report.Build(p, seg.String(), eng.Run, breaches, time.Since(began))
 	sum.Interrupted, sum.StoppedAtBreach = interrupted.Load(), atBreach.Load()
@@ -180,7 +189,28 @@ func run() int {
 		code = exitFailed
 	}
 	fmt.Print(sum.Text())
+	if eng.Err != nil {
+		code = exitFailed
+	}
 	return code
+}
+
+// printTraceInfo reads a trace as a run would replay it and prints what it found (the rows,
+// the speed, the windows), so the plan's steps and the mock's configuration can be made from it.
+func printTraceInfo(spec string) int {
+	dec := json.NewDecoder(strings.NewReader(spec))
+	dec.DisallowUnknownFields()
+	var t plan.Trace
+	if err := dec.Decode(&t); err != nil {
+		return usage("--trace-info: %v", err)
+	}
+	tr, err := schedule.OpenTrace(t)
+	if err != nil {
+		return usage("%v", err)
+	}
+	out, _ := json.Marshal(tr.Info)
+	fmt.Println(string(out))
+	return exitOK
 }
 
 // resendSpool delivers what an earlier engine of the runner left in its spool, and nothing else.

@@ -6,6 +6,7 @@ package attack
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -25,8 +26,9 @@ import (
 // Engine runs one plan (or one segment of it).
 type Engine struct {
 	plan     *plan.Plan
-	sched    *schedule.Schedule
+	sched    schedule.Source
 	seg      schedule.Segment
+	api      string
 	url      string
 	client   *http.Client
 	timeout  time.Duration
@@ -41,7 +43,13 @@ type Engine struct {
 	// Breach is closed when a step breaks an SLA line and the plan stops at the first breach.
 	Breach     chan struct{}
 	breachOnce sync.Once
+	// Err is why the arrivals ended before the schedule did (a trace that could not be read on).
+	Err error
 }
+
+// paths are where each API's requests go, under the target's base URL (DeepSeek's own layout:
+// the Anthropic format lives under /anthropic, where Anthropic's SDK adds /v1/messages).
+var paths = map[string]string{"openai": "/chat/completions", "anthropic": "/anthropic/v1/messages"}
 
 // New prepares an engine: the HTTP client (dialling loopback only unless the plan allows
 // remote targets), the request bodies and the steps.
@@ -63,10 +71,31 @@ func New(p *plan.Plan, seg schedule.Segment, out *results.Writer) (*Engine, erro
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
 	}
-	sched := schedule.New(p.Profile.Phases)
+	var sched schedule.Source
+	if p.Trace != nil {
+		t, err := schedule.OpenTrace(*p.Trace)
+		if err != nil {
+			return nil, err
+		}
+		if len(t.Info.Windows) != len(p.Profile.Steps) {
+			return nil, fmt.Errorf("the plan has %d steps, the trace's replay %d windows: write the plan again (busybench load)",
+				len(p.Profile.Steps), len(t.Info.Windows))
+		}
+		sched = t
+	} else {
+		arrivals := plan.Arrivals{}
+		if p.Arrivals != nil {
+			arrivals = *p.Arrivals
+		}
+		sched = schedule.NewWith(p.Profile.Phases, arrivals, p.Seed)
+	}
+	api := p.API
+	if api == "" {
+		api = "openai"
+	}
 	e := &Engine{
-		plan: p, sched: sched, seg: seg, out: out, mix: m,
-		url:     strings.TrimRight(p.Target, "/") + "/chat/completions",
+		plan: p, sched: sched, seg: seg, out: out, mix: m, api: api,
+		url:     strings.TrimRight(p.Target, "/") + paths[api],
 		client:  &http.Client{Transport: transport, CheckRedirect: noRedirects},
 		timeout: time.Duration(p.TimeoutMs * float64(time.Millisecond)),
 		Run:     sla.NewRun(p.SLA, p.Profile.Steps, sched.PerStep(seg)),
@@ -79,8 +108,8 @@ func New(p *plan.Plan, seg schedule.Segment, out *results.Writer) (*Engine, erro
 // A redirect is an answer of its own (classified malformed), never followed to another host.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// Schedule is the run's schedule.
-func (e *Engine) Schedule() *schedule.Schedule { return e.sched }
+// Schedule is the run's arrivals.
+func (e *Engine) Schedule() schedule.Source { return e.sched }
 
 // InFlight is the number of requests under way.
 func (e *Engine) InFlight() int64 { return e.inFlight.Load() }
@@ -137,6 +166,7 @@ func (e *Engine) Attack(stop, abandon context.Context) {
 			e.request(abandon, h, due, step)
 		}(h, due)
 	}
+	e.Err = it.Err()
 	e.writeDrops()
 	wg.Wait()
 }
@@ -158,14 +188,14 @@ var retryable = map[string]bool{outcome.R429: true, outcome.R503: true, outcome.
 
 // request sends one arrival, with the plan's client retries, and records it.
 func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time, step *sla.Step) {
-	kind, key := e.mix.pick(h.Index)
-	priority := e.mix.priorityOf(h.Index)
+	r := e.mix.pick(h)
 	start := time.Now()
+	body := r.body(e.api)
 	var a answer
 	attempts := 0
 	for {
 		attempts++
-		a = e.exchange(abandon, kind, key, priority, start)
+		a = e.exchange(abandon, &r, body, start)
 		if abandon.Err() != nil {
 			step.Cancel()
 			e.settle(step)
@@ -185,12 +215,12 @@ func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time,
 	if late < 0 {
 		late = 0
 	}
-	r := results.Request{Sent: start, Late: late, Step: h.Step, Rate: h.TargetRate, Stream: kind.stream,
+	line := results.Request{Sent: start, Late: late, Step: h.Step, Rate: h.TargetRate, Stream: r.stream,
 		Status: a.status, Outcome: a.class, Latency: latency, TTFB: a.ttfb, TTFT: a.ttft, ITL: a.itl,
-		Tokens: a.tokens, Attempts: attempts, Priority: priority}
-	e.out.Append(r.AppendJSON)
+		Tokens: a.tokens, Attempts: attempts, Priority: r.priority, User: r.user}
+	e.out.Append(line.AppendJSON)
 	step.Record(sla.Result{Sent: start, Late: late, Outcome: a.class, Latency: latency, TTFT: a.ttft,
-		ITL: a.itl, Attempts: attempts, Priority: priority})
+		ITL: a.itl, Attempts: attempts, Priority: r.priority})
 	e.settle(step)
 }
 

@@ -35,26 +35,31 @@ const drainLimit = 64 << 10
 const PriorityHeader = "X-Priority"
 
 // exchange sends one attempt and reads its answer whole. `start` is when the request (not
-// this attempt) began: a user waits from there, retries included. `priority` "" sends no
-// x-priority header.
-func (e *Engine) exchange(ctx context.Context, kind requestKind, key, priority string, start time.Time) answer {
+// this attempt) began: a user waits from there, retries included. A request without a
+// priority class sends no x-priority header.
+func (e *Engine) exchange(ctx context.Context, r *request, body []byte, start time.Time) answer {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	var a answer
 	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { a.ttfb = time.Since(start) }}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, e.url,
-		bytes.NewReader(kind.body))
+		bytes.NewReader(body))
 	if err != nil {
 		a.class = outcome.Network
 		return a
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	if kind.stream {
+	if e.api == "anthropic" {
+		req.Header.Set("X-Api-Key", r.key)
+		req.Header.Set("Anthropic-Version", "2023-06-01")
+	} else {
+		req.Header.Set("Authorization", "Bearer "+r.key)
+	}
+	if r.stream {
 		req.Header.Set("Accept", "text/event-stream")
 	}
-	if priority != "" {
-		req.Header[PriorityHeader] = []string{priority}
+	if r.priority != "" {
+		req.Header[PriorityHeader] = []string{r.priority}
 	}
 	res, err := e.client.Do(req)
 	if err != nil {
@@ -70,7 +75,7 @@ func (e *Engine) exchange(ctx context.Context, kind requestKind, key, priority s
 		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, drainLimit))
 		return a
 	}
-	if kind.stream {
+	if r.stream {
 		e.readStream(res.Body, start, &a)
 		return a
 	}
@@ -80,7 +85,11 @@ func (e *Engine) exchange(ctx context.Context, kind requestKind, key, priority s
 		a.class = cutShort(err)
 		return a
 	}
-	a.class, a.tokens = outcome.Body(buf.Bytes())
+	if e.api == "anthropic" {
+		a.class, a.tokens = outcome.AnthropicBody(buf.Bytes())
+	} else {
+		a.class, a.tokens = outcome.Body(buf.Bytes())
+	}
 	return a
 }
 
@@ -101,7 +110,7 @@ func (e *Engine) readStream(body io.Reader, start time.Time, a *answer) {
 	r := readers.Get().(*bufio.Reader)
 	r.Reset(body)
 	defer func() { r.Reset(nil); readers.Put(r) }()
-	var s outcome.Stream
+	s := outcome.Stream{Anthropic: e.api == "anthropic"}
 	var last time.Time
 	var long []byte
 	for {

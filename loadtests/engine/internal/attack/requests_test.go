@@ -7,6 +7,7 @@ import (
 
 	"busybench/engine/contract"
 	"busybench/engine/internal/plan"
+	"busybench/engine/internal/schedule"
 )
 
 func share(x float64) *float64 { return &x }
@@ -22,14 +23,14 @@ func thinkingMix(t *testing.T, thinking *float64) *mix {
 }
 
 // thinkingOf is the thinking type a body asks for, "" when it sends no thinking field.
-func thinkingOf(t *testing.T, kind requestKind) string {
+func thinkingOf(t *testing.T, r request) string {
 	t.Helper()
 	var body struct {
 		Thinking *struct {
 			Type string `json:"type"`
 		} `json:"thinking"`
 	}
-	if err := json.Unmarshal(kind.body, &body); err != nil {
+	if err := json.Unmarshal(r.body("openai"), &body); err != nil {
 		t.Fatal(err)
 	}
 	if body.Thinking == nil {
@@ -54,8 +55,7 @@ func TestThinkingShareIsDrawnPerRequest(t *testing.T) {
 			x := thinkingMix(t, tc.thinking)
 			got := map[string]float64{}
 			for k := uint64(0); k < n; k++ {
-				kind, _ := x.pick(k)
-				got[thinkingOf(t, kind)]++
+				got[thinkingOf(t, x.pick(schedule.Hit{Index: k}))]++
 			}
 			for typ := range got {
 				got[typ] /= n
@@ -75,9 +75,9 @@ func TestThinkingShareIsDrawnPerRequest(t *testing.T) {
 // Thinking is a draw of its own: adding it, or changing its share, leaves every request's
 // model, stream and prompt as they were.
 func TestThinkingShareChangesNoOtherDraw(t *testing.T) {
-	withoutThinking := func(kind requestKind) string {
+	withoutThinking := func(r request) string {
 		var body map[string]any
-		if err := json.Unmarshal(kind.body, &body); err != nil {
+		if err := json.Unmarshal(r.body("openai"), &body); err != nil {
 			t.Fatal(err)
 		}
 		delete(body, "thinking")
@@ -88,8 +88,8 @@ func TestThinkingShareChangesNoOtherDraw(t *testing.T) {
 	for _, s := range []float64{0, 0.3, 0.9, 1} {
 		x := thinkingMix(t, share(s))
 		for k := uint64(0); k < 10_000; k++ {
-			want, _ := base.pick(k)
-			got, _ := x.pick(k)
+			want := base.pick(schedule.Hit{Index: k})
+			got := x.pick(schedule.Hit{Index: k})
 			if got.model != want.model || got.stream != want.stream {
 				t.Fatalf("share %v, request %d: %s stream=%v, want %s stream=%v", s, k, got.model, got.stream,
 					want.model, want.stream)
@@ -162,9 +162,9 @@ func TestPriorityDrawChangesNoOtherDraw(t *testing.T) {
 	for i, shares := range mixes {
 		x := priorityMix(t, shares)
 		for k := uint64(0); k < 10_000; k++ {
-			want, wantKey := base.pick(k)
-			got, gotKey := x.pick(k)
-			if string(got.body) != string(want.body) || got.stream != want.stream || gotKey != wantKey {
+			want := base.pick(schedule.Hit{Index: k})
+			got := x.pick(schedule.Hit{Index: k})
+			if string(got.body("openai")) != string(want.body("openai")) || got.stream != want.stream || got.key != want.key {
 				t.Fatalf("shares %v, request %d: the body or key changed with the classes", shares, k)
 			}
 			classOf[i] = append(classOf[i], x.priorityOf(k))
@@ -174,9 +174,8 @@ func TestPriorityDrawChangesNoOtherDraw(t *testing.T) {
 	// likely P0 as one that does not (P0 is 10 % of either, within 4 standard deviations).
 	var p0Streams, streams, p0Plain, plain float64
 	for k := uint64(0); k < 10_000; k++ {
-		kind, _ := base.pick(k)
 		isP0 := classOf[0][k] == "P0"
-		if kind.stream {
+		if base.pick(schedule.Hit{Index: k}).stream {
 			streams++
 			if isP0 {
 				p0Streams++

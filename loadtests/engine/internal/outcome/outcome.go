@@ -116,8 +116,11 @@ func Body(body []byte) (class string, tokens int) {
 
 // Stream follows an SSE answer line by line.
 type Stream struct {
+	// Anthropic: the stream is Anthropic's Messages events (anthropic.go), not chunks.
+	Anthropic bool
 	done      bool
 	malformed bool
+	aborted   bool
 	finish    string
 	// Tokens: completion tokens from the usage frame.
 	Tokens int
@@ -136,6 +139,9 @@ func (s *Stream) Line(line []byte) (token bool) {
 		return false
 	}
 	data := bytes.TrimSpace(line[len(dataPrefix):])
+	if s.Anthropic {
+		return s.anthropicLine(data)
+	}
 	if bytes.Equal(data, doneMarker) {
 		s.done = true
 		return false
@@ -165,8 +171,12 @@ func (s *Stream) Class() string {
 	switch {
 	case s.malformed:
 		return Malformed
+	case s.aborted:
+		return Aborted
 	case !s.done:
 		return Truncated
+	case s.Anthropic:
+		return ofStopReason(s.finish)
 	}
 	return ofFinish(s.finish)
 }

@@ -50,7 +50,55 @@ type Mix struct {
 	// Priority class → weight (P0..P3, normalised; a class left out weighs 0). nil (null or
 	// absent): no x-priority header, no classes.
 	Priority map[string]float64 `json:"priority"`
+	// Users: each request carries DeepSeek's user_id, drawn from Count users (uniformly, or by
+	// Zipf's law of exponent Zipf when it is above 0); nil: no user_id.
+	Users *Users `json:"users,omitempty"`
+	// ReuseShare: the share of requests that repeat an earlier request's body exactly (a cache
+	// can hit them); the others are distinct. 0: every body distinct.
+	ReuseShare float64 `json:"reuseShare,omitempty"`
 }
+
+// Users is the population a run's requests come from.
+type Users struct {
+	Count int     `json:"count"`
+	Zipf  float64 `json:"zipf,omitempty"`
+}
+
+// Arrivals says how arrivals spread around the planned rate. Evenly spaced ("constant") has no
+// variance; real clients bunch: "poisson" (independent users, exponential gaps, CV 1) and
+// "gamma" with CV (gaps with that coefficient of variation: above 1 burstier than Poisson,
+// below it more regular). The planned rate stays the mean rate in every phase.
+type Arrivals struct {
+	Kind string  `json:"kind"`
+	CV   float64 `json:"cv,omitempty"`
+}
+
+// Even reports whether arrivals are evenly spaced.
+func (a Arrivals) Even() bool { return a.Kind == "" || a.Kind == "constant" }
+
+// Trace is what of a trace is replayed, and how fast, in place of the profile's phases.
+type Trace struct {
+	File   string `json:"file"`
+	Format string `json:"format,omitempty"`
+	// Speed: X times faster than recorded; MeanRate (req/s), when set, picks the speed that
+	// gives that mean rate instead, the shape kept. Neither: as recorded.
+	Speed    float64 `json:"speed,omitempty"`
+	MeanRate float64 `json:"meanRate,omitempty"`
+	// The stretch of the trace replayed, in the trace's own time: from StartMs, DurationMs long
+	// (0: to its end).
+	StartMs    float64 `json:"startMs,omitempty"`
+	DurationMs float64 `json:"durationMs,omitempty"`
+	// Loops: the stretch replayed that many times back to back (default 1).
+	Loops int `json:"loops,omitempty"`
+	// The run's time windows (its steps, each judged by the SLA): Windows of equal length
+	// (default 10), or windows WindowMs long (of run time).
+	Windows  int     `json:"windows,omitempty"`
+	WindowMs float64 `json:"windowMs,omitempty"`
+}
+
+// APIs are the request formats the engine speaks: DeepSeek's OpenAI-format chat completions
+// and its Anthropic-format messages.
+var APIs = []string{"openai", "anthropic"}
 
 // PriorityClasses are the classes of the x-priority header, most urgent first: P0 urgent, P1
 // interactive, P2 normal (a request without the header), P3 batch.
@@ -99,6 +147,12 @@ type Plan struct {
 	Retries     int     `json:"retries"`
 	RetryBaseMs float64 `json:"retryBaseMs"`
 	Seed        uint64  `json:"seed"`
+	// Arrivals within the phases (nil: evenly spaced); a trace brings its own.
+	Arrivals *Arrivals `json:"arrivals,omitempty"`
+	// Trace, when set, replaces the phases: its rows are the arrivals, its windows the steps.
+	Trace *Trace `json:"trace,omitempty"`
+	// API: "openai" (default) or "anthropic".
+	API string `json:"api,omitempty"`
 }
 
 // ErrInvalid is wrapped by every problem with a plan.
@@ -147,8 +201,35 @@ func (p *Plan) problems() []string {
 	if p.Target == "" {
 		add("target is missing")
 	}
-	if len(p.Profile.Phases) == 0 {
+	if len(p.Profile.Phases) == 0 && p.Trace == nil {
 		add("profile.phases is empty")
+	}
+	if p.Trace != nil {
+		t := p.Trace
+		if t.File == "" {
+			add("trace.file is missing")
+		}
+		if t.Speed < 0 || t.MeanRate < 0 || t.StartMs < 0 || t.DurationMs < 0 || t.Loops < 0 || t.Windows < 0 || t.WindowMs < 0 {
+			add("trace: speed, meanRate, startMs, durationMs, loops, windows and windowMs must be >= 0")
+		}
+		if t.Speed > 0 && t.MeanRate > 0 {
+			add("trace: give speed or meanRate, not both")
+		}
+		if len(p.Profile.Steps) == 0 {
+			add("profile.steps is empty (a trace's windows)")
+		}
+	}
+	if a := p.Arrivals; a != nil && !(a.Even() || a.Kind == "poisson" && a.CV == 0 || a.Kind == "gamma" && a.CV > 0 && a.CV <= 20) {
+		add("arrivals must be constant, poisson, or gamma with 0 < cv <= 20")
+	}
+	if p.API != "" && p.API != "openai" && p.API != "anthropic" {
+		add("api must be openai or anthropic")
+	}
+	if u := p.Mix.Users; u != nil && (u.Count < 1 || u.Zipf < 0 || u.Zipf > 10) {
+		add("mix.users: count must be >= 1 and zipf within 0..10")
+	}
+	if r := p.Mix.ReuseShare; r < 0 || r > 1 {
+		add("mix.reuseShare must be a share between 0 and 1")
 	}
 	for i, ph := range p.Profile.Phases {
 		if ph.FromRate < 0 || ph.ToRate < 0 || ph.DurationMs <= 0 {

@@ -23,6 +23,8 @@ type Request struct {
 	Attempts int
 	// Priority is the request's class (P0..P3) as sent in x-priority; "" when it had none.
 	Priority string
+	// User is the user_id sent; "" when none was.
+	User string
 }
 
 func ms(b []byte, d time.Duration) []byte {
@@ -80,6 +82,12 @@ func (r *Request) AppendJSON(b []byte) []byte {
 		// One of P0..P3 (the plan is checked): no escaping needed.
 		b = append(b, `,"prio":"`...)
 		b = append(b, r.Priority...)
+		b = append(b, '"')
+	}
+	if r.User != "" {
+		// A user_id as the plan or trace gives it: [A-Za-z0-9_-] (checked), no escaping needed.
+		b = append(b, `,"user":"`...)
+		b = append(b, r.User...)
 		b = append(b, '"')
 	}
 	return append(b, '}')

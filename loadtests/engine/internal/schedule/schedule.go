@@ -12,6 +12,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"busybench/engine/internal/plan"
+	"busybench/engine/internal/trace"
 )
 
 // Hit is one arrival: its index in the whole schedule, when it is due from the start, and
@@ -21,6 +22,25 @@ type Hit struct {
 	Due        time.Duration
 	Step       int
 	TargetRate float64
+	// Row is the trace row this arrival replays; nil for a profile's arrivals.
+	Row *trace.Row
+}
+
+// Source is a run's arrivals: a profile's schedule or a trace's replay.
+type Source interface {
+	// Iter walks one segment's arrivals in due order.
+	Iter(seg Segment) Walker
+	// PerStep counts a segment's arrivals in each step (step → count).
+	PerStep(seg Segment) map[int]uint64
+	// Duration is the whole run's length.
+	Duration() time.Duration
+}
+
+// Walker yields arrivals in order; Err says why a walk ended early (a trace that could not be
+// read on), nil at the schedule's end.
+type Walker interface {
+	Next() (Hit, bool)
+	Err() error
 }
 
 type phase struct {
@@ -33,15 +53,24 @@ type phase struct {
 
 // Schedule is the whole run's arrivals.
 type Schedule struct {
-	phases []phase
-	total  time.Duration
+	phases   []phase
+	total    time.Duration
+	arrivals plan.Arrivals
+	seed     uint64
+	// The walk Pace reads random arrivals from, and the last arrival it gave.
+	pace    *Iterator
+	paceHit Hit
 }
 
 var _ vegeta.Pacer = (*Schedule)(nil)
+var _ Source = (*Schedule)(nil)
 
-// New builds the schedule of a plan's phases.
-func New(phases []plan.Phase) *Schedule {
-	s := &Schedule{}
+// New builds the schedule of a plan's phases, arrivals evenly spaced.
+func New(phases []plan.Phase) *Schedule { return NewWith(phases, plan.Arrivals{}, 0) }
+
+// NewWith builds the schedule of a plan's phases, arrivals spread as `a` says, drawn from seed.
+func NewWith(phases []plan.Phase, a plan.Arrivals, seed uint64) *Schedule {
+	s := &Schedule{arrivals: a, seed: seed}
 	cum := 0.0
 	for _, p := range phases {
 		d := time.Duration(p.DurationMs * float64(time.Millisecond))
@@ -62,6 +91,13 @@ func (s *Schedule) Planned() uint64 {
 	if len(s.phases) == 0 {
 		return 0
 	}
+	if !s.arrivals.Even() {
+		n := uint64(0)
+		for _, c := range s.PerStep(Whole) {
+			n += c
+		}
+		return n
+	}
 	return uint64(math.Ceil(s.phases[len(s.phases)-1].to - 1e-9))
 }
 
@@ -80,9 +116,12 @@ func (p *phase) dueIn(m float64) time.Duration {
 	return time.Duration(2 * m / den * float64(time.Second))
 }
 
-// At returns arrival k, or false past the end of the schedule.
-func (s *Schedule) At(k uint64) (Hit, bool) {
-	want := float64(k)
+// At returns arrival k of evenly spaced arrivals, or false past the end of the schedule. (With
+// random arrivals, arrival k's time depends on every gap before it: walk them with Iter.)
+func (s *Schedule) At(k uint64) (Hit, bool) { return s.atPosition(k, float64(k)) }
+
+// atPosition is arrival k placed where the cumulative planned count reaches `want`.
+func (s *Schedule) atPosition(k uint64, want float64) (Hit, bool) {
 	for i := range s.phases {
 		p := &s.phases[i]
 		if want < p.to-1e-9 {
@@ -120,17 +159,46 @@ type Iterator struct {
 	s    *Schedule
 	seg  Segment
 	next uint64
+	// Random arrivals: the position of arrival `next` and the gaps' draws. Every segment draws
+	// every gap, so the segments partition the very same arrivals.
+	position float64
+	gaps     *gaps
 }
 
 // Iter starts a walk over seg's arrivals.
-func (s *Schedule) Iter(seg Segment) *Iterator { return &Iterator{s: s, seg: seg, next: seg.I} }
+func (s *Schedule) Iter(seg Segment) Walker { return s.iter(seg) }
+
+func (s *Schedule) iter(seg Segment) *Iterator {
+	it := &Iterator{s: s, seg: seg, next: seg.I}
+	if !s.arrivals.Even() {
+		it.next = 0
+		it.gaps = newGaps(s.arrivals, s.seed)
+	}
+	return it
+}
 
 // Next returns the segment's next arrival, or false at the end.
 func (it *Iterator) Next() (Hit, bool) {
-	h, ok := it.s.At(it.next)
-	it.next += it.seg.N
-	return h, ok
+	if it.gaps == nil {
+		h, ok := it.s.At(it.next)
+		it.next += it.seg.N
+		return h, ok
+	}
+	for {
+		h, ok := it.s.atPosition(it.next, it.position)
+		if !ok {
+			return h, false
+		}
+		it.position += it.gaps.next()
+		it.next++
+		if it.seg.Owns(h.Index) {
+			return h, true
+		}
+	}
 }
+
+// Err is always nil: a profile's schedule cannot fail to be walked.
+func (it *Iterator) Err() error { return nil }
 
 // PerStep counts a segment's arrivals in each step (map: step → count).
 func (s *Schedule) PerStep(seg Segment) map[int]uint64 {
@@ -147,7 +215,7 @@ func (s *Schedule) PerStep(seg Segment) map[int]uint64 {
 // Pace is vegeta.Pacer's contract: how long to wait before arrival number `hits`, from
 // `elapsed` into the run; stop past the end.
 func (s *Schedule) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
-	h, ok := s.At(hits)
+	h, ok := s.paceAt(hits)
 	if !ok {
 		return 0, true
 	}
@@ -155,6 +223,30 @@ func (s *Schedule) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool
 		return 0, false
 	}
 	return h.Due - elapsed, false
+}
+
+// paceAt is arrival `hits` for Pace: vegeta asks in order, so random arrivals are walked once.
+func (s *Schedule) paceAt(hits uint64) (Hit, bool) {
+	if s.arrivals.Even() {
+		return s.At(hits)
+	}
+	if s.pace == nil || hits < s.paceHit.Index {
+		s.pace = s.iter(Whole)
+		s.paceHit = Hit{}
+		if h, ok := s.pace.Next(); ok {
+			s.paceHit = h
+		} else {
+			return Hit{}, false
+		}
+	}
+	for s.paceHit.Index < hits {
+		h, ok := s.pace.Next()
+		if !ok {
+			return Hit{}, false
+		}
+		s.paceHit = h
+	}
+	return s.paceHit, true
 }
 
 // Rate is the planned arrival rate at `elapsed` (hits per second).
