@@ -5,7 +5,17 @@ import { defineConfig } from 'vitest/config';
  * others, one file at a time: beside the rest of the suite on 2 cores, the scheduler alone adds
  * milliseconds to the latencies they measure.
  */
-const QUIET = ['test/e2e/collector-truth.test.ts', 'test/e2e/coordinated-omission.test.ts'];
+const TIMING = [
+  'test/e2e/collector-truth.test.ts',
+  'test/e2e/coordinated-omission.test.ts',
+  'test/mock-server/serve/prefill.test.ts',
+];
+/**
+ * Tests that take both cores for seconds (a trace replayed at 2 800 req/s): beside the suite
+ * they would put their load into its timing tests' figures, so they run alone too.
+ */
+const HEAVY = ['test/e2e/trace-replay.test.ts'];
+const QUIET = [...TIMING, ...HEAVY];
 
 export default defineConfig({
   test: {

@@ -54,9 +54,16 @@ export async function startCluster(config: MockConfig): Promise<Cluster> {
   return { nodes: running, close };
 }
 
+/**
+ * Connections waiting to be accepted. Node's default (511) overflowed under a trace's bursts
+ * (hundreds of new connections within a millisecond at 2 800 req/s): clients read resets the
+ * API itself would not have sent. The kernel caps it at net.core.somaxconn (4 096 here).
+ */
+const LISTEN_BACKLOG = 4096;
+
 async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
   try {
-    await app.listen({ host, port });
+    await app.listen({ host, port, backlog: LISTEN_BACKLOG });
   } catch (err) {
     await app.close();
     const reason =

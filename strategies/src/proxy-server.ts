@@ -192,7 +192,9 @@ export function proxyServer(
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen(port, host, () => {
+          // A trace's bursts open hundreds of connections at once: Node's default backlog (511)
+          // overflowed and clients read resets (the mock's listener takes the same 4 096).
+          server.listen(port, host, 4096, () => {
             server.off('error', reject);
             resolve();
           });

@@ -14,6 +14,8 @@ interface TestMock {
   close(): Promise<void>;
 }
 let mock: TestMock | undefined;
+/** The mock's default prefill off: these tests read back a first-token time they set. */
+const NO_PREFILL = { msPerToken: 0 };
 
 /**
  * The mock as `busybench run` starts it, in a process of its own: inside the test worker its
@@ -82,13 +84,25 @@ describe('the collector tells the truth about a known mock', () => {
     // with no latency configured. Its median (about 1 ms) is the path's own cost, which is
     // not the latency model's doing and drifts with this VM's speed from run to run.
     mock = await startMock({
-      behaviour: { latency: { ttft: { type: 'fixed', ms: 0 }, interToken: { type: 'fixed', ms: 0 } } },
+      behaviour: {
+        latency: {
+          ttft: { type: 'fixed', ms: 0 },
+          interToken: { type: 'fixed', ms: 0 },
+          prefill: NO_PREFILL,
+        },
+      },
     });
     await warmUp(mock.url, false);
     const baseline = (await measured(stepped)).stats.summaries().map((s) => s.latency.p50);
     await mock.close();
     mock = await startMock({
-      behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 0 } } },
+      behaviour: {
+        latency: {
+          ttft: { type: 'fixed', ms: 100 },
+          interToken: { type: 'fixed', ms: 0 },
+          prefill: NO_PREFILL,
+        },
+      },
     });
     await warmUp(mock.url, false);
     const { stats, raw } = await measured(stepped);
@@ -127,7 +141,13 @@ describe('the collector tells the truth about a known mock', () => {
     const smoke = ['-p', 'smoke', '-r', '20', '-d', '5s', '--stream-ratio', '1'];
     // The path's own time to first byte, as in the test above: the same streams, no latency.
     mock = await startMock({
-      behaviour: { latency: { ttft: { type: 'fixed', ms: 0 }, interToken: { type: 'fixed', ms: 0 } } },
+      behaviour: {
+        latency: {
+          ttft: { type: 'fixed', ms: 0 },
+          interToken: { type: 'fixed', ms: 0 },
+          prefill: NO_PREFILL,
+        },
+      },
     });
     await warmUp(mock.url, true);
     const own = (await measured(smoke)).stats.summaries()[0]?.ttft.p50 as number;
@@ -135,7 +155,13 @@ describe('the collector tells the truth about a known mock', () => {
     expect(own).toBeLessThan(10);
     await mock.close();
     mock = await startMock({
-      behaviour: { latency: { ttft: { type: 'fixed', ms: 100 }, interToken: { type: 'fixed', ms: 10 } } },
+      behaviour: {
+        latency: {
+          ttft: { type: 'fixed', ms: 100 },
+          interToken: { type: 'fixed', ms: 10 },
+          prefill: NO_PREFILL,
+        },
+      },
     });
     await warmUp(mock.url, true);
     const [step] = (await measured(smoke)).stats.summaries();
@@ -156,7 +182,11 @@ describe('the collector tells the truth about a known mock', () => {
     const sigma = 0.25;
     mock = await startMock({
       behaviour: {
-        latency: { ttft: { type: 'lognormal', medianMs, sigma }, interToken: { type: 'fixed', ms: 0 } },
+        latency: {
+          ttft: { type: 'lognormal', medianMs, sigma },
+          interToken: { type: 'fixed', ms: 0 },
+          prefill: NO_PREFILL,
+        },
       },
     });
     // 300 req/s × 0.4 s ≈ 120 in flight, well under the engine's cap: nothing is dropped.

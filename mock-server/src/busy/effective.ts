@@ -15,6 +15,8 @@ export interface Effective {
   readonly phase: string;
   readonly ttft: Sampler;
   readonly interToken: Sampler;
+  /** Prefill time for a model's uncached prompt tokens, ms, before any slowdown. */
+  prefillMs(model: string, uncachedTokens: number): number;
   /** No latency configured at all: requests are answered without a timer. */
   readonly instant: boolean;
   readonly maxInFlight: number;
@@ -51,7 +53,13 @@ export function computeEffective(base: Behaviour, phase?: Phase): Effective {
     phase: phase?.name ?? 'base',
     ttft: makeSampler(latency.ttft, ttftMul),
     interToken: makeSampler(latency.interToken, itlMul),
-    instant: isZero(latency.ttft) && isZero(latency.interToken),
+    prefillMs: (model, uncached) =>
+      (latency.prefill.models[model] ?? latency.prefill.msPerToken) * uncached * ttftMul,
+    instant:
+      isZero(latency.ttft) &&
+      isZero(latency.interToken) &&
+      latency.prefill.msPerToken === 0 &&
+      Object.values(latency.prefill.models).every((ms) => ms === 0),
     maxInFlight: Math.max(1, Math.round(capacity.maxInFlight * (phase?.capacityFactor ?? 1))),
     queueTimeoutMs: parseDurationMs(capacity.queueTimeout),
     holdKeepAliveMs: Math.max(10, parseDurationMs(capacity.holdKeepAliveInterval)),

@@ -26,6 +26,10 @@ export const DEFAULT_CONFIG: MockConfig = {
     latency: {
       ttft: { type: 'fixed', ms: 0 },
       interToken: { type: 'fixed', ms: 0 },
+      // Chosen, not measured (DeepSeek publishes no prefill speed): 20 000 uncached prompt
+      // tokens a second (a 10 000-token prompt adds 0.5 s), every model alike unless `models`
+      // names one; 0 switches prefill off.
+      prefill: { msPerToken: 0.05, models: {} },
       slowdown: { threshold: 0.7, maxMultiplier: 3 },
     },
     capacity: {

@@ -35,6 +35,18 @@ export const LatencySchema = T.Object(
   {
     ttft: DistributionSchema,
     interToken: DistributionSchema,
+    /**
+     * Prefill: the first token also waits this long per prompt token not served from the
+     * context cache (added to \`ttft\`, slowed down and scaled by a scenario as it is): a long
+     * prompt answers later, a cached prefix sooner. Per model, `msPerToken` for the others.
+     */
+    prefill: T.Object(
+      {
+        msPerToken: T.Number({ minimum: 0, maximum: 100 }),
+        models: T.Record(T.String({ minLength: 1 }), T.Number({ minimum: 0, maximum: 100 })),
+      },
+      { additionalProperties: false },
+    ),
     /** Past `threshold` of capacity in use, latency grows linearly up to `maxMultiplier` at full. */
     slowdown: T.Object(
       {

@@ -3,8 +3,9 @@ import type { ModelInfo } from '../models.js';
 import { hashString, Rng, unitFromHash } from '../rng.js';
 import type { ChatRequest, FimRequest } from '../schemas/chat-request.js';
 import type { PromptCache } from './prompt-cache.js';
+import { PrefixReader } from './prompt-prefix.js';
 import { generateTokens } from './text.js';
-import { countTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenizer.js';
+import { countTokens } from './tokenizer.js';
 
 export type FinishReason =
   | 'stop'
@@ -101,22 +102,13 @@ export function planChat(
   /** The account, or account and user_id: whose earlier prompts can be cache hits. */
   cacheScope: string,
 ): Plan {
-  let hash = hashString(model.id, seed >>> 0);
-  let prefixHash = hash;
-  let prefixTokens = 0;
-  let promptTokens = 0;
-  const messages = body.messages;
-  const last = messages.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const m = messages[i] as (typeof messages)[number];
-    const text = contentText(m.content);
-    if (i === last) prefixHash = hash;
-    hash = hashString(text, hashString(m.role, hash));
-    const tokens = countTokens(text) + MESSAGE_OVERHEAD_TOKENS;
-    if (i < last) prefixTokens += tokens;
-    promptTokens += tokens;
-  }
-  const cachedTokens = cache.lookup(cacheScope, prefixHash, prefixTokens, hash, promptTokens);
+  // One pass over the prompt: its tokens, and its hash at every 64-token boundary for the cache.
+  const reader = new PrefixReader(hashString(model.id, seed >>> 0));
+  for (const m of body.messages) reader.message(m.role, contentText(m.content));
+  const shape = reader.shape();
+  const hash = shape.hash;
+  const promptTokens = shape.tokens;
+  const cachedTokens = cache.lookup(cacheScope, shape);
 
   const choice = body.tool_choice;
   const tools = body.tools ?? [];

@@ -1,46 +1,44 @@
 /**
- * DeepSeek's context caching, modelled: a prompt prefix seen before on the same account is a
- * cache hit, counted in 64-token units as the real service stores it. Bounded LRU, so memory
- * stays flat whatever the run length.
+ * DeepSeek's context caching, modelled: the longest prefix of a prompt, in 64-token units, with
+ * which an earlier prompt of the same scope (the account, or the account and user_id) also
+ * began is a cache hit (prompt-prefix.ts hashes the boundaries). The boundaries are kept in a
+ * bounded LRU, so memory stays flat whatever the run length.
  */
-const UNIT = 64;
+import { hashString } from '../rng.js';
+import { CACHE_UNIT_TOKENS, type PromptShape } from './prompt-prefix.js';
+
+/**
+ * A million units is 64 million tokens of distinct prefixes (about 60 MB of keys): a whole
+ * replay of the Azure conversation trace (22 million prompt tokens) or of the first 1 000
+ * Mooncake rows (12 million) fits without one eviction.
+ */
+export const DEFAULT_MAX_UNITS = 1_000_000;
+
+const TWO_21 = 2 ** 21;
 
 export class PromptCache {
-  private readonly seen = new Map<string, true>();
+  private readonly seen = new Map<number, true>();
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(private readonly maxUnits = DEFAULT_MAX_UNITS) {}
 
-  /** Tokens of `prefixTokens` served from cache; remembers the whole prompt for the next turn. */
-  lookup(
-    account: string,
-    prefixHash: number,
-    prefixTokens: number,
-    fullHash: number,
-    fullTokens: number,
-  ): number {
-    // Below one unit nothing can hit now, nor later as a prefix: skip the bookkeeping.
-    if (fullTokens < UNIT) return 0;
-    const prefixKey = `${account}:${prefixHash}`;
-    const hit = prefixTokens >= UNIT && this.seen.has(prefixKey);
-    if (hit) {
-      this.seen.delete(prefixKey);
-      this.seen.set(prefixKey, true);
+  /** Tokens of the prompt served from cache; remembers every unit of it for later prompts. */
+  lookup(scope: string, prompt: PromptShape): number {
+    const s = hashString(scope, 0x2545f491);
+    const keys = prompt.boundaries.map((b) => ((Math.floor(b / TWO_21) ^ s) >>> 0) * TWO_21 + (b % TWO_21));
+    let hit = 0;
+    while (hit < keys.length && this.seen.has(keys[hit] as number)) hit++;
+    for (const key of keys) {
+      // Used again: to the back of the LRU's order.
+      if (!this.seen.delete(key) && this.seen.size >= this.maxUnits) {
+        const oldest = this.seen.keys().next().value;
+        if (oldest !== undefined) this.seen.delete(oldest);
+      }
+      this.seen.set(key, true);
     }
-    this.remember(`${account}:${fullHash}`);
-    if (!hit) this.remember(prefixKey);
-    return hit ? Math.floor(prefixTokens / UNIT) * UNIT : 0;
+    return hit * CACHE_UNIT_TOKENS;
   }
 
   clear(): void {
     this.seen.clear();
-  }
-
-  private remember(key: string): void {
-    if (this.seen.has(key)) return;
-    this.seen.set(key, true);
-    if (this.seen.size > this.maxEntries) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
   }
 }

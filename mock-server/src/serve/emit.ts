@@ -76,6 +76,12 @@ function slowdown(ex: Exchange): number {
 }
 
 /** Samples an inter-token gap (ms) and records it as served. */
+/** Time to first token before any slowdown: the configured base, and the prompt's prefill. */
+function firstToken(ex: Exchange, model: ModelInfo, plan: Plan): number {
+  const eff = ex.node.effective;
+  return eff.ttft(ex.node.rng) + eff.prefillMs(model.id, plan.promptTokens - plan.cachedTokens);
+}
+
 function gap(ex: Exchange, slow: number): number {
   const ms = ex.node.effective.interToken(ex.node.rng) * slow;
   ex.node.metrics?.interToken.observe(ms / 1000);
@@ -101,7 +107,7 @@ export function emitBody(
   let waitMs = course && course.stallAt >= 0 ? eff.stallMs : 0;
   if (!eff.instant) {
     const slow = slowdown(ex);
-    ttft = eff.ttft(ex.node.rng) * slow;
+    ttft = firstToken(ex, model, plan) * slow;
     waitMs += ttft;
     for (let i = 1; i < served; i++) waitMs += gap(ex, slow);
   }
@@ -206,7 +212,7 @@ async function streamOverTime(job: StreamJob): Promise<void> {
   ex.watch();
   ex.writeHead(200, SSE_HEADERS);
   const slow = eff.instant ? 1 : slowdown(ex);
-  const ttft = eff.instant ? 0 : eff.ttft(ex.node.rng) * slow;
+  const ttft = eff.instant ? 0 : firstToken(ex, job.model, job.plan) * slow;
   ex.node.metrics?.ttftHandle(job.model.id).observe(ttft / 1000);
   // One schedule for the whole stream: token i is due at TTFT plus the gaps before it, so a
   // timer that wakes late shortens the next wait instead of delaying every later token.

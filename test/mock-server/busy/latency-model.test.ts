@@ -55,6 +55,8 @@ describe('the slowdown, through real requests', () => {
           ttft: { type: 'fixed', ms: 200 },
           // A long second token keeps every stream in flight until the last has its first.
           interToken: { type: 'fixed', ms: 10_000 },
+          // No prefill: the first token's time is the base's alone, slowed down.
+          prefill: { msPerToken: 0 },
           slowdown: { threshold: 0.5, maxMultiplier: 3 },
         },
         output: { minTokens: 2, maxTokens: 2, reasoningTokens: 0 },

@@ -248,13 +248,15 @@ describe('latency', () => {
       behaviour: { latency: { ttft: { type: 'fixed', ms: 150 }, interToken: { type: 'fixed', ms: 10 } } },
     });
     const res = await chat(mock.url);
-    const tokens = res.json().usage.completion_tokens;
-    // 150 ms to the first token, then a 10 ms gap before each of the others.
-    const expected = 150 + (tokens - 1) * 10;
+    const { completion_tokens: tokens, prompt_tokens: prompt } = res.json().usage;
+    // 150 ms and the default prefill (0.05 ms a prompt token on v4-flash) to the first token,
+    // then a 10 ms gap before each of the others.
+    const ttft = 150 + prompt * 0.05;
+    const expected = ttft + (tokens - 1) * 10;
     expect(res.ms).toBeGreaterThan(expected - 5);
     expect(res.ms).toBeLessThan(expected + 150);
     const metrics = await scrape(mock.url);
-    expect(metricValue(metrics, 'busybench_mock_ttft_seconds_sum')).toBeCloseTo(0.15, 5);
+    expect(metricValue(metrics, 'busybench_mock_ttft_seconds_sum')).toBeCloseTo(ttft / 1000, 7);
     expect(metricValue(metrics, 'busybench_mock_inter_token_seconds_count')).toBe(tokens - 1);
   });
 });
