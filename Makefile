@@ -16,7 +16,8 @@ help:
 # scoreboard and reports are in Chinese under a Chinese locale (--lang), and need its glyphs.
 run:
 	./scripts/setup.sh prometheus prometheus-alertmanager nginx haproxy fonts-noto-cjk
-	node bin/busybench.js compare --warmup 3s --out results/main
+	node bin/busybench.js compare --warmup 3s --out results/main --experiment capacity,faults,trace \
+	  --trace loadtests/traces/azure-conv-2023-excerpt.csv --trace-rate 450
 
 test:
 	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server fonts-noto-cjk

@@ -6,6 +6,7 @@ import { freePort } from '../common/free-port.js';
 import { messagesFor } from '../common/i18n/catalogue.js';
 import { SCOREBOARD_MESSAGES } from '../common/i18n/messages/scoreboard.js';
 import { packageRoot } from '../common/paths.js';
+import { mockOutputFor, type TraceInfo } from '../loadtests/trace-plan.js';
 import { loadScenario } from '../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
 import { EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
@@ -20,6 +21,7 @@ import {
   withBenchmarkOptions,
 } from './benchmark-flags.js';
 import { fail, UsageError } from './fail.js';
+import { traceExperimentInput } from './load-command.js';
 
 /**
  * The main job's line-up. HAProxy keeps 150 connections a node: the capacity experiment's nodes
@@ -57,7 +59,7 @@ export function compareCommand(): Command {
       )
       .option(
         '--experiment <list>',
-        `which experiments: ${EXPERIMENTS.join(', ')} (or both)`,
+        `which experiments: ${EXPERIMENTS.join(', ')} (both: capacity,faults; trace needs --trace)`,
         'capacity,faults',
       )
       .option(
@@ -84,11 +86,25 @@ export function compareCommand(): Command {
   ).action(async (flags: CompareFlags) => {
     try {
       const problems: string[] = [];
-      const experiments = (flags.experiment === 'both' ? EXPERIMENTS.join(',') : flags.experiment)
+      const experiments = (flags.experiment === 'both' ? 'capacity,faults' : flags.experiment)
         .split(',')
         .filter(Boolean) as Experiment[];
       if (experiments.length === 0 || experiments.some((e) => !EXPERIMENTS.includes(e)))
-        problems.push(`--experiment "${flags.experiment}" must be capacity, faults or both`);
+        problems.push(
+          `--experiment "${flags.experiment}" must be a list of ${EXPERIMENTS.join(', ')}, or both`,
+        );
+      const traced = experiments.includes('trace');
+      if (traced && flags.trace === undefined)
+        problems.push(
+          'the trace experiment needs --trace FILE (e.g. loadtests/traces/azure-conv-2023-excerpt.csv)',
+        );
+      if (!traced && flags.trace !== undefined)
+        problems.push(
+          '--trace goes with --experiment …,trace (compare replays it as an experiment of its own)',
+        );
+      if (traced && flags.scenario === 'none')
+        problems.push('the trace experiment plays the --scenario over its replay: give one');
+      const trace = traced && flags.trace !== undefined ? traceExperimentInput(flags, problems) : undefined;
       const repeat = Number(flags.repeat);
       if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50)
         problems.push(`--repeat "${flags.repeat}" must be a whole number from 1 to 50`);
@@ -121,6 +137,8 @@ export function compareCommand(): Command {
         o = benchmarkOptions(
           {
             ...flags,
+            // The trace is an experiment of its own here (above), not the other runs' schedule.
+            trace: undefined,
             rates: flags.rates ?? DEFAULT_CAPACITY_RATES,
             stepDuration: flags.stepDuration ?? DEFAULT_CAPACITY_STEP,
           },
@@ -161,6 +179,15 @@ export function compareCommand(): Command {
         );
       const stack = launched ? { dir: launched.dir, urls: launched.urls } : 'off';
       const stopStack = launched ? launched.stop : async () => {};
+      const traceRun = trace
+        ? {
+            ...trace,
+            mockConfig: traceMockConfig(out, trace.info),
+            scenario: flags.scenario,
+            // The timeline stretched (or squeezed) over the replay: its phases meet the trace's.
+            speed: loadScenario(flags.scenario, DEFAULT_CONFIG.behaviour).durationMs / trace.info.durationMs,
+          }
+        : undefined;
       const board = await runCompare({
         ...o,
         strategies: specs,
@@ -176,6 +203,7 @@ export function compareCommand(): Command {
           seconds: faultSeconds,
           mockConfig: o.mockConfig,
         },
+        ...(traceRun ? { trace: traceRun } : {}),
         out,
         stack,
         collectorPort,
@@ -194,4 +222,15 @@ export function compareCommand(): Command {
       fail(err);
     }
   });
+}
+
+/**
+ * The trace experiment's mock config: every answer exactly as long as its row asks (max_tokens),
+ * so output tokens are the trace's; the rest is the mock's default.
+ */
+function traceMockConfig(out: string, info: TraceInfo): string {
+  const file = join(out, 'trace-mock.json');
+  const output = { ...mockOutputFor(info), reasoningTokens: 0 };
+  writeFileSync(file, `${JSON.stringify({ behaviour: { output } }, null, 2)}\n`);
+  return file;
 }

@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ingestFile } from '../collector/src/ingest-file.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
-import { terminalReport } from '../collector/src/terminal-report.js';
+import { fairnessLine, terminalReport } from '../collector/src/terminal-report.js';
 import { parseDurationMs } from '../common/duration.js';
 import type { KitError } from '../common/errors.js';
+import { messagesFor } from '../common/i18n/catalogue.js';
+import { REPORT_MESSAGES } from '../common/i18n/messages/report.js';
 import { DEFAULT_SLA, type Sla } from '../common/sla/sla.js';
 import { loadSla } from '../common/sla/sla-file.js';
 import { judge } from '../common/sla/verdict.js';
@@ -188,7 +191,7 @@ export function loadCommand(): Command {
     .action(async (flags: LoadFlags) => {
       try {
         const plan = await loadPlan(flags);
-        const files = loadFiles(flags);
+        const files = loadFiles(flags, plan);
         const code = await runLoad(plan, generatorOptions(flags), files);
         if (code.killedBy) {
           process.stderr.write(
@@ -196,6 +199,8 @@ export function loadCommand(): Command {
           );
           process.exit(await summariseWritten(files.results, plan.sla));
         }
+        if (plan.mix.users && files.results)
+          await printFairness(files.results, plan.sla, flags.results === undefined);
         process.exit(code.exit);
       } catch (err) {
         fail(err);
@@ -217,12 +222,27 @@ export function generatorOptions(flags: Omit<LoadFlags, 'target'>): GeneratorOpt
   };
 }
 
-function loadFiles(flags: LoadFlags): LoadFiles {
+function loadFiles(flags: LoadFlags, plan: Plan): LoadFiles {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  // Fairness between users is read from every request's line: with --users and no --results,
+  // the lines go to a file of the run's own, removed after.
+  const own =
+    plan.mix.users && !flags.results
+      ? join(mkdtempSync(join(tmpdir(), 'busybench-users-')), 'results.ndjson')
+      : undefined;
   return {
     summary: resolve(flags.summary ?? join('results', `${flags.profile}-${stamp}.json`)),
-    results: flags.results ? resolve(flags.results) : undefined,
+    results: flags.results ? resolve(flags.results) : own,
   };
+}
+
+/** The users' fairness line under the engine's summary, read from the results. */
+async function printFairness(results: string, sla: Sla, own: boolean): Promise<void> {
+  const run = new RunStats(goodputBound(sla.latencyMs));
+  await ingestFile(results, run);
+  const f = run.users.summary();
+  if (f) process.stdout.write(`${fairnessLine(f, messagesFor(REPORT_MESSAGES, 'en'))}\n`);
+  if (own) rmSync(dirname(results), { recursive: true, force: true });
 }
 
 /**
@@ -319,7 +339,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
   const arrivals = arrivalsFlag(flags.arrivals, problems);
   const api = flags.api ?? 'openai';
   if (!APIS.includes(api as Api)) problems.push(`--api "${api}" must be ${APIS.join(' or ')}`);
-  const trace = flags.trace === undefined ? undefined : traceFlags(flags, problems, ms);
+  const trace = flags.trace === undefined ? undefined : traceFlags(flags, problems, ms, true);
   if (flags.engine === 'k6')
     for (const [name, given] of [
       ['trace', flags.trace],
@@ -346,13 +366,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
     problems.push(...(slaProblems.length > 0 ? slaProblems : [(err as Error).message]));
   }
   const name = PROFILES.includes(profileName) ? profileName : 'stepped';
-  if (trace && problems.length === 0) {
-    try {
-      trace.info = readTrace(trace.spec);
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
-  }
+  if (trace && problems.length === 0) trace.info = readTrace(trace.spec, problems);
   return {
     ...(arrivals ? { arrivals } : {}),
     ...(api === 'openai' ? {} : { api: api as Api }),
@@ -391,7 +405,14 @@ async function summariseWritten(results: string | undefined, sla: Sla): Promise<
     `busybench: ${results} holds ${requests} requests in ${steps.length} step(s); what they show:\n`,
   );
   process.stdout.write(
-    terminalReport(steps, judge(sla, run.ordered(), run.droppedIterations), run.malformedLines),
+    terminalReport(
+      steps,
+      judge(sla, run.ordered(), run.droppedIterations),
+      run.malformedLines,
+      [],
+      'en',
+      run.users.summary(),
+    ),
   );
   return EXIT_RUN_FAILED;
 }
@@ -456,6 +477,8 @@ function traceFlags(
   flags: Omit<LoadFlags, 'target'>,
   problems: string[],
   ms: (name: string, raw: string | undefined) => number | undefined,
+  /** The trace replaces the profile (load, run); compare runs it as an experiment of its own. */
+  replacesProfile: boolean,
 ): { spec: TraceSpec; info?: TraceInfo } {
   const file = resolve(flags.trace as string);
   if (!existsSync(file)) problems.push(`--trace ${flags.trace}: no such file`);
@@ -473,8 +496,8 @@ function traceFlags(
   if (flags.traceWindows !== undefined && flags.traceWindow !== undefined)
     problems.push('--trace-windows and --trace-window both set the windows: give one');
   for (const [name, given] of [
-    ['rates', flags.rates],
-    ['step-duration', flags.stepDuration],
+    ['rates', replacesProfile ? flags.rates : undefined],
+    ['step-duration', replacesProfile ? flags.stepDuration : undefined],
     ['arrivals', flags.arrivals],
     ['reuse-share', flags.reuseShare],
   ] as const)
@@ -508,12 +531,36 @@ function traceFlags(
 }
 
 /** What the engine finds in the trace (the one reader of every format); its refusal, one line. */
-function readTrace(spec: TraceSpec): TraceInfo {
+function readTrace(spec: TraceSpec, problems: string[]): TraceInfo | undefined {
   const run = spawnSync(engineBinary(), ['--trace-info', JSON.stringify(spec)], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
-  if (run.status !== 0)
-    throw new Error((run.stderr || run.stdout).trim().replace(/^busybench-engine: /, '--trace: '));
-  return JSON.parse(run.stdout) as TraceInfo;
+  if (run.status === 0) return JSON.parse(run.stdout) as TraceInfo;
+  problems.push((run.stderr || run.stdout).trim().replace(/^busybench-engine: /, '--trace: '));
+  return undefined;
+}
+
+/**
+ * compare's trace experiment: the --trace flags as a trace of its own, read by the engine, beside
+ * the capacity and fault experiments' profile (whose --rates go with it). Problems added to the list.
+ */
+export function traceExperimentInput(
+  flags: Omit<LoadFlags, 'target'>,
+  problems: string[],
+): { spec: TraceSpec; info: TraceInfo } | undefined {
+  const ms = (name: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    try {
+      return parseDurationMs(raw);
+    } catch {
+      problems.push(`--${name} "${raw}" is not a duration (e.g. 30s, 2m)`);
+      return undefined;
+    }
+  };
+  const before = problems.length;
+  const t = traceFlags(flags, problems, ms, false);
+  if (problems.length > before) return undefined;
+  const info = readTrace(t.spec, problems);
+  return info ? { spec: t.spec, info } : undefined;
 }

@@ -96,7 +96,7 @@ export function reportCommand(): Command {
           ...(upstream ? { runKpis: () => upstream } : {}),
         });
         process.stdout.write(
-          terminalReport(view.steps, view.verdict, run.malformedLines, view.runners, locale),
+          terminalReport(view.steps, view.verdict, run.malformedLines, view.runners, locale, view.users),
         );
         if (upstream) {
           const num = (v: number | null) => (v === null ? '-' : v.toFixed(3));

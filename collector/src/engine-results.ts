@@ -10,6 +10,9 @@
  */
 import { isPriorityClass, type PriorityClass } from '../../common/priority-classes.js';
 
+/** A user_id as DeepSeek takes it ([a-zA-Z0-9-_]), at most 128 characters. */
+const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** Every line of the engine's results starts so (k6's "Metric" description lines too). */
 export const ENGINE_PREFIX = '{"type":"';
 
@@ -58,6 +61,8 @@ export interface EngineRequest {
   readonly attempts?: number;
   /** The request's priority class, as sent in x-priority; absent when it had none. */
   readonly prio?: PriorityClass;
+  /** The user_id the request carried; absent when it had none. */
+  readonly user?: string;
 }
 
 export interface EngineDropped {
@@ -104,7 +109,9 @@ export function isEngineRequest(o: Record<string, unknown>): o is Record<string,
     !optionalFinite(o.ttft) ||
     (o.late !== undefined && !(finite(o.late) && o.late >= 0)) ||
     // Only P0..P3: the class is a Prometheus label, its values must stay few.
-    (o.prio !== undefined && !isPriorityClass(o.prio))
+    (o.prio !== undefined && !isPriorityClass(o.prio)) ||
+    // DeepSeek's user_id form, bounded: it keys a per-user tally.
+    (o.user !== undefined && !(typeof o.user === 'string' && USER_ID.test(o.user)))
   )
     return false;
   const itl = o.itl;

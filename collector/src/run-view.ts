@@ -24,6 +24,8 @@ export type StepView = StepSummary & {
  * Everything known about a run, in one document: what the live page polls, what the HTML report
  * embeds and what `report --json` writes. One shape, so the three never disagree.
  */
+import type { FairnessSummary } from './user-fairness.js';
+
 export interface RunView {
   readonly runId: string;
   readonly generatedAt: string;
@@ -48,6 +50,8 @@ export interface RunView {
   readonly missing: readonly string[];
   /** The whole run in one line of figures (the scoreboard's row). */
   readonly overall: RunOverall;
+  /** Fairness between the user_ids requests carried; null when none carried one. */
+  readonly users: FairnessSummary | null;
 }
 
 export function runView(options: {
@@ -93,6 +97,9 @@ export function runView(options: {
     runners,
     missing: missingSegments(runners),
     // Computed when read (a report, the scoreboard), not for every scrape or page poll.
+    get users() {
+      return run.users.summary();
+    },
     get overall() {
       return runOverall(
         run,

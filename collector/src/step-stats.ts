@@ -13,6 +13,7 @@ import { parseLine, type Sample } from './k6-samples.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 import { type LineSource, RunnerTally } from './runner-view.js';
 import { TimeSeries } from './time-series.js';
+import { UserFairness } from './user-fairness.js';
 
 /** Outcomes (loadtests/engine/contract/outcomes.json): `ok`, or the error class. */
 export { OUTCOMES, type Outcome } from '../../common/outcomes.js';
@@ -309,7 +310,11 @@ export class RunStats {
   /** `goodputBoundMs`: the SLA's latency bound a success must beat to count as goodput. */
   constructor(private readonly goodputBoundMs = Number.POSITIVE_INFINITY) {
     this.series = new TimeSeries(3600, goodputBoundMs);
+    this.users = new UserFairness(goodputBoundMs);
   }
+
+  /** Fairness between the user_ids requests carried (none: its summary is null). */
+  readonly users: UserFairness;
 
   readonly steps = new Map<number, StepStats>();
   /** Each priority class's signals over the whole run, made on its first request. */
@@ -418,6 +423,7 @@ export class RunStats {
         if (typeof o.ttft === 'number') step.addTtft(o.ttft, priority);
         if (o.itl) for (const gap of o.itl) step.addInterToken(gap, priority);
         if (o.outcome === 'ok' && o.tokens) step.addAnswerTokens(o.tokens, o.ms, priority);
+        if (o.user !== undefined) this.users.add(o.user, o.outcome, o.ms);
         source.tally?.request(o.step, o.late ?? 0);
         return;
       }

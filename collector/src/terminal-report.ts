@@ -7,6 +7,7 @@ import type { Verdict } from '../../common/sla/verdict.js';
 import { missingText } from './report-words.js';
 import type { RunnerView } from './runner-view.js';
 import type { ClassSummary, StepSummary } from './step-stats.js';
+import type { FairnessSummary } from './user-fairness.js';
 
 const num = (v: number | null, digits = 1) => (v === null ? '-' : v.toFixed(digits));
 
@@ -53,6 +54,7 @@ export function terminalReport(
   malformedLines: number,
   runners: readonly RunnerView[] = [],
   locale: Locale = 'en',
+  fairness: FairnessSummary | null = null,
 ): string {
   const m = messagesFor(REPORT_MESSAGES, locale);
   const labels = [
@@ -74,7 +76,8 @@ export function terminalReport(
   const rows = steps.flatMap((s) => [
     [
       padStart(String(s.step), stepW),
-      padStart(String(s.targetRate), targetW),
+      // A trace window's target is its mean rate: to a tenth; a profile's whole rates as they are.
+      padStart(String(Math.round(s.targetRate * 10) / 10), targetW),
       padStart(num(s.achievedRate), achievedW),
       padStart(num(s.goodput), goodputW),
       ...figures(s, w),
@@ -118,7 +121,21 @@ export function terminalReport(
       ? m.kneeNone
       : m.kneeAt(String(verdict.knee), String(steps.find((s) => s.step === verdict.knee)?.targetRate));
   const warn = malformedLines > 0 ? `\n${m.malformedWarning(String(malformedLines))}` : '';
-  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${warn}\n${runnerTable(runners, m)}`;
+  const users = fairness ? `\n${fairnessLine(fairness, m)}` : '';
+  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${users}${warn}\n${runnerTable(runners, m)}`;
+}
+
+/** Fairness between users, when requests carried a user_id. */
+export function fairnessLine(f: FairnessSummary, m: ReportMessages): string {
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+  return m.fairness(
+    String(f.users),
+    pct(f.worstSuccessRate),
+    num(f.worstP99Ms, 0),
+    f.jain.toFixed(3),
+    f.worstUser,
+    pct(f.worstUserSuccessRate),
+  );
 }
 
 /**

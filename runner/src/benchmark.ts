@@ -206,7 +206,16 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     );
     writeFileSync(join(dir, 'report.html'), reportPage(view, o.locale));
     writeFileSync(join(dir, 'windows.json'), `${JSON.stringify(windows)}\n`);
-    print(terminalReport(view.steps, view.verdict, view.malformedLines, view.runners, o.locale).trimEnd());
+    print(
+      terminalReport(
+        view.steps,
+        view.verdict,
+        view.malformedLines,
+        view.runners,
+        o.locale,
+        view.users,
+      ).trimEnd(),
+    );
     print(
       `report: ${join(dir, 'report.html')}${o.interrupted?.() ? ' (run interrupted: the report covers what ran)' : ''}`,
     );
@@ -248,10 +257,13 @@ async function warmUp(plan: Plan, o: BenchmarkOptions, dir: string): Promise<voi
     errorRates: {},
     maxDroppedIterations: Number.MAX_SAFE_INTEGER,
   };
+  // A trace's run warms up at its first window's mean rate, with the mix's own requests: the
+  // trace itself is replayed once, in the run.
+  const { trace: _trace, ...untraced } = plan;
   await runLoad(
     // Another seed, so its draws are not step 0's own. What a strategy keeps (a breaker's window,
     // a retry budget, a cache) starts step 0 warm, as it would in service (runner/README.md).
-    { ...plan, profile, sla, seed: plan.seed + 1 },
+    { ...untraced, profile, sla, seed: plan.seed + 1 },
     { ...o.generator, quiet: true },
     { summary: join(dir, 'warmup', 'summary.json'), log: join(dir, 'warmup', 'load.log') },
   );

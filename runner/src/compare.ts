@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type { TraceSpec } from '../../loadtests/plan.js';
+import type { TraceInfo } from '../../loadtests/trace-plan.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { type BenchmarkOptions, type BenchmarkResult, runBenchmark } from './benchmark.js';
 import { seededRandom } from './intervals.js';
@@ -23,6 +25,9 @@ import {
   faultsLoadText,
   type Scoreboard,
   type SectionRow,
+  type TraceLoad,
+  type TraceSection,
+  traceLoadText,
 } from './scoreboard.js';
 
 /**
@@ -30,9 +35,10 @@ import {
  * (ABCABC…, or a seeded shuffle per round) so that the machine's drift falls on all strategies
  * alike, then one scoreboard section per experiment. Capacity: the mock's capacity fixed by its
  * own config, no scenario, the load stepped up. Faults: the mock's usual config with a fault
- * timeline, one constant rate for the timeline's length.
+ * timeline, one constant rate for the timeline's length. Trace: a real trace's arrivals and sizes
+ * replayed while the mock plays the same fault timeline, stretched over the replay.
  */
-export const EXPERIMENTS = ['capacity', 'faults'] as const;
+export const EXPERIMENTS = ['capacity', 'faults', 'trace'] as const;
 export type Experiment = (typeof EXPERIMENTS)[number];
 
 /** From this many repeats on, intervals come from the runs themselves, not their windows. */
@@ -57,6 +63,15 @@ export interface CompareOptions extends Shared {
     readonly rate: number;
     readonly seconds: number;
     readonly mockConfig?: string;
+  };
+  /** The trace experiment: what is replayed (read by the engine), and the mock that answers it. */
+  readonly trace?: {
+    readonly spec: TraceSpec;
+    readonly info: TraceInfo;
+    /** A mock config that answers every row at its length (written by the caller). */
+    readonly mockConfig: string;
+    readonly scenario: string;
+    readonly speed: number;
   };
   readonly out: string;
   readonly print: (line: string) => void;
@@ -84,7 +99,7 @@ export function schedule(
     for (let round = 0; round < repeat; round++) {
       const indices = specs.map((_, i) => i);
       if (order === 'shuffled') {
-        const random = seededRandom(seed * 7919 + round * 31 + (experiment === 'capacity' ? 0 : 1));
+        const random = seededRandom(seed * 7919 + round * 31 + EXPERIMENTS.indexOf(experiment));
         for (let i = indices.length - 1; i > 0; i--) {
           const j = Math.floor(random() * (i + 1));
           [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
@@ -112,12 +127,14 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
       `\n== ${n + 1}/${runs.length} ${r.experiment}: ${r.spec.name} (round ${r.round + 1}/${o.repeat}) ${eta(started, n, runs.length)} ==`,
     );
     const capacity = r.experiment === 'capacity';
+    const trace = r.experiment === 'trace' ? o.trace : undefined;
     // Every strategy of a round gets the same draws (arrivals, mix); each round other ones, so
     // repeats differ by more than the machine's noise.
     const seed = o.plan.seed + r.round;
     const {
       capacity: _c,
       faults: _f,
+      trace: _t,
       strategies: _s,
       experiments: _e,
       repeat: _r,
@@ -128,12 +145,16 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     const result = await runBenchmark({
       ...shared,
       strategy: r.spec,
-      scenario: capacity ? null : o.faults.scenario,
-      scenarioSpeed: capacity ? 1 : o.faults.speed,
-      mockConfig: capacity ? o.capacity.mockConfig : o.faults.mockConfig,
+      scenario: capacity ? null : (trace?.scenario ?? o.faults.scenario),
+      scenarioSpeed: capacity ? 1 : (trace?.speed ?? o.faults.speed),
+      mockConfig: capacity ? o.capacity.mockConfig : (trace?.mockConfig ?? o.faults.mockConfig),
       plan: {
         ...o.plan,
         seed,
+        // A trace's answers are as long as its rows say: no thinking on top of them.
+        ...(trace
+          ? { trace: { spec: trace.spec, info: trace.info }, mix: { ...o.plan.mix, thinking: 0 } }
+          : {}),
         profile: capacity
           ? { ...o.plan.profile, rates: o.capacity.rates }
           : { name: 'soak', rates: [o.faults.rate], stepSeconds: o.faults.seconds, rampSeconds: 0 },
@@ -157,12 +178,13 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
       .filter((s) => s.runs.length > 0);
   const capacityRuns = of('capacity');
   const faultRuns = of('faults');
-  if (capacityRuns.length === 0 && faultRuns.length === 0)
+  const traceRuns = of('trace');
+  if (capacityRuns.length === 0 && faultRuns.length === 0 && traceRuns.length === 0)
     throw new Error('no strategy ran to the end: nothing to compare');
   // From the runs that finished, not from --repeat: a strategy whose runs failed has fewer.
   const methodOf = (runs: readonly StrategyRuns[]) =>
     Math.min(...runs.map((s) => s.runs.length)) >= REPEATS_FOR_RUN_INTERVALS ? 'repeats' : 'windows';
-  const methods = [capacityRuns, faultRuns].filter((r) => r.length > 0).map(methodOf);
+  const methods = [capacityRuns, faultRuns, traceRuns].filter((r) => r.length > 0).map(methodOf);
   return {
     generatedAt: new Date().toISOString(),
     strategies: o.strategies.map((s) => s.name),
@@ -174,6 +196,36 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
       ? { capacity: capacitySection(capacityRuns, o, methodOf(capacityRuns)) }
       : {}),
     ...(faultRuns.length > 0 ? { faults: faultSection(faultRuns, o, methodOf(faultRuns)) } : {}),
+    ...(traceRuns.length > 0 && o.trace
+      ? { trace: traceSection(traceRuns, o.trace, o, methodOf(traceRuns)) }
+      : {}),
+  };
+}
+
+/** The trace experiment's section: the strategies on a real trace's arrivals and sizes. */
+function traceSection(
+  runs: readonly StrategyRuns[],
+  trace: NonNullable<CompareOptions['trace']>,
+  o: CompareOptions,
+  method: 'repeats' | 'windows',
+): TraceSection {
+  const loadSpec: TraceLoad = {
+    file: basename(trace.spec.file),
+    format: trace.info.format,
+    rows: trace.info.selected * trace.info.loops,
+    meanRate: Math.round(trace.info.meanRate * 10) / 10,
+    peakRate: Math.round(Math.max(...trace.info.windows.map((w) => w.targetRate)) * 10) / 10,
+    seconds: Math.round(trace.info.durationMs / 100) / 10,
+    windows: trace.info.windows.length,
+    scenario: trace.scenario,
+    nodes: o.nodes,
+  };
+  return {
+    experiment: 'trace',
+    load: traceLoadText(loadSpec),
+    loadSpec,
+    deciding: 'goodput',
+    ranking: rows(runs, method, o.seed + 2, 'goodput'),
   };
 }
 

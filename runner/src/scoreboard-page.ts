@@ -5,11 +5,10 @@ import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
 import { FIGURE_INFO, type FigureName } from './run-figures.js';
 import {
-  type CapacitySection,
-  type FaultSection,
   figureLabel,
   intervalNote,
   type Scoreboard,
+  type Section,
   sectionText,
   type TextTable,
 } from './scoreboard.js';
@@ -25,11 +24,9 @@ import {
  * takes its words from window.BUSYBENCH_PAGE (the catalogue's, in the page's language).
  */
 
-type Section = CapacitySection | FaultSection;
-
 /** The bar charts of a section, after its deciding figure. */
 const BAR_FIGURES: readonly FigureName[] = ['successRate', 'p99Ms', 'amplification', 'goodput', 'usdPer1kOk'];
-const PREFIX = { capacity: 'cap', faults: 'flt' } as const;
+const PREFIX = { capacity: 'cap', faults: 'flt', trace: 'trc' } as const;
 
 /** One colour per strategy, the same on every chart (red last: fault phases are shaded red). */
 const PALETTE = [
@@ -54,18 +51,23 @@ export const barFigures = (s: Section): FigureName[] => [
 /** Canvas ids of a section's charts, in page order. */
 export function chartIds(s: Section): string[] {
   const p = PREFIX[s.experiment];
-  const extra = s.experiment === 'capacity' ? ['cap-curve'] : ['flt-p99-time', 'flt-errors-time'];
+  const extra =
+    s.experiment === 'capacity'
+      ? ['cap-curve']
+      : s.experiment === 'faults'
+        ? ['flt-p99-time', 'flt-errors-time']
+        : [];
   return [...barFigures(s).map((f) => `${p}-${f}`), ...extra];
 }
 
 /** Every strategy named anywhere in the board, the listed ones first, each with its colour. */
 function strategyColours(b: Scoreboard): Array<{ name: string; colour: string }> {
   const names = new Set<string>(b.strategies);
-  for (const s of [b.capacity, b.faults]) {
+  for (const s of [b.capacity, b.faults, b.trace]) {
     if (!s) continue;
     for (const r of s.ranking) names.add(r.strategy);
     if (s.experiment === 'capacity') for (const c of s.curves) names.add(c.strategy);
-    else for (const c of s.series) names.add(c.strategy);
+    else if (s.experiment === 'faults') for (const c of s.series) names.add(c.strategy);
   }
   return [...names].map((name, i) => ({
     name,
@@ -91,7 +93,7 @@ function pageConfig(b: Scoreboard, m: ScoreboardMessages) {
       : [];
   return {
     strategies: strategyColours(b),
-    bars: { capacity: bars(b.capacity), faults: bars(b.faults) },
+    bars: { capacity: bars(b.capacity), faults: bars(b.faults), trace: bars(b.trace) },
     text: {
       notMeasured: m['page.notMeasured'],
       noInterval: m['page.noInterval'],
@@ -404,6 +406,7 @@ const SCRIPT = `
     bars(s.faults, P.bars.faults);
     overTime(s.faults);
   }
+  if (s.trace) bars(s.trace, P.bars.trace);
   document.body.dataset.rendered = 'true';
 })();
 `;
@@ -414,7 +417,9 @@ const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 export function scoreboardPage(s: Scoreboard, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
-  const body = [s.capacity, s.faults].map((x) => (x ? sectionHtml(x, s.baseline, locale) : '')).join('\n');
+  const body = [s.capacity, s.faults, s.trace]
+    .map((x) => (x ? sectionHtml(x, s.baseline, locale) : ''))
+    .join('\n');
   const config = pageConfig(s, m);
   const legend = config.strategies
     .map(({ name, colour }) => `<span><i style="background:${colour}"></i>${escapeHtml(name)}</span>`)

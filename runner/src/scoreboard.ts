@@ -21,7 +21,11 @@ export interface Scoreboard {
   readonly intervals: Exclude<IntervalMethod, 'none'>;
   readonly capacity?: CapacitySection;
   readonly faults?: FaultSection;
+  readonly trace?: TraceSection;
 }
+
+/** Any section: each experiment has one. */
+export type Section = CapacitySection | FaultSection | TraceSection;
 
 export interface SectionRow {
   readonly strategy: string;
@@ -65,6 +69,26 @@ export interface FaultsLoad {
   readonly speed: number;
   readonly mockConfig?: string;
   readonly nodes: number;
+}
+
+/** What the trace section's load was, to be said in words (traceLoadText). */
+export interface TraceLoad {
+  /** The trace file's name (its path is the machine's). */
+  readonly file: string;
+  readonly format: string;
+  readonly rows: number;
+  readonly meanRate: number;
+  /** The busiest window's mean rate. */
+  readonly peakRate: number;
+  readonly seconds: number;
+  readonly windows: number;
+  readonly scenario: string;
+  readonly nodes: number;
+}
+
+export interface TraceSection extends SectionBase {
+  readonly experiment: 'trace';
+  readonly loadSpec: TraceLoad;
 }
 
 export interface CapacitySection extends SectionBase {
@@ -157,8 +181,24 @@ export function faultsLoadText(load: FaultsLoad, locale: Locale = 'en'): string 
   );
 }
 
+/** The trace section's load in words: the trace, how many rows at what rate, the timeline. */
+export function traceLoadText(load: TraceLoad, locale: Locale = 'en'): string {
+  const m = messagesFor(SCOREBOARD_MESSAGES, locale);
+  return m.traceLoad(
+    `${load.file} (${load.format})`,
+    String(load.rows),
+    String(load.seconds),
+    String(load.meanRate),
+    String(load.peakRate),
+    String(load.windows),
+    load.scenario,
+    String(load.nodes),
+  );
+}
+
 /** A section's load in the scoreboard's language: from its figures, or its words when it has none. */
-export function loadText(s: CapacitySection | FaultSection, locale: Locale = 'en'): string {
+export function loadText(s: Section, locale: Locale = 'en'): string {
+  if (s.experiment === 'trace') return traceLoadText(s.loadSpec, locale);
   if (s.experiment === 'capacity') return s.loadSpec ? capacityLoadText(s.loadSpec, locale) : s.load;
   return s.loadSpec ? faultsLoadText(s.loadSpec, locale) : s.load;
 }
@@ -209,11 +249,13 @@ export interface SectionText {
   readonly more: readonly TextTable[];
 }
 
-function mainTable(s: CapacitySection | FaultSection, m: ScoreboardMessages): TextTable {
+function mainTable(s: Section, m: ScoreboardMessages): TextTable {
   const first: FigureName[] =
     s.experiment === 'capacity'
       ? [s.deciding, ...(['knee', 'peakGoodput'] as const).filter((f) => f !== s.deciding)]
-      : [s.deciding, 'recoveryS'];
+      : s.experiment === 'faults'
+        ? [s.deciding, 'recoveryS']
+        : [s.deciding];
   const cols = [...first, ...COLUMNS.filter((c) => !first.includes(c))];
   const top = s.experiment === 'capacity' ? Math.max(...s.rates) : Number.NaN;
   const cell = (c: FigureName, r: SectionRow) => {
@@ -238,7 +280,7 @@ function mainTable(s: CapacitySection | FaultSection, m: ScoreboardMessages): Te
 }
 
 /** The ties of a section, in words: what the page must say out loud. */
-export function tieSentences(s: CapacitySection | FaultSection, locale: Locale = 'en'): string[] {
+export function tieSentences(s: Section, locale: Locale = 'en'): string[] {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   const seen = new Set<number>();
   const out: string[] = [];
@@ -252,11 +294,7 @@ export function tieSentences(s: CapacitySection | FaultSection, locale: Locale =
 }
 
 /** The operations guides' before/after view, each figure with its interval and change from the baseline. */
-function beforeAfter(
-  s: CapacitySection | FaultSection,
-  baseline: string,
-  m: ScoreboardMessages,
-): TextTable[] {
+function beforeAfter(s: Section, baseline: string, m: ScoreboardMessages): TextTable[] {
   const base = s.ranking.find((r) => r.strategy === baseline);
   if (!base) return [];
   const cols: FigureName[] = ['meanMs', 'rate503', 'throughput', 'retriesPerRequest'];
@@ -281,7 +319,7 @@ function beforeAfter(
   ];
 }
 
-function recoveryTable(s: CapacitySection | FaultSection, m: ScoreboardMessages): TextTable[] {
+function recoveryTable(s: Section, m: ScoreboardMessages): TextTable[] {
   if (s.experiment !== 'faults' || s.recovery.length === 0) return [];
   return [
     {
@@ -297,14 +335,15 @@ function recoveryTable(s: CapacitySection | FaultSection, m: ScoreboardMessages)
   ];
 }
 
-export function sectionText(
-  s: CapacitySection | FaultSection,
-  baseline: string,
-  locale: Locale = 'en',
-): SectionText {
+export function sectionText(s: Section, baseline: string, locale: Locale = 'en'): SectionText {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   return {
-    heading: s.experiment === 'capacity' ? m.capacityHeading : m.faultsHeading,
+    heading:
+      s.experiment === 'capacity'
+        ? m.capacityHeading
+        : s.experiment === 'faults'
+          ? m.faultsHeading
+          : m.traceHeading,
     load: loadText(s, locale),
     places: m.places(figureLabel(m, s.deciding)),
     main: mainTable(s, m),
@@ -334,7 +373,7 @@ export function intervalNote(b: Scoreboard, locale: Locale = 'en'): string {
 export function scoreboardMarkdown(b: Scoreboard, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   const out = [`# ${m.title(b.strategies.join(m.listSeparator))}`, '', intervalNote(b, locale), ''];
-  for (const s of [b.capacity, b.faults]) {
+  for (const s of [b.capacity, b.faults, b.trace]) {
     if (!s) continue;
     const t = sectionText(s, b.baseline, locale);
     out.push(`## ${t.heading}`, '', t.load, '', t.places, '', ...markdownTable(t.main), '');

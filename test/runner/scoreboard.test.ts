@@ -8,6 +8,7 @@ import {
   type SectionRow,
   scoreboardMarkdown,
   tieSentences,
+  traceLoadText,
 } from '../../runner/src/scoreboard.js';
 
 const f = (value: number | null, lo: number | null = null, hi: number | null = null): Figure =>
@@ -172,5 +173,35 @@ describe('the scoreboard in markdown', () => {
     expect(zh).not.toContain(english);
     // A scoreboard written before the figures were kept shows its words as they are.
     expect(scoreboardMarkdown(board, 'zh-CN')).toContain('\n1000 req/s for 38 s\n');
+  });
+
+  it('writes the trace experiment: its heading, its load in both languages, its ranking', () => {
+    const loadSpec = {
+      file: 'azure-conv-2023-excerpt.csv',
+      format: 'azure',
+      rows: 4424,
+      meanRate: 450,
+      peakRate: 561.3,
+      seconds: 9.8,
+      windows: 10,
+      scenario: 'outage-recovery',
+      nodes: 3,
+    };
+    const trace = {
+      experiment: 'trace' as const,
+      load: traceLoadText(loadSpec),
+      loadSpec,
+      deciding: 'goodput' as const,
+      ranking: [row('retry', 1, [], {}), row('passthrough', 2, [], {})],
+    };
+    const md = scoreboardMarkdown({ ...board, faults: undefined, trace });
+    expect(md).toContain("## Trace: each strategy on a real trace's bursts and sizes while the API is busy");
+    expect(md).toContain(
+      'the trace azure-conv-2023-excerpt.csv (azure): 4424 requests in 9.8 s, mean 450 req/s, busiest window 561.3 req/s, 10 windows, while the mock plays outage-recovery over the replay, 3 nodes',
+    );
+    expect(md).toMatch(/\| 1 \| retry \| 48\.0 \[46\.0, 50\.0\] \|/);
+    const zh = scoreboardMarkdown({ ...board, faults: undefined, trace }, 'zh-CN');
+    expect(zh).toContain('## 真实流量');
+    expect(zh).toContain('轨迹 azure-conv-2023-excerpt.csv (azure)：9.8 s 内 4424 个请求');
   });
 });

@@ -37,6 +37,15 @@ export const REPORT_MESSAGES = defineMessages({
     kneeNone: 'knee: none (the first step broke the SLA)',
     kneeAt: (step: string, rate: string) => `knee: step ${step} (${rate} req/s)`,
     malformedWarning: (n: string) => `warning: ${n} malformed line(s) skipped`,
+    fairness: (
+      users: string,
+      success: string,
+      p99: string,
+      jain: string,
+      worst: string,
+      worstSuccess: string,
+    ) =>
+      `users: ${users}; the worst 1 % of them: success ${success}, p99 ${p99} ms; Jain's index over their goodput shares ${jain}; worst user ${worst} at ${worstSuccess} success`,
     missingLine: (what: string) => `MISSING: ${what}`,
     // A load generator that fell short, in words (collector/src/report-words.ts).
     segmentEnded: 'ended, but some of its results never arrived',
@@ -170,6 +179,15 @@ export const REPORT_MESSAGES = defineMessages({
     kneeNone: '拐点：无（第一个步骤就未达 SLA）',
     kneeAt: (step: string, rate: string) => `拐点：步骤 ${step}（${rate} req/s）`,
     malformedWarning: (n: string) => `警告：跳过了 ${n} 行格式错误的结果`,
+    fairness: (
+      users: string,
+      success: string,
+      p99: string,
+      jain: string,
+      worst: string,
+      worstSuccess: string,
+    ) =>
+      `用户：${users} 个；最差的 1 % 用户：成功率 ${success}，p99 ${p99} ms；各用户有效吞吐占比的 Jain 公平指数 ${jain}；最差用户 ${worst}，成功率 ${worstSuccess}`,
     missingLine: (what: string) => `缺失：${what}`,
     segmentEnded: '已结束，但部分结果始终未送达',
     segmentCut: '未到结尾就停止了（没有结束记录）',

@@ -18,6 +18,7 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     'order.shuffled': 'shuffled',
     capacityHeading: 'Capacity: where does each strategy break?',
     faultsHeading: 'Faults: what does each strategy do while the API is busy?',
+    traceHeading: "Trace: each strategy on a real trace's bursts and sizes while the API is busy",
     places: (figure: string) => `Places by ${figure}; "=" marks a shared place.`,
     'col.place': 'place',
     'col.strategy': 'strategy',
@@ -66,6 +67,17 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     ) =>
       `${rate} req/s for ${seconds} s while the mock plays ${scenario} at x${speed}${config}, ${nodes} nodes`,
     faultsMockConfig: (file: string) => ` (mock config ${file})`,
+    traceLoad: (
+      trace: string,
+      rows: string,
+      seconds: string,
+      mean: string,
+      peak: string,
+      windows: string,
+      scenario: string,
+      nodes: string,
+    ) =>
+      `the trace ${trace}: ${rows} requests in ${seconds} s, mean ${mean} req/s, busiest window ${peak} req/s, ${windows} windows, while the mock plays ${scenario} over the replay, ${nodes} nodes`,
     // The page.
     'page.title': 'busybench scoreboard',
     'page.meta': (generatedAt: string, runs: number, order: string, baseline: string) =>
@@ -105,6 +117,7 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     'order.shuffled': '随机打乱',
     capacityHeading: '容量：各策略在多大负载下崩溃？',
     faultsHeading: '故障：API 繁忙时各策略表现如何？',
+    traceHeading: '真实流量：API 繁忙时，各策略面对真实轨迹的突发与长度表现如何？',
     places: (figure: string) => `按“${figure}”排名；“=”表示名次并列。`,
     'col.place': '名次',
     'col.strategy': '策略',
@@ -150,6 +163,17 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     ) =>
       `${rate} req/s 持续 ${seconds} s，模拟服务以 ${speed} 倍速播放 ${scenario}${config}，${nodes} 个节点`,
     faultsMockConfig: (file: string) => `（模拟服务配置 ${file}）`,
+    traceLoad: (
+      trace: string,
+      rows: string,
+      seconds: string,
+      mean: string,
+      peak: string,
+      windows: string,
+      scenario: string,
+      nodes: string,
+    ) =>
+      `轨迹 ${trace}：${seconds} s 内 ${rows} 个请求，平均 ${mean} req/s，最忙窗口 ${peak} req/s，${windows} 个窗口；回放期间模拟服务播放 ${scenario}，${nodes} 个节点`,
     'page.title': 'busybench 记分板',
     'page.meta': (generatedAt: string, runs: number, order: string, baseline: string) =>
       `生成于 ${generatedAt} · 每个策略运行 ${runs} 次，顺序：${order} · 基线：${baseline}`,
