@@ -21,6 +21,8 @@
  *   --soak-sample    RSS sample interval in s (default 5, quick 2)
  *   --warmup-seconds length of each uncounted warm-up probe (default --seconds)
  *   --engine-results 1: the engine writes its per-request results file, as vegeta writes its own (default 1)
+ *   --trace-rate     the Azure conversation trace replayed at this mean rate (default 5000)
+ *   --trace-seconds  length of the looped trace replay whose RSS is watched (default 300, quick 30; 0 skips the trace part)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,8 +31,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../common/paths.js';
 import { DEFAULT_SLA } from '../common/sla/sla.js';
-import { DEFAULT_MIX, type Mix, type Plan } from '../loadtests/plan.js';
+import { DEFAULT_MIX, type Mix, type Plan, type TraceSpec } from '../loadtests/plan.js';
 import { buildProfile } from '../loadtests/profiles.js';
+import { type TraceInfo, traceProfile } from '../loadtests/trace-plan.js';
 import { engineBinary } from '../runner/src/engine-binary.js';
 import { median } from './pinned.js';
 import { jsonTargets, VEGETA_MODULE, vegetaBinary, vegetaReport } from './vegeta.js';
@@ -86,6 +89,10 @@ const SOAK_SECONDS = Math.floor(num('soak-seconds', 300, 30));
 const SOAK_SAMPLE_S = Math.max(0.5, num('soak-sample', 5, 2));
 const WARMUP_SECONDS = Math.max(1, Math.floor(num('warmup-seconds', SECONDS)));
 const ENGINE_RESULTS = setting('engine-results', '1') === '1';
+const TRACE_RATE = Math.floor(num('trace-rate', 5000));
+const TRACE_SECONDS = Math.floor(num('trace-seconds', 300, 30));
+/** The public trace replayed (../shared/traces/README.md): 19 366 rows over 58 minutes. */
+const AZURE_TRACE = join(ROOT, '..', 'shared', 'traces', 'azure-conv-2023.csv');
 /** Requests in flight at most, for both generators (the engine's own default for a plan). */
 const maxInFlight = (rate: number) => Math.max(1000, Math.ceil(rate * 2));
 const REQUEST_TIMEOUT_S = 10;
@@ -263,7 +270,11 @@ async function startMock(dir: string): Promise<{ child: ChildProcess; port: numb
       server: { logLevel: 'error' },
       accounts: [{ id: 'default', keys: ['sk-busybench'], balance: 100, concurrencyLimit: 1_000_000 }],
       behaviour: {
-        latency: { ttft: { type: 'fixed', ms: 0 }, interToken: { type: 'fixed', ms: 0 } },
+        latency: {
+          ttft: { type: 'fixed', ms: 0 },
+          interToken: { type: 'fixed', ms: 0 },
+          prefill: { msPerToken: 0 },
+        },
         capacity: { maxInFlight: 1_000_000 },
         output: { minTokens: 20, maxTokens: 20, reasoningTokens: 0 },
       },
@@ -334,7 +345,7 @@ const BENCH_MIX = (kind: Kind): Mix => ({
   ...DEFAULT_MIX,
   streamRatio: kind === 'sse' ? 1 : 0,
   models: { 'deepseek-v4-flash': 1 },
-  // The engine's prompt for 5 characters is "Request 0:"; vegeta sends the same body.
+  // 5 characters: one five-letter word, each request its own (vegeta sends one word for all).
   promptChars: [5],
   maxTokens: 20,
   keys: ['sk-busybench'],
@@ -342,10 +353,14 @@ const BENCH_MIX = (kind: Kind): Mix => ({
   thinking: 0,
 });
 
-/** The body the engine sends for BENCH_MIX (loadtests/engine/internal/attack/requests.go), for vegeta. */
+/**
+ * The body the engine sends for BENCH_MIX (loadtests/engine/internal/attack/requests.go), for
+ * vegeta: the same fields and size, one word that is the same in every request (the engine draws
+ * each request's word, building its body as it sends it: part of its cost per request).
+ */
 const vegetaBody = (kind: Kind) => ({
   model: 'deepseek-v4-flash',
-  messages: [{ role: 'user', content: 'Request 0:' }],
+  messages: [{ role: 'user', content: 'abcde ' }],
   max_tokens: 20,
   stream: kind === 'sse',
   ...(kind === 'sse' ? { stream_options: { include_usage: true } } : {}),
@@ -396,20 +411,23 @@ async function engineRun(
   sampleMs: number,
   soak = false,
   onSample?: (p: ProcSample) => void,
-): Promise<{ step: StepFigures | null; samples: ProcSample[]; problem: string }> {
+  plan: Plan = enginePlan(s.target, kind, rate, seconds, soak),
+): Promise<{ step: StepFigures | null; steps: StepFigures[]; samples: ProcSample[]; problem: string }> {
   const id = `engine-${kind}-${rate}-${Date.now()}`;
   const planFile = join(s.dir, `${id}.plan.json`);
   const summaryFile = join(s.dir, `${id}.summary.json`);
   const resultsFile = join(s.dir, `${id}.results.jsonl`);
-  writeFileSync(planFile, JSON.stringify(enginePlan(s.target, kind, rate, seconds, soak)));
+  writeFileSync(planFile, JSON.stringify(plan));
   const args = ['--plan', planFile, '--summary', summaryFile, '--quiet'];
   if (ENGINE_RESULTS) args.push('--results', resultsFile);
   const limit = seconds + REQUEST_TIMEOUT_S + 30;
   const ran = await runPinned(s.engine, args, limit, sampleMs, onSample);
   let step: StepFigures | null = null;
+  let steps: StepFigures[] = [];
   let problem = '';
   try {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { steps: StepFigures[] };
+    steps = summary.steps;
     step = summary.steps[0] ?? null;
   } catch {
     problem = `no summary (exit ${ran.code}): ${ran.stderr.trim().slice(-300)}`;
@@ -417,7 +435,7 @@ async function engineRun(
   if (ran.code !== 0 && ran.code !== 99 && !problem)
     problem = `exit ${ran.code}: ${ran.stderr.trim().slice(-300)}`;
   for (const f of [planFile, summaryFile, resultsFile]) rmSync(f, { force: true });
-  return { step, samples: ran.samples, problem };
+  return { step, steps, samples: ran.samples, problem };
 }
 
 async function engineProbe(s: Setup, kind: Kind, rate: number, seconds: number): Promise<Probe> {
@@ -656,6 +674,104 @@ async function soak(s: Setup): Promise<Soak> {
   };
 }
 
+// ---- the trace ----------------------------------------------------------------------------------
+
+/**
+ * The Azure trace at a mean `rate`, replayed `loops` times back to back: the bench mix's
+ * non-streaming requests at the trace's arrivals and prompt sizes (1 150 tokens on average,
+ * answers at the mock's 20 tokens), each body built as it is sent.
+ */
+async function tracePlan(s: Setup, rate: number, loops: number): Promise<Plan> {
+  const spec: TraceSpec = { file: AZURE_TRACE, meanRate: rate, loops };
+  const { stdout } = await run(s.engine, ['--trace-info', JSON.stringify(spec)], { maxBuffer: 16 << 20 });
+  const info = JSON.parse(stdout) as TraceInfo;
+  const base = enginePlan(s.target, 'json', rate, info.durationMs / 1000);
+  return { ...base, profile: traceProfile(info), trace: spec, maxInFlight: maxInFlight(rate) };
+}
+
+/** The whole trace once at `rate` lasts 19 366 / rate s: loops to cover `seconds`. */
+const loopsFor = (rate: number, seconds: number) => Math.max(1, Math.ceil((seconds * rate) / 19_366));
+
+interface TraceProbe {
+  readonly seconds: number;
+  readonly requests: number;
+  readonly dropped: number;
+  readonly lateP99Ms: number;
+  readonly success: number;
+  readonly usPerReq: number;
+  readonly problem: string;
+}
+
+/** Figures of a trace run from its windows: the worst window's late p99, requests and drops summed. */
+function traceFigures(ran: Awaited<ReturnType<typeof engineRun>>, rate: number, seconds: number): TraceProbe {
+  const requests = ran.steps.reduce((n, f) => n + f.requests, 0);
+  const ok = ran.steps.reduce((n, f) => n + (f.successRate ?? 0) * f.requests, 0);
+  return {
+    seconds,
+    requests,
+    dropped: ran.steps.reduce((n, f) => n + f.dropped, 0),
+    lateP99Ms: Math.max(0, ...ran.steps.map((f) => f.lateP99Ms)),
+    success: requests > 0 ? ok / requests : 0,
+    usPerReq: cpuOver(ran.samples, rate, seconds).usPerReq,
+    problem: ran.problem,
+  };
+}
+
+interface TraceBench {
+  /** Per round: the trace's CPU per request, and the profile's (the same rate, evenly spaced, short prompts). */
+  readonly rounds: ReadonlyArray<{ trace: TraceProbe; profile: Probe }>;
+  readonly soak: {
+    readonly probe: TraceProbe;
+    readonly rssAt60Mb: number;
+    readonly rssEndMb: number;
+    readonly endS: number;
+  } | null;
+}
+
+async function traceBench(s: Setup): Promise<TraceBench> {
+  const rounds: Array<{ trace: TraceProbe; profile: Probe }> = [];
+  const loops = loopsFor(TRACE_RATE, SECONDS);
+  for (let round = 1; round <= ROUNDS; round++) {
+    // A B, round after round: the trace, then the profile for as long at the same mean rate.
+    const plan = await tracePlan(s, TRACE_RATE, loops);
+    const seconds = plan.profile.steps.at(-1)?.endMs ?? 0;
+    const ran = await engineRun(s, 'json', TRACE_RATE, seconds / 1000, 250, false, undefined, plan);
+    const trace = traceFigures(ran, TRACE_RATE, seconds / 1000);
+    const profile = await engineProbe(s, 'json', TRACE_RATE, Math.round(seconds / 1000));
+    process.stdout.write(
+      `trace round ${round}: trace ${trace.requests} req, late p99 ${fmt(trace.lateP99Ms)} ms, ${fmt(trace.usPerReq, 0)} µs/req; ` +
+        `profile ${fmt(profile.usPerReq, 0)} µs/req${trace.problem ? ` (${trace.problem})` : ''}\n`,
+    );
+    rounds.push({ trace, profile });
+  }
+  if (TRACE_SECONDS <= 0) return { rounds, soak: null };
+  const plan = await tracePlan(s, TRACE_RATE, loopsFor(TRACE_RATE, TRACE_SECONDS));
+  const seconds = (plan.profile.steps.at(-1)?.endMs ?? 0) / 1000;
+  const samples: ProcSample[] = [];
+  const ran = await engineRun(
+    s,
+    'json',
+    TRACE_RATE,
+    seconds,
+    SOAK_SAMPLE_S * 1000,
+    true,
+    (p) => samples.push(p),
+    plan,
+  );
+  const during = samples.filter((p) => p.t <= seconds);
+  const at60 = during.find((p) => p.t >= Math.min(60, seconds / 5)) ?? during.at(-1);
+  const end = during.at(-1);
+  return {
+    rounds,
+    soak: {
+      probe: traceFigures(ran, TRACE_RATE, seconds),
+      rssAt60Mb: (at60?.rssKb ?? Number.NaN) / 1024,
+      rssEndMb: (end?.rssKb ?? Number.NaN) / 1024,
+      endS: end?.t ?? Number.NaN,
+    },
+  };
+}
+
 // ---- the report ---------------------------------------------------------------------------------
 
 async function machine(): Promise<Record<string, string>> {
@@ -754,6 +870,7 @@ async function main(): Promise<void> {
     }
 
     const soaked = SOAK_SECONDS > 0 ? await soak(setup) : null;
+    const traced = TRACE_RATE > 0 ? await traceBench(setup) : null;
 
     // ---- the table ----
     const lines: string[] = [];
@@ -828,6 +945,28 @@ async function main(): Promise<void> {
       say(
         `| soak kept up (dropped, late p99, success; answer p99) | ${f ? `${f.dropped}, ${f.lateP99Ms.toFixed(1)} ms, ${((f.successRate ?? 0) * 100).toFixed(2)} %; ${fmt(f.p99Ms)} ms` : soaked.problem} | — | — | keeps up | ${yes(clean)} |`,
       );
+    }
+    if (traced) {
+      const ratios = traced.rounds.map((r) => r.trace.usPerReq / r.profile.usPerReq).filter(Number.isFinite);
+      const late = traced.rounds.map((r) => r.trace.lateP99Ms);
+      say(
+        `| the Azure trace at a mean ${TRACE_RATE} req/s: start lateness p99 (the worst window), ms, per round | ${spread(late, 1)} | — | — | ≤ ${LATE_P99_MS} ms | ${yes(late.every((x) => x <= LATE_P99_MS))} |`,
+      );
+      say(
+        `| CPU per request, the trace ÷ the profile at ${TRACE_RATE}/s (evenly spaced, 5-token prompts), µs | ` +
+          `${spread(traced.rounds.map((r) => r.trace.usPerReq))} ÷ ${spread(traced.rounds.map((r) => r.profile.usPerReq))} | — | ${spread(ratios, 2)} | ≤ 1.3 × | ${yes(ratios.length > 0 && median(ratios) <= 1.3)} |`,
+      );
+      if (traced.soak) {
+        const t = traced.soak;
+        const growth = ((t.rssEndMb - t.rssAt60Mb) / t.rssAt60Mb) * 100;
+        say(
+          `| engine RSS, the trace looped for ${fmt(t.probe.seconds, 0)} s at ${TRACE_RATE} req/s: at 60 s → at ${fmt(t.endS, 0)} s | ` +
+            `${fmt(t.rssAt60Mb)} → ${fmt(t.rssEndMb)} MB (${fmt(growth)} %) | — | — | ≤ 10 % growth | ${yes(growth <= 10)} |`,
+        );
+        say(
+          `| the looped trace kept up (requests, dropped, late p99, success) | ${t.probe.requests}, ${t.probe.dropped}, ${fmt(t.probe.lateP99Ms)} ms, ${fmt(t.probe.success * 100, 2)} %${t.probe.problem ? ` (${t.probe.problem})` : ''} | — | — | keeps up | ${yes(t.probe.dropped === 0 && t.probe.lateP99Ms <= LATE_P99_MS && t.probe.success === 1)} |`,
+        );
+      }
     }
     say();
     say(

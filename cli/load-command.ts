@@ -296,15 +296,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
       problems.push(`--${name} "${raw}" must be a whole number >= ${min}`);
     return Number(raw);
   };
-  const ms = (name: string, raw: string | undefined) => {
-    if (raw === undefined) return undefined;
-    try {
-      return parseDurationMs(raw);
-    } catch {
-      problems.push(`--${name} "${raw}" is not a duration (e.g. 30s, 2m)`);
-      return undefined;
-    }
-  };
+  const ms = durationFlag(problems);
   const mix: { -readonly [K in keyof Mix]: Mix[K] } = { ...DEFAULT_MIX };
   if (flags.streamRatio !== undefined) {
     const r = Number(flags.streamRatio);
@@ -446,6 +438,21 @@ function shipFlags(flags: LoadFlags, problems: string[]): void {
     }
 }
 
+/** A duration flag's milliseconds; a bad one adds its problem (undefined: not given). */
+type DurationFlag = (name: string, raw: string | undefined) => number | undefined;
+
+function durationFlag(problems: string[]): DurationFlag {
+  return (name, raw) => {
+    if (raw === undefined) return undefined;
+    try {
+      return parseDurationMs(raw);
+    } catch {
+      problems.push(`--${name} "${raw}" is not a duration (e.g. 30s, 2m)`);
+      return undefined;
+    }
+  };
+}
+
 /** `--users N` or `N:zipf:S`: the user_id population (undefined: no user_id). */
 function usersFlag(raw: string | undefined, problems: string[]): Mix['users'] {
   if (raw === undefined) return undefined;
@@ -476,7 +483,7 @@ function arrivalsFlag(raw: string | undefined, problems: string[]): Arrivals | u
 function traceFlags(
   flags: Omit<LoadFlags, 'target'>,
   problems: string[],
-  ms: (name: string, raw: string | undefined) => number | undefined,
+  ms: DurationFlag,
   /** The trace replaces the profile (load, run); compare runs it as an experiment of its own. */
   replacesProfile: boolean,
 ): { spec: TraceSpec; info?: TraceInfo } {
@@ -549,16 +556,10 @@ export function traceExperimentInput(
   flags: Omit<LoadFlags, 'target'>,
   problems: string[],
 ): { spec: TraceSpec; info: TraceInfo } | undefined {
-  const ms = (name: string, raw: string | undefined) => {
-    if (raw === undefined) return undefined;
-    try {
-      return parseDurationMs(raw);
-    } catch {
-      problems.push(`--${name} "${raw}" is not a duration (e.g. 30s, 2m)`);
-      return undefined;
-    }
-  };
+  const ms = durationFlag(problems);
   const before = problems.length;
+  if (flags.engine === 'k6')
+    problems.push("--trace needs the engine (the k6 scripts send the profile's fixed mix)");
   const t = traceFlags(flags, problems, ms, false);
   if (problems.length > before) return undefined;
   const info = readTrace(t.spec, problems);

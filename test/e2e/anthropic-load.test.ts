@@ -1,47 +1,29 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../runner/src/engine-binary.js';
-import { startMockProcess } from '../../runner/src/mock-process.js';
-import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-helpers.js';
+import { mockProcess, withEngineAndMocks } from '../helpers/mock-process.js';
 
-let stop: (() => Promise<void>) | undefined;
-beforeAll(() => {
-  requireBuild();
-  engineBinary();
-});
-afterEach(async () => {
-  await stop?.();
-  stop = undefined;
-});
+withEngineAndMocks();
 
 /** Outcome → count over one run's requests, sent in the given API format. */
 async function outcomes(api: string): Promise<Map<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), `busybench-api-${api}-`));
-  writeFileSync(
-    join(dir, 'mock.json'),
-    JSON.stringify({
-      seed: api === 'openai' ? 1 : 2,
-      behaviour: {
-        limits: { concurrency: { enabled: false } },
-        faults: {
-          errors: { '429': 0.06, '503': 0.04 },
-          stream: { truncate: 0.05, contentFilter: 0.04, insufficientResource: 0.03 },
-        },
+  const mock = await mockProcess({
+    seed: api === 'openai' ? 1 : 2,
+    behaviour: {
+      limits: { concurrency: { enabled: false } },
+      faults: {
+        errors: { '429': 0.06, '503': 0.04 },
+        stream: { truncate: 0.05, contentFilter: 0.04, insufficientResource: 0.03 },
       },
-    }),
-  );
-  const mock = await startMockProcess({
-    nodes: 1,
-    config: join(dir, 'mock.json'),
-    log: join(dir, 'mock.log'),
+    },
   });
-  stop = () => mock.stop();
   const results = join(dir, 'results.ndjson');
   const run = await runCli(
     [
-      ...['load', '-t', mock.urls[0] as string, '--api', api, '-p', 'smoke', '-r', '200', '-d', '8s'],
+      ...['load', '-t', mock.url, '--api', api, '-p', 'smoke', '-r', '200', '-d', '8s'],
       ...[
         '--stream-ratio',
         '1',
@@ -58,7 +40,6 @@ async function outcomes(api: string): Promise<Map<string, number>> {
   );
   expect(run.code, run.stderr).toBe(99); // the injected faults break success >= 99.95 %
   await mock.stop();
-  stop = undefined;
   const counts = new Map<string, number>();
   for (const line of readFileSync(results, 'utf8').split('\n').filter(Boolean)) {
     const o = JSON.parse(line);

@@ -1,42 +1,25 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../runner/src/engine-binary.js';
-import { startMockProcess } from '../../runner/src/mock-process.js';
-import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../cli/cli-helpers.js';
 import { metricValue } from '../helpers/mock.js';
+import { mockProcess, stopAfter, withEngineAndMocks } from '../helpers/mock-process.js';
 import { freePort } from '../helpers/tools.js';
 
 const TRACES = new URL('../../../shared/traces/', import.meta.url).pathname;
 const AZURE = join(TRACES, 'azure-conv-2023.csv');
 const MOONCAKE = join(TRACES, 'mooncake-conversation.jsonl');
 
-let stops: Array<() => Promise<unknown>> = [];
-beforeAll(() => {
-  requireBuild();
-  engineBinary();
-});
-afterEach(async () => {
-  for (const stop of stops.reverse()) await stop();
-  stops = [];
-});
+withEngineAndMocks();
 
 /** A mock in its own process, no concurrency cap and no prefill: these tests count tokens, not time. */
 async function mock(behaviour: object): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'busybench-trace-mock-'));
   const base = {
     limits: { concurrency: { enabled: false } },
     latency: { prefill: { msPerToken: 0, models: {} } },
   };
-  writeFileSync(join(dir, 'mock.json'), JSON.stringify({ behaviour: { ...base, ...behaviour } }));
-  const started = await startMockProcess({
-    nodes: 1,
-    config: join(dir, 'mock.json'),
-    log: join(dir, 'mock.log'),
-  });
-  stops.push(() => started.stop());
-  return started.urls[0] as string;
+  return (await mockProcess({ behaviour: { ...base, ...behaviour } })).url;
 }
 
 async function tokens(url: string, kind: string): Promise<number> {
@@ -176,7 +159,7 @@ describe('reused bodies and a cache', () => {
     const url = await mock({});
     const port = await freePort();
     const proxy = startCli(['strategy', 'cache', '-u', url, '-p', String(port)], /listening on/);
-    stops.push(async () => {
+    stopAfter(async () => {
       process.kill(-(proxy.child.pid as number), 'SIGTERM');
       await proxy.exited;
     });

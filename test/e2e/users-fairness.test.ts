@@ -1,64 +1,34 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineBinary } from '../../runner/src/engine-binary.js';
-import { startMockProcess } from '../../runner/src/mock-process.js';
-import { requireBuild, runCli } from '../cli/cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-helpers.js';
+import { mockProcess, withEngineAndMocks } from '../helpers/mock-process.js';
 
-let stop: (() => Promise<void>) | undefined;
-beforeAll(() => {
-  requireBuild();
-  engineBinary();
-});
-afterEach(async () => {
-  await stop?.();
-  stop = undefined;
-});
+withEngineAndMocks();
 
 describe('many users', () => {
   it('on a raised account with a per-user cap, the heaviest user reads 429s, the others pass, and the fairness figures say so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'busybench-users-'));
-    writeFileSync(
-      join(dir, 'mock.json'),
-      JSON.stringify({
-        accounts: [
-          {
-            id: 'raised',
-            keys: ['sk-raised'],
-            balance: 100,
-            raised: true,
-            concurrencyLimit: 1000,
-            userConcurrencyLimit: 6,
-          },
-        ],
-        behaviour: { latency: { ttft: { type: 'fixed', ms: 200 }, prefill: { msPerToken: 0 } } },
-      }),
-    );
-    const mock = await startMockProcess({
-      nodes: 1,
-      config: join(dir, 'mock.json'),
-      log: join(dir, 'mock.log'),
+    const mock = await mockProcess({
+      accounts: [
+        {
+          id: 'raised',
+          keys: ['sk-raised'],
+          balance: 100,
+          raised: true,
+          concurrencyLimit: 1000,
+          userConcurrencyLimit: 6,
+        },
+      ],
+      behaviour: { latency: { ttft: { type: 'fixed', ms: 200 }, prefill: { msPerToken: 0 } } },
     });
-    stop = () => mock.stop();
     const results = join(dir, 'results.ndjson');
     // Zipf's law with exponent 2 over 20 users: user-0 sends 63 % (7.5 in flight at 60 req/s
     // and 200 ms, over its cap of 6), user-1 16 % (1.9 in flight), the rest less.
     const run = await runCli(
       [
-        ...[
-          'load',
-          '-t',
-          mock.urls[0] as string,
-          '-p',
-          'smoke',
-          '-r',
-          '60',
-          '-d',
-          '8s',
-          '--users',
-          '20:zipf:2',
-        ],
+        ...['load', '-t', mock.url, '-p', 'smoke', '-r', '60', '-d', '8s', '--users', '20:zipf:2'],
         ...['--keys', 'sk-raised', '--stream-ratio', '0', '--thinking', 'off', '--results', results],
         ...['--summary', join(dir, 's.json'), '-q'],
       ],

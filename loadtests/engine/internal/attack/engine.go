@@ -52,7 +52,8 @@ type Engine struct {
 var paths = map[string]string{"openai": "/chat/completions", "anthropic": "/anthropic/v1/messages"}
 
 // New prepares an engine: the HTTP client (dialling loopback only unless the plan allows
-// remote targets), the request bodies and the steps.
+// remote targets), the mix the requests are drawn from, the arrivals (a profile's schedule or
+// a trace, read once through here) and the steps.
 func New(p *plan.Plan, seg schedule.Segment, out *results.Writer) (*Engine, error) {
 	m, err := newMix(p.Mix, p.Seed)
 	if err != nil {
@@ -189,8 +190,10 @@ var retryable = map[string]bool{outcome.R429: true, outcome.R503: true, outcome.
 // request sends one arrival, with the plan's client retries, and records it.
 func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time, step *sla.Step) {
 	r := e.mix.pick(h)
-	start := time.Now()
+	// Built before the clock starts: a long prompt's body is the client's work, not the
+	// server's wait (it shows as lateness if it ever makes a request start behind its time).
 	body := r.body(e.api)
+	start := time.Now()
 	var a answer
 	attempts := 0
 	for {

@@ -143,7 +143,8 @@ func OpenTrace(spec plan.Trace) (*Trace, error) {
 		from, to := float64(w)*t.window, min(float64(w+1)*t.window, info.DurationMs)
 		rate := 0.0
 		if to > from {
-			rate = float64(counts[w]) / ((to - from) / 1000)
+			// To a tenth: the rate is a label in every table, line and series that shows the step.
+			rate = math.Round(float64(counts[w])/((to-from)/1000)*10) / 10
 		}
 		info.Windows = append(info.Windows, Window{Index: w, StartMs: from, EndMs: to, TargetRate: rate, Arrivals: counts[w]})
 	}
