@@ -70,7 +70,9 @@ const quantile = (xs: number[], q: number) => {
 
 describe('priority strategy', () => {
   it('gives a free slot to the highest class first: P1, then P2, then P3, whatever their arrival order', async () => {
-    const mock = await testMock(slow(300));
+    // Each answer holds the slot 1 s: the three queue before the first ends, even when the
+    // gauges are slow to read beside the rest of the suite (at 300 ms, P1 once came after it).
+    const mock = await testMock(slow(1000));
     const proxy = await startProxy('priority', { limit: '1', p1WaitMs: '10000', p3Free: '0' }, [mock.url]);
     const ended: string[] = [];
     const track = async (p: Promise<Asked>) => {
