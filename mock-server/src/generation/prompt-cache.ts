@@ -17,7 +17,8 @@ export const DEFAULT_MAX_UNITS = 1_000_000;
 const TWO_21 = 2 ** 21;
 
 export class PromptCache {
-  private readonly seen = new Map<number, true>();
+  private current = new Map<number, true>();
+  private previous = new Map<number, true>();
 
   constructor(private readonly maxUnits = DEFAULT_MAX_UNITS) {}
 
@@ -26,19 +27,27 @@ export class PromptCache {
     const s = hashString(scope, 0x2545f491);
     const keys = prompt.boundaries.map((b) => ((Math.floor(b / TWO_21) ^ s) >>> 0) * TWO_21 + (b % TWO_21));
     let hit = 0;
-    while (hit < keys.length && this.seen.has(keys[hit] as number)) hit++;
-    for (const key of keys) {
-      // Used again: to the back of the LRU's order.
-      if (!this.seen.delete(key) && this.seen.size >= this.maxUnits) {
-        const oldest = this.seen.keys().next().value;
-        if (oldest !== undefined) this.seen.delete(oldest);
-      }
-      this.seen.set(key, true);
-    }
+    while (hit < keys.length && this.has(keys[hit] as number)) hit++;
+    for (const key of keys) this.use(key);
     return hit * CACHE_UNIT_TOKENS;
   }
 
   clear(): void {
-    this.seen.clear();
+    this.current = new Map();
+    this.previous = new Map();
+  }
+
+  private has(key: number): boolean {
+    return this.current.has(key) || this.previous.has(key);
+  }
+
+  /** A unit used now: into the current generation; a full one becomes the previous. */
+  private use(key: number): void {
+    if (this.current.has(key)) return;
+    this.current.set(key, true);
+    if (this.current.size >= Math.max(1, Math.floor(this.maxUnits / 2))) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
   }
 }

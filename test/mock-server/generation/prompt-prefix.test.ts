@@ -65,15 +65,16 @@ describe('the context cache', () => {
     expect(cache.lookup('acct', first)).toBe(0);
   });
 
-  it('forgets the least recently used units past its size, and keeps those used again', () => {
-    const cache = new PromptCache(10);
+  it('forgets units not used for a whole generation past its size, and keeps those used again', () => {
+    // 20 units: two generations of 10.
+    const cache = new PromptCache(20);
     const p = (salt: string) =>
       shape([['user', Array.from({ length: 316 }, (_, i) => `${salt}${i}`).join(' ')]]);
     const [a, b, c] = [p('a'), p('b'), p('c')]; // 5 units each
     cache.lookup('s', a);
-    cache.lookup('s', b);
-    expect(cache.lookup('s', a)).toBe(320); // a used again: b is now the oldest
-    cache.lookup('s', c); // 15 units for 10 places: b goes
+    cache.lookup('s', b); // a and b fill a generation: it becomes the previous one
+    expect(cache.lookup('s', a)).toBe(320); // a used again: into the current generation
+    cache.lookup('s', c); // a and c fill it: b's generation is dropped
     expect(cache.lookup('s', b)).toBe(0);
     expect(cache.lookup('s', c)).toBe(320);
   });

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -28,7 +29,7 @@ type Reader struct {
 	lines  *bufio.Reader
 	csv    *csv.Reader
 	line   int
-	first  *float64 // the first row's own time, ms
+	first  *int64 // the first row's own time, ns (offsets are differences, exact to the ns)
 	// SkippedFailed counts BurstGPT rows with no response (failed requests), not replayed.
 	SkippedFailed int
 	header        map[string]int
@@ -146,7 +147,7 @@ func (r *Reader) Next() (Row, error) {
 
 func (r *Reader) next() (Row, bool, error) {
 	var row Row
-	var at float64
+	var at int64 // the row's own time, ns
 	var err error
 	switch r.Format {
 	case "azure", "burstgpt":
@@ -169,8 +170,9 @@ func (r *Reader) next() (Row, bool, error) {
 				row.Output, err = whole("GeneratedTokens", col("GeneratedTokens"))
 			}
 		} else {
-			at, err = number("Timestamp", col("Timestamp"))
-			at *= 1000
+			var sec float64
+			sec, err = number("Timestamp", col("Timestamp"))
+			at = int64(math.Round(sec * 1e9))
 			if err == nil {
 				row.Prompt, err = whole("Request tokens", col("Request tokens"))
 			}
@@ -212,7 +214,7 @@ func (r *Reader) next() (Row, bool, error) {
 	if r.first == nil {
 		r.first = &at
 	}
-	row.OffsetMs = at - *r.first
+	row.OffsetMs = float64(at-*r.first) / 1e6
 	return row, false, nil
 }
 
@@ -232,13 +234,16 @@ func number(name, text string) (float64, error) {
 	return x, nil
 }
 
-func azureTime(text string) (float64, error) {
+func azureTime(text string) (int64, error) {
 	t, err := time.Parse("2006-01-02 15:04:05.999999999", text)
 	if err != nil {
 		return 0, fmt.Errorf("TIMESTAMP %q is not YYYY-MM-DD HH:MM:SS.fffffff", text)
 	}
-	return float64(t.UnixNano()) / 1e6, nil
+	return t.UnixNano(), nil
 }
+
+// nanos is a time in ms as whole nanoseconds.
+func nanos(ms float64) int64 { return int64(math.Round(ms * 1e6)) }
 
 type mooncakeLine struct {
 	Timestamp    *float64 `json:"timestamp"`
@@ -247,7 +252,7 @@ type mooncakeLine struct {
 	HashIDs      []uint64 `json:"hash_ids"`
 }
 
-func mooncakeRow(line []byte, row *Row) (float64, error) {
+func mooncakeRow(line []byte, row *Row) (int64, error) {
 	var m mooncakeLine
 	if err := json.Unmarshal(line, &m); err != nil {
 		return 0, err
@@ -259,7 +264,7 @@ func mooncakeRow(line []byte, row *Row) (float64, error) {
 		return 0, errors.New("timestamp, input_length and output_length must be >= 0")
 	}
 	row.Prompt, row.Output, row.Blocks = *m.InputLength, *m.OutputLength, m.HashIDs
-	return *m.Timestamp, nil
+	return nanos(*m.Timestamp), nil
 }
 
 // busybenchLine is busybench's own trace format (loadtests/README.md, "Traces").
@@ -279,7 +284,7 @@ type busybenchLine struct {
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 var modelPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-func busybenchRow(line []byte, row *Row) (float64, error) {
+func busybenchRow(line []byte, row *Row) (int64, error) {
 	var b busybenchLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
@@ -312,5 +317,5 @@ func busybenchRow(line []byte, row *Row) (float64, error) {
 	}
 	row.Prompt, row.Output, row.Blocks = *b.PromptTokens, *b.OutputTokens, b.PrefixBlocks
 	row.User, row.Session, row.Model, row.Stream, row.Priority = b.User, b.Session, b.Model, b.Stream, b.Priority
-	return *b.OffsetMs, nil
+	return nanos(*b.OffsetMs), nil
 }
