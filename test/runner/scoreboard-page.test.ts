@@ -136,6 +136,24 @@ function board(): Scoreboard {
       ],
     },
     faults,
+    // The trace section: the faults' rows on a replayed trace, bars only (no curve, no timeline).
+    trace: {
+      experiment: 'trace',
+      load: 'the trace t.csv (azure): 4424 requests in 9.8 s',
+      loadSpec: {
+        file: 't.csv',
+        format: 'azure',
+        rows: 4424,
+        meanRate: 450,
+        peakRate: 513.7,
+        seconds: 9.8,
+        windows: 10,
+        scenario: 'outage-recovery',
+        nodes: 3,
+      },
+      deciding: 'goodput',
+      ranking: faults.ranking,
+    },
   };
 }
 
@@ -179,6 +197,7 @@ describe('scoreboard page in headless Chromium', () => {
       ...bars.filter((f) => f !== 'peakGoodput').map((f) => `flt-${f}`),
       'flt-p99-time',
       'flt-errors-time',
+      ...['goodput', 'successRate', 'p99Ms', 'amplification', 'usdPer1kOk'].map((f) => `trc-${f}`),
     ];
     expect(Object.keys(page.canvases).sort()).toEqual([...ids].sort());
     for (const id of ids) expect(page.canvases[id], `${id} drew nothing`).toBeGreaterThan(2000);
@@ -212,6 +231,7 @@ describe('scoreboard page in headless Chromium', () => {
     const capBars = bars.map((f) => drawn.whiskers[`cap-${f}`] ?? 0);
     expect(capBars).toEqual([3, 3, 3, 2, 3, 2]);
     expect(bars.slice(1).map((f) => drawn.whiskers[`flt-${f}`])).toEqual([3, 3, 3, 3, 3]);
+    expect(bars.slice(1).map((f) => drawn.whiskers[`trc-${f}`])).toEqual([3, 3, 3, 3, 3]);
     expect(drawn.whiskers['cap-curve']).toBe(11);
     // The two fault phases shaded on both time charts, the calm one not.
     expect(drawn.bands).toEqual({ 'flt-p99-time': 2, 'flt-errors-time': 2 });
