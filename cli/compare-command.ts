@@ -6,7 +6,6 @@ import { freePort } from '../common/free-port.js';
 import { messagesFor } from '../common/i18n/catalogue.js';
 import { SCOREBOARD_MESSAGES } from '../common/i18n/messages/scoreboard.js';
 import { packageRoot } from '../common/paths.js';
-import { mockOutputFor, type TraceInfo } from '../loadtests/trace-plan.js';
 import { loadScenario } from '../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
 import { EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
@@ -22,6 +21,7 @@ import {
 } from './benchmark-flags.js';
 import { fail, UsageError } from './fail.js';
 import { traceExperimentInput } from './load-command.js';
+import { traceMockConfig } from './trace-mock-config.js';
 
 /**
  * The main job's line-up. HAProxy keeps 150 connections a node: the capacity experiment's nodes
@@ -222,15 +222,4 @@ export function compareCommand(): Command {
       fail(err);
     }
   });
-}
-
-/**
- * The trace experiment's mock config: every answer exactly as long as its row asks (max_tokens),
- * so output tokens are the trace's; the rest is the mock's default.
- */
-function traceMockConfig(out: string, info: TraceInfo): string {
-  const file = join(out, 'trace-mock.json');
-  const output = { ...mockOutputFor(info), reasoningTokens: 0 };
-  writeFileSync(file, `${JSON.stringify({ behaviour: { output } }, null, 2)}\n`);
-  return file;
 }

@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { describeTrace } from '../loadtests/trace-plan.js';
 import { runBenchmark } from '../runner/src/benchmark.js';
 import { checkStrategySpec, parseStrategySpec } from '../strategies/src/start-strategy.js';
 import {
@@ -9,6 +12,7 @@ import {
 } from './benchmark-flags.js';
 import { fail } from './fail.js';
 import { EXIT_SLA_BREACHED } from './report-command.js';
+import { traceMockConfig } from './trace-mock-config.js';
 
 /** `busybench run`: one strategy through one whole benchmark; exits with the SLA verdict. */
 export function runCommand(): Command {
@@ -28,8 +32,17 @@ export function runCommand(): Command {
       const strategy = parseStrategySpec(flags.strategy);
       checkStrategySpec(strategy);
       const interrupted = onInterrupt();
+      // A trace's answers are as long as its rows ask, unless the user brings a mock config.
+      const trace = o.plan.trace;
+      let mockConfig = o.mockConfig;
+      if (trace && mockConfig === undefined) {
+        mkdirSync(resolve(o.out), { recursive: true });
+        mockConfig = traceMockConfig(resolve(o.out), trace.info);
+      }
+      if (trace) process.stdout.write(`busybench run: ${describeTrace(trace.spec.file, trace.info)}\n`);
       const result = await runBenchmark({
         ...o,
+        ...(mockConfig === undefined ? {} : { mockConfig }),
         strategy,
         stack: o.stack ? 'auto' : 'off',
         interrupted,

@@ -182,6 +182,33 @@ describe('busybench run', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   }, 60_000);
 
+  it('replays a trace through a strategy: its rows, its windows as steps, a mock answering each row at its length', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-trace-')), 'run');
+    const trace = new URL('../../loadtests/traces/azure-conv-2023-excerpt.csv', import.meta.url).pathname;
+    // The first two minutes of the excerpt, at a mean 200 req/s.
+    const rows = readFileSync(trace, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((r) => r < '2023-11-16 18:17:46.68');
+    const res = await runCli(
+      [
+        ...['run', '-s', 'passthrough', '--trace', trace, '--trace-duration', '2m', '--trace-rate', '200'],
+        ...['--warmup', '0s', '--no-stack', '--scenario', 'none', '--out', out],
+      ],
+      90_000,
+    );
+    expect([0, 99], res.stderr).toContain(res.code);
+    expect(res.stdout).toContain(`${rows.length} of 4424 rows × 1`);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.overall.requests).toBe(rows.length);
+    expect(report.steps).toHaveLength(10);
+    const longest = Math.max(...rows.map((r) => Number(r.split(',')[2])));
+    expect(JSON.parse(readFileSync(join(out, 'trace-mock.json'), 'utf8')).behaviour.output.minTokens).toBe(
+      longest,
+    );
+  }, 90_000);
+
   it('says what is wrong with its flags, all at once, exit 2', async () => {
     const r = await runCli(['run', '-s', 'retry:retries=x', '--nodes', '0', '--scenario', 'rush-hour']);
     expect(r.code).toBe(2);
