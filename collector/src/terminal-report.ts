@@ -76,8 +76,7 @@ export function terminalReport(
   const rows = steps.flatMap((s) => [
     [
       padStart(String(s.step), stepW),
-      // A trace window's target is its mean rate: to a tenth; a profile's whole rates as they are.
-      padStart(String(Math.round(s.targetRate * 10) / 10), targetW),
+      padStart(String(s.targetRate), targetW),
       padStart(num(s.achievedRate), achievedW),
       padStart(num(s.goodput), goodputW),
       ...figures(s, w),

@@ -5,7 +5,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -117,8 +116,7 @@ func (s Summary) Text() string {
 	for _, f := range s.Steps {
 		success := percent(f.SuccessRate)
 		fmt.Fprintf(&b, "  %4d  %7s  %8.1f  %8d  %8s  %7s  %7s  %8s  %8.1f\n", f.Step,
-			// A trace window's target is its mean rate: to a tenth, as achieved is.
-			strconv.FormatFloat(math.Round(f.TargetRate*10)/10, 'f', -1, 64), f.AchievedRate, f.Requests, success,
+			strconv.FormatFloat(f.TargetRate, 'f', -1, 64), f.AchievedRate, f.Requests, success,
 			fmtMs(f.P50Ms), fmtMs(f.P99Ms), fmtMs(f.TTFTP95Ms), f.LateP99Ms)
 		// The step's priority classes under it, most urgent first.
 		for _, c := range plan.PriorityClasses {

@@ -86,17 +86,11 @@ func NewWith(phases []plan.Phase, a plan.Arrivals, seed uint64) *Schedule {
 // Duration is the whole schedule's length.
 func (s *Schedule) Duration() time.Duration { return s.total }
 
-// Planned is the number of arrivals in the whole schedule.
+// Planned is the number of evenly spaced arrivals in the whole schedule (random arrivals are
+// counted by walking them: PerStep).
 func (s *Schedule) Planned() uint64 {
 	if len(s.phases) == 0 {
 		return 0
-	}
-	if !s.arrivals.Even() {
-		n := uint64(0)
-		for _, c := range s.PerStep(Whole) {
-			n += c
-		}
-		return n
 	}
 	return uint64(math.Ceil(s.phases[len(s.phases)-1].to - 1e-9))
 }
