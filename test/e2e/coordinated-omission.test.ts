@@ -82,13 +82,16 @@ describe('no coordinated omission', () => {
       .map((l) => (JSON.parse(l) as { ms: number }).ms);
     const overOneSecond = latencies.filter((ms) => ms > 1000).length;
     // Arrivals in the freeze's first (freeze - 1 s) wait over 1 s: about 500 of them for 2 s.
-    // Measured 522 (machine quiet), 529 and 536 (a CPU hog on the other core) for 2.00-2.01 s.
+    // Measured 522 (machine quiet), 529 and 536 (a CPU hog on the other core) for 2.00-2.01 s,
+    // 664 in CI (2026-12-04): the drain after the freeze (below) also lifts the arrivals of the
+    // freeze's last second over 1 s, 500 per second of drain. The upper line allows the same
+    // 500 ms of drain as the p99 line; counting a request twice, or the freeze twice, breaks it.
     const overExpected = (500 * (freezeMs - 1000)) / 1000;
     expect(overOneSecond, `${overOneSecond} over 1 s, freeze ${freezeMs} ms`).toBeGreaterThan(
       overExpected * 0.8,
     );
     expect(overOneSecond, `${overOneSecond} over 1 s, freeze ${freezeMs} ms`).toBeLessThan(
-      overExpected + 150,
+      overExpected + 250,
     );
     // p99 is the 50th slowest: an arrival ~0.1 s into the freeze, waiting the rest of it and its
     // turn in the ~1 000 requests the freeze held, served once it ends. That drain added 72 ms
