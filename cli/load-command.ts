@@ -26,6 +26,7 @@ import {
   type TraceSpec,
 } from '../loadtests/plan.js';
 import { DEFAULT_STEP_SECONDS, PROFILES, type ProfileName } from '../loadtests/profiles.js';
+import { describeSessions, MAX_SESSIONS, MAX_TURNS } from '../loadtests/sessions-plan.js';
 import { checkLoopbackTarget } from '../loadtests/target-check.js';
 import { describeTrace, type TraceInfo } from '../loadtests/trace-plan.js';
 import { engineBinary } from '../runner/src/engine-binary.js';
@@ -65,6 +66,9 @@ export interface LoadFlags {
   arrivals?: string;
   users?: string;
   reuseShare?: string;
+  sessions?: string;
+  turns?: string;
+  turnGap?: string;
   api?: string;
   trace?: string;
   traceFormat?: string;
@@ -130,6 +134,15 @@ export function withLoadOptions(command: Command): Command {
     .option(
       '--reuse-share <p>',
       'share of requests that repeat an earlier request byte for byte (the rest are distinct), 0..1 (default 0)',
+    )
+    .option(
+      '--sessions <n>',
+      'multi-turn conversations: arrivals are turns of n conversations in turn, each sending the conversation so far',
+    )
+    .option('--turns <k>', `turns of each conversation before it starts afresh, 1..${MAX_TURNS} (default 4)`)
+    .option(
+      '--turn-gap <dur>',
+      "or size the conversations by the time between a conversation's turns (mean rate × gap conversations)",
     )
     .option('--api <format>', `request format: ${APIS.join(' or ')} (/anthropic/v1/messages)`, 'openai')
     .option(
@@ -270,7 +283,10 @@ export async function loadPlan(flags: LoadFlags): Promise<Plan> {
   throwIfProblems(problems);
   if (input.trace)
     process.stderr.write(`busybench: ${describeTrace(flags.trace as string, input.trace.info)}\n`);
-  return buildPlan(flags.target, flags.allowRemote === true, input);
+  const plan = buildPlan(flags.target, flags.allowRemote === true, input);
+  const sessions = describeSessions(plan);
+  if (sessions) process.stderr.write(`busybench: ${sessions}\n`);
+  return plan;
 }
 
 /**
@@ -328,6 +344,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
       problems.push(`--reuse-share "${flags.reuseShare}" must be a share between 0 and 1`);
     mix.reuseShare = p;
   }
+  const turnGap = sessionsFlags(flags, mix, problems, ms);
   const arrivals = arrivalsFlag(flags.arrivals, problems);
   const api = flags.api ?? 'openai';
   if (!APIS.includes(api as Api)) problems.push(`--api "${api}" must be ${APIS.join(' or ')}`);
@@ -338,6 +355,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
       ['arrivals', flags.arrivals],
       ['users', flags.users],
       ['reuse-share', flags.reuseShare],
+      ['sessions', flags.sessions ?? flags.turnGap],
       ['api', flags.api === 'openai' ? undefined : flags.api],
     ] as const)
       if (given !== undefined)
@@ -363,6 +381,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
     ...(arrivals ? { arrivals } : {}),
     ...(api === 'openai' ? {} : { api: api as Api }),
     ...(trace?.info ? { trace: { spec: trace.spec, info: trace.info } } : {}),
+    ...(turnGap ? { turnGap } : {}),
     profile: {
       name,
       rates,
@@ -468,6 +487,40 @@ function usersFlag(raw: string | undefined, problems: string[]): Mix['users'] {
   return zipf > 0 ? { count, zipf } : { count };
 }
 
+/**
+ * `--sessions N` or `--turn-gap D`, with `--turns K`: a count goes into the mix now; a gap is
+ * returned, turned into a count once the schedule's mean rate is known (buildPlan).
+ */
+function sessionsFlags(
+  flags: Omit<LoadFlags, 'target'>,
+  mix: { -readonly [K in keyof Mix]: Mix[K] },
+  problems: string[],
+  ms: DurationFlag,
+): PlanInput['turnGap'] {
+  const { sessions, turns: rawTurns, turnGap } = flags;
+  if (sessions === undefined && turnGap === undefined) {
+    if (rawTurns !== undefined) problems.push('--turns needs --sessions or --turn-gap');
+    return undefined;
+  }
+  if (sessions !== undefined && turnGap !== undefined)
+    problems.push('--sessions and --turn-gap both size the conversations: give one');
+  if (flags.reuseShare !== undefined)
+    problems.push('--reuse-share does not go with --sessions (a conversation repeats its own turns)');
+  const turns = rawTurns === undefined ? 4 : Number(rawTurns);
+  if (!(/^\d+$/.test(rawTurns ?? '4') && turns >= 1 && turns <= MAX_TURNS))
+    problems.push(`--turns "${rawTurns}" must be a whole number within 1..${MAX_TURNS}`);
+  if (sessions !== undefined) {
+    const count = Number(sessions);
+    if (!(/^\d+$/.test(sessions) && count >= 1 && count <= MAX_SESSIONS))
+      problems.push(`--sessions "${sessions}" must be a whole number within 1..${MAX_SESSIONS}`);
+    mix.sessions = { count, turns };
+    return undefined;
+  }
+  const gapMs = ms('turn-gap', turnGap);
+  if (gapMs !== undefined && !(gapMs > 0)) problems.push('--turn-gap must be above 0');
+  return gapMs === undefined ? undefined : { ms: gapMs, turns };
+}
+
 /** `--arrivals constant|poisson|gamma:CV`. */
 function arrivalsFlag(raw: string | undefined, problems: string[]): Arrivals | undefined {
   if (raw === undefined) return undefined;
@@ -507,6 +560,8 @@ function traceFlags(
     ['step-duration', replacesProfile ? flags.stepDuration : undefined],
     ['arrivals', flags.arrivals],
     ['reuse-share', flags.reuseShare],
+    ['sessions', flags.sessions],
+    ['turn-gap', flags.turnGap],
   ] as const)
     if (given !== undefined)
       problems.push(

@@ -1,6 +1,7 @@
 import type { Sla } from '../common/sla/sla.js';
 import type { Api, Arrivals, Mix, Plan, TraceSpec } from './plan.js';
 import { buildProfile, type ProfileInput, peakRate } from './profiles.js';
+import { sessionsForGap } from './sessions-plan.js';
 import { type TraceInfo, traceProfile } from './trace-plan.js';
 
 /**
@@ -20,6 +21,11 @@ export interface PlanInput {
   readonly api?: Api;
   /** A trace to replay in place of the profile, with what the engine found in it. */
   readonly trace?: { readonly spec: TraceSpec; readonly info: TraceInfo };
+  /**
+   * Conversations sized by the gap between their turns: as many as the mean rate keeps that
+   * gap (rate × gap), in place of a count in `mix.sessions`.
+   */
+  readonly turnGap?: { readonly ms: number; readonly turns: number };
 }
 
 /** The plan both load generators run (plan.ts), for a target already checked. */
@@ -30,7 +36,12 @@ export function buildPlan(target: string, allowRemote: boolean, input: PlanInput
     target: target.replace(/\/+$/, ''),
     allowRemote,
     profile,
-    mix: input.mix,
+    mix: input.turnGap
+      ? {
+          ...input.mix,
+          sessions: { count: sessionsForGap(profile, input.turnGap.ms), turns: input.turnGap.turns },
+        }
+      : input.mix,
     sla: input.sla,
     // An open model needs room for rate × latency in flight; LLM answers take seconds when busy.
     maxInFlight: input.maxInFlight ?? Math.max(1000, Math.ceil(peakRate(profile) * 2)),

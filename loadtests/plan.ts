@@ -37,6 +37,12 @@ export interface Mix {
    * back), so a cache hits what the workload allows; the others are distinct. Absent: 0.
    */
   readonly reuseShare?: number;
+  /**
+   * Multi-turn conversations: arrival k is a turn of conversation k mod `count`, which starts
+   * afresh after `turns` turns; each turn sends the conversation so far, the answers that came
+   * back included (loadtests/README.md, "Sessions"). Absent: one-message prompts.
+   */
+  readonly sessions?: { readonly count: number; readonly turns: number };
 }
 
 /** How arrivals spread around the planned rate (absent: evenly spaced). */

@@ -140,6 +140,13 @@ export function peakRate(profile: Profile): number {
   return Math.max(...profile.phases.flatMap((p) => [p.fromRate, p.toRate]));
 }
 
+/** The schedule's mean arrival rate (req/s): its planned arrivals over its length. */
+export function meanRate(profile: Profile): number {
+  const ms = profile.phases.reduce((sum, p) => sum + p.durationMs, 0);
+  if (ms <= 0) return 0;
+  return profile.phases.reduce((sum, p) => sum + ((p.fromRate + p.toRate) / 2) * p.durationMs, 0) / ms;
+}
+
 /**
  * The same schedule as k6 ramping-arrival-rate stages. k6 ramps from the previous stage's
  * target; a phase that starts elsewhere (none of ours do but a spike's edges, which are ramps)

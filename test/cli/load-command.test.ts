@@ -118,3 +118,33 @@ describe('busybench load --priority', () => {
       );
   });
 });
+
+describe('busybench load --sessions', () => {
+  it('takes a count, or a turn gap it turns into one at the mean rate', async () => {
+    expect((await loadPlan(flags({ sessions: '30' }))).mix.sessions).toEqual({ count: 30, turns: 4 });
+    expect((await loadPlan(flags({ sessions: '30', turns: '7' }))).mix.sessions).toEqual({
+      count: 30,
+      turns: 7,
+    });
+    // smoke: 5 req/s; a turn every 4 s in each conversation asks for 20 of them.
+    expect((await loadPlan(flags({ turnGap: '4s', turns: '2' }))).mix.sessions).toEqual({
+      count: 20,
+      turns: 2,
+    });
+    expect((await loadPlan(flags())).mix.sessions).toBeUndefined();
+  });
+
+  it('refuses what cannot be a conversation, every problem at once', async () => {
+    for (const [over, message] of [
+      [{ sessions: '0' }, '--sessions "0" must be a whole number within 1..100000'],
+      [{ sessions: '2.5' }, '--sessions "2.5" must be a whole number within 1..100000'],
+      [{ sessions: '10', turns: '0' }, '--turns "0" must be a whole number within 1..100'],
+      [{ turns: '3' }, '--turns needs --sessions or --turn-gap'],
+      [{ sessions: '10', turnGap: '2s' }, '--sessions and --turn-gap both size the conversations: give one'],
+      [{ turnGap: 'soon' }, '--turn-gap "soon" is not a duration'],
+      [{ sessions: '10', reuseShare: '0.2' }, '--reuse-share does not go with --sessions'],
+      [{ sessions: '10', engine: 'k6' }, '--sessions needs the engine'],
+    ] as const)
+      await expect(loadPlan(flags(over)), JSON.stringify(over)).rejects.toThrow(message);
+  });
+});

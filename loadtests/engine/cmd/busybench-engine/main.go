@@ -163,6 +163,7 @@ func run() int {
 	breaches := eng.Run.Finish()
 	sum := report.Build(p, seg.String(), eng.Run, breaches, time.Since(began))
 	sum.Interrupted, sum.StoppedAtBreach = interrupted.Load(), atBreach.Load()
+	sum.TurnsShort = eng.TurnsShort()
 	code := exitOK
 	if !sum.Passed {
 		code = exitBreach

@@ -190,6 +190,10 @@ var retryable = map[string]bool{outcome.R429: true, outcome.R503: true, outcome.
 // request sends one arrival, with the plan's client retries, and records it.
 func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time, step *sla.Step) {
 	r := e.mix.pick(h)
+	ss := e.mix.sessions
+	if r.place != nil {
+		r.history = ss.begin(*r.place, r.prompt, r.own)
+	}
 	// Built before the clock starts: a long prompt's body is the client's work, not the
 	// server's wait (it shows as lateness if it ever makes a request start behind its time).
 	body := r.body(e.api)
@@ -221,6 +225,16 @@ func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time,
 	line := results.Request{Sent: start, Late: late, Step: h.Step, Rate: h.TargetRate, Stream: r.stream,
 		Status: a.status, Outcome: a.class, Latency: latency, TTFB: a.ttfb, TTFT: a.ttft, ITL: a.itl,
 		Tokens: a.tokens, Attempts: attempts, Priority: r.priority, User: r.user}
+	if p := r.place; p != nil {
+		// Only a whole, real answer goes back into the conversation.
+		var kept []byte
+		if a.class == outcome.OK {
+			kept = appendString(nil, string(a.text))
+		}
+		ss.end(*p, kept)
+		line.Session = &results.Turn{Conversation: ss.id(*p), Turn: p.turn, History: len(r.history),
+			Prompt: a.prompt, Cached: a.cached}
+	}
 	e.out.Append(line.AppendJSON)
 	step.Record(sla.Result{Sent: start, Late: late, Outcome: a.class, Latency: latency, TTFT: a.ttft,
 		ITL: a.itl, Attempts: attempts, Priority: r.priority})
@@ -259,6 +273,16 @@ func (e *Engine) settle(step *sla.Step) {
 	if broken := e.Run.Settle(step); len(broken) > 0 && e.plan.Profile.AbortOnBreach {
 		e.breachOnce.Do(func() { close(e.Breach) })
 	}
+}
+
+// TurnsShort is, for a session run, how many turns were sent while an earlier turn of their
+// conversation had no answer; nil for other runs.
+func (e *Engine) TurnsShort() *uint64 {
+	if e.mix.sessions == nil {
+		return nil
+	}
+	n := e.mix.sessions.short.Load()
+	return &n
 }
 
 // Timeout is the per-request timeout.

@@ -24,6 +24,10 @@ type answer struct {
 	itl        []time.Duration
 	tokens     int
 	retryAfter time.Duration
+	// prompt and cached: the usage's prompt tokens and those read from the context cache; text:
+	// the answer's text, kept for a session's turn only (its next turn sends it back).
+	prompt, cached int
+	text           []byte
 }
 
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -76,7 +80,7 @@ func (e *Engine) exchange(ctx context.Context, r *request, body []byte, start ti
 		return a
 	}
 	if r.stream {
-		e.readStream(res.Body, start, &a)
+		e.readStream(res.Body, start, r.place != nil, &a)
 		return a
 	}
 	buf := bodyBuffers.Get().(*bytes.Buffer)
@@ -85,11 +89,13 @@ func (e *Engine) exchange(ctx context.Context, r *request, body []byte, start ti
 		a.class = cutShort(err)
 		return a
 	}
+	var d outcome.Detail
 	if e.api == "anthropic" {
-		a.class, a.tokens = outcome.AnthropicBody(buf.Bytes())
+		d = outcome.AnthropicDetail(buf.Bytes(), r.place != nil)
 	} else {
-		a.class, a.tokens = outcome.Body(buf.Bytes())
+		d = outcome.BodyDetail(buf.Bytes(), r.place != nil)
 	}
+	a.class, a.tokens, a.prompt, a.cached, a.text = d.Class, d.Tokens, d.Prompt, d.Cached, d.Text
 	return a
 }
 
@@ -106,11 +112,11 @@ var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10
 // readStream reads SSE line by line as it arrives: the time to first token is the first frame
 // that carries content or reasoning (not the first byte, not a keep-alive comment), and every
 // gap between token frames is kept.
-func (e *Engine) readStream(body io.Reader, start time.Time, a *answer) {
+func (e *Engine) readStream(body io.Reader, start time.Time, keep bool, a *answer) {
 	r := readers.Get().(*bufio.Reader)
 	r.Reset(body)
 	defer func() { r.Reset(nil); readers.Put(r) }()
-	s := outcome.Stream{Anthropic: e.api == "anthropic"}
+	s := outcome.Stream{Anthropic: e.api == "anthropic", Keep: keep}
 	var last time.Time
 	var long []byte
 	for {
@@ -134,7 +140,7 @@ func (e *Engine) readStream(body io.Reader, start time.Time, a *answer) {
 			last = now
 		}
 		if err != nil {
-			a.tokens = s.Tokens
+			a.tokens, a.prompt, a.cached, a.text = s.Tokens, s.Prompt, s.Cached, s.Text
 			a.class = s.Class()
 			if !errors.Is(err, io.EOF) && a.class == outcome.Truncated {
 				a.class = cutShort(err)

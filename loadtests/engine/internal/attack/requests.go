@@ -28,6 +28,9 @@ type request struct {
 	user     string
 	priority string
 	key      string
+	// A session's turn: where it falls, and the earlier exchanges it sends before its prompt.
+	place   *place
+	history []turn
 }
 
 // mix draws each request from the plan's mix, the same way for the same seed and arrival
@@ -50,6 +53,8 @@ type mix struct {
 	// Users: their cumulative shares (nil: no user_id); reuse: the share of repeated bodies.
 	userCum []float64
 	reuse   float64
+	// sessions: nil unless the plan has conversations.
+	sessions *sessions
 }
 
 func newMix(m plan.Mix, seed uint64) (*mix, error) {
@@ -74,6 +79,9 @@ func newMix(m plan.Mix, seed uint64) (*mix, error) {
 	x.classes, x.cumShares = priorityShares(m.Priority)
 	if m.Users != nil {
 		x.userCum = userShares(m.Users.Count, m.Users.Zipf)
+	}
+	if m.Sessions != nil {
+		x.sessions = newSessions(m.Sessions.Count, m.Sessions.Turns)
 	}
 	return x, nil
 }
@@ -110,6 +118,8 @@ const (
 	lagSalt      uint64 = 0xb7e151628aed2a6b
 	userSalt     uint64 = 0xc6a4a7935bd1e995
 	ownSalt      uint64 = 0xe3779b97f4a7c15f
+	// convSalt seeds a conversation's own draws (its model, thinking and user).
+	convSalt uint64 = 0x9b05688c2b3e6c1f
 )
 
 func saltedUnit(seed, k, salt uint64) float64 {
@@ -186,6 +196,9 @@ func (x *mix) pick(h schedule.Hit) request {
 	if h.Row != nil {
 		return x.fromRow(k, h.Row)
 	}
+	if x.sessions != nil {
+		return x.turnOf(k)
+	}
 	root := x.origin(k)
 	r := request{
 		stream:    unit(x.seed, root, 0) < x.streamRatio,
@@ -197,6 +210,34 @@ func (x *mix) pick(h schedule.Hit) request {
 		user:      x.userOf(root),
 		priority:  x.priorityOf(k),
 		key:       x.keys[k%uint64(len(x.keys))],
+	}
+	return r
+}
+
+// turnOf is arrival k as a turn of its conversation: the conversation keeps its model,
+// thinking, user and key (an account's context cache serves it); each turn draws its own
+// prompt size, stream and class. Its history is read when it is sent (Engine.request).
+func (x *mix) turnOf(k uint64) request {
+	p := x.sessions.placeOf(k)
+	conv := x.sessions.id(p)
+	cs := x.seed ^ convSalt
+	r := request{
+		stream:    unit(x.seed, k, 0) < x.streamRatio,
+		model:     x.models[search(x.cumWeight, unit(cs, conv, 1))],
+		prompt:    x.prompts[min(int(unit(x.seed, k, 2)*float64(len(x.prompts))), len(x.prompts)-1)],
+		maxTokens: x.maxTokens,
+		think:     -1,
+		own:       splitmix(x.seed ^ splitmix(k^ownSalt)),
+		user:      x.userOf(conv ^ convSalt),
+		priority:  x.priorityOf(k),
+		key:       x.keys[uint64(p.slot)%uint64(len(x.keys))],
+		place:     &p,
+	}
+	if x.thinking != nil {
+		r.think = 0
+		if unit(cs, conv, 3) < *x.thinking {
+			r.think = 1
+		}
 	}
 	return r
 }
@@ -260,14 +301,26 @@ func appendString(b []byte, s string) []byte {
 // body is the request's JSON in the plan's API format. Hand-built: a prompt of 100 000 tokens
 // is written once, straight into the buffer that is sent.
 func (r request) body(api string) []byte {
-	b := make([]byte, 0, 256+r.prompt*(tokens.WordLen+1))
+	size := 256 + r.prompt*(tokens.WordLen+1)
+	for _, t := range r.history {
+		size += 64 + t.prompt*(tokens.WordLen+1) + len(t.answer)
+	}
+	b := make([]byte, 0, size)
 	b = append(b, `{"model":`...)
 	b = appendString(b, r.model)
 	if api == "anthropic" {
 		b = append(b, `,"max_tokens":`...)
 		b = strconv.AppendInt(b, int64(r.maxTokens), 10)
 	}
-	b = append(b, `,"messages":[{"role":"user","content":"`...)
+	b = append(b, `,"messages":[`...)
+	for _, t := range r.history {
+		b = append(b, `{"role":"user","content":"`...)
+		b = tokens.AppendPrompt(b, t.prompt, nil, trace.BlockTokens, t.own)
+		b = append(b, `"},{"role":"assistant","content":`...)
+		b = append(b, t.answer...)
+		b = append(b, `},`...)
+	}
+	b = append(b, `{"role":"user","content":"`...)
 	b = tokens.AppendPrompt(b, r.prompt, r.blocks, trace.BlockTokens, r.own)
 	b = append(b, `"}],"stream":`...)
 	b = strconv.AppendBool(b, r.stream)

@@ -19,32 +19,57 @@ func ofStopReason(reason string) string {
 	return Truncated
 }
 
+// anthropicUsage: input_tokens are the uncached prompt tokens, cache_read_input_tokens the rest.
 type anthropicUsage struct {
 	OutputTokens int `json:"output_tokens"`
+	InputTokens  int `json:"input_tokens"`
+	CacheRead    int `json:"cache_read_input_tokens"`
 }
 
 type anthropicMessage struct {
 	Type       string          `json:"type"`
 	StopReason *string         `json:"stop_reason"`
 	Usage      *anthropicUsage `json:"usage"`
+	Content    []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	} `json:"content"`
 }
 
 // AnthropicBody classifies a whole non-streaming 200 Messages answer.
 func AnthropicBody(body []byte) (class string, tokens int) {
+	d := AnthropicDetail(body, false)
+	return d.Class, d.Tokens
+}
+
+// AnthropicDetail classifies a whole non-streaming 200 Messages answer and reads its usage (and
+// its text blocks when keep is set).
+func AnthropicDetail(body []byte, keep bool) (d Detail) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return Truncated, 0
+		d.Class = Truncated
+		return d
 	}
 	var m anthropicMessage
 	if err := json.Unmarshal(body, &m); err != nil || m.Type != "message" {
-		return Malformed, 0
+		d.Class = Malformed
+		return d
 	}
 	if m.Usage != nil {
-		tokens = m.Usage.OutputTokens
+		d.Tokens, d.Prompt, d.Cached = m.Usage.OutputTokens, m.Usage.InputTokens+m.Usage.CacheRead, m.Usage.CacheRead
+	}
+	if keep {
+		for _, c := range m.Content {
+			if c.Type == "text" {
+				d.Text = append(d.Text, c.Text...)
+			}
+		}
 	}
 	if m.StopReason == nil {
-		return Truncated, tokens
+		d.Class = Truncated
+		return d
 	}
-	return ofStopReason(*m.StopReason), tokens
+	d.Class = ofStopReason(*m.StopReason)
+	return d
 }
 
 type anthropicEvent struct {
@@ -56,6 +81,10 @@ type anthropicEvent struct {
 		StopReason *string `json:"stop_reason"`
 	} `json:"delta"`
 	Usage *anthropicUsage `json:"usage"`
+	// Message: message_start's, whose usage holds the prompt's tokens.
+	Message *struct {
+		Usage *anthropicUsage `json:"usage"`
+	} `json:"message"`
 	Error *struct {
 		Type string `json:"type"`
 	} `json:"error"`
@@ -71,7 +100,15 @@ func (s *Stream) anthropicLine(data []byte) (token bool) {
 		return false
 	}
 	switch ev.Type {
+	case "message_start":
+		if ev.Message != nil && ev.Message.Usage != nil {
+			u := ev.Message.Usage
+			s.Prompt, s.Cached = u.InputTokens+u.CacheRead, u.CacheRead
+		}
 	case "content_block_delta":
+		if s.Keep && ev.Delta != nil {
+			s.Text = append(s.Text, ev.Delta.Text...)
+		}
 		return ev.Delta != nil && (ev.Delta.Text != "" || ev.Delta.Thinking != "")
 	case "message_delta":
 		if ev.Delta != nil && ev.Delta.StopReason != nil {

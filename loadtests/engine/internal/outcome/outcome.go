@@ -83,6 +83,18 @@ func (m *message) carriesToken() bool {
 
 type usage struct {
 	CompletionTokens int `json:"completion_tokens"`
+	PromptTokens     int `json:"prompt_tokens"`
+	CacheHitTokens   int `json:"prompt_cache_hit_tokens"`
+}
+
+// Detail is what a whole answer tells beyond its class: its token counts and, when kept, its
+// text, which a conversation's next turn sends back (the content only: DeepSeek answers 400 to
+// a reasoning_content sent back).
+type Detail struct {
+	Class string
+	// Tokens: completion tokens; Prompt: prompt tokens; Cached: those read from the context cache.
+	Tokens, Prompt, Cached int
+	Text                   []byte
 }
 
 type completion struct {
@@ -96,22 +108,35 @@ type completion struct {
 
 // Body classifies a whole non-streaming 200 answer; tokens are the completion tokens reported.
 func Body(body []byte) (class string, tokens int) {
+	d := BodyDetail(body, false)
+	return d.Class, d.Tokens
+}
+
+// BodyDetail classifies a whole non-streaming 200 answer and reads its usage (and its text when
+// keep is set).
+func BodyDetail(body []byte, keep bool) (d Detail) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		// An empty 200: what a held request gets when the hold times out.
-		return Truncated, 0
+		d.Class = Truncated
+		return d
 	}
 	var c completion
 	if err := json.Unmarshal(body, &c); err != nil || len(c.Choices) == 0 {
-		return Malformed, 0
+		d.Class = Malformed
+		return d
 	}
 	if c.Usage != nil {
-		tokens = c.Usage.CompletionTokens
+		d.Tokens, d.Prompt, d.Cached = c.Usage.CompletionTokens, c.Usage.PromptTokens, c.Usage.CacheHitTokens
 	}
 	reason := ""
 	if c.Choices[0].FinishReason != nil {
 		reason = *c.Choices[0].FinishReason
 	}
-	return ofFinish(reason), tokens
+	if m := c.Choices[0].Message; keep && m != nil && m.Content != nil {
+		d.Text = []byte(*m.Content)
+	}
+	d.Class = ofFinish(reason)
+	return d
 }
 
 // Stream follows an SSE answer line by line.
@@ -122,8 +147,12 @@ type Stream struct {
 	malformed bool
 	aborted   bool
 	finish    string
-	// Tokens: completion tokens from the usage frame.
-	Tokens int
+	// Tokens: completion tokens from the usage frame; Prompt and Cached: prompt tokens and
+	// those read from the context cache.
+	Tokens, Prompt, Cached int
+	// Keep: gather the answer's text (its content deltas) in Text.
+	Keep bool
+	Text []byte
 }
 
 var (
@@ -152,7 +181,7 @@ func (s *Stream) Line(line []byte) (token bool) {
 		return false
 	}
 	if c.Usage != nil {
-		s.Tokens = c.Usage.CompletionTokens
+		s.Tokens, s.Prompt, s.Cached = c.Usage.CompletionTokens, c.Usage.PromptTokens, c.Usage.CacheHitTokens
 	}
 	for i := range c.Choices {
 		ch := &c.Choices[i]
@@ -161,6 +190,9 @@ func (s *Stream) Line(line []byte) (token bool) {
 		}
 		if ch.Delta.carriesToken() {
 			token = true
+			if s.Keep && ch.Delta.Content != nil {
+				s.Text = append(s.Text, *ch.Delta.Content...)
+			}
 		}
 	}
 	return token

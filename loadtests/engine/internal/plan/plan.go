@@ -56,7 +56,25 @@ type Mix struct {
 	// ReuseShare: the share of requests that repeat an earlier request's body exactly (a cache
 	// can hit them); the others are distinct. 0: every body distinct.
 	ReuseShare float64 `json:"reuseShare,omitempty"`
+	// Sessions: multi-turn conversations; nil: every request is a one-message prompt.
+	Sessions *Sessions `json:"sessions,omitempty"`
 }
+
+// Sessions spreads the arrivals over Count conversations in turn (arrival k is a turn of
+// conversation k mod Count), each Turns turns long before it starts afresh. A turn sends the
+// whole conversation so far, the answers that came back included, so prompts grow and each
+// turn's prompt begins with the one before.
+type Sessions struct {
+	Count int `json:"count"`
+	Turns int `json:"turns"`
+}
+
+// The bounds of a plan's sessions: the engine keeps every open conversation's answers, so the
+// product (times the answers' length) is the memory a session run holds.
+const (
+	MaxSessions = 100_000
+	MaxTurns    = 100
+)
 
 // Users is the population a run's requests come from.
 type Users struct {
@@ -230,6 +248,14 @@ func (p *Plan) problems() []string {
 	}
 	if r := p.Mix.ReuseShare; r < 0 || r > 1 {
 		add("mix.reuseShare must be a share between 0 and 1")
+	}
+	if ss := p.Mix.Sessions; ss != nil {
+		if ss.Count < 1 || ss.Count > MaxSessions || ss.Turns < 1 || ss.Turns > MaxTurns {
+			add("mix.sessions: count must be within 1..%d and turns within 1..%d", MaxSessions, MaxTurns)
+		}
+		if p.Trace != nil || p.Mix.ReuseShare > 0 {
+			add("mix.sessions does not go with a trace or mix.reuseShare (each brings its own repeats)")
+		}
 	}
 	for i, ph := range p.Profile.Phases {
 		if ph.FromRate < 0 || ph.ToRate < 0 || ph.DurationMs <= 0 {

@@ -115,3 +115,26 @@ func TestPriorityMixAndClassLines(t *testing.T) {
 		})
 	}
 }
+
+func TestSessionsAreBoundedAndTakeNoOtherRepeats(t *testing.T) {
+	for _, tc := range []struct{ name, sessions, problem string }{
+		{"valid", `"sessions": {"count": 100, "turns": 4}`, ""},
+		{"no conversations", `"sessions": {"count": 0, "turns": 4}`, "mix.sessions: count must be within"},
+		{"too many turns", `"sessions": {"count": 10, "turns": 1000}`, "mix.sessions: count must be within"},
+		{"with a reuse share", `"sessions": {"count": 10, "turns": 4}, "reuseShare": 0.2`, "does not go with a trace or mix.reuseShare"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := strings.Replace(validPlan, `"thinking": THINKING`, `"thinking": null, `+tc.sessions, 1)
+			p, err := Parse([]byte(raw))
+			if tc.problem == "" {
+				if err != nil || p.Mix.Sessions == nil || p.Mix.Sessions.Turns != 4 {
+					t.Fatalf("error %v, sessions %+v", err, p.Mix.Sessions)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.problem) {
+				t.Fatalf("error %v, want one that says %q", err, tc.problem)
+			}
+		})
+	}
+}

@@ -35,6 +35,9 @@ type Summary struct {
 	Passed            bool              `json:"passed"`
 	Interrupted       bool              `json:"interrupted"`
 	StoppedAtBreach   bool              `json:"stoppedAtBreach"`
+	// TurnsShort: a session run's turns sent while an earlier turn of their conversation had
+	// no answer (absent in other runs).
+	TurnsShort *uint64 `json:"turnsShort,omitempty"`
 }
 
 // Build gathers the summary from the steps and the breaches.
@@ -111,6 +114,9 @@ func (s Summary) Text() string {
 	fmt.Fprintf(&b, ", %d dropped, %d late", s.DroppedIterations, s.Late)
 	if len(errs) > 0 {
 		fmt.Fprintf(&b, ", errors %s", strings.Join(errs, ", "))
+	}
+	if s.TurnsShort != nil && *s.TurnsShort > 0 {
+		fmt.Fprintf(&b, "\n  %d turns went without an earlier exchange of their conversation (its answer was not back, or failed): the turn gap is shorter than the latency", *s.TurnsShort)
 	}
 	b.WriteString("\n  step   target  achieved  requests   success   p50 ms   p99 ms  ttft p95  late p99\n")
 	for _, f := range s.Steps {

@@ -25,6 +25,20 @@ type Request struct {
 	Priority string
 	// User is the user_id sent; "" when none was.
 	User string
+	// Session: a session run's turn; nil in other runs.
+	Session *Turn
+}
+
+// Turn is where a request falls in a session run, and what the server's usage said of it.
+type Turn struct {
+	Conversation uint64
+	Turn         int
+	// History: the earlier exchanges sent before its prompt (fewer than Turn when answers were
+	// missing).
+	History int
+	// Prompt and Cached: the prompt's tokens and those read from the context cache, as the
+	// answer's usage gave them (0 without one).
+	Prompt, Cached int
 }
 
 func ms(b []byte, d time.Duration) []byte {
@@ -89,6 +103,18 @@ func (r *Request) AppendJSON(b []byte) []byte {
 		b = append(b, `,"user":"`...)
 		b = append(b, r.User...)
 		b = append(b, '"')
+	}
+	if t := r.Session; t != nil {
+		b = append(b, `,"conv":`...)
+		b = strconv.AppendUint(b, t.Conversation, 10)
+		b = append(b, `,"turn":`...)
+		b = strconv.AppendInt(b, int64(t.Turn), 10)
+		b = append(b, `,"history":`...)
+		b = strconv.AppendInt(b, int64(t.History), 10)
+		b = append(b, `,"prompt":`...)
+		b = strconv.AppendInt(b, int64(t.Prompt), 10)
+		b = append(b, `,"cached":`...)
+		b = strconv.AppendInt(b, int64(t.Cached), 10)
 	}
 	return append(b, '}')
 }
