@@ -321,6 +321,21 @@
       ],
       classRows,
     );
+    // Fairness between users, only for a run whose requests carried a user_id: the terminal
+    // report's line, in the page's words.
+    const u = view.users;
+    $('users').hidden = !u;
+    $('users-line').textContent = u
+      ? t(
+          'fairness',
+          u.users,
+          pct(u.worstSuccessRate),
+          fmt(u.worstP99Ms, 0),
+          fmt(u.jain, 3),
+          u.worstUser,
+          pct(u.worstUserSuccessRate),
+        )
+      : '';
     table(
       'table-sla',
       [t('page.col.step'), t('page.col.line'), t('page.col.measured'), t('page.col.verdict')],

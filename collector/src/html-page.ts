@@ -67,6 +67,7 @@ const body = (t: Readonly<Record<string, string>>) => {
   </div>
   <h2>${h('page.steps')}</h2><table id="table-steps"></table>
   <div id="classes" hidden><h2>${h('page.classes')}</h2><table id="table-classes"></table></div>
+  <div id="users" hidden><h2>${h('page.users')}</h2><p id="users-line"></p></div>
   <h2>${h('page.sla')}</h2><table id="table-sla"></table>
   <div id="runners" hidden><h2>${h('page.runners')}</h2><ul id="runners-missing" class="bad"></ul><table id="table-runners"></table></div>
   <h2>${h('page.recovery')}</h2><table id="table-recovery"></table>

@@ -8,6 +8,7 @@ import {
 import { OUTCOMES } from '../../common/outcomes.js';
 import type { RunView, StepKpis } from './run-view.js';
 import { type ClassSignals, type RunStats, type StepStats, TOKENS_PER_SECOND_BUCKETS } from './step-stats.js';
+import type { FairnessSummary } from './user-fairness.js';
 
 /**
  * The client's view for Prometheus, computed from the run's histograms when scraped (nothing on
@@ -344,6 +345,39 @@ function runGauges(registry: Registry, p: string, view: () => RunView): void {
       for (const r of view().recovery)
         if (r.recoveryS !== null) g.set({ scenario: r.scenario, phase: r.phase }, r.recoveryS);
     },
+  );
+  // Fairness between users (user-fairness.ts), when requests carried a user_id: is one heavy
+  // user starving the others? Computed per scrape over at most MAX_USERS users.
+  // The view's `users` is computed when read: once per view, not once per gauge.
+  let viewRead: RunView | undefined;
+  let usersRead: FairnessSummary | null = null;
+  const users = () => {
+    const v = view();
+    if (v !== viewRead) [viewRead, usersRead] = [v, v.users];
+    return usersRead;
+  };
+  const fairness = (name: string, help: string, value: (f: FairnessSummary) => number) =>
+    gauge(name, help, [], (g) => {
+      const f = users();
+      // No sample at all without users (a label-less gauge would otherwise read 0).
+      if (f) g.set(value(f));
+      else g.remove();
+    });
+  fairness('users', 'Distinct user_ids the requests carried.', (f) => f.users);
+  fairness(
+    'users_worst_success_ratio',
+    'Success rate of the worst 1 % of users (at least one) by success rate.',
+    (f) => f.worstSuccessRate,
+  );
+  fairness(
+    'users_worst_p99_seconds',
+    'p99 latency of the worst 1 % of users by p99 (to within 12.5 %).',
+    (f) => f.worstP99Ms / 1000,
+  );
+  fairness(
+    'users_jain_index',
+    "Jain's index over the users' goodput shares: 1 when every user got the same share, 1/n when one got it all.",
+    (f) => f.jain,
   );
   // Each load generator on its own (runner-view.ts), so a slow runner shows on a dashboard too.
   const perRunner = (

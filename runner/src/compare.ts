@@ -293,6 +293,17 @@ function rows(
           method,
           seed + i * 101 + 51,
         ),
+        // Null (a column left out) unless the requests carried user_ids.
+        worstUsersSuccess: onceFigure(
+          s.runs.map((r) => r.view.users?.worstSuccessRate ?? null),
+          method,
+          seed + i * 101 + 52,
+        ),
+        usersJain: onceFigure(
+          s.runs.map((r) => r.view.users?.jain ?? null),
+          method,
+          seed + i * 101 + 53,
+        ),
       },
     };
   });

@@ -43,8 +43,11 @@ export const WINDOW_FIGURES = [
 ] as const;
 export type WindowFigure = (typeof WINDOW_FIGURES)[number];
 
-/** Figures a run has once (no window holds them). */
-export type RunFigure = 'knee' | 'recoveryS';
+/**
+ * Figures a run has once (no window holds them): the knee, the longest recovery, and, when the
+ * requests carried user_ids, fairness between users (collector/src/user-fairness.ts).
+ */
+export type RunFigure = 'knee' | 'recoveryS' | 'worstUsersSuccess' | 'usersJain';
 export type FigureName = WindowFigure | RunFigure;
 
 /** Which way is better, and how the figure reads, for ranking and for the page. */
@@ -65,6 +68,8 @@ export const FIGURE_INFO: Record<FigureName, { label: string; better: 'higher' |
   wastedTokenShare: { label: 'tokens never delivered', better: 'lower' },
   knee: { label: 'knee (req/s)', better: 'higher' },
   recoveryS: { label: 'recovery s (longest)', better: 'lower' },
+  worstUsersSuccess: { label: 'success of the worst 1 % of users', better: 'higher' },
+  usersJain: { label: "Jain's index over users' goodput shares", better: 'higher' },
 };
 
 /** Sums of windows: every window figure is made from one of these. */

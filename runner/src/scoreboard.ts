@@ -134,8 +134,15 @@ export interface FaultSection extends SectionBase {
   }>;
 }
 
-const PERCENT: ReadonlySet<FigureName> = new Set(['successRate', 'rate429', 'rate503', 'wastedTokenShare']);
+const PERCENT: ReadonlySet<FigureName> = new Set([
+  'successRate',
+  'rate429',
+  'rate503',
+  'wastedTokenShare',
+  'worstUsersSuccess',
+]);
 const DIGITS: Partial<Record<FigureName, number>> = {
+  usersJain: 3,
   amplification: 2,
   retriesPerRequest: 2,
   errorMasking: 2,
@@ -147,7 +154,8 @@ const DIGITS: Partial<Record<FigureName, number>> = {
 export function formatFigure(name: FigureName, f: Figure): string {
   if (f.value === null) return '–';
   const one = (v: number) => {
-    if (PERCENT.has(name)) return `${(v * 100).toFixed(name === 'successRate' ? 2 : 1)} %`;
+    if (PERCENT.has(name))
+      return `${(v * 100).toFixed(name === 'successRate' || name === 'worstUsersSuccess' ? 2 : 1)} %`;
     return v.toFixed(DIGITS[name] ?? 1);
   };
   return f.lo === null || f.hi === null ? one(f.value) : `${one(f.value)} [${one(f.lo)}, ${one(f.hi)}]`;
@@ -223,7 +231,12 @@ const COLUMNS: readonly FigureName[] = [
   'errorMasking',
   'usdPer1kOk',
   'wastedTokenShare',
+  'worstUsersSuccess',
+  'usersJain',
 ];
+
+/** Fairness between users: shown only when some run's requests carried user_ids. */
+const USER_COLUMNS: ReadonlySet<FigureName> = new Set(['worstUsersSuccess', 'usersJain']);
 
 /**
  * A table of the scoreboard as text cells: scoreboard.md writes it in markdown, the page as HTML,
@@ -256,7 +269,9 @@ function mainTable(s: Section, m: ScoreboardMessages): TextTable {
       : s.experiment === 'faults'
         ? [s.deciding, 'recoveryS']
         : [s.deciding];
-  const cols = [...first, ...COLUMNS.filter((c) => !first.includes(c))];
+  const shown = (c: FigureName) =>
+    !USER_COLUMNS.has(c) || s.ranking.some((r) => (r.figures[c]?.value ?? null) !== null);
+  const cols = [...first, ...COLUMNS.filter((c) => !first.includes(c) && shown(c))];
   const top = s.experiment === 'capacity' ? Math.max(...s.rates) : Number.NaN;
   const cell = (c: FigureName, r: SectionRow) => {
     const f = r.figures[c];

@@ -107,6 +107,38 @@ describe('run page in headless Chromium', () => {
     expect(page.text).toMatch(/P3 success rate >= 1\t0\.\d{4}\tBROKEN/);
   }, 60_000);
 
+  it('the report says how fair the run was between users, and a run without user_ids says nothing of it', async () => {
+    const run = new RunStats(800);
+    // 20 users; user-0 sends a third of the requests and loses half of them to 429s.
+    for (let i = 0; i < 600; i++) {
+      const user = i % 3 === 0 ? 'user-0' : `user-${1 + (i % 19)}`;
+      const outcome = user === 'user-0' && i % 2 === 0 ? '429' : 'ok';
+      run.ingestLine(
+        JSON.stringify({ type: 'req', t: T0 + i * 10, step: 0, rate: 100, ms: 50, outcome, user }),
+      );
+    }
+    const view = runView({ runId: 'users', live: false, sla: DEFAULT_SLA, run, events: new RunEvents() });
+    const f = view.users;
+    expect(f?.worstUser).toBe('user-0');
+    const file = join(mkdtempSync(join(tmpdir(), 'busybench-html-')), 'report.html');
+    writeFileSync(file, reportPage(view));
+    const page = await render(browser(), `file://${file}`);
+    expect(page.errors).toEqual([]);
+    expect(page.text).toContain('Fairness between users');
+    expect(page.text).toContain(
+      `users: 20; the worst 1 % of them: success 50.00 %, p99 ${Math.round(f?.worstP99Ms ?? 0)} ms; Jain's index over their goodput shares ${f?.jain.toFixed(3)}; worst user user-0 at 50.00 % success`,
+    );
+    const none = runView({
+      runId: 'none',
+      live: false,
+      sla: DEFAULT_SLA,
+      run: new RunStats(800),
+      events: new RunEvents(),
+    });
+    writeFileSync(file, reportPage(none));
+    expect((await render(browser(), `file://${file}`)).text).not.toContain('Fairness between users');
+  }, 60_000);
+
   it('the live page loads chart.js from the collector and draws what /api/live serves', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'busybench-live-'));
     const results = join(dir, 'run.json');

@@ -127,6 +127,40 @@ describe('the client view for Prometheus', () => {
     expect(text).toMatch(new RegExp(`busybench_client_runner_late_p99_seconds\\{${labels}\\} 0\\.03`));
   });
 
+  it('exports fairness between users when requests carried a user_id, and nothing of it otherwise', async () => {
+    const registryOf = (run: RunStats) =>
+      clientMetrics(run, 'r', {
+        view: () => runView({ runId: 'r', live: true, sla: DEFAULT_SLA, run, events: new RunEvents() }),
+      });
+    const none = new RunStats(800);
+    none.ingestLine(
+      JSON.stringify({ type: 'req', t: Date.now(), step: 0, rate: 10, ms: 100, outcome: 'ok' }),
+    );
+    expect(await registryOf(none).metrics()).not.toMatch(/^busybench_client_users/m);
+    const run = new RunStats(800);
+    // 10 users, user-0 with 40 requests of which 10 fail; the 9 others 10 each, all good.
+    for (let i = 0; i < 130; i++) {
+      const user = i < 40 ? 'user-0' : `user-${1 + (i % 9)}`;
+      const outcome = i < 10 ? '503' : 'ok';
+      run.ingestLine(
+        JSON.stringify({ type: 'req', t: Date.now(), step: 0, rate: 10, ms: 100, outcome, user }),
+      );
+    }
+    const text = await registryOf(run).metrics();
+    const labels = '{run_id="r",strategy="unnamed"}';
+    expect(text).toContain(`busybench_client_users${labels} 10`);
+    expect(text).toContain(`busybench_client_users_worst_success_ratio${labels} 0.75`);
+    // Goodput shares: 0.75 once, 1 nine times: (0.75 + 9)² / (10 · (0.75² + 9)).
+    const jain = (0.75 + 9) ** 2 / (10 * (0.75 ** 2 + 9));
+    const read = Number(
+      new RegExp(`busybench_client_users_jain_index${labels.replace(/[{}]/g, '\\$&')} (\\S+)`).exec(
+        text,
+      )?.[1],
+    );
+    expect(read).toBeCloseTo(jain, 9);
+    expect(text).toMatch(/busybench_client_users_worst_p99_seconds\{run_id="r",strategy="unnamed"\} 0\.1/);
+  });
+
   it('exports requests, success and latency per priority class under a priority label, P0..P3 only', async () => {
     const run = new RunStats();
     const registry = clientMetrics(run, 'r');

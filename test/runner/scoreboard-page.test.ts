@@ -33,7 +33,14 @@ function figures(o: Partial<Record<FigureName, Figure>>): Record<FigureName, Fig
     usdPer1kOk: fig(0.5, 0.05),
     wastedTokenShare: fig(0.02, 0.01),
   };
-  return { ...typical, knee: bare(null), recoveryS: bare(null), ...o };
+  return {
+    ...typical,
+    knee: bare(null),
+    recoveryS: bare(null),
+    worstUsersSuccess: bare(null),
+    usersJain: bare(null),
+    ...o,
+  };
 }
 
 const EVIL = 'hedge<b>bold</b>|pipe';

@@ -84,6 +84,8 @@ describe('the scoreboard in markdown', () => {
     wastedTokenShare: f(0.05),
     knee: f(null),
     recoveryS: f(2),
+    worstUsersSuccess: f(null),
+    usersJain: f(null),
     ...o,
   });
   const row = (
@@ -160,6 +162,22 @@ describe('the scoreboard in markdown', () => {
     expect(md).toMatch(/\| 1 \| haproxy \| 48\.0 \| ≥ 200 \|/);
     expect(md).toMatch(/\| 2 \| passthrough \| 48\.0 \| none \|/);
     expect(md).toMatch(/\| 1 \| retry \| 48\.0 \[46\.0, 50\.0\] \| not recovered \(1\/1 runs\) \|/);
+  });
+
+  it('shows fairness between users only when some run carried user_ids', () => {
+    expect(scoreboardMarkdown(board)).not.toContain('worst 1 % of users');
+    const fair = {
+      ...faults,
+      ranking: [
+        row('retry', 1, [], { worstUsersSuccess: f(0.82, 0.8, 0.84), usersJain: f(0.994) }),
+        row('passthrough', 2, [], {}),
+      ],
+    };
+    const md = scoreboardMarkdown({ ...board, faults: fair });
+    expect(md).toMatch(/\| worst 1 % of users: success \| users' Jain index \| SLA held \|/);
+    expect(md).toMatch(/\| 1 \| retry \|.*\| 82\.00 % \[80\.00 %, 84\.00 %\] \| 0\.994 \| 0\/1 \|/);
+    expect(md).toMatch(/\| 2 \| passthrough \|.*\| – \| – \| 0\/1 \|/);
+    expect(scoreboardMarkdown({ ...board, faults: fair }, 'zh-CN')).toContain('用户间 Jain 公平指数');
   });
 
   it("says the load from its figures in the scoreboard's language; the JSON keeps it in English", () => {

@@ -54,6 +54,8 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     'figure.wastedTokenShare': 'tokens never delivered',
     'figure.knee': 'knee (req/s)',
     'figure.recoveryS': 'recovery s (longest)',
+    'figure.worstUsersSuccess': 'worst 1 % of users: success',
+    'figure.usersJain': "users' Jain index",
     // Each section's load in words (compare.ts).
     capacityLoad: (profile: string, rates: string, stepSeconds: string, mockConfig: string, nodes: string) =>
       `${profile} ${rates} req/s, ${stepSeconds}s a step; the mock: ${mockConfig} (no scenario), ${nodes} nodes`,
@@ -151,6 +153,8 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     'figure.wastedTokenShare': '未送达的 token 占比',
     'figure.knee': '拐点（req/s）',
     'figure.recoveryS': '恢复时间 s（最长）',
+    'figure.worstUsersSuccess': '最差 1 % 用户的成功率',
+    'figure.usersJain': '用户间 Jain 公平指数',
     capacityLoad: (profile: string, rates: string, stepSeconds: string, mockConfig: string, nodes: string) =>
       `${profile} ${rates} req/s，每个步骤 ${stepSeconds} s；模拟服务：${mockConfig}（无场景），${nodes} 个节点`,
     faultsLoad: (
