@@ -166,6 +166,31 @@ export function steppedStress(t: DashboardText, locale: Locale): Dashboard {
           ).unit('s'),
         ],
       },
+      {
+        // Only a run whose requests carried user_ids has these series (prom-export.ts).
+        title: t['steppedStress.row.users'],
+        panels: [
+          statPanel(text('steppedStress.users'), promQuery(`max(busybench_client_users{${RUN}})`))
+            .span(8)
+            .height(5),
+          statPanel(
+            text('steppedStress.usersWorstSuccess'),
+            promQuery(`min(busybench_client_users_worst_success_ratio{${RUN}})`),
+          )
+            .unit('percentunit')
+            .thresholds(greenFrom(0.9995))
+            .span(8)
+            .height(5),
+          statPanel(
+            text('steppedStress.usersJain'),
+            promQuery(`min(busybench_client_users_jain_index{${RUN}})`),
+          )
+            .decimals(3)
+            .thresholds(greenFrom(0.95))
+            .span(8)
+            .height(5),
+        ],
+      },
     ],
   });
 }

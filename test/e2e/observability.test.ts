@@ -113,6 +113,9 @@ describe('alerts and dashboards against a real Prometheus and Alertmanager', () 
         '-q',
         '--stream-ratio',
         '0.3',
+        // Users, so the fairness panels have their series.
+        '--users',
+        '50:zipf:1.1',
         '--results',
         join(dir, 'results.json'),
         '--summary',

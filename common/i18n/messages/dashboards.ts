@@ -87,6 +87,16 @@ export const DASHBOARDS_MESSAGES = defineMessages({
     'steppedStress.recovery.title': 'Recovery time after fault phases',
     'steppedStress.recovery.description':
       'From the end of each fault phase until error rate and latency were back within the SLA.',
+    'steppedStress.row.users': 'Fairness between users',
+    'steppedStress.users.title': 'Users',
+    'steppedStress.users.description':
+      'Distinct user_ids the requests carried (load --users, a trace that names users).',
+    'steppedStress.usersWorstSuccess.title': 'Success of the worst 1 % of users',
+    'steppedStress.usersWorstSuccess.description':
+      'The success rate of the worst 1 % of users (at least one) by success rate: a heavy user starved by a per-user cap, or the others starved by it, shows here first.',
+    'steppedStress.usersJain.title': "Jain's index over users",
+    'steppedStress.usersJain.description':
+      "Jain's fairness index over the users' goodput shares (each user's good answers over its requests): 1 when every user got the same share, 1/n when one got it all.",
 
     'mockUpstream.title': 'busybench / Mock upstream',
     'mockUpstream.description':
@@ -301,6 +311,15 @@ export const DASHBOARDS_MESSAGES = defineMessages({
     'steppedStress.masking.description': '上游错误率中被策略挡住、没有传到客户端的比例。',
     'steppedStress.recovery.title': '故障阶段后的恢复时间',
     'steppedStress.recovery.description': '从每个故障阶段结束，到错误率和延迟重新回到 SLA 以内所用的时间。',
+    'steppedStress.row.users': '用户之间的公平性',
+    'steppedStress.users.title': '用户数',
+    'steppedStress.users.description': '请求携带的不同 user_id 的数量（load --users，或带用户的轨迹）。',
+    'steppedStress.usersWorstSuccess.title': '最差 1% 用户的成功率',
+    'steppedStress.usersWorstSuccess.description':
+      '按成功率排序，最差的 1% 用户（至少一个）的成功率：被单用户并发上限卡住的重度用户，或被其挤占的其他用户，会最先在这里显现。',
+    'steppedStress.usersJain.title': '用户间 Jain 公平指数',
+    'steppedStress.usersJain.description':
+      '各用户有效吞吐占比（每个用户的有效回答数除以其请求数）的 Jain 公平指数：所有用户占比相同时为 1，一个用户独占时为 1/n。',
 
     'mockUpstream.title': 'busybench / 模拟上游',
     'mockUpstream.description':
