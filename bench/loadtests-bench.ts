@@ -25,7 +25,7 @@
  *   --trace-seconds  length of the looped trace replay whose RSS is watched (default 300, quick 30; 0 skips the trace part)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -147,6 +147,8 @@ interface ProcSample {
   /** User + system CPU seconds so far. */
   readonly cpu: number;
   readonly rssKb: number;
+  /** Open file descriptors: the generator's connections, mostly (each one's buffers and goroutines are RSS). */
+  readonly fds: number;
   /**
    * CPU seconds so far of everything else: the whole machine's busy time minus the generator's,
    * the mock's and this process's. Another program running beside the bench shows here.
@@ -178,6 +180,15 @@ function machineBusy(): number {
   return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
 }
 
+/** How many file descriptors a process has open (NaN once it is gone). */
+function openFds(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The mock's pid, once it runs: its CPU is not "others". */
 let mockPid: number | undefined;
 
@@ -189,7 +200,7 @@ function procSample(pid: number, t: number): ProcSample | null {
     const self = process.cpuUsage();
     const mock = mockPid === undefined ? 0 : processCpu(mockPid);
     const othersCpu = machineBusy() - cpu - mock - (self.user + self.system) / 1e6;
-    return { t, cpu, rssKb: Number(rss[1]), othersCpu, mockCpu: mock };
+    return { t, cpu, rssKb: Number(rss[1]), fds: openFds(pid), othersCpu, mockCpu: mock };
   } catch {
     return null; // exited (or a zombie without a status line)
   }
@@ -729,6 +740,9 @@ interface TraceBench {
     readonly probe: TraceProbe;
     readonly rssAt60Mb: number;
     readonly rssEndMb: number;
+    /** Open sockets (file descriptors) at the same two samples. */
+    readonly fdsAt60: number;
+    readonly fdsEnd: number;
     readonly endS: number;
   } | null;
 }
@@ -765,6 +779,7 @@ async function traceBench(s: Setup): Promise<TraceBench> {
   const plan = await tracePlan(s, TRACE_RATE, loopsFor(TRACE_RATE, TRACE_SECONDS));
   const seconds = (plan.profile.steps.at(-1)?.endMs ?? 0) / 1000;
   const samples: ProcSample[] = [];
+  let last: ProcSample | undefined;
   const ran = await engineRun(
     s,
     'json',
@@ -772,7 +787,16 @@ async function traceBench(s: Setup): Promise<TraceBench> {
     seconds,
     SOAK_SAMPLE_S * 1000,
     true,
-    (p) => samples.push(p),
+    (p) => {
+      samples.push(p);
+      // RSS beside the open sockets and the mock's CPU: memory that follows the connections
+      // (opened while the mock fell behind) is not a leak.
+      const mockCores = last ? (p.mockCpu - last.mockCpu) / (p.t - last.t) : Number.NaN;
+      process.stdout.write(
+        `trace soak ${p.t.toFixed(0).padStart(4)} s: rss ${(p.rssKb / 1024).toFixed(1)} MB, ${p.fds} fds, mock ${fmt(mockCores * 100, 0)} % cpu\n`,
+      );
+      last = p;
+    },
     plan,
   );
   const during = samples.filter((p) => p.t <= seconds);
@@ -784,6 +808,8 @@ async function traceBench(s: Setup): Promise<TraceBench> {
       probe: traceFigures(ran, TRACE_RATE, seconds),
       rssAt60Mb: (at60?.rssKb ?? Number.NaN) / 1024,
       rssEndMb: (end?.rssKb ?? Number.NaN) / 1024,
+      fdsAt60: at60?.fds ?? Number.NaN,
+      fdsEnd: end?.fds ?? Number.NaN,
       endS: end?.t ?? Number.NaN,
     },
   };
@@ -978,7 +1004,7 @@ async function main(): Promise<void> {
         const growth = ((t.rssEndMb - t.rssAt60Mb) / t.rssAt60Mb) * 100;
         say(
           `| engine RSS, the trace looped for ${fmt(t.probe.seconds, 0)} s at ${TRACE_RATE} req/s: at 60 s → at ${fmt(t.endS, 0)} s | ` +
-            `${fmt(t.rssAt60Mb)} → ${fmt(t.rssEndMb)} MB (${fmt(growth)} %) | — | — | ≤ 10 % growth | ${yes(growth <= 10)} |`,
+            `${fmt(t.rssAt60Mb)} → ${fmt(t.rssEndMb)} MB (${fmt(growth)} %); open file descriptors ${t.fdsAt60} → ${t.fdsEnd} | — | — | ≤ 10 % growth | ${yes(growth <= 10)} |`,
         );
         say(
           `| the looped trace kept up (requests, dropped, late p99, success) | ${t.probe.requests}, ${t.probe.dropped}, ${fmt(t.probe.lateP99Ms)} ms, ${fmt(t.probe.success * 100, 2)} %${t.probe.problem ? ` (${t.probe.problem})` : ''} | — | — | keeps up | ${yes(t.probe.dropped === 0 && t.probe.lateP99Ms <= LATE_P99_MS && t.probe.success === 1)} |`,

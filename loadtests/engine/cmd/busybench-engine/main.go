@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -54,7 +55,18 @@ func run() int {
 	quiet := flag.Bool("quiet", false, "no progress lines")
 	progressEvery := flag.Duration("progress", 2*time.Second, "progress line interval")
 	traceInfo := flag.String("trace-info", "", "read a trace (the plan's trace object, as JSON) and print what the replay will be, as JSON; nothing is sent")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run here (go tool pprof reads it): where the engine's own time goes")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return usage("--cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return usage("--cpuprofile: %v", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	if *traceInfo != "" {
 		return printTraceInfo(*traceInfo)
 	}

@@ -70,6 +70,7 @@ func New(p *plan.Plan, seg schedule.Segment, out *results.Writer) (*Engine, erro
 		MaxIdleConnsPerHost: p.MaxInFlight,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
+		WriteBufferSize:     16 << 10,
 		ForceAttemptHTTP2:   false,
 	}
 	var sched schedule.Source

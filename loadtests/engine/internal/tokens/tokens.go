@@ -47,13 +47,24 @@ func Count(text string) int {
 // WordLen is the length of the words the engine writes: one token each under the rule.
 const WordLen = 5
 
-// AppendWord writes one five-letter word drawn from h (26^5, about 11.9 million words).
-func AppendWord(b []byte, h uint64) []byte {
-	for i := 0; i < WordLen; i++ {
-		b = append(b, byte('a'+h%26))
-		h /= 26
+// words is a vocabulary of 65 536 five-letter words: a prompt of 1 000 words draws from it
+// (distinct prompts stay distinct: each word is one of 2^16), and a word is one 5-byte copy
+// instead of five divisions, the engine's own cost per token of a long prompt.
+var words = func() (w [1 << 16][WordLen]byte) {
+	for i := range w {
+		h := Mix(uint64(i))
+		for j := range WordLen {
+			w[i][j] = byte('a' + h%26)
+			h /= 26
+		}
 	}
-	return b
+	return w
+}()
+
+// AppendWord writes one five-letter word drawn from h (its top 16 bits pick it).
+func AppendWord(b []byte, h uint64) []byte {
+	w := &words[h>>48]
+	return append(b, w[:]...)
 }
 
 // Mix is splitmix64's finaliser: a cheap, well-spread hash of x.
