@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Strategy } from './strategy.js';
 import { StrategyContext } from './strategy.js';
+import { asksForStream } from './stream-request.js';
 import {
   endToEndHeaders,
   localError,
@@ -10,8 +11,6 @@ import {
   type UpstreamResponse,
 } from './upstream.js';
 
-/** A request asks for SSE; an answer that streams is forwarded as a stream whatever this says. */
-const STREAM = /"stream"\s*:\s*true/;
 /** Bodies past this are refused (413) before the strategy sees them, as the API refuses them. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 /**
@@ -51,12 +50,15 @@ export function proxyServer(
   let closing = false;
 
   const handle = async (method: string, url: string, req: IncomingMessage, body: Buffer | null) => {
+    const headers = endToEndHeaders(req.headers);
     const request: ProxyRequest = {
       method,
       path: url,
-      headers: endToEndHeaders(req.headers),
+      headers,
       body,
-      stream: body !== null && STREAM.test(body.toString('latin1', 0, 4096)),
+      // An answer that streams is forwarded as a stream whatever this says.
+      stream: body !== null && asksForStream(body),
+      caller: headers.authorization ?? headers['x-api-key'] ?? '',
     };
     try {
       return await strategy.handle(request, ctx);

@@ -13,6 +13,12 @@ export interface ProxyRequest {
   readonly body: Buffer | null;
   /** The request asked for a stream (SSE): nothing may be retried once bytes flowed. */
   readonly stream: boolean;
+  /**
+   * The client's credential as it sent it (Authorization, else x-api-key, else ""), whatever a
+   * strategy earlier in a chain put in `headers` since (key-pool replaces the key): what the
+   * cache keys on, so one caller is never served another's answer.
+   */
+  readonly caller: string;
 }
 
 export interface UpstreamResponse {

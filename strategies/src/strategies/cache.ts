@@ -7,12 +7,14 @@ import { type RedisServer, startRedisServer } from '../redis-server.js';
 import { RedisStore } from '../redis-store.js';
 import type { Strategy } from '../strategy.js';
 import { localError, type UpstreamResponse } from '../upstream.js';
+import { isWholeAnswer } from '../whole-answer.js';
 
 /**
  * Response cache for non-streaming completions: the same body (model, messages, parameters) on
- * the same path within `ttlMs` gets the stored answer without an upstream call. Only whole 200s
- * are stored; streams pass through. Honest about its limit: it helps only where prompts repeat
- * exactly.
+ * the same path from the same caller (the credential the client sent) within `ttlMs` gets the
+ * stored answer without an upstream call. Only whole, real answers are stored (JSON with a
+ * normal finish: whole-answer.ts); streams pass through. Honest about its limit: it helps only
+ * where prompts repeat exactly.
  *
  * `store=memory` (the default) keeps answers in this proxy; `store=redis` keeps them in Redis,
  * as DeepSeek operations guides do, shared by every proxy using that Redis: `redisUrl`, or a
@@ -77,10 +79,10 @@ export function cache(o: Options): Strategy {
           'cache with store=redis is not started: the proxy must call start() before taking requests',
         );
       const c = countersOf(ctx.registry);
-      // The key names the caller too: another account's (or a bad) key never gets this one's answer.
-      const caller = req.headers.authorization ?? req.headers['x-api-key'] ?? '';
+      // The key names the caller as the client sent it (not as a strategy before this one in a
+      // chain rewrote it): another account's (or a bad) key never gets this one's answer.
       const key = createHash('sha256')
-        .update(caller)
+        .update(req.caller)
         .update('\0')
         .update(req.path)
         .update('\0')
@@ -124,6 +126,8 @@ export function cache(o: Options): Strategy {
         }
         body = Buffer.concat(chunks);
       }
+      // A 200 is not yet an answer: only a whole, real one is served again (whole-answer.ts).
+      if (!isWholeAnswer(body)) return { ...res, body } satisfies UpstreamResponse;
       const answer: StoredAnswer = { status: res.status, headers: res.headers, body };
       // Not awaited: the client need not wait for the store. Skipped when the get just failed,
       // since a set would most likely fail the same way and only add to Redis's backlog.
