@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { checkLoopbackTarget } from '../loadtests/target-check.js';
 import { EXTERNAL, STRATEGIES } from '../strategies/src/registry.js';
 import { parseStrategySpec, startStrategy } from '../strategies/src/start-strategy.js';
 import { closeWithin } from './close-within.js';
@@ -14,6 +15,8 @@ interface StrategyFlags {
   host: string;
   opt: string[];
   list?: boolean;
+  allowRemote?: boolean;
+  forwardTestControls?: boolean;
 }
 
 /** `busybench strategy <name>`: one reference strategy as a proxy in front of the upstreams. */
@@ -32,6 +35,14 @@ export function strategyCommand(): Command {
       (v: string, all: string[]) => [...all, v],
       [],
     )
+    .option(
+      '--allow-remote',
+      'allow upstreams that are not on this machine (a remote API: every request there is real)',
+    )
+    .option(
+      '--forward-test-controls',
+      "forward the mock's admin API (/admin/...) and its x-busybench-error / x-busybench-fault headers (off: refused and dropped)",
+    )
     .option('--list', 'list the strategies and exit')
     .action(async (name: string | undefined, flags: StrategyFlags) => {
       try {
@@ -49,6 +60,12 @@ export function strategyCommand(): Command {
         const port = portFlag('port', flags.port, problems, true);
         const upstreams = urlsFlag('upstream', flags.upstream, problems);
         for (const kv of flags.opt) if (!/^[^=]+=/.test(kv)) problems.push(`--opt "${kv}" is not key=value`);
+        // A proxy on loopback in front of a remote API would let `busybench load` (which refuses
+        // remote targets) send real, billed load through it.
+        for (const u of upstreams) {
+          const refusal = await checkLoopbackTarget(u, flags.allowRemote === true);
+          if (refusal) problems.push(refusal);
+        }
         if (problems.length > 0) throw new UsageError('bad flags', problems);
         const spec = parseStrategySpec(name);
         const options = {
@@ -60,6 +77,7 @@ export function strategyCommand(): Command {
         const running = await startStrategy({ name: spec.name, options }, upstreams, {
           port,
           host: flags.host,
+          testControls: flags.forwardTestControls === true,
         });
         process.stdout.write(
           `busybench strategy ${running.name} listening on ${running.url} → ${upstreams.join(', ')}\n`,

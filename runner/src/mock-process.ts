@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { readStructuredFile } from '../../common/structured-file.js';
 import { startChildService } from './child-service.js';
 
 /**
@@ -34,14 +36,19 @@ export async function startMockProcess(o: {
   return { urls: child.announced.map((m) => m[1] as string), pid: child.pid, stop: child.stop };
 }
 
-/** Starts a scenario on every node at once (the moment the load begins, not when the mock did). */
+/**
+ * Starts a scenario on every node at once (the moment the load begins, not when the mock did):
+ * a built-in by name, a file of one's own read here and sent inline (the mock's admin API opens
+ * no path it is sent).
+ */
 export async function startScenario(urls: readonly string[], name: string, speed: number): Promise<void> {
+  const what = /\.(ya?ml|json)$/.test(name) ? { scenario: readStructuredFile(resolve(name)) } : { name };
   await Promise.all(
     urls.map(async (u) => {
       const res = await fetch(`${u}/admin/scenario`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, speed }),
+        body: JSON.stringify({ ...what, speed }),
       });
       if (!res.ok) throw new Error(`scenario ${name} refused by ${u}: ${await res.text()}`);
     }),

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Strategy } from './strategy.js';
 import { StrategyContext } from './strategy.js';
 import { asksForStream } from './stream-request.js';
+import { dropTestHeaders, refusedTarget } from './test-controls.js';
 import {
   endToEndHeaders,
   localError,
@@ -18,6 +19,16 @@ const BODY_LIMIT = 16 * 1024 * 1024;
  * idle connection the server closed): a server that closes first races the client's next request.
  */
 const KEEP_ALIVE_MS = 75_000;
+
+export interface ProxyOptions {
+  /**
+   * Forward the mock's test controls: its admin API (`/admin/...`) and the per-request fault
+   * headers (`x-busybench-error`, `x-busybench-fault`). Off by default: the mock trusts its
+   * loopback clients, and the proxy is one, so without this anyone who reaches the proxy could
+   * reconfigure the mock or force its faults (test-controls.ts).
+   */
+  readonly testControls?: boolean;
+}
 
 export interface ProxyApp {
   readonly server: Server;
@@ -43,6 +54,7 @@ export interface ProxyApp {
 export function proxyServer(
   strategy: Strategy,
   upstreamUrls: readonly string[],
+  o: ProxyOptions = {},
 ): { app: ProxyApp; ctx: StrategyContext } {
   const upstreams = upstreamUrls.map((u) => new Upstream(u.replace(/\/+$/, '')));
   const ctx = new StrategyContext(strategy.name, upstreams);
@@ -51,6 +63,7 @@ export function proxyServer(
 
   const handle = async (method: string, url: string, req: IncomingMessage, body: Buffer | null) => {
     const headers = endToEndHeaders(req.headers);
+    if (!o.testControls) dropTestHeaders(headers);
     const request: ProxyRequest = {
       method,
       path: url,
@@ -87,6 +100,11 @@ export function proxyServer(
       );
       return;
     }
+    const refused = o.testControls ? null : refusedTarget(url);
+    if (refused) {
+      refuse(req, res, refused);
+      return;
+    }
     if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
       tooLarge(req, res);
       return;
@@ -110,6 +128,15 @@ export function proxyServer(
         // An answer that cannot be written (a header value a strategy made up): cut, not a crash.
         .catch(() => res.destroy());
     });
+  };
+
+  /** Answers a request the proxy does not forward, without reading its body, and hangs up after. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, answer: UpstreamResponse): void => {
+    ctx.responded(answer.status);
+    const body = answer.body as Buffer;
+    res.shouldKeepAlive = false;
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
+    res.end(body, () => req.destroy());
   };
 
   /** Refuses a body over the limit at once, without reading the rest of it, and hangs up after. */

@@ -74,7 +74,7 @@ export function checkStrategySpec(spec: StrategySpec): void {
 export async function startStrategy(
   spec: StrategySpec,
   upstreams: readonly string[],
-  o: { port?: number; host?: string; dir?: string } = {},
+  o: { port?: number; host?: string; dir?: string; testControls?: boolean } = {},
 ): Promise<RunningStrategy> {
   const noop = async () => {};
   if (isUrl(spec.name)) return { name: spec.name, url: spec.name, metricsUrl: null, stop: noop };
@@ -99,7 +99,7 @@ export async function startStrategy(
     return { name: 'haproxy', url: h.url, metricsUrl: h.metricsUrl, stop: h.stop };
   }
   const strategy = makeStrategy(spec.name, spec.options);
-  const { app } = proxyServer(strategy, upstreams);
+  const { app } = proxyServer(strategy, upstreams, { testControls: o.testControls === true });
   const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
   return { name: strategy.name, url, metricsUrl: `${url}/metrics`, stop: () => app.close() };
 }

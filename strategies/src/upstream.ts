@@ -62,10 +62,20 @@ export function endToEndHeaders(
   keepLength = false,
 ): Record<string, string> {
   const out: Record<string, string> = {};
+  // The headers a Connection header names are this hop's too (RFC 9110 §7.6.1).
+  const connection = headers.connection;
+  const named = connection
+    ? new Set(
+        (Array.isArray(connection) ? connection.join(',') : connection)
+          .split(',')
+          .map((t) => t.trim().toLowerCase()),
+      )
+    : null;
   for (const k in headers) {
     const v = headers[k];
     const name = k.toLowerCase();
-    if (v === undefined || HOP.has(name) || (!keepLength && name === 'content-length')) continue;
+    if (v === undefined || HOP.has(name) || named?.has(name) || (!keepLength && name === 'content-length'))
+      continue;
     out[name] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;

@@ -1,4 +1,4 @@
-import { type ProxyApp, proxyServer } from '../../strategies/src/proxy-server.js';
+import { type ProxyApp, type ProxyOptions, proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { HELLO, KEY, metricValue, scrape, startMock, type TestMock } from '../helpers/mock.js';
 
@@ -22,8 +22,9 @@ export async function startProxy(
   name: string,
   options: Record<string, string>,
   upstreams: readonly string[],
+  o: ProxyOptions = {},
 ) {
-  const { app } = proxyServer(makeStrategy(name, options), upstreams);
+  const { app } = proxyServer(makeStrategy(name, options), upstreams, o);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const proxy = { url, app: app as ProxyApp, close: () => app.close() };
   started.push(proxy);

@@ -68,6 +68,22 @@ export function listBuiltinScenarios(): string[] {
     .sort();
 }
 
+/**
+ * A built-in scenario by name, nothing else: what the admin API plays when asked by name. A name
+ * is never a path there (a stranger could have the mock open any file it can read); a scenario
+ * of one's own is sent inline (`{"scenario": {...}}`), as `busybench run --scenario FILE` does.
+ */
+export function loadBuiltinScenario(name: string, base: Behaviour): Scenario {
+  const builtins = listBuiltinScenarios();
+  if (!builtins.includes(name)) {
+    throw new MockError(
+      MockErrorCodes.SCENARIO_NOT_FOUND,
+      `no built-in scenario named "${name.slice(0, 64)}" (${builtins.join(', ')}): send a scenario of your own inline, as {"scenario": {...}}`,
+    );
+  }
+  return loadScenario(name, base);
+}
+
 /** Loads a built-in scenario by name, or a YAML/JSON file by path, and checks it whole. */
 export function loadScenario(nameOrPath: string, base: Behaviour): Scenario {
   const builtin = join(BUILTIN_SCENARIO_DIR, `${nameOrPath}.yaml`);

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { loadScenario, parseScenario } from '../busy/scenario.js';
+import { loadBuiltinScenario, parseScenario } from '../busy/scenario.js';
 import { validateConfig } from '../config/load.js';
 import { deepMerge, isPlainObject } from '../config/merge.js';
 import type { MockConfig } from '../config/schema.js';
@@ -41,7 +41,7 @@ export function adminRoutes(app: FastifyInstance, node: MockNode): void {
         const base = node.timeline.baseBehaviour;
         const scenario =
           typeof body.name === 'string'
-            ? loadScenario(body.name, base)
+            ? loadBuiltinScenario(body.name, base)
             : parseScenario(body.scenario, base, 'request body');
         const speed = typeof body.speed === 'number' && body.speed > 0 ? body.speed : 1;
         node.timeline.start(scenario, { speed, loop: body.loop === true });
