@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, LIMIT_FLAGS } from '../collector/src/batch-limits.js';
 import { reportPage } from '../collector/src/html-page.js';
 import { createCollector } from '../collector/src/live-server.js';
 import { loadSla } from '../common/sla/sla-file.js';
@@ -24,7 +26,21 @@ interface CollectFlags {
   sla?: string;
   html?: string;
   lang?: string;
+  maxBatchBytes?: string;
+  maxInflatedBytes?: string;
+  maxBatchLines?: string;
+  maxRunners?: string;
+  maxSteps?: string;
 }
+
+/** Each limit's flag (batch-limits.ts), its key and what it bounds. */
+const LIMIT_OPTIONS = [
+  ['maxBatchBytes', 'a shipped batch as sent, bytes'],
+  ['maxInflatedBytes', 'a shipped batch once inflated (gzip), bytes'],
+  ['maxBatchLines', 'lines in one shipped batch'],
+  ['maxRunners', 'runners shipping to this collector'],
+  ['maxSteps', "steps of a runner's plan"],
+] as const;
 
 /**
  * Follows a run's results while the load generator writes them and serves it live: the page at /, Prometheus
@@ -32,7 +48,7 @@ interface CollectFlags {
  * Ctrl-C stops it (and writes the final HTML report when asked to).
  */
 export function collectCommand(): Command {
-  return new Command('collect')
+  const command = new Command('collect')
     .description("follow a run's results live (busybench load --results): live page, /metrics, alert webhook")
     .option('-r, --results <file>', 'the results file the load generator is writing (need not exist yet)')
     .option(
@@ -55,68 +71,84 @@ export function collectCommand(): Command {
       'SLA to judge live and bound goodput with (default: success >= 99.95 %, p99 < 800 ms, TTFT p99 < 2 s on streams, as loadtests/sla.yaml)',
     )
     .option('--html <file>', 'on stop, write the final report here (self-contained HTML, in --lang)')
-    .option(...LANG_OPTION)
-    .action(async (flags: CollectFlags) => {
-      try {
-        const problems: string[] = [];
-        const port = portFlag('port', flags.port, problems, true);
-        if (flags.results === undefined && flags.receive === undefined)
-          problems.push('give --results <file> to follow, --receive <dir> to take shipped results, or both');
-        if (flags.results?.endsWith('.gz'))
-          problems.push(
-            'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
-          );
-        const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
-        if (flags.strategy !== undefined && !STRATEGY_LABEL.test(flags.strategy))
-          problems.push(
-            `--strategy "${flags.strategy}": letters, digits and . _ + : / @ - only, at most 128`,
-          );
-        const locale = langFlag(flags.lang, problems);
-        throwIfProblems(problems);
-        const sla = loadSla(flags.sla);
-        const runId = flags.runId ?? new Date().toISOString();
-        const collector = createCollector({
-          results: flags.results,
-          receive: flags.receive,
-          runId,
-          strategy: flags.strategy,
-          locale,
-          sla,
-          upstream,
-        });
-        if (collector.restored && collector.restored.batches > 0)
-          process.stdout.write(
-            `busybench collect: read back ${collector.restored.batches} batches already received in ${flags.receive}` +
-              (collector.restored.cutOff > 0
-                ? ` (${collector.restored.cutOff} cut short by a kill: dropped, the runner resends them)`
-                : '') +
-              '\n',
-          );
-        const stop = async () => {
-          // The upstream's counts as they stand when the user stops watching: the report's end.
-          await collector.scrapeNow();
-          await collector.stop();
-          if (flags.html) {
-            writeFileSync(flags.html, reportPage(collector.view(false), locale));
-            process.stdout.write(`busybench collect: report written to ${flags.html}\n`);
-          }
-          process.exit(0);
-        };
-        process.once('SIGINT', () => void stop());
-        process.once('SIGTERM', () => void stop());
-        await collector.app.listen({ host: flags.host, port });
-        const address = collector.app.server.address();
-        const shown = typeof address === 'object' && address ? address.port : port;
-        const what = [
-          flags.results ? `following ${flags.results}` : '',
-          flags.receive ? `receiving into ${flags.receive} (POST /api/results)` : '',
-        ].filter(Boolean);
-        process.stdout.write(
-          `busybench collect ${what.join(', ')}: live page http://${flags.host}:${shown}/ ` +
-            `(metrics /metrics, alert webhook /api/alerts)\n`,
+    .option(...LANG_OPTION);
+  for (const [key, what] of LIMIT_OPTIONS)
+    command.option(
+      `${LIMIT_FLAGS[key]} <n>`,
+      `with --receive: at most this many: ${what} (default ${DEFAULT_BATCH_LIMITS[key]})`,
+    );
+  return command.action(async (flags: CollectFlags) => {
+    try {
+      const problems: string[] = [];
+      const port = portFlag('port', flags.port, problems, true);
+      if (flags.results === undefined && flags.receive === undefined)
+        problems.push('give --results <file> to follow, --receive <dir> to take shipped results, or both');
+      if (flags.results?.endsWith('.gz'))
+        problems.push(
+          'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
         );
-      } catch (err) {
-        fail(err);
+      const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
+      if (flags.strategy !== undefined && !STRATEGY_LABEL.test(flags.strategy))
+        problems.push(`--strategy "${flags.strategy}": letters, digits and . _ + : / @ - only, at most 128`);
+      const locale = langFlag(flags.lang, problems);
+      const limits: Partial<Record<keyof BatchLimits, number>> = {};
+      for (const [key] of LIMIT_OPTIONS) {
+        const raw = flags[key];
+        if (raw === undefined) continue;
+        if (!/^\d{1,12}$/.test(raw) || Number(raw) < 1)
+          problems.push(`${LIMIT_FLAGS[key]} "${raw}" must be a whole number >= 1`);
+        limits[key] = Number(raw);
       }
-    });
+      throwIfProblems(problems);
+      const sla = loadSla(flags.sla);
+      const runId = flags.runId ?? new Date().toISOString();
+      const collector = createCollector({
+        results: flags.results,
+        receive: flags.receive,
+        runId,
+        strategy: flags.strategy,
+        locale,
+        sla,
+        upstream,
+        limits,
+      });
+      for (const file of collector.restored?.foreign ?? [])
+        process.stderr.write(
+          `busybench collect: ${join(flags.receive as string, file)} is not a file this collector wrote: left as it is, and batches for its runner refused\n`,
+        );
+      if (collector.restored && collector.restored.batches > 0)
+        process.stdout.write(
+          `busybench collect: read back ${collector.restored.batches} batches already received in ${flags.receive}` +
+            (collector.restored.cutOff > 0
+              ? ` (${collector.restored.cutOff} cut short by a kill: dropped, the runner resends them)`
+              : '') +
+            '\n',
+        );
+      const stop = async () => {
+        // The upstream's counts as they stand when the user stops watching: the report's end.
+        await collector.scrapeNow();
+        await collector.stop();
+        if (flags.html) {
+          writeFileSync(flags.html, reportPage(collector.view(false), locale));
+          process.stdout.write(`busybench collect: report written to ${flags.html}\n`);
+        }
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+      await collector.app.listen({ host: flags.host, port });
+      const address = collector.app.server.address();
+      const shown = typeof address === 'object' && address ? address.port : port;
+      const what = [
+        flags.results ? `following ${flags.results}` : '',
+        flags.receive ? `receiving into ${flags.receive} (POST /api/results)` : '',
+      ].filter(Boolean);
+      process.stdout.write(
+        `busybench collect ${what.join(', ')}: live page http://${flags.host}:${shown}/ ` +
+          `(metrics /metrics, alert webhook /api/alerts)\n`,
+      );
+    } catch (err) {
+      fail(err);
+    }
+  });
 }

@@ -8,6 +8,7 @@
  * The format is documented in collector/README.md. A malformed or truncated line (a kill -9
  * mid-write) is counted and skipped, never a crash.
  */
+import { OUTCOMES } from '../../common/outcomes.js';
 import { isPriorityClass, type PriorityClass } from '../../common/priority-classes.js';
 
 /** A user_id as DeepSeek takes it ([a-zA-Z0-9-_]), at most 128 characters. */
@@ -93,6 +94,7 @@ export interface EngineEnd {
 
 export type EngineRecord = EngineRun | EngineRequest | EngineDropped | EngineEnd;
 
+const KNOWN_OUTCOMES = new Set<string>(OUTCOMES);
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optionalFinite = (v: unknown) => v === undefined || v === null || finite(v);
 
@@ -106,6 +108,8 @@ export function isEngineRequest(o: Record<string, unknown>): o is Record<string,
     (o.step as number) < 0 ||
     !finite(o.rate) ||
     typeof o.outcome !== 'string' ||
+    // Only the contract's outcomes: each is a Prometheus label value and a histogram.
+    !KNOWN_OUTCOMES.has(o.outcome) ||
     !optionalFinite(o.ttft) ||
     (o.late !== undefined && !(finite(o.late) && o.late >= 0)) ||
     // Only P0..P3: the class is a Prometheus label, its values must stay few.

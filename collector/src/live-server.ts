@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCALES, type Locale } from '../../common/i18n/locale.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { alertsFromWebhook } from './alert-webhook.js';
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, LIMIT_FLAGS } from './batch-limits.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 import { FileFollower } from './file-follower.js';
 import { CHART_JS_PATH, livePage, RUN_PAGE_JS_PATH } from './html-page.js';
@@ -53,6 +55,8 @@ export interface CollectorOptions {
   /** Mock nodes (or a strategy with our metrics) to scrape: amplification, masking, phases. */
   readonly upstream: readonly string[];
   readonly scrapeEveryMs?: number;
+  /** What one shipped batch may be (batch-limits.ts); the defaults where not given. */
+  readonly limits?: Partial<BatchLimits>;
 }
 
 export interface Collector {
@@ -60,7 +64,7 @@ export interface Collector {
   readonly run: RunStats;
   readonly events: RunEvents;
   /** What `restore` found in the receiving directory (null without --receive). */
-  readonly restored: { batches: number; cutOff: number } | null;
+  readonly restored: { batches: number; cutOff: number; foreign: string[] } | null;
   /** The whole run as it stands; `live: false` for the final report. */
   view(live?: boolean): RunView;
   /** The run's time windows with the upstream's share of each (run-windows.ts). */
@@ -81,6 +85,10 @@ export interface Collector {
   stop(): Promise<void>;
 }
 
+const gunzipAsync = promisify(gunzip);
+/** Any other body (an Alertmanager webhook): Alertmanager's own batches are far below it. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
 /**
  * The collector while a run goes on: follows the load generator's results file, scrapes the
  * upstream, takes Alertmanager's webhook, and serves all of it: /metrics (Prometheus), /api/live
@@ -93,7 +101,8 @@ export function createCollector(o: CollectorOptions): Collector {
   if (o.results === undefined && o.receive === undefined)
     throw new Error('createCollector: give results to follow, a directory to receive into, or both');
   const events = new RunEvents(o.results ? eventsPathFor(o.results) : join(o.receive as string, EVENTS_FILE));
-  const receiver = o.receive ? new ResultsReceiver(o.receive, run) : null;
+  const limits: BatchLimits = { ...DEFAULT_BATCH_LIMITS, ...o.limits };
+  const receiver = o.receive ? new ResultsReceiver(o.receive, run, limits) : null;
   const restored = receiver?.restore() ?? null;
   const timeline = new UpstreamTimeline();
   const scraping = o.upstream.length > 0;
@@ -156,13 +165,25 @@ export function createCollector(o: CollectorOptions): Collector {
   });
   for (const f of followers) f.start();
 
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
-  // Bad bodies (not JSON, too large) answer in the same shape as a bad webhook payload.
-  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) =>
-    reply
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Bad bodies (not JSON, too large) answer in the same shape as a bad webhook payload; a body
+  // over its limit with the collector's code and the flag that sets the limit.
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    if (err.statusCode === 413) {
+      const results = req.url.startsWith('/api/results');
+      return reply.code(413).send({
+        error: {
+          code: CollectorErrorCodes.TOO_LARGE,
+          message: results
+            ? `the batch is over ${limits.maxBatchBytes} bytes as sent (${LIMIT_FLAGS.maxBatchBytes})`
+            : `the body is over ${BODY_LIMIT} bytes`,
+        },
+      });
+    }
+    return reply
       .code(err.statusCode && err.statusCode < 500 ? err.statusCode : 500)
-      .send({ error: { code: err.code ?? CollectorErrorCodes.INTERNAL, message: err.message } }),
-  );
+      .send({ error: { code: err.code ?? CollectorErrorCodes.INTERNAL, message: err.message } });
+  });
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', registry.contentType).send(await registry.metrics()),
   );
@@ -193,14 +214,19 @@ export function createCollector(o: CollectorOptions): Collector {
         .send({ error: { code: err.code, message: err.message, problems: err.problems } });
     }
   });
-  // Results shipped by runners: raw NDJSON (gzip when content-encoding says so), up to 256 MB
-  // unpacked, a batch being a quarter second of one runner's requests.
-  const maxBatch = 256 * 1024 * 1024;
+  // Results shipped by runners: raw NDJSON (gzip when content-encoding says so), a batch being a
+  // quarter second of one runner's requests; its limits in batch-limits.ts.
   app.addContentTypeParser(
     'application/x-ndjson',
-    { parseAs: 'buffer', bodyLimit: maxBatch },
+    { parseAs: 'buffer', bodyLimit: limits.maxBatchBytes },
     (_req, body, done) => done(null, body),
   );
+  const refuse = (err: CollectorError) =>
+    ({
+      [CollectorErrorCodes.TOO_LARGE]: 413,
+      [CollectorErrorCodes.TOO_MANY_RUNNERS]: 429,
+      [CollectorErrorCodes.FOREIGN_FILE]: 409,
+    })[err.code as string] ?? 400;
   app.post('/api/results', async (req, reply) => {
     if (!receiver)
       return reply.code(409).send({
@@ -210,16 +236,26 @@ export function createCollector(o: CollectorOptions): Collector {
         },
       });
     try {
-      const raw = req.body as Buffer;
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      // Inflated off the event loop, and only up to the limit: a small bomb stops there.
       const body =
-        req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw, { maxOutputLength: maxBatch }) : raw;
+        req.headers['content-encoding'] === 'gzip'
+          ? await gunzipAsync(raw, { maxOutputLength: limits.maxInflatedBytes })
+          : raw;
       return receiver.accept(req.headers['x-busybench-runner'], req.headers['x-busybench-seq'], body);
     } catch (err) {
       if (err instanceof CollectorError)
         return reply
-          .code(400)
+          .code(refuse(err))
           .send({ error: { code: err.code, message: err.message, problems: err.problems } });
-      if ((err as NodeJS.ErrnoException).code?.startsWith('Z_') || err instanceof RangeError)
+      if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        return reply.code(413).send({
+          error: {
+            code: CollectorErrorCodes.TOO_LARGE,
+            message: `the batch inflates past ${limits.maxInflatedBytes} bytes (${LIMIT_FLAGS.maxInflatedBytes})`,
+          },
+        });
+      if ((err as NodeJS.ErrnoException).code?.startsWith('Z_'))
         return reply.code(400).send({
           error: {
             code: CollectorErrorCodes.BAD_BATCH,

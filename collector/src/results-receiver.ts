@@ -10,6 +10,13 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type BatchLimits,
+  checkBatch,
+  countLines,
+  DEFAULT_BATCH_LIMITS,
+  LIMIT_FLAGS,
+} from './batch-limits.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 import type { LineSource } from './runner-view.js';
 import type { RunStats } from './step-stats.js';
@@ -22,6 +29,8 @@ interface RunnerFile {
   readonly fd: number;
   readonly seen: Set<number>;
   readonly source: LineSource;
+  /** The steps of the runner's plan, once its run line came: a line outside them is refused. */
+  steps: ReadonlySet<number> | null;
 }
 
 export interface Accepted {
@@ -42,25 +51,40 @@ export interface Accepted {
  */
 export class ResultsReceiver {
   private readonly runners = new Map<string, RunnerFile>();
+  /** Runners whose file in the directory is not one this collector wrote: left alone. */
+  private readonly foreign = new Set<string>();
 
   constructor(
     readonly dir: string,
     private readonly run: RunStats,
+    private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
   ) {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Reads back what the directory holds; returns the batches counted and those cut off. */
-  restore(): { batches: number; cutOff: number } {
+  /**
+   * Reads back what the directory holds; returns the batches counted, those cut off, and the
+   * files that are not a receiver's (they do not begin with a batch mark): never read, cut or
+   * written, and their runners' batches refused.
+   */
+  restore(): { batches: number; cutOff: number; foreign: string[] } {
     let batches = 0;
     let cutOff = 0;
     for (const name of readdirSync(this.dir).sort()) {
       const runner = runnerOfFile(name);
       if (runner === null) continue;
+      if (!beginsWithMark(join(this.dir, name))) {
+        this.foreign.add(runner);
+        continue;
+      }
       const r = this.open(runner);
       const read = readBatches(r.fd, (seq, lines) => {
         r.seen.add(seq);
-        for (const line of lines) this.run.ingestLine(line, r.source);
+        for (const line of lines) {
+          // Checked when it was received: counted again as it is, its plan's steps kept.
+          if (line.startsWith('{"type":"run"')) r.steps = stepsOfRunLine(line) ?? r.steps;
+          this.run.ingestLine(line, r.source);
+        }
       });
       batches += read.batches;
       if (read.validBytes < statSync(join(this.dir, name)).size) {
@@ -68,7 +92,7 @@ export class ResultsReceiver {
         cutOff++;
       }
     }
-    return { batches, cutOff };
+    return { batches, cutOff, foreign: [...this.foreign].map((r) => `${r}.ndjson`) };
   }
 
   /** A batch as posted: its runner and sequence from the headers, the NDJSON body. */
@@ -82,15 +106,39 @@ export class ResultsReceiver {
       problems.push('the body must be whole NDJSON lines, the last one ending in a newline');
     if (problems.length > 0)
       throw new CollectorError(CollectorErrorCodes.BAD_BATCH, 'not a results batch', problems);
-    const r = this.open(runner as string);
+    const name = runner as string;
+    if (this.foreign.has(name))
+      throw new CollectorError(
+        CollectorErrorCodes.FOREIGN_FILE,
+        `${join(this.dir, `${name}.ndjson`)} is not a file this collector wrote: it is left as it is; move it away, or receive into another directory`,
+      );
+    if (!this.runners.has(name) && this.runners.size >= this.limits.maxRunners)
+      throw new CollectorError(
+        CollectorErrorCodes.TOO_MANY_RUNNERS,
+        `this collector takes ${this.limits.maxRunners} runners (${LIMIT_FLAGS.maxRunners}); ${name} would be one more`,
+      );
+    const count = countLines(body);
+    if (count > this.limits.maxBatchLines)
+      throw new CollectorError(
+        CollectorErrorCodes.TOO_LARGE,
+        `${count} lines in one batch, the limit is ${this.limits.maxBatchLines} (${LIMIT_FLAGS.maxBatchLines})`,
+      );
+    const r = this.open(name);
     if (r.seen.has(n)) return { duplicate: true, lines: 0 };
-    const text = body.toString('utf8', 0, body.length - 1);
-    const lines = text.split('\n');
+    const lines = body.toString('utf8', 0, body.length - 1).split('\n');
+    const checked = checkBatch(lines, this.limits, name, r.steps);
+    if (checked.problems.length > 0)
+      throw new CollectorError(
+        CollectorErrorCodes.BAD_BATCH,
+        'a line breaks the results contract: the batch is refused whole',
+        checked.problems,
+      );
     // Mark and lines in one write: a kill leaves the batch whole or (rarely) cut, never mixed.
-    const mark = JSON.stringify({ type: 'batch', runner, seq: n, lines: lines.length });
+    const mark = JSON.stringify({ type: 'batch', runner: name, seq: n, lines: lines.length });
     appendWhole(r.fd, Buffer.concat([Buffer.from(`${mark}\n`), body]));
     r.seen.add(n);
-    for (const line of lines) this.run.ingestLine(line, r.source);
+    r.steps = checked.steps;
+    for (const record of checked.records) this.run.ingestRecord(record, r.source);
     return { duplicate: false, lines: lines.length };
   }
 
@@ -106,6 +154,7 @@ export class ResultsReceiver {
         fd: openSync(join(this.dir, `${runner}.ndjson`), 'a+'),
         seen: new Set(),
         source: { tally: null },
+        steps: null,
       };
       this.runners.set(runner, r);
     }
@@ -193,6 +242,29 @@ function readBatches(
     partial = Buffer.concat([partial, chunk.subarray(start, read)]);
   }
   return { batches, validBytes };
+}
+
+/** Whether a file is empty or begins with a batch mark: one this receiver wrote. */
+function beginsWithMark(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n === 0) return true;
+    const end = head.subarray(0, n).indexOf(0x0a);
+    return end >= 0 && parseMark(head.toString('utf8', 0, end)) !== null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function stepsOfRunLine(line: string): ReadonlySet<number> | null {
+  try {
+    const o = JSON.parse(line) as { steps?: Array<{ step?: unknown }> };
+    return Array.isArray(o.steps) ? new Set(o.steps.map((s) => s?.step as number)) : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseMark(line: string): { seq: number; lines: number } | null {

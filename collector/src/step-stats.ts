@@ -408,6 +408,15 @@ export class RunStats {
       this.malformedLines++;
       return;
     }
+    this.ingestRecord(o, source, line);
+  }
+
+  /**
+   * One parsed line of the engine's results (`run`, `req`, `dropped`, `end`; a receiver's batch
+   * mark and k6's Metric lines are skipped). `line` is the text it came from, for k6's reader
+   * when the record is none of those; without it such a record counts as malformed.
+   */
+  ingestRecord(o: Record<string, unknown>, source: LineSource = this.defaultSource, line?: string): void {
     switch (o.type) {
       case 'req': {
         if (!isEngineRequest(o)) {
@@ -457,6 +466,10 @@ export class RunStats {
       case 'Metric': // k6 describing a metric
         return;
       default: {
+        if (line === undefined) {
+          this.malformedLines++;
+          return;
+        }
         // k6 with its keys in another order, or something else: k6's reader decides.
         const r = parseLine(line);
         if (r.kind === 'malformed') this.malformedLines++;

@@ -53,7 +53,7 @@ describe('ResultsReceiver', () => {
     receiver.close();
 
     const again = fresh(dir);
-    expect(again.receiver.restore()).toEqual({ batches: 2, cutOff: 0 });
+    expect(again.receiver.restore()).toEqual({ batches: 2, cutOff: 0, foreign: [] });
     expect(again.run.steps.get(0)?.requests).toBe(3);
     expect(again.run.runners[0]?.step(0)?.late).toBe(1);
     expect(again.receiver.accept('r-1', '2', body(req(1), req(2))).duplicate).toBe(true);
@@ -74,7 +74,7 @@ describe('ResultsReceiver', () => {
     );
 
     const again = fresh(dir);
-    expect(again.receiver.restore()).toEqual({ batches: 1, cutOff: 1 });
+    expect(again.receiver.restore()).toEqual({ batches: 1, cutOff: 1, foreign: [] });
     expect(statSync(file).size).toBe(whole);
     expect(again.receiver.accept('r-1', '2', body(req(1), req(2))).duplicate).toBe(false);
     expect(again.run.steps.get(0)?.requests).toBe(3);
@@ -98,7 +98,7 @@ describe('ResultsReceiver', () => {
     appendFileSync(file, '{"type":"batch","run');
 
     const again = fresh(dir);
-    expect(again.receiver.restore()).toEqual({ batches: 2, cutOff: 1 });
+    expect(again.receiver.restore()).toEqual({ batches: 2, cutOff: 1, foreign: [] });
     expect(statSync(file).size).toBe(whole);
     expect(again.run.steps.get(0)?.requests).toBe(8000);
     expect(again.run.malformedLines).toBe(0);
