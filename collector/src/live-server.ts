@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LOCALES, type Locale } from '../../common/i18n/locale.js';
+import { FASTIFY_TIMEOUTS } from '../../common/listener-timeouts.js';
 import type { Sla } from '../../common/sla/sla.js';
 import { alertsFromWebhook } from './alert-webhook.js';
 import { type BatchLimits, DEFAULT_BATCH_LIMITS, LIMIT_FLAGS } from './batch-limits.js';
@@ -165,7 +166,7 @@ export function createCollector(o: CollectorOptions): Collector {
   });
   for (const f of followers) f.start();
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, ...FASTIFY_TIMEOUTS });
   // Bad bodies (not JSON, too large) answer in the same shape as a bad webhook payload; a body
   // over its limit with the collector's code and the flag that sets the limit.
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {

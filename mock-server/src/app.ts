@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import { FASTIFY_TIMEOUTS } from '../../common/listener-timeouts.js';
 import { type ApiError, type ApiErrorStatus, anthropicErrorText, apiError } from './api-error.js';
 import type { Account } from './busy/accounts.js';
 import { logFailure } from './log.js';
@@ -33,8 +34,9 @@ export function buildApp(node: MockNode): FastifyInstance {
     // Per-request log lines would cost more than the whole mock's work per request.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: server.bodyLimitBytes,
-    // Held connections and blackholes outlive Node's default request timeout on purpose.
-    requestTimeout: 0,
+    // A client has so long to send its request; held connections and blackholes are answers,
+    // which no timeout bounds (common/listener-timeouts.ts).
+    ...FASTIFY_TIMEOUTS,
     keepAliveTimeout: 65_000,
     forceCloseConnections: true,
     return503OnClosing: true,

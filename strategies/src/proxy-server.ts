@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { LISTENER_TIMEOUTS } from '../../common/listener-timeouts.js';
 import type { Strategy } from './strategy.js';
 import { StrategyContext } from './strategy.js';
 import { asksForStream } from './stream-request.js';
@@ -205,7 +206,8 @@ export function proxyServer(
     });
   };
 
-  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 0 }, onRequest);
+  // A client has so long to send its request (never a deadline on the answer).
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, ...LISTENER_TIMEOUTS }, onRequest);
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
