@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -103,7 +103,10 @@ export function withLoadOptions(command: Command): Command {
     .option('--stream-ratio <x>', 'share of streaming requests, 0..1 (default 0.3)')
     .option('--models <list>', 'model=weight pairs, e.g. deepseek-v4-flash=0.8,deepseek-v4-pro=0.2')
     .option('--max-tokens <n>', 'max_tokens of each request (default 64)')
-    .option('--keys <list>', "API keys used in turn (default the mock's three keys of one account)")
+    .option(
+      '--keys <list>',
+      "API keys used in turn: key,key, @FILE (one a line) or env:NAME (default the mock's three keys of one account)",
+    )
     .option('--prompt-chars <list>', 'prompt sizes in characters (default 200,800,3000)')
     .option(
       '--thinking <on|off|share>',
@@ -326,7 +329,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
     mix.models = Object.fromEntries(pairs.map(([m, w]) => [m, Number(w)]));
   }
   if (flags.maxTokens !== undefined) mix.maxTokens = whole('max-tokens', flags.maxTokens, 1) ?? mix.maxTokens;
-  if (flags.keys !== undefined) mix.keys = flags.keys.split(',').filter(Boolean);
+  if (flags.keys !== undefined) mix.keys = keysFlag(flags.keys, problems);
   if (flags.promptChars !== undefined) mix.promptChars = list('prompt-chars', flags.promptChars);
   if (flags.thinking !== undefined) {
     const raw = flags.thinking;
@@ -470,6 +473,38 @@ function durationFlag(problems: string[]): DurationFlag {
       return undefined;
     }
   };
+}
+
+/**
+ * `--keys`: the keys themselves (comma-separated), `@FILE` (one a line, or comma-separated), or
+ * `env:NAME` (an environment variable holding them): keys need not stand in the command line,
+ * where `ps` and the shell's history show them.
+ */
+function keysFlag(raw: string, problems: string[]): string[] {
+  let text = raw;
+  if (raw.startsWith('@')) {
+    try {
+      text = readFileSync(raw.slice(1), 'utf8');
+    } catch (err) {
+      problems.push(
+        `--keys ${raw}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
+      return [];
+    }
+  } else if (raw.startsWith('env:')) {
+    const value = process.env[raw.slice(4)];
+    if (value === undefined || value.trim() === '') {
+      problems.push(`--keys ${raw}: the environment variable ${raw.slice(4)} is not set`);
+      return [];
+    }
+    text = value;
+  }
+  const keys = text
+    .split(/[,\n]/)
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (keys.length === 0) problems.push(`--keys "${raw}": no key in it`);
+  return keys;
 }
 
 /** `--users N` or `N:zipf:S`: the user_id population (undefined: no user_id). */

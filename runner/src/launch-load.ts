@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnOwned } from '../../common/owned-child.js';
 import { packageRoot } from '../../common/paths.js';
@@ -49,7 +49,9 @@ export function runLoad(plan: Plan, flags: GeneratorOptions, files: LoadFiles): 
   if (files.results) mkdirSync(dirname(files.results), { recursive: true });
   // The plan beside the summary: what ran can be run again (`busybench-engine --plan`).
   const planFile = files.summary.replace(/(\.json)?$/, '.plan.json');
-  writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  // The plan holds the API keys: readable by its owner only (an existing file too).
+  writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(planFile, 0o600);
   if (flags.engine === 'k6') {
     const out = files.results ? ['--out', `json=${files.results}`] : [];
     if (flags.quiet || files.log) out.push('--quiet');

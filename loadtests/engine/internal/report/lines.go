@@ -36,7 +36,7 @@ func RunLine(p *plan.Plan, runner, segment string, started time.Time, scheduled 
 		Profile   string     `json:"profile"`
 		StartedAt int64      `json:"startedAt"`
 		Steps     []StepPlan `json:"steps"`
-	}{"run", 1, "busybench-engine", runner, segment, p.Target, p.Profile.Name, started.UnixMilli(), steps})
+	}{"run", 1, "busybench-engine", runner, segment, Redacted(p.Target), p.Profile.Name, started.UnixMilli(), steps})
 	return raw
 }
 

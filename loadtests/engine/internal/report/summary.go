@@ -42,7 +42,7 @@ type Summary struct {
 
 // Build gathers the summary from the steps and the breaches.
 func Build(p *plan.Plan, segment string, run *sla.Run, breaches []sla.Line, took time.Duration) Summary {
-	s := Summary{Engine: "busybench-engine", Profile: p.Profile.Name, Target: p.Target, Segment: segment, SLA: p.SLA,
+	s := Summary{Engine: "busybench-engine", Profile: p.Profile.Name, Target: Redacted(p.Target), Segment: segment, SLA: p.SLA,
 		DurationMs: float64(took.Microseconds()) / 1000, Errors: map[string]uint64{}, Breaches: []string{}}
 	ok := 0.0
 	for _, st := range run.Steps {
