@@ -141,6 +141,12 @@ export async function startHaproxy(
   const dir = resolve(o.dir);
   mkdirSync(dir, { recursive: true });
   const host = o.host ?? '127.0.0.1';
+  // Written into the config: an address or a name, nothing that could start another directive.
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host) && !/^\[[0-9A-Fa-f:.]{2,45}\]$/.test(host))
+    throw new StrategyError(
+      StrategyErrorCodes.HAPROXY,
+      `--host "${host.slice(0, 64)}" is not an address or a host name`,
+    );
   const statsPort = await freePort();
   const conf = join(dir, 'haproxy.cfg');
   writeFileSync(

@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startStrategy } from '../../strategies/src/start-strategy.js';
 import { HELLO, KEY } from '../helpers/mock.js';
+import { requireTool } from '../helpers/tools.js';
 import { closeAll, startProxy, testMock } from '../strategies/strategy-helpers.js';
 
 afterEach(closeAll);
@@ -81,6 +86,44 @@ describe("the strategy proxy and the mock's test controls", () => {
     expect(held.status).toBe(200);
     // An absolute-form target is no API request.
     expect((await raw(proxy.url, 'GET', `${mock.url}/admin/config`)).status).toBe(400);
+  });
+
+  it.each(['nginx', 'haproxy'])(
+    '%s: refuses the admin API and drops the fault headers too',
+    async (name) => {
+      requireTool(name, name);
+      const mock = await testMock();
+      const running = await startStrategy({ name, options: {} }, [mock.url], {
+        dir: mkdtempSync(join(tmpdir(), `busybench-${name}-`)),
+      });
+      try {
+        for (const path of ['/admin/config', '/%61dmin/config', '//admin/config', '/ADMIN/config']) {
+          const res = await raw(running.url, 'GET', path);
+          expect(res.status, `${name} ${path}`).toBe(403);
+          expect(JSON.parse(res.body).error.code, path).toBe('admin_not_forwarded');
+        }
+        const forced = await raw(
+          running.url,
+          'POST',
+          '/chat/completions',
+          { ...json, 'x-busybench-error': '503' },
+          chat,
+        );
+        expect(forced.status).toBe(200);
+      } finally {
+        await running.stop();
+      }
+    },
+    30_000,
+  );
+
+  it('haproxy: a --host that would write a directive of its own into the config is refused', async () => {
+    requireTool('haproxy', 'haproxy');
+    const mock = await testMock();
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-haproxy-'));
+    await expect(
+      startStrategy({ name: 'haproxy', options: {} }, [mock.url], { dir, host: '127.0.0.1\n  stats enable' }),
+    ).rejects.toThrow('is not an address or a host name');
   });
 
   it('forwards them when started with testControls (--forward-test-controls)', async () => {
