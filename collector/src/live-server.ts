@@ -166,7 +166,14 @@ export function createCollector(o: CollectorOptions): Collector {
   });
   for (const f of followers) f.start();
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, ...FASTIFY_TIMEOUTS });
+  // On stop, every connection is closed, a stranger's half-sent request too: a stop never waits
+  // on a client (a body stalled mid-way would hold it for the request timeout).
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    ...FASTIFY_TIMEOUTS,
+    forceCloseConnections: true,
+  });
   // Bad bodies (not JSON, too large) answer in the same shape as a bad webhook payload; a body
   // over its limit with the collector's code and the flag that sets the limit.
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
