@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -76,7 +77,7 @@ func New(o Options) (*Shipper, error) {
 	if !ValidRunner(o.Runner) {
 		return nil, fmt.Errorf("ship: runner name %q: use 1-128 of A-Z a-z 0-9 . _ - (starting with a letter or digit)", o.Runner)
 	}
-	if err := os.MkdirAll(o.Spool, 0o755); err != nil {
+	if err := privateDir(o.Spool); err != nil {
 		return nil, fmt.Errorf("ship: spool: %w", err)
 	}
 	left, err := spooled(o.Spool)
@@ -141,12 +142,12 @@ func (s *Shipper) Put(batch []byte) error {
 	seq := s.next
 	s.next++
 	s.mu.Unlock()
-	if err := os.WriteFile(filepath.Join(s.spool, nextFile), []byte(strconv.FormatUint(seq+1, 10)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.spool, nextFile), []byte(strconv.FormatUint(seq+1, 10)), 0o600); err != nil {
 		return fmt.Errorf("ship: spool: %w", err)
 	}
 	// Written under a temporary name and renamed: a kill mid-write leaves no half batch to send.
 	tmp := s.file(seq) + ".tmp"
-	if err := os.WriteFile(tmp, batch, 0o644); err != nil {
+	if err := os.WriteFile(tmp, batch, 0o600); err != nil {
 		return fmt.Errorf("ship: spool: %w", err)
 	}
 	if err := os.Rename(tmp, s.file(seq)); err != nil {
@@ -216,7 +217,7 @@ func (s *Shipper) loop() {
 		if errors.As(err, &refused) {
 			// The collector will never take this batch (it said why): set it aside, go on with
 			// the rest. It shows as missing in the report; the engine says so at the end.
-			_ = os.MkdirAll(filepath.Join(s.spool, rejectedDir), 0o755)
+			_ = os.MkdirAll(filepath.Join(s.spool, rejectedDir), 0o700)
 			_ = os.Rename(s.file(seq), filepath.Join(s.spool, rejectedDir, filepath.Base(s.file(seq))))
 			s.mu.Lock()
 			s.pending = s.pending[1:]
@@ -333,4 +334,28 @@ func spooled(dir string) ([]uint64, error) {
 	}
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
 	return seqs, nil
+}
+
+// privateDir makes the spool this user's alone: created 0700, or, when it exists, a real
+// directory (not a symlink) owned by this user, its mode narrowed to 0700. Its default path in
+// the temporary directory is a predictable name, so a directory someone else made there first,
+// or a link they planted, is refused rather than written into: the batches hold the run's results.
+func privateDir(path string) error {
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return err
+	}
+	info, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	if info.Mode()&os.ModeSymlink != 0 || !info.IsDir() {
+		return fmt.Errorf("%s is a link or not a directory: choose another --spool", path)
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
+		return fmt.Errorf("%s belongs to another user (uid %d): choose another --spool", path, st.Uid)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return os.Chmod(path, 0o700)
+	}
+	return nil
 }

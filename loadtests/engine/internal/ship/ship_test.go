@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,5 +206,46 @@ func TestRefusesBadOptions(t *testing.T) {
 	}
 	if _, err := New(Options{Collector: "http://127.0.0.1:9464", Runner: "a", Spool: dir}); err == nil {
 		t.Error("a spool holding other files was accepted")
+	}
+}
+
+// The spool is this user's alone: made 0700 (an older one narrowed), its batches 0600, and a
+// link planted at its (predictable) path refused rather than written through.
+func TestTheSpoolIsPrivate(t *testing.T) {
+	srv := httptest.NewServer(&collector{got: map[uint64]string{}})
+	defer srv.Close()
+	dir := t.TempDir()
+	spool := filepath.Join(dir, "spool")
+	if err := os.Mkdir(spool, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Collector: srv.URL, Runner: "r-1", Spool: spool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(spool); info.Mode().Perm() != 0o700 {
+		t.Errorf("spool mode %v, want 0700", info.Mode().Perm())
+	}
+	if err := s.Put(batch(0)); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(spool)
+	for _, e := range entries {
+		if info, _ := e.Info(); info.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s is %v: readable by others", e.Name(), info.Mode().Perm())
+		}
+	}
+	s.Close(5 * time.Second)
+
+	target := filepath.Join(dir, "elsewhere")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "planted")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{Collector: srv.URL, Runner: "r-1", Spool: link}); err == nil || !strings.Contains(err.Error(), "is a link") {
+		t.Errorf("a planted link was taken as the spool: %v", err)
 	}
 }
