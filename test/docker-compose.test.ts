@@ -95,6 +95,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('publishes every port on 127.0.0.1 only, and gives Prometheus no lifecycle API', () => {
+    for (const [name, s] of services)
+      for (const p of (s as { ports?: string[] }).ports ?? []) expect(p, name).toMatch(/^127\.0\.0\.1:/);
+    expect(JSON.stringify(services)).not.toContain('enable-lifecycle');
+  });
+
   it('mounts only paths that exist in the repository', () => {
     const mounts = services.flatMap(([, s]) => (s.volumes ?? []).map((v) => v.split(':')[0] as string));
     expect(mounts.length).toBeGreaterThan(8);

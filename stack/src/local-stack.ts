@@ -111,7 +111,6 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
       `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
       `--web.listen-address=${promAddr}`,
       '--web.enable-remote-write-receiver',
-      '--web.enable-lifecycle',
       // Without this the first notification of a new alert can wait a minute.
       '--rules.alert.resend-delay=1s',
       '--storage.tsdb.retention.time=7d',
