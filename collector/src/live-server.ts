@@ -87,6 +87,12 @@ export interface Collector {
 }
 
 const gunzipAsync = promisify(gunzip);
+/** The status of each coded refusal of a batch; any other is 400. */
+const REFUSAL_STATUS: Readonly<Record<string, number>> = {
+  [CollectorErrorCodes.TOO_LARGE]: 413,
+  [CollectorErrorCodes.TOO_MANY_RUNNERS]: 429,
+  [CollectorErrorCodes.FOREIGN_FILE]: 409,
+};
 /** Any other body (an Alertmanager webhook): Alertmanager's own batches are far below it. */
 const BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -229,12 +235,7 @@ export function createCollector(o: CollectorOptions): Collector {
     { parseAs: 'buffer', bodyLimit: limits.maxBatchBytes },
     (_req, body, done) => done(null, body),
   );
-  const refuse = (err: CollectorError) =>
-    ({
-      [CollectorErrorCodes.TOO_LARGE]: 413,
-      [CollectorErrorCodes.TOO_MANY_RUNNERS]: 429,
-      [CollectorErrorCodes.FOREIGN_FILE]: 409,
-    })[err.code as string] ?? 400;
+
   app.post('/api/results', async (req, reply) => {
     if (!receiver)
       return reply.code(409).send({
@@ -254,7 +255,7 @@ export function createCollector(o: CollectorOptions): Collector {
     } catch (err) {
       if (err instanceof CollectorError)
         return reply
-          .code(refuse(err))
+          .code(REFUSAL_STATUS[err.code] ?? 400)
           .send({ error: { code: err.code, message: err.message, problems: err.problems } });
       if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         return reply.code(413).send({

@@ -141,17 +141,12 @@ export function proxyServer(
   };
 
   /** Refuses a body over the limit at once, without reading the rest of it, and hangs up after. */
-  const tooLarge = (req: IncomingMessage, res: ServerResponse): void => {
-    ctx.responded(413);
-    const { body, headers } = localError(
-      413,
-      'body_too_large',
-      `Request body is too large: the limit is ${BODY_LIMIT} bytes`,
+  const tooLarge = (req: IncomingMessage, res: ServerResponse): void =>
+    refuse(
+      req,
+      res,
+      localError(413, 'body_too_large', `Request body is too large: the limit is ${BODY_LIMIT} bytes`),
     );
-    res.shouldKeepAlive = false;
-    res.writeHead(413, { ...headers, 'content-length': String((body as Buffer).length) });
-    res.end(body, () => req.destroy());
-  };
 
   /** Sends an answer: a buffer in one write, a flowing body chunk by chunk as it comes. */
   const respond = (res: ServerResponse, answer: UpstreamResponse): void => {

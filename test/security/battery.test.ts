@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { engineBinary } from '../../runner/src/engine-binary.js';
 import { requireBuild, runCli, startCli } from '../cli/cli-helpers.js';
 import { startMock, type TestMock } from '../helpers/mock.js';
+import { reportJson } from '../helpers/report-json.js';
 
 let mock: TestMock | undefined;
 const children: Array<{ kill(signal: NodeJS.Signals): void }> = [];
@@ -32,12 +33,7 @@ interface Report {
   }>;
 }
 
-async function report(args: string[], dir: string, name: string): Promise<Report> {
-  const json = join(dir, name);
-  const res = await runCli(['report', ...args, '--json', json], 60_000);
-  expect([0, 99], res.stderr).toContain(res.code);
-  return JSON.parse(readFileSync(json, 'utf8')) as Report;
-}
+const report = (args: string[], dir: string, name: string) => reportJson<Report>(args, dir, name);
 
 /** One round of what a stranger sent at 94b6d0d (and more), all refused. */
 async function attack(collector: string, round: number): Promise<number[]> {

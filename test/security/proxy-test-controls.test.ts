@@ -36,6 +36,9 @@ function raw(
 
 const chat = JSON.stringify(HELLO);
 const json = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
+/** A chat completion carrying one of the mock's fault headers. */
+const withFault = (base: string, header: string, value: string) =>
+  raw(base, 'POST', '/chat/completions', { ...json, [header]: value }, chat);
 
 /**
  * Through a strategy proxy the mock saw a loopback client, so its admin API answered anyone
@@ -68,21 +71,9 @@ describe("the strategy proxy and the mock's test controls", () => {
     expect(scenario.status).toBe(403);
     expect((await raw(mock.url, 'GET', '/admin/scenario')).body).not.toContain('outage-recovery');
     // A forced 503 and a forced hold are dropped: the request is served as any other.
-    const forced = await raw(
-      proxy.url,
-      'POST',
-      '/chat/completions',
-      { ...json, 'x-busybench-error': '503' },
-      chat,
-    );
+    const forced = await withFault(proxy.url, 'x-busybench-error', '503');
     expect(forced.status).toBe(200);
-    const held = await raw(
-      proxy.url,
-      'POST',
-      '/chat/completions',
-      { ...json, 'x-busybench-fault': 'reset' },
-      chat,
-    );
+    const held = await withFault(proxy.url, 'x-busybench-fault', 'reset');
     expect(held.status).toBe(200);
     // An absolute-form target is no API request.
     expect((await raw(proxy.url, 'GET', `${mock.url}/admin/config`)).status).toBe(400);
@@ -102,13 +93,7 @@ describe("the strategy proxy and the mock's test controls", () => {
           expect(res.status, `${name} ${path}`).toBe(403);
           expect(JSON.parse(res.body).error.code, path).toBe('admin_not_forwarded');
         }
-        const forced = await raw(
-          running.url,
-          'POST',
-          '/chat/completions',
-          { ...json, 'x-busybench-error': '503' },
-          chat,
-        );
+        const forced = await withFault(running.url, 'x-busybench-error', '503');
         expect(forced.status).toBe(200);
       } finally {
         await running.stop();
@@ -130,13 +115,7 @@ describe("the strategy proxy and the mock's test controls", () => {
     const mock = await testMock();
     const proxy = await startProxy('passthrough', {}, [mock.url], { testControls: true });
     expect((await raw(proxy.url, 'GET', '/admin/config')).status).toBe(200);
-    const forced = await raw(
-      proxy.url,
-      'POST',
-      '/chat/completions',
-      { ...json, 'x-busybench-error': '503' },
-      chat,
-    );
+    const forced = await withFault(proxy.url, 'x-busybench-error', '503');
     expect(forced.status).toBe(503);
   });
 
