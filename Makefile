@@ -20,7 +20,7 @@ run:
 	  --trace loadtests/traces/azure-conv-2023-excerpt.csv --trace-rate 450
 
 test:
-	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server fonts-noto-cjk
+	./scripts/setup.sh chromium prometheus prometheus-alertmanager nginx haproxy redis-server fonts-noto-cjk strace
 	./scripts/go-checks.sh
 	./scripts/build-sloth.sh
 	npx tsc --noEmit -p tsconfig.json

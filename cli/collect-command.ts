@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { type BatchLimits, DEFAULT_BATCH_LIMITS, LIMIT_FLAGS } from '../collector/src/batch-limits.js';
 import { reportPage } from '../collector/src/html-page.js';
 import { createCollector } from '../collector/src/live-server.js';
+import { readTokenFile } from '../common/bearer-token.js';
 import { loadSla } from '../common/sla/sla-file.js';
+import { isLoopbackAddress } from '../loadtests/guard.js';
 import { fail } from './fail.js';
 import { portFlag, throwIfProblems, urlsFlag } from './flag-checks.js';
 import { LANG_OPTION, langFlag } from './lang-flag.js';
@@ -31,6 +33,9 @@ interface CollectFlags {
   maxBatchLines?: string;
   maxRunners?: string;
   maxSteps?: string;
+  tokenFile?: string;
+  insecure?: boolean;
+  fsync?: boolean;
 }
 
 /** Each limit's flag (batch-limits.ts), its key and what it bounds. */
@@ -55,7 +60,19 @@ export function collectCommand(): Command {
       '--receive <dir>',
       'take results runners ship over HTTP (busybench load --ship) at POST /api/results; kept in <dir>, one file per runner, read back on restart',
     )
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'address to bind (beyond loopback: give --token-file, or say --insecure)',
+      '127.0.0.1',
+    )
+    .option(
+      '--token-file <file>',
+      'posts (shipped results, the alert webhook) must carry this token: Authorization: Bearer <token> (one line, at least 32 characters)',
+    )
+    .option(
+      '--insecure',
+      'listen beyond loopback without a token: anyone who reaches the port may post results and alerts',
+    )
     .option('-p, --port <port>', 'port for the live page, /metrics, /api/* and the webhook', '9464')
     .option('--run-id <id>', 'run_id label (default: the time it started)')
     .option(
@@ -70,6 +87,10 @@ export function collectCommand(): Command {
       '--sla <file>',
       'SLA to judge live and bound goodput with (default: success >= 99.95 %, p99 < 800 ms, TTFT p99 < 2 s on streams, as loadtests/sla.yaml)',
     )
+    .option(
+      '--fsync',
+      'with --receive: each batch on the disk before it is acknowledged (a power loss loses none); costs a disk flush per batch',
+    )
     .option('--html <file>', 'on stop, write the final report here (self-contained HTML, in --lang)')
     .option(...LANG_OPTION);
   for (const [key, what] of LIMIT_OPTIONS)
@@ -83,6 +104,7 @@ export function collectCommand(): Command {
       const port = portFlag('port', flags.port, problems, true);
       if (flags.results === undefined && flags.receive === undefined)
         problems.push('give --results <file> to follow, --receive <dir> to take shipped results, or both');
+      if (flags.fsync === true && flags.receive === undefined) problems.push('--fsync goes with --receive');
       if (flags.results?.endsWith('.gz'))
         problems.push(
           'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
@@ -99,7 +121,13 @@ export function collectCommand(): Command {
           problems.push(`${LIMIT_FLAGS[key]} "${raw}" must be a whole number >= 1`);
         limits[key] = Number(raw);
       }
+      if (!isLoopbackHost(flags.host) && flags.tokenFile === undefined && flags.insecure !== true)
+        problems.push(
+          `--host ${flags.host} is reachable beyond this machine: give --token-file (runners: --ship-token-file; Alertmanager: credentials_file), or --insecure to take posts from anyone`,
+        );
       throwIfProblems(problems);
+      const token =
+        flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
       const sla = loadSla(flags.sla);
       const runId = flags.runId ?? new Date().toISOString();
       const collector = createCollector({
@@ -111,6 +139,8 @@ export function collectCommand(): Command {
         sla,
         upstream,
         limits,
+        ...(token === undefined ? {} : { token }),
+        fsync: flags.fsync === true,
       });
       for (const file of collector.restored?.foreign ?? [])
         process.stderr.write(
@@ -145,10 +175,15 @@ export function collectCommand(): Command {
       ].filter(Boolean);
       process.stdout.write(
         `busybench collect ${what.join(', ')}: live page http://${flags.host}:${shown}/ ` +
-          `(metrics /metrics, alert webhook /api/alerts)\n`,
+          `(metrics /metrics, alert webhook /api/alerts${token === undefined ? '' : '; posts need the token'})\n`,
       );
     } catch (err) {
       fail(err);
     }
   });
+}
+
+/** The addresses only this machine reaches: 127.0.0.0/8, ::1, `localhost`. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || isLoopbackAddress(host.replace(/^\[(.*)\]$/, '$1'));
 }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { ingestFile } from '../collector/src/ingest-file.js';
 import { goodputBound, RunStats } from '../collector/src/step-stats.js';
 import { fairnessLine, terminalReport } from '../collector/src/terminal-report.js';
+import { readTokenFile } from '../common/bearer-token.js';
 import { parseDurationMs } from '../common/duration.js';
 import type { KitError } from '../common/errors.js';
 import { messagesFor } from '../common/i18n/catalogue.js';
@@ -59,6 +60,8 @@ export interface LoadFlags {
   spool?: string;
   runner?: string;
   shipWait?: string;
+  shipTokenFile?: string;
+  fsync?: boolean;
   allowRemote?: boolean;
   engine: string;
   k6?: string;
@@ -202,6 +205,14 @@ export function loadCommand(): Command {
       '--ship-wait <dur>',
       'with --ship: at the end, how long to keep trying to deliver what is left (default 2m)',
     )
+    .option(
+      '--fsync',
+      'with --ship: each batch on the disk in the spool before the run goes on (a power loss loses none)',
+    )
+    .option(
+      '--ship-token-file <file>',
+      "with --ship: the collector's token (its --token-file), sent as Authorization: Bearer",
+    )
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('-q, --quiet', 'no progress lines while the run goes on (the summary still shows)')
     .action(async (flags: LoadFlags) => {
@@ -235,6 +246,8 @@ export function generatorOptions(flags: Omit<LoadFlags, 'target'>): GeneratorOpt
     ...(flags.spool === undefined ? {} : { spool: flags.spool }),
     ...(flags.runner === undefined ? {} : { runner: flags.runner }),
     ...(flags.shipWait === undefined ? {} : { shipWaitMs: parseDurationMs(flags.shipWait) }),
+    ...(flags.shipTokenFile === undefined ? {} : { shipTokenFile: flags.shipTokenFile }),
+    ...(flags.fsync === true ? { fsync: true } : {}),
   };
 }
 
@@ -446,6 +459,8 @@ function shipFlags(flags: LoadFlags, problems: string[]): void {
     for (const [name, v] of [
       ['spool', flags.spool],
       ['ship-wait', flags.shipWait],
+      ['ship-token-file', flags.shipTokenFile],
+      ['fsync', flags.fsync],
     ] as const)
       if (v !== undefined) problems.push(`--${name} goes with --ship`);
   if (flags.runner !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(flags.runner))
@@ -457,6 +472,13 @@ function shipFlags(flags: LoadFlags, problems: string[]): void {
       parseDurationMs(flags.shipWait);
     } catch {
       problems.push(`--ship-wait "${flags.shipWait}" is not a duration (e.g. 30s, 2m)`);
+    }
+  // Read here too, so a bad file is said with the other flags' problems, before anything runs.
+  if (flags.shipTokenFile !== undefined)
+    try {
+      readTokenFile(flags.shipTokenFile, '--ship-token-file');
+    } catch (err) {
+      problems.push((err as Error).message);
     }
 }
 

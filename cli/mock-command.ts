@@ -35,6 +35,10 @@ export function mockCommand(): Command {
     )
     .option('--retry-after <seconds>', 'send Retry-After on 429 (the real API sends none)')
     .option('--allow-unknown-keys', 'charge unknown API keys to the first account instead of 401')
+    .option(
+      '--admin-token-file <file>',
+      'open the admin API to remote clients that send this token (Authorization: Bearer); without it, loopback only',
+    )
     .option('--log-level <level>', 'fatal | error | warn | info | debug | silent (default warn)')
     .option('--list-scenarios', 'list the built-in scenarios and exit')
     .option('--print-config', 'print the resulting config as JSON and exit')

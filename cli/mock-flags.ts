@@ -19,6 +19,7 @@ export interface MockFlags {
   retryAfter?: string;
   allowUnknownKeys?: boolean;
   logLevel?: string;
+  adminTokenFile?: string;
 }
 
 /**
@@ -42,6 +43,8 @@ export function flagsToOverrides(flags: MockFlags): { overrides: unknown[]; prob
   if (Object.keys(server).length > 0) o.push({ server });
   if (flags.seed !== undefined) o.push({ seed: num('seed', flags.seed) });
   if (flags.allowUnknownKeys) o.push({ auth: { allowUnknownKeys: true } });
+  if (flags.adminTokenFile !== undefined)
+    o.push({ admin: { allowRemote: true, tokenFile: flags.adminTokenFile } });
   if (flags.scenario !== undefined) {
     o.push({
       scenario: {

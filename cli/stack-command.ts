@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { readTokenFile } from '../common/bearer-token.js';
 import { stackDown, stackUp } from '../stack/src/local-stack.js';
 import { fail, UsageError } from './fail.js';
 import { portFlag, urlsFlag } from './flag-checks.js';
@@ -9,6 +10,7 @@ interface UpFlags {
   alertmanagerPort: string;
   mock: string;
   collector: string;
+  collectorTokenFile?: string;
   strategy?: string;
 }
 
@@ -29,6 +31,10 @@ export function stackCommand(): Command {
       'the collector: scraped, and the webhook alerts go to',
       'http://127.0.0.1:9464',
     )
+    .option(
+      '--collector-token-file <file>',
+      "the collector's token (its --token-file): the alert webhook sends it",
+    )
     .option('--strategy <urls>', 'a strategy exposing busybench metrics, to scrape too')
     .action(async (flags: UpFlags) => {
       try {
@@ -40,7 +46,15 @@ export function stackCommand(): Command {
           mockUrls: urlsFlag('mock', flags.mock, problems),
           collectorUrl: urlsFlag('collector', flags.collector, problems)[0] ?? '',
           strategyUrls: urlsFlag('strategy', flags.strategy ?? '', problems),
+          ...(flags.collectorTokenFile === undefined ? {} : { collectorTokenFile: flags.collectorTokenFile }),
         };
+        // Checked now, with the other flags: Alertmanager would only find out at its first alert.
+        if (flags.collectorTokenFile !== undefined)
+          try {
+            readTokenFile(flags.collectorTokenFile, '--collector-token-file');
+          } catch (err) {
+            problems.push((err as Error).message);
+          }
         if (problems.length > 0) throw new UsageError('bad flags', problems);
         process.stdout.write('busybench stack: starting prometheus and alertmanager…\n');
         const up = await stackUp(options);

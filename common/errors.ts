@@ -9,6 +9,8 @@ export const KitErrorCodes = {
   FILE_UNREADABLE: 'KIT_ERR_FILE_UNREADABLE',
   /** An SLA file that does not hold an SLA (every problem listed). */
   SLA_INVALID: 'KIT_ERR_SLA_INVALID',
+  /** A token file (`--token-file` and the like) that cannot be read or holds no usable token. */
+  BAD_TOKEN_FILE: 'KIT_ERR_BAD_TOKEN_FILE',
 } as const;
 
 /** The codes of a component's table. */

@@ -46,7 +46,11 @@ interface Service {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
 }
-const compose = parse(text, { merge: true }) as { services: Record<string, Service>; networks: object };
+const compose = parse(text, { merge: true }) as {
+  services: Record<string, Service>;
+  networks: object;
+  volumes: Record<string, object>;
+};
 const services = Object.entries(compose.services);
 
 /** Drops draft-04 `id` keywords (string ids of subschemas); a property named id is kept. */
@@ -101,12 +105,35 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(services)).not.toContain('enable-lifecycle');
   });
 
+  it("the collector, on the compose network, takes posts with its token only; Alertmanager's webhook sends it", () => {
+    const collector = compose.services.collector as Service;
+    const tokenFile = collector.command?.[(collector.command?.indexOf('--token-file') ?? -2) + 1];
+    expect(tokenFile).toBe('/secrets/collector-token');
+    expect(collector.command?.[collector.command.indexOf('--host') + 1]).toBe('0.0.0.0');
+    expect(collector.command).not.toContain('--insecure');
+    // The one volume the install service writes the token to, read-only where it is read.
+    expect(compose.services.install?.volumes).toContain('secrets:/secrets');
+    expect(compose.services.install?.command?.join(' ')).toContain("f='/secrets/collector-token'");
+    expect(collector.volumes).toContain('secrets:/secrets:ro');
+    const am = compose.services.alertmanager as Service;
+    expect(am.volumes).toContain('secrets:/etc/alertmanager/secrets:ro');
+    expect(am.depends_on?.install).toEqual({ condition: 'service_completed_successfully' });
+    const config = parse(readFileSync(join(ROOT, 'alerts', 'alertmanager.docker.yml'), 'utf8'));
+    expect(config.receivers[0].webhook_configs[0].http_config.authorization.credentials_file).toBe(
+      '/etc/alertmanager/secrets/collector-token',
+    );
+    // Only those two (and install) mount it.
+    const mounting = services.filter(([, s]) => (s.volumes ?? []).some((v) => v.startsWith('secrets:')));
+    expect(mounting.map(([name]) => name).sort()).toEqual(['alertmanager', 'collector', 'install']);
+  });
+
   it('mounts only paths that exist in the repository', () => {
     const mounts = services.flatMap(([, s]) => (s.volumes ?? []).map((v) => v.split(':')[0] as string));
     expect(mounts.length).toBeGreaterThan(8);
+    const named = Object.keys(compose.volumes);
     for (const source of mounts) {
-      // results/ is made by the run itself.
-      if (source === './results') continue;
+      // results/ is made by the run itself; a named volume by Docker.
+      if (source === './results' || named.includes(source)) continue;
       expect(existsSync(join(ROOT, source)), source).toBe(true);
     }
     expect(existsSync(join(ROOT, 'loadtests', 'main.ts'))).toBe(true);

@@ -12,6 +12,8 @@ export const CollectorErrorCodes = {
   TOO_MANY_RUNNERS: 'COLLECTOR_ERR_TOO_MANY_RUNNERS',
   /** POST /api/results for a runner whose file in the directory this collector did not write (409). */
   FOREIGN_FILE: 'COLLECTOR_ERR_FOREIGN_FILE',
+  /** POST /api/results or /api/alerts without the bearer token the collector was given (401). */
+  UNAUTHORIZED: 'COLLECTOR_ERR_UNAUTHORIZED',
   /** POST /api/results to a collector started without --receive. */
   NOT_RECEIVING: 'COLLECTOR_ERR_NOT_RECEIVING',
   /** Anything else that went wrong serving a request (a bug: the message says what). */

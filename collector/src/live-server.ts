@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { bearerMatches } from '../../common/bearer-token.js';
 import { LOCALES, type Locale } from '../../common/i18n/locale.js';
 import { FASTIFY_TIMEOUTS } from '../../common/listener-timeouts.js';
 import type { Sla } from '../../common/sla/sla.js';
@@ -58,6 +59,18 @@ export interface CollectorOptions {
   readonly scrapeEveryMs?: number;
   /** What one shipped batch may be (batch-limits.ts); the defaults where not given. */
   readonly limits?: Partial<BatchLimits>;
+  /**
+   * The bearer token every POST (shipped results, Alertmanager's webhook) must carry
+   * (`collect --token-file`); none: anyone who reaches the port may post (loopback only, or
+   * `--insecure`).
+   */
+  readonly token?: string;
+  /**
+   * Shipped batches are on the disk (fdatasync) before they are acknowledged (`collect --fsync`):
+   * a power loss then loses no acknowledged batch; without, the last seconds the kernel had not
+   * written yet (the runner has already dropped them from its spool).
+   */
+  readonly fsync?: boolean;
 }
 
 export interface Collector {
@@ -198,6 +211,24 @@ export function createCollector(o: CollectorOptions): Collector {
       .code(err.statusCode && err.statusCode < 500 ? err.statusCode : 500)
       .send({ error: { code: err.code ?? CollectorErrorCodes.INTERNAL, message: err.message } });
   });
+  // What is posted changes the run (results, alerts): with a token, only who holds it may post,
+  // checked before the body is read. What is read (the page, /metrics, /api/live) stays open, as
+  // Prometheus scrapes it.
+  const token = o.token;
+  if (token !== undefined)
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.method !== 'POST' || bearerMatches(req.headers.authorization, token)) return;
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="busybench-collector"')
+        .send({
+          error: {
+            code: CollectorErrorCodes.UNAUTHORIZED,
+            message:
+              'this collector takes posts with its token only: Authorization: Bearer <the --token-file of busybench collect>',
+          },
+        });
+    });
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', registry.contentType).send(await registry.metrics()),
   );
@@ -251,7 +282,11 @@ export function createCollector(o: CollectorOptions): Collector {
         req.headers['content-encoding'] === 'gzip'
           ? await gunzipAsync(raw, { maxOutputLength: limits.maxInflatedBytes })
           : raw;
-      return receiver.accept(req.headers['x-busybench-runner'], req.headers['x-busybench-seq'], body);
+      const runner = req.headers['x-busybench-runner'];
+      const accepted = receiver.accept(runner, req.headers['x-busybench-seq'], body);
+      // A duplicate too: its first answer may have been lost before the sync ended.
+      if (o.fsync === true) await receiver.sync(runner as string);
+      return accepted;
     } catch (err) {
       if (err instanceof CollectorError)
         return reply

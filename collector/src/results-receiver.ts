@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fdatasync,
   fstatSync,
   ftruncateSync,
   mkdirSync,
@@ -9,7 +10,9 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   type BatchLimits,
   checkBatch,
@@ -31,7 +34,11 @@ interface RunnerFile {
   readonly source: LineSource;
   /** The steps of the runner's plan, once its run line came: a line outside them is refused. */
   steps: ReadonlySet<number> | null;
+  /** With fsync: the directory's entry for the file is on the disk (synced once). */
+  entrySynced: boolean;
 }
+
+const fdatasyncAsync = promisify(fdatasync);
 
 export interface Accepted {
   readonly duplicate: boolean;
@@ -142,6 +149,25 @@ export class ResultsReceiver {
     return { duplicate: false, lines: lines.length };
   }
 
+  /**
+   * Puts what the runner's file holds on the disk (`collect --fsync`), before its batch is
+   * acknowledged: its data, and the first time the directory's entry for the file. Off the event
+   * loop (libuv's pool), so other runners' batches go on meanwhile.
+   */
+  async sync(runner: string): Promise<void> {
+    const r = this.runners.get(runner);
+    if (!r) return;
+    await fdatasyncAsync(r.fd);
+    if (r.entrySynced) return;
+    const dir = await open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    r.entrySynced = true;
+  }
+
   close(): void {
     for (const r of this.runners.values()) closeSync(r.fd);
     this.runners.clear();
@@ -155,6 +181,7 @@ export class ResultsReceiver {
         seen: new Set(),
         source: { tally: null },
         steps: null,
+        entrySynced: false,
       };
       this.runners.set(runner, r);
     }

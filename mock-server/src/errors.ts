@@ -13,6 +13,8 @@ export const MockErrorCodes = {
   LISTEN_FAILED: 'MOCK_ERR_LISTEN_FAILED',
   /** The admin API answers loopback clients only. */
   ADMIN_FORBIDDEN: 'MOCK_ERR_ADMIN_FORBIDDEN',
+  /** A remote admin request (admin.allowRemote) without admin.tokenFile's bearer token (401). */
+  ADMIN_UNAUTHORIZED: 'MOCK_ERR_ADMIN_UNAUTHORIZED',
   /** An admin request for an account the mock does not have. */
   ADMIN_NOT_FOUND: 'MOCK_ERR_ADMIN_NOT_FOUND',
   /** A setting the running mock cannot change (it was fixed at start-up). */

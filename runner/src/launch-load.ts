@@ -24,6 +24,10 @@ export interface GeneratorOptions {
   readonly spool?: string;
   readonly runner?: string;
   readonly shipWaitMs?: number;
+  /** The collector's token, in a file (the engine reads it; the token is on no command line). */
+  readonly shipTokenFile?: string;
+  /** Each spooled batch on the disk before the run goes on (`--fsync`). */
+  readonly fsync?: boolean;
 }
 
 export interface LoadFiles {
@@ -72,6 +76,8 @@ export function runLoad(plan: Plan, flags: GeneratorOptions, files: LoadFiles): 
   if (flags.ship) args.push('--ship', flags.ship);
   if (flags.spool) args.push('--spool', flags.spool);
   if (flags.shipWaitMs !== undefined) args.push('--ship-wait', `${flags.shipWaitMs}ms`);
+  if (flags.shipTokenFile) args.push('--ship-token-file', flags.shipTokenFile);
+  if (flags.fsync) args.push('--fsync');
   if (flags.quiet) args.push('--quiet');
   return spawnLoad(engineBinary(), args, files.log, {});
 }

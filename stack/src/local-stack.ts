@@ -17,6 +17,8 @@ export interface StackOptions {
   readonly alertmanagerPort: number;
   readonly mockUrls: readonly string[];
   readonly collectorUrl: string;
+  /** The collector's token file (`collect --token-file`): Alertmanager's webhook sends it. */
+  readonly collectorTokenFile?: string;
   readonly strategyUrls?: readonly string[];
   readonly scrapeInterval?: string;
 }
@@ -100,7 +102,10 @@ export async function stackUp(o: StackOptions): Promise<StackUrls> {
       scrapeInterval: o.scrapeInterval ?? '1s',
     }),
   );
-  writeFileSync(join(dir, 'alertmanager.yml'), alertmanagerConfig(o.collectorUrl));
+  writeFileSync(
+    join(dir, 'alertmanager.yml'),
+    alertmanagerConfig(o.collectorUrl, { tokenFile: o.collectorTokenFile }),
+  );
   setTargets(dir, 'busybench-mock', o.mockUrls);
   setTargets(dir, 'busybench-collector', [o.collectorUrl]);
   setTargets(dir, 'busybench-strategy', o.strategyUrls ?? []);

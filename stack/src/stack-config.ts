@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { join, resolve } from 'node:path';
+import { parseDocument, stringify } from 'yaml';
 import { packageRoot } from '../../common/paths.js';
 
 /**
@@ -50,8 +50,25 @@ export function targetsFile(urls: readonly string[]): string {
   return `${JSON.stringify([{ targets: urls.map((u) => new URL(u).host), labels: {} }], null, 2)}\n`;
 }
 
-/** The project's Alertmanager config with the webhook pointed at this collector. */
-export function alertmanagerConfig(collectorUrl: string, file = 'alertmanager.yml'): string {
-  const text = readFileSync(join(ALERTS_DIR, file), 'utf8');
-  return text.replace('http://127.0.0.1:9464/api/alerts', `${collectorUrl.replace(/\/+$/, '')}/api/alerts`);
+/**
+ * The project's Alertmanager config with the webhook pointed at this collector and, when the
+ * collector takes posts with a token only (`collect --token-file`), sending that file's token
+ * (Alertmanager reads the file itself, at each send: the token is in no config).
+ */
+export function alertmanagerConfig(
+  collectorUrl: string,
+  o: { file?: string; tokenFile?: string } = {},
+): string {
+  const text = readFileSync(join(ALERTS_DIR, o.file ?? 'alertmanager.yml'), 'utf8').replace(
+    'http://127.0.0.1:9464/api/alerts',
+    `${collectorUrl.replace(/\/+$/, '')}/api/alerts`,
+  );
+  if (o.tokenFile === undefined) return text;
+  const doc = parseDocument(text);
+  const receivers = doc.toJS().receivers as Array<{ name: string }>;
+  const i = receivers.findIndex((r) => r.name === 'busybench-collector');
+  doc.setIn(['receivers', i, 'webhook_configs', 0, 'http_config'], {
+    authorization: { credentials_file: resolve(o.tokenFile) },
+  });
+  return doc.toString();
 }

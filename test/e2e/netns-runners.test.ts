@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,12 +68,39 @@ describe('two runners and the mock on hosts of their own (network namespaces)', 
     await mock.ready(/listening on/);
     const port = await freePort();
     const collectorUrl = `http://${gateway}:${port}`;
+    const collect = ['collect', '--receive', join(dir, 'received'), '--host', gateway, '-p', String(port)];
+    // Beyond loopback without a token: refused, unless the user says --insecure.
+    const open = await runCli([...collect, '--upstream', target], 20_000);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toMatch(/--host 10\.\S+ is reachable beyond this machine: give --token-file/);
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${randomBytes(20).toString('hex')}\n`, { mode: 0o600 });
     const collector = busybenchIn(null, [
-      ...['collect', '--receive', join(dir, 'received'), '--host', gateway, '-p', String(port)],
-      ...['--upstream', target, '--run-id', 'netns'],
+      ...collect,
+      ...['--token-file', tokenFile, '--upstream', target, '--run-id', 'netns'],
     ]);
     children.push(collector);
     await collector.ready(/live page/);
+    // A stranger who reaches the port posts nothing: results and alerts need the token.
+    for (const [path, type, body] of [
+      ['/api/results', 'application/x-ndjson', '{"type":"req"}\n'],
+      ['/api/alerts', 'application/json', '{"alerts":[]}'],
+    ] as const) {
+      const res = await fetch(`${collectorUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': type,
+          'x-busybench-runner': 'stranger',
+          'x-busybench-seq': '1',
+          authorization: 'Bearer not-the-token-not-the-token-not-the-token',
+        },
+        body,
+      });
+      expect(res.status, path).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'COLLECTOR_ERR_UNAUTHORIZED',
+      );
+    }
 
     // The target is another host: refused unless the user says so.
     const refused = await runCli(['load', '-t', target, '-r', '1', '-d', '1s', '-q'], 20_000);
@@ -84,6 +112,7 @@ describe('two runners and the mock on hosts of their own (network namespaces)', 
       const r = busybenchIn(host.ns, [
         ...['load', '-t', target, '--allow-remote', '-p', 'stepped', '-r', '200,300', '-d', '4s', '-q'],
         ...['--segment', segment, '--ship', collectorUrl, '--runner', `node-${name}`],
+        ...['--ship-token-file', tokenFile],
         ...['--spool', join(dir, `spool-${name}`), '--results', join(dir, `local-${name}.json`)],
         ...['--summary', join(dir, `s-${name}.json`)],
       ]);
@@ -112,6 +141,7 @@ describe('two runners and the mock on hosts of their own (network namespaces)', 
       [
         ...['netns', 'exec', hostB.ns, engineBinary(), '--resend'],
         ...['--ship', collectorUrl, '--runner', 'node-b', '--spool', join(dir, 'spool-b')],
+        ...['--ship-token-file', tokenFile],
       ],
       { encoding: 'utf8' },
     );

@@ -86,6 +86,9 @@ function semanticProblems(config: MockConfig): string[] {
       );
     }
   });
+  // A remote admin without a token would let anyone who reaches the port rewrite the mock.
+  if (config.admin.allowRemote && config.admin.tokenFile === undefined)
+    problems.push('/admin/allowRemote: needs /admin/tokenFile (the token remote admin clients send)');
   if (config.nodeOverrides.length > config.server.nodes) {
     problems.push(
       `/nodeOverrides: ${config.nodeOverrides.length} overrides for ${config.server.nodes} node(s); add nodes or remove overrides`,

@@ -221,8 +221,10 @@ export const ConfigSchema = T.Object(
     admin: T.Object(
       {
         enabled: T.Boolean(),
-        /** Admin routes answer only loopback clients unless this is set. */
+        /** Admin routes answer only loopback clients unless this is set (and then need tokenFile's token). */
         allowRemote: T.Boolean(),
+        /** The bearer token a remote admin client must send (one line, at least 32 characters). */
+        tokenFile: T.Optional(T.String({ minLength: 1 })),
         /** Honour x-busybench-error / x-busybench-fault request headers. */
         forceHeaders: T.Boolean(),
       },

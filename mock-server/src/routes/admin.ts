@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bearerMatches, readTokenFile } from '../../../common/bearer-token.js';
 import { loadBuiltinScenario, parseScenario } from '../busy/scenario.js';
 import { validateConfig } from '../config/load.js';
 import { deepMerge, isPlainObject } from '../config/merge.js';
@@ -8,21 +9,37 @@ import { MockError, type MockErrorCode, MockErrorCodes } from '../errors.js';
 import type { MockNode } from '../node.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-/** Parts of the config fixed for the life of the process (ports, shared accounts, metrics). */
-const FIXED: ReadonlyArray<keyof MockConfig> = ['server', 'accounts', 'auth', 'metrics', 'seed'];
+/**
+ * Parts of the config fixed for the life of the process (ports, shared accounts, metrics, who
+ * may use this API: a client could otherwise open it to the network).
+ */
+const FIXED: ReadonlyArray<keyof MockConfig> = ['server', 'accounts', 'auth', 'metrics', 'seed', 'admin'];
 
 /**
  * Runtime control of one node: read or replace its config, play or stop a scenario, reset
- * counters, read its state. Loopback clients only, unless admin.allowRemote is set.
+ * counters, read its state. Loopback clients only, unless admin.allowRemote is set: then a remote
+ * client must send admin.tokenFile's token as a bearer (read once, here, at start-up).
  */
 export function adminRoutes(app: FastifyInstance, node: MockNode): void {
+  const { allowRemote, tokenFile } = node.config.admin;
+  const token = allowRemote && tokenFile !== undefined ? readTokenFile(tokenFile, 'admin.tokenFile') : null;
   app.register(async (admin) => {
     admin.addHook('onRequest', async (req, reply) => {
-      if (!node.config.admin.allowRemote && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+      if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return;
+      if (token === null)
         return reply
           .code(403)
           .send(adminError(MockErrorCodes.ADMIN_FORBIDDEN, 'the admin API answers loopback clients only'));
-      }
+      if (!bearerMatches(req.headers.authorization, token))
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="busybench-mock-admin"')
+          .send(
+            adminError(
+              MockErrorCodes.ADMIN_UNAUTHORIZED,
+              'a remote admin client sends the token: Authorization: Bearer <the admin token file>',
+            ),
+          );
     });
 
     admin.get('/admin/config', async () => node.config);

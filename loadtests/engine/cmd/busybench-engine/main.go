@@ -50,6 +50,8 @@ func run() int {
 	runner := flag.String("runner", "", "this engine's name in the results (default host-pid)")
 	shipTo := flag.String("ship", "", "send the results to this collector (busybench collect --receive) as the run goes, at least once")
 	spool := flag.String("spool", "", "with --ship: where batches wait until the collector has them (default <tmp>/busybench-spool-<runner>)")
+	shipTokenFile := flag.String("ship-token-file", "", "with --ship: the collector's bearer token, in a file (busybench collect --token-file)")
+	shipFsync := flag.Bool("fsync", false, "with --ship: each batch on the disk in the spool before the run goes on (a power loss loses none)")
 	shipWait := flag.Duration("ship-wait", 2*time.Minute, "with --ship: at the end, how long to keep trying to deliver what is left")
 	resend := flag.Bool("resend", false, "with --ship, --runner and --spool: only deliver what that spool holds (an engine killed or cut off before), then exit")
 	quiet := flag.Bool("quiet", false, "no progress lines")
@@ -70,8 +72,22 @@ func run() int {
 	if *traceInfo != "" {
 		return printTraceInfo(*traceInfo)
 	}
+	token := ""
+	if *shipTokenFile != "" {
+		if *shipTo == "" {
+			return usage("--ship-token-file goes with --ship")
+		}
+		t, err := ship.ReadToken(*shipTokenFile)
+		if err != nil {
+			return usage("%v", err)
+		}
+		token = t
+	}
+	if *shipFsync && *shipTo == "" {
+		return usage("--fsync goes with --ship")
+	}
 	if *resend {
-		return resendSpool(*shipTo, *runner, *spool, *shipWait)
+		return resendSpool(*shipTo, *runner, *spool, token, *shipWait)
 	}
 	if *planPath == "" {
 		return usage("--plan is required")
@@ -105,7 +121,7 @@ func run() int {
 			*spool = filepath.Join(os.TempDir(), "busybench-spool-"+*runner)
 		}
 		logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
-		shipper, err = ship.New(ship.Options{Collector: *shipTo, Runner: *runner, Spool: *spool, Logf: logf})
+		shipper, err = ship.New(ship.Options{Collector: *shipTo, Runner: *runner, Spool: *spool, Token: token, Fsync: *shipFsync, Logf: logf})
 		if err != nil {
 			return usage("%v", err)
 		}
@@ -188,8 +204,8 @@ func run() int {
 	if shipper != nil {
 		left, rejected, dir := shipper.Close(*shipWait)
 		if left > 0 {
-			fmt.Fprintf(os.Stderr, "busybench-engine: %d batches of results not delivered to %s within %s; they are in %s (busybench-engine --resend --ship %s --runner %s --spool %s sends them)\n",
-				left, *shipTo, *shipWait, dir, *shipTo, *runner, dir)
+			fmt.Fprintf(os.Stderr, "busybench-engine: %d batches of results not delivered to %s within %s; they are in %s (busybench-engine --resend --ship %s --runner %s --spool %s%s sends them)\n",
+				left, *shipTo, *shipWait, dir, *shipTo, *runner, dir, tokenHint(*shipTokenFile))
 			code = exitFailed
 		}
 		if rejected > 0 {
@@ -227,7 +243,7 @@ func printTraceInfo(spec string) int {
 }
 
 // resendSpool delivers what an earlier engine of the runner left in its spool, and nothing else.
-func resendSpool(collector, runner, spool string, wait time.Duration) int {
+func resendSpool(collector, runner, spool, token string, wait time.Duration) int {
 	if collector == "" || runner == "" || spool == "" {
 		return usage("--resend needs --ship, --runner and --spool (the ones the run had)")
 	}
@@ -235,7 +251,7 @@ func resendSpool(collector, runner, spool string, wait time.Duration) int {
 		return usage("--spool %s: %v", spool, err)
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
-	s, err := ship.New(ship.Options{Collector: collector, Runner: runner, Spool: spool, Logf: logf, Resend: true})
+	s, err := ship.New(ship.Options{Collector: collector, Runner: runner, Spool: spool, Token: token, Logf: logf, Resend: true})
 	if err != nil {
 		return usage("%v", err)
 	}
@@ -248,4 +264,12 @@ func resendSpool(collector, runner, spool string, wait time.Duration) int {
 	}
 	fmt.Printf("busybench-engine: %d batches delivered to %s\n", before, collector)
 	return exitOK
+}
+
+// tokenHint repeats the token file's flag in a resend hint (the path, never the token).
+func tokenHint(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " --ship-token-file " + path
 }

@@ -41,6 +41,8 @@ type Shipper struct {
 	endpoint string
 	runner   string
 	spool    string
+	token    string // the collector's bearer token ("" when it takes posts without one)
+	fsync    bool   // each batch on the disk before Put returns (--fsync)
 	client   *http.Client
 	logf     func(format string, a ...any)
 
@@ -60,7 +62,11 @@ type Options struct {
 	Collector string // the collector's base URL
 	Runner    string
 	Spool     string // directory; created when missing
-	Logf      func(format string, a ...any)
+	Token     string // sent as Authorization: Bearer (ReadToken), when the collector has one
+	// Fsync: each batch (and the spool's next number) is on the disk before Put returns, so a
+	// power loss loses no batch the results writer handed over (--fsync).
+	Fsync bool
+	Logf  func(format string, a ...any)
 	// Resend: the spool's batches are an earlier engine's, to deliver (busybench-engine --resend).
 	// Without it a spool holding batches is refused: they belong to another run.
 	Resend bool
@@ -92,6 +98,8 @@ func New(o Options) (*Shipper, error) {
 		endpoint: strings.TrimRight(o.Collector, "/") + Path,
 		runner:   o.Runner,
 		spool:    o.Spool,
+		token:    o.Token,
+		fsync:    o.Fsync,
 		// The collector writes a batch down before it answers: seconds at most, even loaded.
 		client:  &http.Client{Timeout: 30 * time.Second},
 		logf:    o.Logf,
@@ -142,16 +150,22 @@ func (s *Shipper) Put(batch []byte) error {
 	seq := s.next
 	s.next++
 	s.mu.Unlock()
-	if err := os.WriteFile(filepath.Join(s.spool, nextFile), []byte(strconv.FormatUint(seq+1, 10)), 0o600); err != nil {
+	if err := s.write(filepath.Join(s.spool, nextFile), []byte(strconv.FormatUint(seq+1, 10))); err != nil {
 		return fmt.Errorf("ship: spool: %w", err)
 	}
 	// Written under a temporary name and renamed: a kill mid-write leaves no half batch to send.
 	tmp := s.file(seq) + ".tmp"
-	if err := os.WriteFile(tmp, batch, 0o600); err != nil {
+	if err := s.write(tmp, batch); err != nil {
 		return fmt.Errorf("ship: spool: %w", err)
 	}
 	if err := os.Rename(tmp, s.file(seq)); err != nil {
 		return fmt.Errorf("ship: spool: %w", err)
+	}
+	if s.fsync {
+		// The rename itself, and the next number's file, are entries of the directory.
+		if err := syncDir(s.spool); err != nil {
+			return fmt.Errorf("ship: spool: %w", err)
+		}
 	}
 	s.mu.Lock()
 	s.pending = append(s.pending, seq)
@@ -161,6 +175,35 @@ func (s *Shipper) Put(batch []byte) error {
 	default:
 	}
 	return nil
+}
+
+// write writes a spool file (0600), synced to the disk before it is closed with Fsync.
+func (s *Shipper) write(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && s.fsync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// syncDir puts a directory's entries (a rename, a new file) on the disk.
+func syncDir(path string) error {
+	d, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Pending is how many batches wait for the collector's acknowledgement.
@@ -274,6 +317,9 @@ func (s *Shipper) send(seq uint64) error {
 	req.Header.Set("content-encoding", "gzip")
 	req.Header.Set("x-busybench-runner", s.runner)
 	req.Header.Set("x-busybench-seq", strconv.FormatUint(seq, 10))
+	if s.token != "" {
+		req.Header.Set("authorization", "Bearer "+s.token)
+	}
 	res, err := s.client.Do(req)
 	if err != nil {
 		return err
@@ -283,8 +329,13 @@ func (s *Shipper) send(seq uint64) error {
 	if res.StatusCode/100 != 2 {
 		err := fmt.Errorf("the collector answered %d: %s", res.StatusCode, bytes.TrimSpace(msg))
 		// A 4xx other than a timeout or "too many" says this batch will never be taken; a 409
-		// (a collector not receiving) may be restarted with --receive: worth retrying.
-		if res.StatusCode/100 == 4 && res.StatusCode != 408 && res.StatusCode != 409 && res.StatusCode != 429 {
+		// (a collector not receiving) may be restarted with --receive, a 401 (the token) given
+		// the right one: worth retrying, the batch kept.
+		switch res.StatusCode {
+		case 401, 408, 409, 429:
+			return err
+		}
+		if res.StatusCode/100 == 4 {
 			return &refusal{err}
 		}
 		return err
