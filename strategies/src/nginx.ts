@@ -23,25 +23,40 @@ export interface NginxConfig {
   readonly maxFails: number;
   readonly failTimeoutS: number;
   readonly nonIdempotent: boolean;
+  /** nginx's balancing: the guides' `least_conn`, or its default weighted round robin. */
+  readonly algorithm: 'least_conn' | 'round-robin';
+  /** `weight=` of each server, in the order of the upstreams (the balancer's `weights=3,1`). */
+  readonly weights: readonly number[];
 }
 
 export function nginxConfig(c: NginxConfig): string {
   const servers = c.upstreams
-    .map((u) => `    server ${new URL(u).host} max_fails=${c.maxFails} fail_timeout=${c.failTimeoutS}s;`)
+    .map((u, i) => {
+      const weight = c.weights[i] ?? 1;
+      return `    server ${new URL(u).host}${weight === 1 ? '' : ` weight=${weight}`} max_fails=${c.maxFails} fail_timeout=${c.failTimeoutS}s;`;
+    })
     .join('\n');
   const next = `error timeout http_502 http_503 http_504${c.nonIdempotent ? ' non_idempotent' : ''}`;
   return readFileSync(NGINX_TEMPLATE, 'utf8')
     .replaceAll('{{PREFIX}}', c.prefix)
+    .replace('{{BALANCE}}', c.algorithm === 'least_conn' ? '    least_conn;\n' : '')
     .replace('{{SERVERS}}', servers)
     .replace('{{LISTEN}}', c.listen)
     .replace('{{NEXT_UPSTREAM}}', next);
 }
 
 export function nginxOptions(o: Options) {
+  const weights = o.list('weights', []);
+  // Whole numbers only: they are written into nginx's config as they are.
+  for (const w of weights)
+    if (!/^\d{1,3}$/.test(w) || Number(w) < 1)
+      o.problems.push(`weights: "${w}" must be a whole number from 1 to 999`);
   return {
     maxFails: o.number('maxFails', 3, 0),
     failTimeoutS: o.number('failTimeoutS', 10, 1),
     nonIdempotent: o.number('nonIdempotent', 0, 0, 1) === 1,
+    algorithm: o.choice('algorithm', 'least_conn', ['least_conn', 'round-robin'] as const),
+    weights: weights.map(Number),
   };
 }
 
@@ -52,6 +67,10 @@ export async function startNginx(
   port: number,
   dir: string,
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  if (options.weights.length > 0 && options.weights.length !== upstreams.length)
+    throw new StrategyError(StrategyErrorCodes.BAD_OPTIONS, `bad options for strategy nginx`, [
+      `weights: ${options.weights.length} given for ${upstreams.length} upstreams; one each, in their order`,
+    ]);
   const nginx = findBinary('nginx');
   if (!nginx)
     throw new StrategyError(StrategyErrorCodes.NGINX, 'nginx is not installed: apt-get install nginx');

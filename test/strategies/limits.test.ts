@@ -59,6 +59,35 @@ describe('rate-limit strategy', () => {
   });
 });
 
+describe('rate-limit algorithm=sliding-log', () => {
+  it('a burst of 60 at 20 a second: never more than 20 in the first second (a token bucket with a burst of 20 lets ~40)', async () => {
+    const mock = await testMock(slow(1));
+    const firstSecond = async (options: Record<string, string>) => {
+      const proxy = await startProxy('rate-limit', { rps: '20', maxWaitMs: '10000', ...options }, [mock.url]);
+      const answers = await fire(proxy.url, 60, 60);
+      await proxy.close();
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      // Answered within 900 ms of the burst: sent within its first second.
+      return answers.filter((a) => a.ms < 900).length;
+    };
+    const log = await firstSecond({ algorithm: 'sliding-log' });
+    expect(log).toBeLessThanOrEqual(20);
+    expect(log).toBeGreaterThanOrEqual(15);
+    const bucket = await firstSecond({ burst: '20' });
+    expect(bucket).toBeGreaterThan(30);
+  });
+
+  it('refuses a burst option (the log has none) and a limit under one a second', async () => {
+    const mock = await testMock();
+    await expect(
+      startProxy('rate-limit', { algorithm: 'sliding-log', rps: '0.5' }, [mock.url]),
+    ).rejects.toThrow(/bad options for strategy rate-limit/);
+    await expect(
+      startProxy('rate-limit', { algorithm: 'sliding-log', burst: '5' }, [mock.url]),
+    ).rejects.toThrow(/bad options/);
+  });
+});
+
 describe('key-pool strategy', () => {
   it("rotating keys of one account does not raise the account's ceiling; keys of several accounts do", async () => {
     const mock = await testMock(limitedAccount);

@@ -37,6 +37,43 @@ describe("the nginx upstream of DeepSeek operations guides (Debian's nginx)", ()
     expect(s?.body.trimEnd().endsWith('data: [DONE]')).toBe(true);
   });
 
+  it('weights=3,1 with round robin: exactly 3:1, each 4 requests in turn (± 1); with least_conn: 3:1 within 5 %', async () => {
+    const mock = await testMock({ server: { nodes: 2 } });
+    const [a] = nodesOf(mock) as [string];
+    nginx = await start(mock, { algorithm: 'round-robin', weights: '3,1' });
+    // One at a time: each request's node read from the nodes' own counts.
+    const seen: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const before = await attempts(a);
+      expect((await fire(nginx.url, 1, 1))[0]?.status).toBe(200);
+      seen.push((await attempts(a)) > before ? 'a' : 'b');
+    }
+    for (let i = 0; i < 40; i += 4) {
+      const window = seen.slice(i, i + 4).filter((n) => n === 'a').length;
+      expect(window, seen.join('')).toBeGreaterThanOrEqual(2);
+      expect(window, seen.join('')).toBeLessThanOrEqual(4);
+    }
+    expect(seen.filter((n) => n === 'a')).toHaveLength(30);
+    await nginx.stop();
+
+    // least_conn (the guides' default) honours the weights too, with requests in parallel.
+    const fresh = await testMock({
+      server: { nodes: 2 },
+      behaviour: { latency: { ttft: { type: 'fixed', ms: 20 } } },
+    });
+    nginx = await start(fresh, { weights: '3,1' });
+    expect(share(await fire(nginx.url, 400, 8), 200)).toBe(1);
+    const [x, y] = nodesOf(fresh) as [string, string];
+    const shareA = (await attempts(x)) / ((await attempts(x)) + (await attempts(y)));
+    expect(Math.abs(shareA - 0.75), `node a took ${shareA}`).toBeLessThanOrEqual(0.05);
+  });
+
+  it('refuses weights that are not one whole number per upstream', async () => {
+    const mock = await testMock({ server: { nodes: 2 } });
+    await expect(start(mock, { weights: '3,1.5' })).rejects.toThrow(/bad options for strategy nginx/);
+    await expect(start(mock, { weights: '3,1,1' })).rejects.toThrow(/bad options for strategy nginx/);
+  });
+
   it('as the guides write it, a 503 of a POST reaches the client; with non_idempotent it fails over', async () => {
     const config = { server: { nodes: 3 }, nodeOverrides: [{ faults: { errors: { '503': 1 } } }, {}, {}] };
     let mock = await testMock(config);
