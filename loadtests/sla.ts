@@ -1,5 +1,5 @@
 import { PRIORITY_CLASSES } from '../common/priority-classes.ts';
-import { type ClassSla, percentileOf, type Sla } from '../common/sla/sla.ts';
+import { type ClassSla, MEAN_KEY, percentileOf, type Sla } from '../common/sla/sla.ts';
 import type { Step } from './profiles.ts';
 
 /**
@@ -10,8 +10,9 @@ export { type ClassSla, DEFAULT_SLA, type Sla } from '../common/sla/sla.ts';
 
 export type Threshold = string | { threshold: string; abortOnFail: boolean; delayAbortEval: string };
 
-/** "p99" → "p(99)", "p99.9" → "p(99.9)": any percentile pN, 0 < N ≤ 100. */
+/** "p99" → "p(99)", "p99.9" → "p(99.9)": any percentile pN, 0 < N ≤ 100; "avg" as it is (k6's own). */
 export function k6Percentile(key: string): string {
+  if (key === MEAN_KEY) return key;
   percentileOf(key); // throws for a key that is no percentile
   return `p(${key.slice(1)})`;
 }

@@ -45,6 +45,11 @@ export class LatencyHistogram {
     return this.h.totalCount;
   }
 
+  /** The mean, ms (0 without values): the SLA's `avg` lines. */
+  meanMs(): number {
+    return this.h.totalCount === 0 ? 0 : this.h.mean / 1000;
+  }
+
   /** Milliseconds at a percentile (0..100). */
   percentileMs(p: number): number {
     let v = this.cache.get(p);

@@ -86,6 +86,14 @@ export class ClassStats implements JudgedFigures {
     return this.ttft === null || this.ttft.count === 0 ? null : this.ttft.percentileMs(q);
   }
 
+  latencyMeanMs(): number | null {
+    return this.requests === 0 ? null : this.latency.meanMs();
+  }
+
+  ttftMeanMs(): number | null {
+    return this.ttft === null || this.ttft.count === 0 ? null : this.ttft.meanMs();
+  }
+
   get successRate(): number | null {
     return this.requests === 0 ? null : (this.counts.get('ok') ?? 0) / this.requests;
   }
@@ -232,6 +240,14 @@ export class StepStats implements JudgedStep {
 
   ttftMs(q: number): number | null {
     return this.ttft.count === 0 ? null : this.ttft.percentileMs(q);
+  }
+
+  latencyMeanMs(): number | null {
+    return this.requests === 0 ? null : this.all.meanMs();
+  }
+
+  ttftMeanMs(): number | null {
+    return this.ttft.count === 0 ? null : this.ttft.meanMs();
   }
 
   classFigures(priority: PriorityClass): ClassStats | null {

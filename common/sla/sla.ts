@@ -23,9 +23,12 @@ export interface Sla {
   readonly name: string;
   /** Minimum share of requests whose outcome is `ok` (a whole, real answer). */
   readonly successRate: number;
-  /** End-to-end latency ceilings in ms, by percentile ("p99": 800; any pN, 0 < N <= 100). */
+  /**
+   * End-to-end latency ceilings in ms, by percentile ("p99": 800; any pN, 0 < N <= 100) or on the
+   * mean ("avg": 400, the guides' "average latency > 800 ms" alarm).
+   */
   readonly latencyMs: Readonly<Record<string, number>>;
-  /** Time to first token ceilings in ms, by percentile (streaming requests only). */
+  /** Time to first token ceilings in ms, by percentile or "avg" (streaming requests only). */
   readonly ttftMs: Readonly<Record<string, number>>;
   /** Maximum share of requests per outcome class ("429": 0.001). */
   readonly errorRates: Readonly<Record<string, number>>;
@@ -57,5 +60,8 @@ export function percentileOf(key: string): number {
   return n;
 }
 
-/** The pattern of a percentile key, for schemas. */
-export const PERCENTILE_PATTERN = '^p\\d+(\\.\\d+)?$';
+/** The key of a line on the mean rather than a percentile. */
+export const MEAN_KEY = 'avg';
+
+/** The pattern of a latency or TTFT line's key (a percentile, or the mean), for schemas. */
+export const PERCENTILE_PATTERN = '^(p\\d+(\\.\\d+)?|avg)$';

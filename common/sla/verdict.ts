@@ -1,7 +1,7 @@
 import { REPORT_MESSAGES } from '../i18n/messages/report.js';
 import { PRIORITY_CLASSES, type PriorityClass } from '../priority-classes.js';
 import { type SlaRule, slaLineText } from './line-text.js';
-import { type ClassSla, percentileOf, type Sla } from './sla.js';
+import { type ClassSla, MEAN_KEY, percentileOf, type Sla } from './sla.js';
 
 /** The judge writes its lines in English (the data; the report says them again in its language). */
 const ENGLISH = REPORT_MESSAGES.en;
@@ -19,6 +19,10 @@ export interface JudgedFigures {
   latencyMs(q: number): number | null;
   /** Streams' time to first token at q, ms; null when there was no stream. */
   ttftMs(q: number): number | null;
+  /** The mean end-to-end latency, ms (an `avg` line); null without requests. */
+  latencyMeanMs(): number | null;
+  /** The streams' mean time to first token, ms; null when there was no stream. */
+  ttftMeanMs(): number | null;
 }
 
 export interface JudgedStep extends JudgedFigures {
@@ -110,11 +114,11 @@ function judgeLines(
     at({ kind: 'success', min }, f.successRate, f.successRate !== null && f.successRate >= min);
   }
   for (const [p, ms] of Object.entries(set.latencyMs ?? {})) {
-    const measured = f.latencyMs(percentileOf(p));
+    const measured = p === MEAN_KEY ? f.latencyMeanMs() : f.latencyMs(percentileOf(p));
     at({ kind: 'latency', percentile: p, ms }, measured, measured !== null && measured < ms);
   }
   for (const [p, ms] of Object.entries(set.ttftMs ?? {})) {
-    const measured = f.ttftMs(percentileOf(p));
+    const measured = p === MEAN_KEY ? f.ttftMeanMs() : f.ttftMs(percentileOf(p));
     // Steps (or classes) without streams have nothing to judge on this line.
     if (measured === null) continue;
     at({ kind: 'ttft', percentile: p, ms }, measured, measured < ms);

@@ -102,7 +102,20 @@ describe('the SLA as k6 thresholds', () => {
     expect(k6Percentile('p1')).toBe('p(1)');
     expect(k6Percentile('p99.99')).toBe('p(99.99)');
     expect(k6Percentile('p100')).toBe('p(100)');
-    for (const bad of ['99', 'p', 'p0', 'p101', 'p9x', 'P99', 'max'])
+    for (const bad of ['99', 'p', 'p0', 'p101', 'p9x', 'P99', 'max', 'mean', 'AVG'])
       expect(() => k6Percentile(bad)).toThrow(/percentile/);
+  });
+
+  it("a line on the mean is k6's own avg, on latency and TTFT, overall and for a class", () => {
+    const sla: Sla = {
+      ...DEFAULT_SLA,
+      latencyMs: { p99: 800, avg: 400 },
+      ttftMs: { avg: 1000 },
+      classes: { P0: { latencyMs: { avg: 200 } } },
+    };
+    const t = slaThresholds(sla, [{ index: 0, startMs: 0, endMs: 1000, targetRate: 10 }], true, false);
+    expect(t['busybench_latency{step:0}']).toEqual(['p(99)<800', 'avg<400']);
+    expect(t['busybench_ttft{step:0}']).toEqual(['avg<1000']);
+    expect(t['busybench_latency{step:0,priority:P0}']).toEqual(['avg<200']);
   });
 });

@@ -39,6 +39,8 @@ const BAD: JudgedFigures = {
   errorCount: () => 25,
   latencyMs: () => 60_000,
   ttftMs: () => 30_000,
+  latencyMeanMs: () => 40_000,
+  ttftMeanMs: () => 20_000,
 };
 
 const step = (n: number): JudgedStep => ({

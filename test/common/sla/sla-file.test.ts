@@ -93,4 +93,19 @@ describe('SLA file: lines per priority class', () => {
       expect.stringMatching(/\/latency: SLA percentile "p100.5" must look like/),
     ]);
   });
+
+  it('takes a line on the mean (avg) for latency and TTFT, overall and per class; no other word', () => {
+    const sla = loadSla(
+      slaFile(`${BASE.replace('{ p99: 800ms }', '{ p99: 800ms, avg: 400ms }')}ttft: { avg: 1s }
+classes:
+  P0: { latency: { avg: 200ms } }
+`),
+    );
+    expect(sla.latencyMs).toEqual({ p99: 800, avg: 400 });
+    expect(sla.ttftMs).toEqual({ avg: 1000 });
+    expect(sla.classes?.P0?.latencyMs).toEqual({ avg: 200 });
+    expect(problems(slaFile(BASE.replace('{ p99: 800ms }', '{ mean: 400ms }')))).toEqual([
+      expect.stringMatching(/\/latency/),
+    ]);
+  });
 });

@@ -325,16 +325,19 @@ func (p *Plan) problems() []string {
 	return out
 }
 
+// MeanKey is a latency or TTFT line on the mean rather than a percentile (common/sla/sla.ts).
+const MeanKey = "avg"
+
 // lineProblems checks the keys of an SLA's latency, TTFT and error-rate lines.
 func lineProblems(where string, latency, ttft, errorRates map[string]float64, add func(string, ...any)) {
 	for k := range latency {
-		if !validPercentile(k) {
-			add("%s.latencyMs: %q is not a percentile like p99 (0 < N <= 100)", where, k)
+		if k != MeanKey && !validPercentile(k) {
+			add("%s.latencyMs: %q is not a percentile like p99 (0 < N <= 100) nor avg", where, k)
 		}
 	}
 	for k := range ttft {
-		if !validPercentile(k) {
-			add("%s.ttftMs: %q is not a percentile like p99 (0 < N <= 100)", where, k)
+		if k != MeanKey && !validPercentile(k) {
+			add("%s.ttftMs: %q is not a percentile like p99 (0 < N <= 100) nor avg", where, k)
 		}
 	}
 	for k, v := range errorRates {

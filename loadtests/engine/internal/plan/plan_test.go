@@ -90,7 +90,7 @@ func TestPriorityMixAndClassLines(t *testing.T) {
 			`"maxDroppedIterations": 0, "classes": {"urgent": {"successRate": 0.999}}}`, `sla.classes: "urgent" is not a priority class`},
 		{"a bad class line", `"maxDroppedIterations": 0}`,
 			`"maxDroppedIterations": 0, "classes": {"P1": {"successRate": 2, "latencyMs": {"99": 1}, "errorRates": {"ok": 0.1}}}}`,
-			`sla.classes.P1.successRate must be within 0..1; sla.classes.P1.latencyMs: "99" is not a percentile like p99 (0 < N <= 100); sla.classes.P1.errorRates: "ok" is not an error class`},
+			`sla.classes.P1.successRate must be within 0..1; sla.classes.P1.latencyMs: "99" is not a percentile like p99 (0 < N <= 100) nor avg; sla.classes.P1.errorRates: "ok" is not an error class`},
 		{"a percentile no histogram has", `"latencyMs": {"p99": 800}`, `"latencyMs": {"p0": 800, "p100.5": 1}`,
 			`"p0" is not a percentile like p99 (0 < N <= 100)`},
 		{"an unknown field in a class line", `"maxDroppedIterations": 0}`,

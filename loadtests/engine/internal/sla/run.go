@@ -109,13 +109,13 @@ func judgeSet(st *Step, prefix string, set lineSet, t *tally, lines []Line) []Li
 	}
 	for _, p := range sortedKeys(set.latencyMs) {
 		limit := set.latencyMs[p]
-		v, _ := quantile(t.latency, quantileOf(p))
+		v, _ := measure(t.latency, p)
 		at(fmt.Sprintf("latency %s < %s ms", p, strconv.FormatFloat(limit, 'f', -1, 64)), v, v < limit)
 	}
 	for _, p := range sortedKeys(set.ttftMs) {
 		limit := set.ttftMs[p]
 		// Steps (or classes) without streams have nothing to judge on this line.
-		if v, ok := quantile(t.ttft, quantileOf(p)); ok {
+		if v, ok := measure(t.ttft, p); ok {
 			at(fmt.Sprintf("ttft %s < %s ms", p, strconv.FormatFloat(limit, 'f', -1, 64)), v, v < limit)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"busybench/engine/internal/plan"
 )
 
 // LateAfter: a request started more than this after it was due is late (shared/benchmarking.md).
@@ -73,6 +75,18 @@ func (t *tally) requests() uint64 {
 		n += c
 	}
 	return n
+}
+
+// measure reads a line's key of a histogram in ms: "p99.9" (any pN) or "avg" (the mean); false
+// when it holds nothing.
+func measure(h *hdrhistogram.Histogram, key string) (float64, bool) {
+	if key == plan.MeanKey {
+		if h == nil || h.TotalCount() == 0 {
+			return 0, false
+		}
+		return h.Mean() / 1000, true
+	}
+	return quantile(h, quantileOf(key))
 }
 
 // quantile reads "p99.9" (any pN) of a histogram in ms; false when it holds nothing.
