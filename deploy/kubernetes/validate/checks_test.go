@@ -8,6 +8,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -108,6 +109,45 @@ func TestChecksCatchWhatWouldBreakInACluster(t *testing.T) {
 			func(o runtime.Object) {
 				o.(*monitoringv1.ServiceMonitor).Spec.Selector.MatchLabels["app.kubernetes.io/name"] = "collector"
 			}, "matches no Service"},
+		// Hardening (issue 26): each of its rules, broken once.
+		{"a writable root filesystem", local, "Deployment", "busybench-mock",
+			func(o runtime.Object) { mock(o).Containers[0].SecurityContext.ReadOnlyRootFilesystem = nil },
+			"container mock: the root filesystem is writable"},
+		{"an init container's writable root filesystem", local, "Job", "busybench-runners",
+			func(o runtime.Object) {
+				f := false
+				o.(*batchv1.Job).Spec.Template.Spec.InitContainers[0].SecurityContext.ReadOnlyRootFilesystem = &f
+			}, "container wait-for-mock: the root filesystem is writable"},
+		{"a service-account token in a pod that needs none", local, "Deployment", "busybench-collector",
+			func(o runtime.Object) { mock(o).AutomountServiceAccountToken = nil },
+			"mounts a service-account token it has no use for"},
+		{"the image at latest", local, "Job", "busybench-runners",
+			func(o runtime.Object) { runner(o).Image = "busybench:latest" }, `image "busybench:latest" is not a version`},
+		{"the image without a tag", local, "Deployment", "busybench-collector",
+			func(o runtime.Object) { mock(o).Containers[0].Image = "registry.example.com/busybench" },
+			"is not a version"},
+		{"the lifecycle API", local, "Deployment", "busybench-prometheus",
+			func(o runtime.Object) {
+				mock(o).Containers[0].Args = append(mock(o).Containers[0].Args, "--web.enable-lifecycle")
+			}, "--web.enable-lifecycle lets anyone"},
+		{"the collector on the network without its token", local, "Deployment", "busybench-collector",
+			func(o runtime.Object) { setArg(&mock(o).Containers[0], "--token-file", "/tmp/token") },
+			"the collector listens on 0.0.0.0 without a --token-file from a mounted Secret"},
+		{"a runner shipping without the token", local, "Job", "busybench-runners",
+			func(o runtime.Object) { setArg(runner(o), "--ship-token-file", "/spool/token") },
+			"ships results without a --ship-token-file from a mounted Secret"},
+		{"a pod behind no policy", local, "Deployment", "busybench-mock",
+			func(o runtime.Object) {
+				o.(*appsv1.Deployment).Spec.Template.Labels = map[string]string{"app.kubernetes.io/name": "mock-elsewhere"}
+			}, "no NetworkPolicy with policyTypes [Ingress] selects its pods"},
+		{"a policy letting everyone in", local, "NetworkPolicy", "busybench-collector",
+			func(o runtime.Object) { o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From = nil },
+			"ingress rule 0 has no `from`: it lets everyone in"},
+		{"a policy opening a port the pods lack", local, "NetworkPolicy", "busybench-mock",
+			func(o runtime.Object) {
+				p := intstr.FromInt32(8001)
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].Ports[0].Port = &p
+			}, "opens port 8001, which Deployment/busybench/busybench-mock does not declare"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Check(broken(t, tc.objs, tc.kind, tc.obj, tc.change))

@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -16,7 +18,12 @@ var root = filepath.Join("..")
 
 func load(t *testing.T, dir string) []Object {
 	t.Helper()
-	objs, err := Load(filepath.Join(root, dir))
+	tree, abs := testTree(t)
+	rendered, err := RenderFS(tree, filepath.Join(abs, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := Decode(rendered)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +45,7 @@ var core = append([]string{
 	"Deployment/busybench-collector", "Deployment/busybench-mock",
 	"Job/busybench-runners", "PersistentVolumeClaim/busybench-results", "Service/busybench-collector",
 	"Service/busybench-mock", "Service/busybench-mock-nodes",
+	"NetworkPolicy/busybench-default-deny", "NetworkPolicy/busybench-mock", "NetworkPolicy/busybench-collector",
 }, dashboardConfigMaps()...)
 
 func dashboardConfigMaps() []string {
@@ -51,7 +59,7 @@ func dashboardConfigMaps() []string {
 var ownMonitoring = []string{
 	"Deployment/busybench-alertmanager", "Deployment/busybench-prometheus", "Role/busybench-prometheus",
 	"RoleBinding/busybench-prometheus", "Service/busybench-alertmanager", "Service/busybench-prometheus",
-	"ServiceAccount/busybench-prometheus",
+	"ServiceAccount/busybench-prometheus", "NetworkPolicy/busybench-prometheus", "NetworkPolicy/busybench-alertmanager",
 }
 
 func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
@@ -68,7 +76,8 @@ func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
 		{
 			dir: "overlays/prometheus-operator", runners: 3, operator: true, hasNot: ownMonitoring,
 			has: append(slices.Clone(core), "PodMonitor/busybench-mock", "ServiceMonitor/busybench-collector",
-				"PrometheusRule/busybench-recording", "PrometheusRule/busybench-alerts"),
+				"PrometheusRule/busybench-recording", "PrometheusRule/busybench-alerts",
+				"NetworkPolicy/busybench-mock-operator-prometheus", "NetworkPolicy/busybench-collector-operator-monitoring"),
 		},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
@@ -95,6 +104,10 @@ func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
 				t.Errorf("busybench-prometheus ConfigMap present: %v, want %v", hasConfig, !tc.operator)
 			}
 			ix := NewIndex(objs)
+			// One Secret: the token, from the user's file (Hardening checks who mounts it).
+			if n := len(ix.OfKind("Secret")); n != 1 {
+				t.Errorf("%d Secrets, want the token's one", n)
+			}
 			ns := "busybench"
 			if tc.dir == "base" {
 				ns = ""
@@ -112,6 +125,25 @@ func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The image's tag is the project's version (package.json), so a release and its manifests agree.
+func TestTheImageIsTheProjectsVersion(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(root, "..", "..", "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Version string }
+	if err := json.Unmarshal(raw, &pkg); err != nil || pkg.Version == "" {
+		t.Fatalf("package.json version: %v", err)
+	}
+	for _, tmpl := range NewIndex(load(t, "overlays/local")).Templates {
+		for _, c := range containers(tmpl.Spec) {
+			if name, tag := imageTag(c.Image); name == "busybench" && tag != pkg.Version {
+				t.Errorf("%s container %s: image %s, want busybench:%s", tmpl.Owner, c.Name, c.Image, pkg.Version)
+			}
+		}
 	}
 }
 

@@ -23,9 +23,12 @@ func (r Rendered) String() string {
 
 // Render builds the kustomization in dir, as `kubectl apply -k dir` would (default options:
 // files only from within each kustomization's root, no plugins).
-func Render(dir string) ([]Rendered, error) {
+func Render(dir string) ([]Rendered, error) { return RenderFS(filesys.MakeFsOnDisk(), dir) }
+
+// RenderFS is Render on a filesystem of the caller's (the tests' in-memory copy of the tree).
+func RenderFS(fs filesys.FileSystem, dir string) ([]Rendered, error) {
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	m, err := k.Run(filesys.MakeFsOnDisk(), dir)
+	m, err := k.Run(fs, dir)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", dir, err)
 	}
