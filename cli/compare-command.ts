@@ -21,6 +21,7 @@ import {
 } from './benchmark-flags.js';
 import { fail, UsageError } from './fail.js';
 import { traceExperimentInput } from './load-command.js';
+import { type SearchFlags, searchFlags, withSearchOptions } from './search-flags.js';
 import { traceMockConfig } from './trace-mock-config.js';
 
 /**
@@ -31,7 +32,7 @@ export const DEFAULT_STRATEGIES = 'passthrough,retry,balance-lor,nginx,haproxy:m
 export const DEFAULT_CAPACITY_RATES = '600,900,1200,1500,2000,3000';
 export const DEFAULT_CAPACITY_STEP = '6s';
 
-interface CompareFlags extends BenchmarkFlags {
+interface CompareFlags extends BenchmarkFlags, SearchFlags {
   strategies: string;
   experiment: string;
   repeat: string;
@@ -48,7 +49,7 @@ interface CompareFlags extends BenchmarkFlags {
  */
 export function compareCommand(): Command {
   return withBenchmarkOptions(
-    new Command('compare')
+    withSearchOptions(new Command('compare'), "each strategy's (capacity experiment)")
       .description(
         'run the capacity and the fault experiment against several strategies, repeated and interleaved, and write a scoreboard with 95 % intervals',
       )
@@ -132,6 +133,9 @@ export function compareCommand(): Command {
         problems.push((err as Error).message);
       }
       if (faults && !(faultSeconds > 0)) problems.push('--fault-duration must be above 0');
+      if (flags.search && !experiments.includes('capacity'))
+        problems.push('--search goes with --experiment capacity');
+      const search = searchFlags(flags, problems);
       let o: ReturnType<typeof benchmarkOptions> | undefined;
       try {
         o = benchmarkOptions(
@@ -204,6 +208,7 @@ export function compareCommand(): Command {
           mockConfig: o.mockConfig,
         },
         ...(traceRun ? { trace: traceRun } : {}),
+        ...(search ? { search } : {}),
         out,
         stack,
         collectorPort,

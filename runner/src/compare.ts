@@ -3,6 +3,7 @@ import type { TraceSpec } from '../../loadtests/plan.js';
 import type { TraceInfo } from '../../loadtests/trace-plan.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { type BenchmarkOptions, type BenchmarkResult, runBenchmark } from './benchmark.js';
+import type { SearchOptions } from './capacity-search.js';
 import { seededRandom } from './intervals.js';
 import { rankWithTies } from './ranking.js';
 import {
@@ -29,6 +30,8 @@ import {
   type TraceSection,
   traceLoadText,
 } from './scoreboard.js';
+import { runSearch } from './search-run.js';
+import type { SearchSection } from './search-section.js';
 
 /**
  * `busybench compare`: the two experiments, each strategy run `repeat` times, interleaved
@@ -73,6 +76,11 @@ export interface CompareOptions extends Shared {
     readonly scenario: string;
     readonly speed: number;
   };
+  /**
+   * The capacity experiment as a search (capacity-search.ts): each strategy's sustained rate in
+   * place of the fixed steps, on the capacity experiment's mock.
+   */
+  readonly search?: { readonly options: SearchOptions; readonly probeSeconds: number };
   readonly out: string;
   readonly print: (line: string) => void;
   readonly interrupted: () => boolean;
@@ -115,7 +123,9 @@ export const runDir = (out: string, r: ScheduledRun) =>
   join(out, r.experiment, `r${r.round + 1}-${r.index + 1}-${r.spec.name.replace(/\W+/g, '-')}`);
 
 export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
-  const runs = schedule(o.strategies, o.experiments, o.repeat, o.order, o.seed);
+  // With --search the capacity experiment is the search, run below, not steps.
+  const stepped = o.search ? o.experiments.filter((e) => e !== 'capacity') : o.experiments;
+  const runs = schedule(o.strategies, stepped, o.repeat, o.order, o.seed);
   const results = new Map<string, BenchmarkResult[]>();
   const started = Date.now();
   // One id for the whole compare run, on every run's metrics with its experiment: the strategy
@@ -179,7 +189,9 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
   const capacityRuns = of('capacity');
   const faultRuns = of('faults');
   const traceRuns = of('trace');
-  if (capacityRuns.length === 0 && faultRuns.length === 0 && traceRuns.length === 0)
+  const search =
+    o.search && o.experiments.includes('capacity') ? await searchSection(o, o.search, id) : undefined;
+  if (capacityRuns.length === 0 && faultRuns.length === 0 && traceRuns.length === 0 && !search?.rows.length)
     throw new Error('no strategy ran to the end: nothing to compare');
   // From the runs that finished, not from --repeat: a strategy whose runs failed has fewer.
   const methodOf = (runs: readonly StrategyRuns[]) =>
@@ -199,6 +211,71 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     ...(traceRuns.length > 0 && o.trace
       ? { trace: traceSection(traceRuns, o.trace, o, methodOf(traceRuns)) }
       : {}),
+    ...(search ? { search } : {}),
+  };
+}
+
+/**
+ * The capacity search, strategy after strategy (each search adapts its rates to what the earlier
+ * probes found, so strategies cannot be interleaved probe by probe as steps are).
+ */
+async function searchSection(
+  o: CompareOptions,
+  search: NonNullable<CompareOptions['search']>,
+  id: string,
+): Promise<SearchSection> {
+  const rows: Array<SearchSection['rows'][number]> = [];
+  for (const [i, spec] of o.strategies.entries()) {
+    if (o.interrupted()) break;
+    o.print(
+      `\n== search ${i + 1}/${o.strategies.length}: ${spec.name}, from ${search.options.from} req/s to ${search.options.resolution * 100} % ==`,
+    );
+    const {
+      capacity: _c,
+      faults: _f,
+      trace: _t,
+      strategies: _s,
+      experiments: _e,
+      repeat: _r,
+      order: _o,
+      seed: _d,
+      search: _x,
+      ...shared
+    } = o;
+    try {
+      const result = await runSearch({
+        benchmark: { ...shared, mockConfig: o.capacity.mockConfig, compare: { id, experiment: 'search' } },
+        spec,
+        out: join(o.out, 'search', `${i + 1}-${spec.name.replace(/\W+/g, '-')}`),
+        probeSeconds: search.probeSeconds,
+        search: search.options,
+        print: o.print,
+        interrupted: o.interrupted,
+      });
+      o.print(
+        `   ${spec.name}: sustained ${result.sustained ?? 'none'} req/s [${result.bracket[0] ?? '—'} … ${result.bracket[1] ?? '—'}], ${result.ended}`,
+      );
+      rows.push({
+        strategy: spec.name,
+        sustainedRps: result.sustained,
+        bracket: result.bracket,
+        ended: result.ended,
+        probes: result.probes,
+      });
+    } catch (err) {
+      // One strategy that cannot start does not cost the others.
+      process.stderr.write(
+        `busybench compare: ${spec.name} (search) failed, left out: ${(err as Error).message}\n`,
+      );
+    }
+  }
+  return {
+    experiment: 'search',
+    probeSeconds: search.probeSeconds,
+    resolution: search.options.resolution,
+    mockConfig: basename(o.capacity.mockConfig),
+    nodes: o.nodes,
+    rows,
   };
 }
 

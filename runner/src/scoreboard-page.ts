@@ -12,6 +12,7 @@ import {
   sectionText,
   type TextTable,
 } from './scoreboard.js';
+import { searchHtml } from './search-section.js';
 
 /**
  * The scoreboard as one self-contained HTML file (chart.js inlined, so it opens offline and can be
@@ -417,9 +418,10 @@ const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 export function scoreboardPage(s: Scoreboard, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
-  const body = [s.capacity, s.faults, s.trace]
-    .map((x) => (x ? sectionHtml(x, s.baseline, locale) : ''))
-    .join('\n');
+  const body = [
+    ...[s.capacity, s.faults, s.trace].map((x) => (x ? sectionHtml(x, s.baseline, locale) : '')),
+    s.search ? searchHtml(s.search, locale) : '',
+  ].join('\n');
   const config = pageConfig(s, m);
   const legend = config.strategies
     .map(({ name, colour }) => `<span><i style="background:${colour}"></i>${escapeHtml(name)}</span>`)

@@ -2,6 +2,7 @@ import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
 import type { Figure, FigureName, IntervalMethod } from './run-figures.js';
+import { type SearchSection, searchMarkdown } from './search-section.js';
 
 /**
  * The comparison of strategies, one section per experiment. Capacity: the mock's capacity fixed,
@@ -22,6 +23,8 @@ export interface Scoreboard {
   readonly capacity?: CapacitySection;
   readonly faults?: FaultSection;
   readonly trace?: TraceSection;
+  /** The capacity search (`--search`): each strategy's sustained rate, in place of the capacity steps. */
+  readonly search?: SearchSection;
 }
 
 /** Any section: each experiment has one. */
@@ -395,5 +398,6 @@ export function scoreboardMarkdown(b: Scoreboard, locale: Locale = 'en'): string
     if (t.ties.length > 0) out.push(...t.ties, '');
     for (const more of t.more) out.push(...markdownTable(more), '');
   }
+  if (b.search) out.push(...searchMarkdown(b.search, locale));
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { type Probe, type ProbeVerdict, searchCapacity } from '../../runner/src/capacity-search.js';
+
+/** A probe of a system that holds up to `limit` req/s; `verdicts` overrides some rates. */
+function system(limit: number, verdicts: Record<number, ProbeVerdict[]> = {}) {
+  const seen: number[] = [];
+  const probe = async (rate: number): Promise<Probe> => {
+    seen.push(rate);
+    const planned = verdicts[rate]?.shift();
+    const verdict = planned ?? (rate <= limit ? 'held' : 'broken');
+    return { rate, verdict, reason: verdict, successRate: null, p99Ms: null };
+  };
+  return { probe, seen };
+}
+
+describe('capacity search', () => {
+  it('brackets the limit from below and above, then bisects it to within the resolution', async () => {
+    for (const limit of [430, 1000, 1234, 2999, 7000]) {
+      const s = system(limit);
+      const r = await searchCapacity(s.probe, {
+        from: 500,
+        resolution: 0.05,
+        growth: 1.5,
+        maxProbes: 30,
+        maxRetries: 2,
+      });
+      expect(r.ended).toBe('resolved');
+      const [held, broken] = r.bracket as [number, number];
+      expect(held).toBeLessThanOrEqual(limit);
+      expect(broken).toBeGreaterThan(limit);
+      expect((broken - held) / held).toBeLessThanOrEqual(0.05);
+      expect(r.sustained).toBe(held);
+      expect(r.probes.length).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it('probes an undecided rate again; still undecided, it is not claimed', async () => {
+    const again = system(1000, { 750: ['undecided', 'held'] });
+    const r1 = await searchCapacity(again.probe);
+    expect(again.seen.filter((x) => x === 750)).toHaveLength(2);
+    expect(r1.bracket[0]).toBeGreaterThanOrEqual(750);
+    const never = system(1000, { 750: ['undecided', 'undecided', 'undecided'] });
+    const r2 = await searchCapacity(never.probe);
+    expect(never.seen.filter((x) => x === 750)).toHaveLength(3);
+    // 750 counted as broken: the bracket closes below it.
+    expect(r2.bracket[1]).toBeLessThanOrEqual(750);
+    expect(r2.sustained).toBeLessThan(750);
+  });
+
+  it('stops where the harness falls behind, and says so: the number above it would be the harness', async () => {
+    const s = system(100_000, { 1688: ['harness'] });
+    const r = await searchCapacity(s.probe);
+    expect(r.ended).toBe('harness');
+    expect(r.sustained).toBe(1125);
+    expect(r.bracket).toEqual([1125, null]);
+  });
+
+  it('searches down when the first rate breaks, and says when nothing held', async () => {
+    const low = await searchCapacity(system(120).probe);
+    expect(low.ended).toBe('resolved');
+    expect(low.sustained).toBeLessThanOrEqual(120);
+    expect(low.sustained).toBeGreaterThanOrEqual(114);
+    const none = await searchCapacity(system(0).probe, {
+      from: 4,
+      resolution: 0.05,
+      growth: 2,
+      maxProbes: 10,
+      maxRetries: 0,
+    });
+    expect(none.ended).toBe('broke-at-start');
+    expect(none.sustained).toBeNull();
+  });
+
+  it('is bounded: at most maxProbes probes', async () => {
+    const r = await searchCapacity(system(1e9).probe, {
+      from: 1,
+      resolution: 0.05,
+      growth: 1.5,
+      maxProbes: 5,
+      maxRetries: 2,
+    });
+    expect(r.probes).toHaveLength(5);
+    expect(r.ended).toBe('max-probes');
+  });
+});
