@@ -73,6 +73,7 @@ export interface LoadFlags {
   turns?: string;
   turnGap?: string;
   api?: string;
+  stopWhenSaturated?: boolean;
   trace?: string;
   traceFormat?: string;
   traceSpeed?: string;
@@ -151,6 +152,10 @@ export function withLoadOptions(command: Command): Command {
       "or size the conversations by the time between a conversation's turns (mean rate × gap conversations)",
     )
     .option('--api <format>', `request format: ${APIS.join(' or ')} (/anthropic/v1/messages)`, 'openai')
+    .option(
+      '--stop-when-saturated',
+      'end the run once the target is plainly past saturation (in flight and first byte rising while goodput no longer does, 3 s in a row), and say why',
+    )
     .option(
       '--trace <file>',
       'replay a request trace (Azure CSV, Mooncake JSONL, BurstGPT CSV, busybench JSONL; .gz too) in place of the profile',
@@ -373,6 +378,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
       ['reuse-share', flags.reuseShare],
       ['sessions', flags.sessions ?? flags.turnGap],
       ['api', flags.api === 'openai' ? undefined : flags.api],
+      ['stop-when-saturated', flags.stopWhenSaturated],
     ] as const)
       if (given !== undefined)
         problems.push(`--${name} needs the engine (the k6 scripts send the profile's fixed mix)`);
@@ -396,6 +402,7 @@ export function planInput(flags: Omit<LoadFlags, 'target'>, problems: string[]):
   return {
     ...(arrivals ? { arrivals } : {}),
     ...(api === 'openai' ? {} : { api: api as Api }),
+    ...(flags.stopWhenSaturated ? { stopWhenSaturated: true } : {}),
     ...(trace?.info ? { trace: { spec: trace.spec, info: trace.info } } : {}),
     ...(turnGap ? { turnGap } : {}),
     profile: {

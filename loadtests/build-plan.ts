@@ -26,6 +26,8 @@ export interface PlanInput {
    * gap (rate × gap), in place of a count in `mix.sessions`.
    */
   readonly turnGap?: { readonly ms: number; readonly turns: number };
+  /** `--stop-when-saturated`: the engine ends the run past saturation. */
+  readonly stopWhenSaturated?: boolean;
 }
 
 /** The plan both load generators run (plan.ts), for a target already checked. */
@@ -52,5 +54,6 @@ export function buildPlan(target: string, allowRemote: boolean, input: PlanInput
     ...(input.arrivals && input.arrivals.kind !== 'constant' ? { arrivals: input.arrivals } : {}),
     ...(input.trace ? { trace: input.trace.spec } : {}),
     ...(input.api && input.api !== 'openai' ? { api: input.api } : {}),
+    ...(input.stopWhenSaturated ? { stopWhenSaturated: true } : {}),
   };
 }

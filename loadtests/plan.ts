@@ -107,4 +107,6 @@ export interface Plan {
   readonly trace?: TraceSpec;
   /** The request format: OpenAI's chat completions (default) or Anthropic's messages. */
   readonly api?: Api;
+  /** End the arrivals once the target is plainly past saturation (the engine only). */
+  readonly stopWhenSaturated?: boolean;
 }

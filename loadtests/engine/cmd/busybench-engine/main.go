@@ -144,7 +144,7 @@ func run() int {
 	defer abandonNow()
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	var interrupted, atBreach atomic.Bool
+	var interrupted, atBreach, atSaturation atomic.Bool
 	finished := make(chan struct{})
 	go func() {
 		select {
@@ -154,6 +154,10 @@ func run() int {
 			stopNow()
 		case <-eng.Breach:
 			atBreach.Store(true)
+			stopNow()
+		case <-eng.Saturated:
+			atSaturation.Store(true)
+			fmt.Fprintf(os.Stderr, "busybench-engine: stopping, the target is %s\n", eng.SaturatedWhy)
 			stopNow()
 		case <-finished:
 			return
@@ -191,6 +195,9 @@ func run() int {
 	breaches := eng.Run.Finish()
 	sum := report.Build(p, seg.String(), eng.Run, breaches, time.Since(began))
 	sum.Interrupted, sum.StoppedAtBreach = interrupted.Load(), atBreach.Load()
+	if atSaturation.Load() {
+		sum.StoppedSaturated = eng.SaturatedWhy
+	}
 	sum.TurnsShort = eng.TurnsShort()
 	code := exitOK
 	if !sum.Passed {

@@ -19,6 +19,7 @@ import (
 	"busybench/engine/internal/outcome"
 	"busybench/engine/internal/plan"
 	"busybench/engine/internal/results"
+	"busybench/engine/internal/saturation"
 	"busybench/engine/internal/schedule"
 	"busybench/engine/internal/sla"
 )
@@ -43,6 +44,12 @@ type Engine struct {
 	// Breach is closed when a step breaks an SLA line and the plan stops at the first breach.
 	Breach     chan struct{}
 	breachOnce sync.Once
+	// Saturated is closed when the plan stops when saturated and the target plainly is
+	// (SaturatedWhy says how it showed); sat is nil for other plans.
+	Saturated     chan struct{}
+	SaturatedWhy  string
+	saturatedOnce sync.Once
+	sat           *saturation.Detector
 	// Err is why the arrivals ended before the schedule did (a trace that could not be read on).
 	Err error
 }
@@ -97,12 +104,16 @@ func New(p *plan.Plan, seg schedule.Segment, out *results.Writer) (*Engine, erro
 	}
 	e := &Engine{
 		plan: p, sched: sched, seg: seg, out: out, mix: m, api: api,
-		url:     strings.TrimRight(p.Target, "/") + paths[api],
-		client:  &http.Client{Transport: transport, CheckRedirect: noRedirects},
-		timeout: time.Duration(p.TimeoutMs * float64(time.Millisecond)),
-		Run:     sla.NewRun(p.SLA, p.Profile.Steps, sched.PerStep(seg)),
-		pending: map[int]int{},
-		Breach:  make(chan struct{}),
+		url:       strings.TrimRight(p.Target, "/") + paths[api],
+		client:    &http.Client{Transport: transport, CheckRedirect: noRedirects},
+		timeout:   time.Duration(p.TimeoutMs * float64(time.Millisecond)),
+		Run:       sla.NewRun(p.SLA, p.Profile.Steps, sched.PerStep(seg)),
+		pending:   map[int]int{},
+		Breach:    make(chan struct{}),
+		Saturated: make(chan struct{}),
+	}
+	if p.StopWhenSaturated {
+		e.sat = &saturation.Detector{}
 	}
 	return e, nil
 }
@@ -121,6 +132,11 @@ func (e *Engine) InFlight() int64 { return e.inFlight.Load() }
 func (e *Engine) Attack(stop, abandon context.Context) {
 	started := time.Now()
 	var wg sync.WaitGroup
+	if e.sat != nil {
+		done := make(chan struct{})
+		defer close(done)
+		go e.watchSaturation(done)
+	}
 	flushDrops := time.NewTicker(results.FlushEvery)
 	defer flushDrops.Stop()
 	timer := time.NewTimer(0)
@@ -237,6 +253,15 @@ func (e *Engine) request(abandon context.Context, h schedule.Hit, due time.Time,
 			Prompt: a.prompt, Cached: a.cached}
 	}
 	e.out.Append(line.AppendJSON)
+	if e.sat != nil {
+		// A stream's first token (its keep-alive lines come first, as DeepSeek's do while it
+		// queues a request); a whole answer's first byte.
+		first := a.ttft
+		if first == 0 {
+			first = a.ttfb
+		}
+		e.sat.Completed(a.class == outcome.OK, first)
+	}
 	step.Record(sla.Result{Sent: start, Late: late, Outcome: a.class, Latency: latency, TTFT: a.ttft,
 		ITL: a.itl, Attempts: attempts, Priority: r.priority})
 	e.settle(step)
@@ -263,6 +288,27 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	}
+}
+
+// watchSaturation closes each second of the run until done; once the target is plainly
+// saturated it says why and closes Saturated (the caller stops the arrivals, as at a breach).
+func (e *Engine) watchSaturation(done <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			if why := e.sat.Tick(e.inFlight.Load()); why != "" {
+				e.saturatedOnce.Do(func() {
+					e.SaturatedWhy = why
+					close(e.Saturated)
+				})
+				return
+			}
+		}
 	}
 }
 

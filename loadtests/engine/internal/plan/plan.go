@@ -171,6 +171,9 @@ type Plan struct {
 	Trace *Trace `json:"trace,omitempty"`
 	// API: "openai" (default) or "anthropic".
 	API string `json:"api,omitempty"`
+	// StopWhenSaturated ends the arrivals once the target is plainly past saturation
+	// (internal/saturation): `busybench load --stop-when-saturated`.
+	StopWhenSaturated bool `json:"stopWhenSaturated,omitempty"`
 }
 
 // ErrInvalid is wrapped by every problem with a plan.

@@ -35,6 +35,8 @@ type Summary struct {
 	Passed            bool              `json:"passed"`
 	Interrupted       bool              `json:"interrupted"`
 	StoppedAtBreach   bool              `json:"stoppedAtBreach"`
+	// StoppedSaturated: why the arrivals ended early (--stop-when-saturated); absent when they did not.
+	StoppedSaturated string `json:"stoppedSaturated,omitempty"`
 	// TurnsShort: a session run's turns sent while an earlier turn of their conversation had
 	// no answer (absent in other runs).
 	TurnsShort *uint64 `json:"turnsShort,omitempty"`
@@ -139,6 +141,9 @@ func (s Summary) Text() string {
 		b.WriteString("SLA: every line held in what ran (interrupted)\n")
 	case s.Passed:
 		b.WriteString("SLA: every line held\n")
+		if s.StoppedSaturated != "" {
+			fmt.Fprintf(&b, "stopped early, the target %s\n", s.StoppedSaturated)
+		}
 	default:
 		b.WriteString("SLA BREACHED:\n")
 		for _, l := range s.Breaches {
@@ -146,6 +151,9 @@ func (s Summary) Text() string {
 		}
 		if s.StoppedAtBreach {
 			b.WriteString("(breakpoint: stopped at the first broken step)\n")
+		}
+		if s.StoppedSaturated != "" {
+			fmt.Fprintf(&b, "stopped early, the target %s\n", s.StoppedSaturated)
 		}
 	}
 	return b.String()
