@@ -6,7 +6,9 @@
  * a probe whose figures cannot tell (an interval straddles an SLA line) is probed again, a bounded
  * number of times, and counted as broken if it still cannot tell (the sustained rate is never
  * claimed on a maybe). A probe where the harness itself fell behind (the engine late, arrivals
- * dropped) stops the search: above that, the number would be the harness's, not the strategy's.
+ * dropped) is a ceiling: nothing at or above it is measured, the search goes on below it, and it
+ * ends saying so when that ceiling is what closed the bracket (the number above it would be the
+ * harness's, not the strategy's).
  */
 
 /** What one probe at one rate found. */
@@ -49,7 +51,11 @@ export interface SearchResult {
   /** [highest held, lowest broken]: the truth lies between (null where none was found). */
   readonly bracket: readonly [number | null, number | null];
   readonly probes: readonly Probe[];
-  /** Why the search ended: the bracket is narrow enough, or what stopped it short. */
+  /**
+   * Why the search ended: the bracket is narrow enough (`resolved`), or narrow enough against the
+   * harness's ceiling (`harness`: the lowest rate the load generator could not hold closes it), or
+   * what stopped it short.
+   */
   readonly ended: 'resolved' | 'harness' | 'max-probes' | 'broke-at-start' | 'interrupted';
 }
 
@@ -63,70 +69,48 @@ export async function searchCapacity(
   interrupted: () => boolean = () => false,
 ): Promise<SearchResult> {
   const probes: Probe[] = [];
-  let held: number | null = null;
-  let broken: number | null = null;
-  let ended: SearchResult['ended'] | null = null;
-  /** Probes a rate, again while undecided; false once the harness fell behind. */
-  const decide = async (rate: number): Promise<'held' | 'broken' | 'harness' | 'stop'> => {
-    for (let attempt = 0; attempt <= o.maxRetries; attempt++) {
-      if (probes.length >= o.maxProbes) return 'stop';
-      if (interrupted()) return 'stop';
+  // The bracket and how the search ended, moved by decide (an object: the loops below read what
+  // decide wrote).
+  const at: {
+    held: number | null;
+    broken: number | null;
+    ended: SearchResult['ended'] | null;
+    /** The lowest rate the harness could not hold: the bracket's upper end from then on. */
+    ceiling: number | null;
+  } = { held: null, broken: null, ended: null, ceiling: null };
+  /**
+   * Probes a rate (again while undecided, at most maxRetries more times; still undecided, it
+   * counts as broken: never claimed on a maybe) and moves the bracket's end (the harness's
+   * ceiling closes it from above too); false once the search must end (out of probes, interrupted).
+   */
+  const decide = async (rate: number): Promise<boolean> => {
+    let verdict: ProbeVerdict = 'undecided';
+    for (let attempt = 0; attempt <= o.maxRetries && verdict === 'undecided'; attempt++) {
+      if (probes.length >= o.maxProbes || interrupted()) {
+        at.ended = interrupted() ? 'interrupted' : 'max-probes';
+        return false;
+      }
       const p = await probe(rate);
       probes.push(p);
-      if (p.verdict !== 'undecided') return p.verdict;
+      verdict = p.verdict;
     }
-    // Still undecided: not claimed as sustained.
-    return 'broken';
+    if (verdict === 'held') at.held = rate;
+    else at.broken = rate;
+    if (verdict === 'harness') at.ceiling = Math.min(at.ceiling ?? rate, rate);
+    return true;
   };
-  let rate = Math.max(1, Math.round(o.from));
   // Grow until a probe breaks.
-  while (broken === null) {
-    const v = await decide(rate);
-    if (v === 'stop') {
-      ended = interrupted() ? 'interrupted' : 'max-probes';
-      break;
-    }
-    if (v === 'harness') {
-      ended = 'harness';
-      break;
-    }
-    if (v === 'broken') broken = rate;
-    else {
-      held = rate;
-      rate = Math.max(rate + 1, Math.round(rate * o.growth));
-    }
+  let rate = Math.max(1, Math.round(o.from));
+  while (at.broken === null && (await decide(rate))) rate = Math.max(rate + 1, Math.round(rate * o.growth));
+  // Broke at the first rate: shrink until one holds (the same bracket, from below).
+  while (at.ended === null && at.held === null && at.broken !== null && at.broken > 1)
+    await decide(Math.max(1, Math.floor(at.broken / o.growth)));
+  if (at.ended === null && at.held === null) at.ended = 'broke-at-start';
+  // Bisect down to the resolution, or until no whole rate lies between the ends.
+  while (at.ended === null && at.held !== null && at.broken !== null) {
+    if ((at.broken - at.held) / at.held <= o.resolution || at.broken - at.held <= 1)
+      at.ended = at.broken === at.ceiling ? 'harness' : 'resolved';
+    else await decide(Math.round((at.held + at.broken) / 2));
   }
-  if (ended === null && held === null) {
-    // Broke at the first rate: shrink until one holds (the same bracket, from below).
-    let low = broken as number;
-    while (held === null && low > 1) {
-      low = Math.max(1, Math.floor(low / o.growth));
-      const v = await decide(low);
-      if (v === 'stop') {
-        ended = interrupted() ? 'interrupted' : 'max-probes';
-        break;
-      }
-      if (v === 'harness') {
-        ended = 'harness';
-        break;
-      }
-      if (v === 'held') held = low;
-      else broken = low;
-    }
-    if (ended === null && held === null) ended = 'broke-at-start';
-  }
-  // Bisect.
-  while (ended === null && held !== null && broken !== null) {
-    if ((broken - held) / held <= o.resolution || broken - held <= 1) {
-      ended = 'resolved';
-      break;
-    }
-    const mid = Math.round((held + broken) / 2);
-    const v = await decide(mid);
-    if (v === 'stop') ended = interrupted() ? 'interrupted' : 'max-probes';
-    else if (v === 'harness') ended = 'harness';
-    else if (v === 'held') held = mid;
-    else broken = mid;
-  }
-  return { sustained: held, bracket: [held, broken], probes, ended: ended ?? 'resolved' };
+  return { sustained: at.held, bracket: [at.held, at.broken], probes, ended: at.ended ?? 'resolved' };
 }

@@ -118,6 +118,24 @@ export function schedule(
   return out;
 }
 
+/** What every run of a compare shares with `run` (the compare's own options left out). */
+function sharedOptions(o: CompareOptions): Shared & Pick<CompareOptions, 'print' | 'interrupted'> {
+  const {
+    capacity: _c,
+    faults: _f,
+    trace: _t,
+    strategies: _s,
+    experiments: _e,
+    repeat: _r,
+    order: _o,
+    seed: _d,
+    search: _x,
+    out: _out,
+    ...shared
+  } = o;
+  return shared;
+}
+
 /** A run's directory: per experiment, round, then the strategy's place and name. */
 export const runDir = (out: string, r: ScheduledRun) =>
   join(out, r.experiment, `r${r.round + 1}-${r.index + 1}-${r.spec.name.replace(/\W+/g, '-')}`);
@@ -141,17 +159,7 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     // Every strategy of a round gets the same draws (arrivals, mix); each round other ones, so
     // repeats differ by more than the machine's noise.
     const seed = o.plan.seed + r.round;
-    const {
-      capacity: _c,
-      faults: _f,
-      trace: _t,
-      strategies: _s,
-      experiments: _e,
-      repeat: _r,
-      order: _o,
-      seed: _d,
-      ...shared
-    } = o;
+    const shared = sharedOptions(o);
     const result = await runBenchmark({
       ...shared,
       strategy: r.spec,
@@ -230,18 +238,7 @@ async function searchSection(
     o.print(
       `\n== search ${i + 1}/${o.strategies.length}: ${spec.name}, from ${search.options.from} req/s to ${search.options.resolution * 100} % ==`,
     );
-    const {
-      capacity: _c,
-      faults: _f,
-      trace: _t,
-      strategies: _s,
-      experiments: _e,
-      repeat: _r,
-      order: _o,
-      seed: _d,
-      search: _x,
-      ...shared
-    } = o;
+    const shared = sharedOptions(o);
     try {
       const result = await runSearch({
         benchmark: { ...shared, mockConfig: o.capacity.mockConfig, compare: { id, experiment: 'search' } },

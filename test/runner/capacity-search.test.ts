@@ -47,12 +47,19 @@ describe('capacity search', () => {
     expect(r2.sustained).toBeLessThan(750);
   });
 
-  it('stops where the harness falls behind, and says so: the number above it would be the harness', async () => {
-    const s = system(100_000, { 1688: ['harness'] });
+  it('measures nothing at or above where the harness fell behind, searches below it, and says so', async () => {
+    // The harness cannot hold 1 688 nor, found on the way down, 1 547: the strategy could.
+    const s = system(100_000, { 1688: ['harness'], 1548: ['harness'] });
     const r = await searchCapacity(s.probe);
     expect(r.ended).toBe('harness');
-    expect(r.sustained).toBe(1125);
-    expect(r.bracket).toEqual([1125, null]);
+    const [held, ceiling] = r.bracket as [number, number];
+    expect(ceiling).toBe(1548);
+    expect(held).toBeGreaterThanOrEqual(1548 / 1.05);
+    expect(r.sustained).toBe(held);
+    expect(s.seen.some((x) => x > 1548 && x !== 1688)).toBe(false);
+    // A ceiling above a real break does not name the end: the strategy broke first.
+    const real = await searchCapacity(system(1000, { 1688: ['harness'] }).probe);
+    expect(real.ended).toBe('resolved');
   });
 
   it('searches down when the first rate breaks, and says when nothing held', async () => {

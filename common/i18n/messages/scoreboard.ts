@@ -21,7 +21,7 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     traceHeading: "Trace: each strategy on a real trace's bursts and sizes while the API is busy",
     searchHeading: 'Sustained rate: the highest rate at which every SLA line held, found by search',
     searchLoad: (probeS: string, resolution: string, mock: string, nodes: string) =>
-      `Each probe: ${probeS} s at one constant rate against a fresh mock (${mock}, ${nodes} ${nodes === '1' ? 'node' : 'nodes'}), the strategy warmed first; the rate grows until a probe breaks a line, then is bisected to ${resolution} %. A probe whose interval straddles a line is probed again (its requests pooled); one the load generator could not hold ends the search.`,
+      `Each probe: ${probeS} s at one constant rate against a fresh mock (${mock}, ${nodes} ${nodes === '1' ? 'node' : 'nodes'}), the strategy warmed first; the rate grows until a probe breaks a line, then is bisected to ${resolution} %. A probe whose interval straddles a line is probed again (its requests pooled); a rate the load generator could not hold is a ceiling: nothing at or above it is measured.`,
     'search.col.sustained': 'sustained req/s',
     'search.col.bracket': 'held … broke',
     'search.col.probes': 'probes',
@@ -139,7 +139,7 @@ export const SCOREBOARD_MESSAGES = defineMessages({
     traceHeading: '真实流量：API 繁忙时，各策略面对真实轨迹的突发与长度表现如何？',
     searchHeading: '可持续速率：搜索得到的、所有 SLA 条款都成立的最高速率',
     searchLoad: (probeS: string, resolution: string, mock: string, nodes: string) =>
-      `每次探测：以一个恒定速率压测 ${probeS} 秒，每次使用新的 mock（${mock}，${nodes} 个节点），策略先预热；速率逐步增大直到某次探测违反条款，再二分到 ${resolution} %。区间跨过条款的探测会重测（请求合并计算）；压测端跟不上时搜索停止。`,
+      `每次探测：以一个恒定速率压测 ${probeS} 秒，每次使用新的 mock（${mock}，${nodes} 个节点），策略先预热；速率逐步增大直到某次探测违反条款，再二分到 ${resolution} %。区间跨过条款的探测会重测（请求合并计算）；压测端跟不上的速率是上限：不测量该速率及以上。`,
     'search.col.sustained': '可持续 req/s',
     'search.col.bracket': '成立 … 违反',
     'search.col.probes': '探测次数',
