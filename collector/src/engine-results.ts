@@ -78,6 +78,8 @@ export interface EngineEnd {
   readonly type: 'end';
   readonly t: number;
   readonly segment: string;
+  /** Why the engine stopped sending early: the target saturated (`--stop-when-saturated`). */
+  readonly stoppedSaturated?: string;
   readonly steps: ReadonlyArray<{
     step: number;
     targetRate: number;
@@ -134,7 +136,9 @@ const hasSegmentSteps = (o: Record<string, unknown>) =>
   typeof o.segment === 'string' && Array.isArray(o.steps);
 
 export function isEngineEnd(o: Record<string, unknown>): o is Record<string, unknown> & EngineEnd {
-  return hasSegmentSteps(o);
+  const why = o.stoppedSaturated;
+  // A line of words for the report, bounded (a shipped batch comes from anyone who reaches the port).
+  return hasSegmentSteps(o) && (why === undefined || (typeof why === 'string' && why.length <= 500));
 }
 
 export function isEngineRun(o: Record<string, unknown>): o is Record<string, unknown> & EngineRun {

@@ -86,6 +86,8 @@ export interface RunnerView {
   /** Over the whole segment: scheduled and missing (null while live). */
   readonly scheduled: number;
   readonly missing: number | null;
+  /** Why the generator stopped sending before its schedule's end: the target saturated. */
+  readonly stoppedSaturated: string | null;
 }
 
 /** `final`: the run is over (a report), so what has not arrived is missing. */
@@ -131,6 +133,7 @@ export function runnerViews(
       steps,
       scheduled: steps.reduce((n, s) => n + s.scheduled, 0),
       missing: final ? steps.reduce((n, s) => n + (s.missing ?? 0), 0) : null,
+      stoppedSaturated: end?.stoppedSaturated ?? null,
     };
   });
 }

@@ -121,7 +121,11 @@ export function terminalReport(
       : m.kneeAt(String(verdict.knee), String(steps.find((s) => s.step === verdict.knee)?.targetRate));
   const warn = malformedLines > 0 ? `\n${m.malformedWarning(String(malformedLines))}` : '';
   const users = fairness ? `\n${fairnessLine(fairness, m)}` : '';
-  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${users}${warn}\n${runnerTable(runners, m)}`;
+  const saturated = runners
+    .filter((r) => r.stoppedSaturated !== null)
+    .map((r) => `\n${m.stoppedSaturated(r.runner, r.stoppedSaturated as string)}`)
+    .join('');
+  return `${head}\n${rows.join('\n')}\n${verdictText}\n${knee}${users}${saturated}${warn}\n${runnerTable(runners, m)}`;
 }
 
 /** Fairness between users, when requests carried a user_id. */

@@ -54,6 +54,9 @@ describe('busybench load --stop-when-saturated (issue 27)', () => {
       /^saturated: over 3 seconds in flight /,
     );
     expect(res.stdout).toContain('stopped early, the target saturated');
+    // The report made of the results says so too (the engine's end line carries it).
+    const report = await runCli(['report', join(dir, 'r.json')], 60_000);
+    expect(report.stdout).toMatch(/stopped early \(\S+\): the target saturated: over 3 seconds/);
     const lines = readFileSync(join(dir, 'r.json'), 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('{"type":"req"'))

@@ -37,6 +37,7 @@ export const REPORT_MESSAGES = defineMessages({
     kneeNone: 'knee: none (the first step broke the SLA)',
     kneeAt: (step: string, rate: string) => `knee: step ${step} (${rate} req/s)`,
     malformedWarning: (n: string) => `warning: ${n} malformed line(s) skipped`,
+    stoppedSaturated: (runner: string, why: string) => `stopped early (${runner}): the target ${why}`,
     fairness: (
       users: string,
       success: string,
@@ -180,6 +181,7 @@ export const REPORT_MESSAGES = defineMessages({
     kneeNone: '拐点：无（第一个步骤就未达 SLA）',
     kneeAt: (step: string, rate: string) => `拐点：步骤 ${step}（${rate} req/s）`,
     malformedWarning: (n: string) => `警告：跳过了 ${n} 行格式错误的结果`,
+    stoppedSaturated: (runner: string, why: string) => `提前停止（${runner}）：目标已饱和（${why}）`,
     fairness: (
       users: string,
       success: string,

@@ -64,7 +64,9 @@ func EndLine(s Summary, exitCode int) []byte {
 		ExitCode    int       `json:"exitCode"`
 		Breaches    []string  `json:"breaches"`
 		Interrupted bool      `json:"interrupted"`
-	}{"end", float64(time.Now().UnixMicro()) / 1000, s.Segment, steps, exitCode, s.Breaches, s.Interrupted})
+		// Why the arrivals ended early (--stop-when-saturated), for the collector's report.
+		StoppedSaturated string `json:"stoppedSaturated,omitempty"`
+	}{"end", float64(time.Now().UnixMicro()) / 1000, s.Segment, steps, exitCode, s.Breaches, s.Interrupted, s.StoppedSaturated})
 	return raw
 }
 
