@@ -12,7 +12,7 @@ import (
 func Check(objs []Object) error {
 	ix := NewIndex(objs)
 	var errs []error
-	for _, check := range []func(*Index) []error{References, Services, URLs, Monitors, Runners, Expansions, Bindings, Hardening} {
+	for _, check := range []func(*Index) []error{References, Services, URLs, Monitors, Runners, Expansions, Bindings, Hardening, Tokens, NetworkPolicies, Reach} {
 		errs = append(errs, check(ix)...)
 	}
 	return errors.Join(errs...)

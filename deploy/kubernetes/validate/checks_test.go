@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,6 +149,79 @@ func TestChecksCatchWhatWouldBreakInACluster(t *testing.T) {
 				p := intstr.FromInt32(8001)
 				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].Ports[0].Port = &p
 			}, "opens port 8001, which Deployment/busybench/busybench-mock does not declare"},
+		{"a policy opening a named port the pods lack", local, "NetworkPolicy", "busybench-collector",
+			func(o runtime.Object) {
+				p := intstr.FromString("metrics")
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].Ports[0].Port = &p
+			}, "opens port metrics, which Deployment/busybench/busybench-collector does not declare"},
+		{"a policy opening every port", local, "NetworkPolicy", "busybench-mock",
+			func(o runtime.Object) { o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].Ports = nil },
+			"ingress rule 0 opens every port"},
+		{"a policy letting every pod of every namespace in", local, "NetworkPolicy", "busybench-prometheus",
+			func(o runtime.Object) { o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector = nil },
+			"lets every pod of every namespace in"},
+		{"a policy letting every address in", local, "NetworkPolicy", "busybench-alertmanager",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From = []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0"}}}
+			}, "lets every address in (ipBlock 0.0.0.0/0)"},
+		{"a policy selecting no pod", local, "NetworkPolicy", "busybench-alertmanager",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.PodSelector.MatchLabels["app.kubernetes.io/name"] = "alertmanager"
+			}, "NetworkPolicy/busybench/busybench-alertmanager: selects no pod of the render"},
+		// Reach: each kind of connection it reads, shut out once.
+		{"the runners shut out of the mock (their arguments)", local, "NetworkPolicy", "busybench-mock",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchExpressions[0].Values = []string{"busybench-collector", "busybench-prometheus"}
+			}, "Job/busybench/busybench-runners → Deployment/busybench/busybench-mock port 8000 (http://busybench-mock:8000 in container"},
+		{"Alertmanager's webhook shut out (its configuration)", local, "NetworkPolicy", "busybench-collector",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchExpressions[0].Values = []string{"busybench-runner", "busybench-prometheus"}
+			}, "Deployment/busybench/busybench-alertmanager → Deployment/busybench/busybench-collector port 9464 (http://busybench-collector:9464 in ConfigMap"},
+		{"Prometheus's discovery shut out of the collector", local, "NetworkPolicy", "busybench-collector",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchExpressions[0].Values = []string{"busybench-runner", "busybench-alertmanager"}
+			}, "Deployment/busybench/busybench-prometheus → Deployment/busybench/busybench-collector port 9464 (job busybench's pod discovery"},
+		{"Prometheus's alerts shut out of Alertmanager (a static target)", local, "NetworkPolicy", "busybench-alertmanager",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchLabels["app.kubernetes.io/name"] = "prometheus"
+			}, "Deployment/busybench/busybench-prometheus → Deployment/busybench/busybench-alertmanager port 9093 (target busybench-alertmanager:9093"},
+		{"a selector turned inside out shuts the collector's scrape out", local, "NetworkPolicy", "busybench-mock",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchExpressions[0].Operator = "NotIn"
+			},
+			"Deployment/busybench/busybench-collector → Deployment/busybench/busybench-mock port 8000 (http://busybench-mock-nodes:8000"},
+		{"the operator's Prometheus shut out of the mock (the PodMonitor)", operator, "NetworkPolicy", "busybench-mock-operator-prometheus",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].NamespaceSelector = nil
+			},
+			"the Prometheus Operator's Prometheus (app.kubernetes.io/name=prometheus, its own namespace) → Deployment/busybench/busybench-mock port 8000 (PodMonitor/busybench/busybench-mock)"},
+		{"the operator's Prometheus shut out of the collector (the ServiceMonitor)", operator, "NetworkPolicy", "busybench-collector-operator-monitoring",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchExpressions[0].Values = []string{"alertmanager"}
+			}, "→ Deployment/busybench/busybench-collector port 9464 (ServiceMonitor/busybench/busybench-collector)"},
+		// Tokens, beyond the two above.
+		{"the collector on the network with --insecure", local, "Deployment", "busybench-collector",
+			func(o runtime.Object) { mock(o).Containers[0].Args = append(mock(o).Containers[0].Args, "--insecure") },
+			"the collector listens on 0.0.0.0 with --insecure"},
+		{"the collector's --host=0.0.0.0 without a token", local, "Deployment", "busybench-collector",
+			func(o runtime.Object) {
+				c := &mock(o).Containers[0]
+				c.Args = slices.DeleteFunc(c.Args, func(a string) bool {
+					return a == "--token-file" || a == "/etc/busybench/secrets/collector-token"
+				})
+				i := slices.Index(c.Args, "--host")
+				c.Args = slices.Replace(c.Args, i, i+2, "--host=0.0.0.0")
+			}, "the collector listens on 0.0.0.0 without a --token-file from a mounted Secret: no --token-file"},
+		{"a token file the Secret has no key for", local, "Job", "busybench-runners",
+			func(o runtime.Object) { setArg(runner(o), "--ship-token-file", "/etc/busybench/secrets/token") },
+			`ships results without a --ship-token-file from a mounted Secret: is no key of Secret "busybench-token-`},
+		{"Alertmanager's credentials file in no mounted Secret", local, "Deployment", "busybench-alertmanager",
+			func(o runtime.Object) { mock(o).Containers[0].VolumeMounts[2].MountPath = "/etc/alertmanager/token" },
+			`container alertmanager: credentials_file /etc/alertmanager/secrets/collector-token (ConfigMap busybench-alertmanager-`},
+		// Hardening, beyond the ones above.
+		{"a busybench container without /tmp", local, "Job", "busybench-runners",
+			func(o runtime.Object) { o.(*batchv1.Job).Spec.Template.Spec.InitContainers[0].VolumeMounts = nil },
+			"container wait-for-mock: no writable emptyDir at /tmp"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Check(broken(t, tc.objs, tc.kind, tc.obj, tc.change))

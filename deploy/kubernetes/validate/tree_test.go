@@ -60,4 +60,5 @@ func TestAMissingTokenFileStopsTheRender(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "collector-token") {
 		t.Fatalf("render without the token file: %v", err)
 	}
+	t.Logf("what kubectl apply -k says without it: %v", err)
 }
