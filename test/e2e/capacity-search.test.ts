@@ -13,15 +13,19 @@ beforeAll(() => {
   requireTool('nginx', 'nginx');
 });
 
-/** One node that answers in L = 100 ms and holds N = 30 at once, 503 past that: N / L = 300 req/s. */
+/**
+ * One node that answers in L = 500 ms and holds N = 150 at once, 503 past that: N / L = 300 req/s.
+ * A long L keeps a loaded machine's late timers (a few ms) a small share of it: with 100 ms, a
+ * full test suite beside it made L 9 % longer and the capacity that much lower.
+ */
 const KNOWN_CAPACITY = `server: { logLevel: error }
 behaviour:
   latency:
-    ttft: { type: fixed, ms: 100 }
+    ttft: { type: fixed, ms: 500 }
     interToken: { type: fixed, ms: 0 }
     prefill: { msPerToken: 0, models: {} }
     slowdown: { threshold: 1, maxMultiplier: 1 }
-  capacity: { maxInFlight: 30, queueSize: 0, overflow: "503" }
+  capacity: { maxInFlight: 150, queueSize: 0, overflow: "503" }
   output: { minTokens: 1, maxTokens: 1, reasoningTokens: 0 }
 metrics: { enabled: true }
 `;
@@ -55,7 +59,10 @@ describe('busybench compare --search (issue 27)', () => {
     expect(board.search?.rows.map((r) => r.strategy)).toEqual(['passthrough', 'nginx']);
     for (const row of board.search?.rows ?? []) {
       const [held, broke] = row.bracket as [number, number];
-      expect(row.ended, row.strategy).toBe('resolved');
+      // Resolved, or closed by the harness's ceiling at the capacity itself (at 300 req/s the
+      // engine, holding 150 answers open, can start late on a loaded machine): either way the
+      // bracket is within the resolution.
+      expect(['resolved', 'harness'], row.strategy).toContain(row.ended);
       // Within the resolution of N / L = 300 (a proxy hop and the timers add a little to L).
       expect(held, `${row.strategy}: ${JSON.stringify(row.probes)}`).toBeGreaterThanOrEqual(300 * 0.9);
       expect(held).toBeLessThanOrEqual(300);
