@@ -9,6 +9,9 @@ const TIMING = [
   'test/e2e/collector-truth.test.ts',
   'test/e2e/coordinated-omission.test.ts',
   'test/mock-server/serve/prefill.test.ts',
+  // Finds a capacity only where the load generator keeps up (late p99 <= 5 ms): beside the
+  // suite it did not at 275 req/s, and the search rightly claimed no rate there.
+  'test/e2e/capacity-search.test.ts',
 ];
 /**
  * Tests that take both cores for seconds (a trace replayed at 2 800 req/s): beside the suite

@@ -4,8 +4,9 @@ import { Command } from 'commander';
 import { packageRoot } from '../common/paths.js';
 import { describeTrace } from '../loadtests/trace-plan.js';
 import { runBenchmark } from '../runner/src/benchmark.js';
+import { searchMarkdown } from '../runner/src/scoreboard.js';
 import { runSearch } from '../runner/src/search-run.js';
-import { type SearchSection, searchMarkdown } from '../runner/src/search-section.js';
+import type { SearchSection } from '../runner/src/search-section.js';
 import { checkStrategySpec, parseStrategySpec, type StrategySpec } from '../strategies/src/start-strategy.js';
 import {
   type BenchmarkFlags,

@@ -4,8 +4,6 @@ import type { ProbeVerdict } from './capacity-search.js';
 
 /** z for a two-sided 95 % interval. */
 const Z95 = 1.959964;
-/** A probe whose engine started requests later than this at p99 did not hold its rate (benchmarking.md). */
-export const LATE_AFTER_MS = 5;
 
 /**
  * What the probes at one rate measured, pooled: a rate probed again (it was undecided) adds its

@@ -12,7 +12,7 @@ import {
   sectionText,
   type TextTable,
 } from './scoreboard.js';
-import { searchHtml } from './search-section.js';
+import { type SearchSection, searchChartHtml, searchText } from './search-section.js';
 
 /**
  * The scoreboard as one self-contained HTML file (chart.js inlined, so it opens offline and can be
@@ -128,6 +128,17 @@ function tableHtml(t: TextTable): string {
     .join('');
   const title = t.title ? `<p>${escapeHtml(t.title)}</p>` : '';
   return `${title}<div class="table"><table><tr>${head}</tr>${rows}</table></div>`;
+}
+
+/** The capacity search's section: heading, load, the probes' chart, the table. */
+function searchHtml(s: SearchSection, locale: Locale): string {
+  const t = searchText(s, locale);
+  return `<section id="search">
+<h2>${escapeHtml(t.heading)}</h2>
+<p>${escapeHtml(t.load)}</p>
+${searchChartHtml(s, locale)}
+${tableHtml(t.table)}
+</section>`;
 }
 
 /** One section: heading, load, how places are decided, the ties in a highlighted note, the charts, the tables. */

@@ -2,7 +2,7 @@ import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
 import type { Figure, FigureName, IntervalMethod } from './run-figures.js';
-import { type SearchSection, searchMarkdown } from './search-section.js';
+import { type SearchSection, searchText } from './search-section.js';
 
 /**
  * The comparison of strategies, one section per experiment. Capacity: the mock's capacity fixed,
@@ -386,6 +386,12 @@ export function intervalNote(b: Scoreboard, locale: Locale = 'en'): string {
   return b.intervals === 'repeats'
     ? m.intervalsRepeats(String(b.repeats), m[`order.${b.order}`])
     : m.intervalsWindows(b.repeats);
+}
+
+/** The capacity search's section in markdown (`compare --search`; `run --search` prints it too). */
+export function searchMarkdown(s: SearchSection, locale: Locale = 'en'): string[] {
+  const t = searchText(s, locale);
+  return [`## ${t.heading}`, '', t.load, '', ...markdownTable(t.table), ''];
 }
 
 export function scoreboardMarkdown(b: Scoreboard, locale: Locale = 'en'): string {

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestFile } from '../../collector/src/ingest-file.js';
+import { LATE_AFTER_MS } from '../../collector/src/runner-view.js';
 import { RunStats } from '../../collector/src/step-stats.js';
 import { MEAN_KEY } from '../../common/sla/sla.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { type BenchmarkOptions, type BenchmarkResult, runBenchmark } from './benchmark.js';
 import { type Probe, type SearchOptions, type SearchResult, searchCapacity } from './capacity-search.js';
-import { judgeProbe, LATE_AFTER_MS, ProbeSample } from './probe-verdict.js';
+import { judgeProbe, ProbeSample } from './probe-verdict.js';
 
 export interface SearchRunOptions {
   /** What every probe shares with a run (mock, generator, plan's mix and SLA, stack, warm-up). */

@@ -3,6 +3,7 @@ import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES } from '../../common/i18n/messages/scoreboard.js';
 import type { Probe, SearchResult } from './capacity-search.js';
+import type { TextTable } from './scoreboard.js';
 
 /**
  * The scoreboard's capacity-search section (`compare --experiment capacity --search`): per
@@ -27,8 +28,8 @@ export interface SearchSection {
 export interface SearchText {
   readonly heading: string;
   readonly load: string;
-  readonly head: readonly string[];
-  readonly rows: ReadonlyArray<readonly string[]>;
+  /** Said as the other sections' tables are (scoreboard.ts's markdown, the page's HTML). */
+  readonly table: TextTable;
 }
 
 export function searchText(s: SearchSection, locale: Locale = 'en'): SearchText {
@@ -42,36 +43,24 @@ export function searchText(s: SearchSection, locale: Locale = 'en'): SearchText 
       s.mockConfig,
       String(s.nodes),
     ),
-    head: [
-      m['col.strategy'],
-      m['search.col.sustained'],
-      m['search.col.bracket'],
-      m['search.col.probes'],
-      m['search.col.ended'],
-    ],
-    rows: s.rows.map((r) => [
-      r.strategy,
-      rate(r.sustainedRps),
-      `${rate(r.bracket[0])} … ${rate(r.bracket[1])}`,
-      r.probes.map((p) => `${p.rate} ${m[`search.verdict.${p.verdict}`]}`).join(', '),
-      m[`search.ended.${r.ended}`],
-    ]),
+    table: {
+      head: [
+        m['col.strategy'],
+        m['search.col.sustained'],
+        m['search.col.bracket'],
+        m['search.col.probes'],
+        m['search.col.ended'],
+      ],
+      numeric: [false, true, true, false, false],
+      rows: s.rows.map((r) => [
+        r.strategy,
+        rate(r.sustainedRps),
+        `${rate(r.bracket[0])} … ${rate(r.bracket[1])}`,
+        r.probes.map((p) => `${p.rate} ${m[`search.verdict.${p.verdict}`]}`).join(', '),
+        m[`search.ended.${r.ended}`],
+      ]),
+    },
   };
-}
-
-export function searchMarkdown(s: SearchSection, locale: Locale = 'en'): string[] {
-  const t = searchText(s, locale);
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [
-    `## ${t.heading}`,
-    '',
-    t.load,
-    '',
-    line(t.head),
-    '| --- | ---: | ---: | --- | --- |',
-    ...t.rows.map(line),
-    '',
-  ];
 }
 
 const VERDICT_COLOUR = {
@@ -121,23 +110,15 @@ export function searchChartSvg(s: SearchSection, locale: Locale = 'en'): string 
   return parts.join('\n');
 }
 
-export function searchHtml(s: SearchSection, locale: Locale = 'en'): string {
-  const t = searchText(s, locale);
+/** The chart and its legend: the verdicts' colours and the sustained rate's bar. */
+export function searchChartHtml(s: SearchSection, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
-  const cells = (row: readonly string[], tag: 'td' | 'th') =>
-    row.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('');
-  return `<section id="search">
-<h2>${escapeHtml(t.heading)}</h2>
-<p>${escapeHtml(t.load)}</p>
-${searchChartSvg(s, locale)}
-<p class="legend">${(['held', 'broken', 'undecided', 'harness'] as const)
+  const legend = (['held', 'broken', 'undecided', 'harness'] as const)
     .map(
       (v) =>
         `<span><i style="background:${VERDICT_COLOUR[v]}"></i>${escapeHtml(m[`search.verdict.${v}`])}</span>`,
     )
-    .join('')}<span><i style="background:#1565c0"></i>${escapeHtml(m['search.col.sustained'])}</span></p>
-<table><thead><tr>${cells(t.head, 'th')}</tr></thead><tbody>
-${t.rows.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('\n')}
-</tbody></table>
-</section>`;
+    .join('');
+  return `${searchChartSvg(s, locale)}
+<p class="legend">${legend}<span><i style="background:#1565c0"></i>${escapeHtml(m['search.col.sustained'])}</span></p>`;
 }
