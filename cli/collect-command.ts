@@ -25,6 +25,7 @@ interface CollectFlags {
   runId?: string;
   strategy?: string;
   upstream?: string;
+  strategyMetrics?: string;
   sla?: string;
   html?: string;
   lang?: string;
@@ -84,6 +85,10 @@ export function collectCommand(): Command {
       'mock nodes to scrape (comma-separated; dns+http://name:port: every address the name resolves to): amplification, error masking, fault phases for recovery time',
     )
     .option(
+      '--strategy-metrics <urls>',
+      "the strategy's address (comma-separated; its /metrics is read): its queue, busybench_strategy_queue_length, each scrape, for the SLA's queueLength line",
+    )
+    .option(
       '--sla <file>',
       'SLA to judge live and bound goodput with (default: success >= 99.95 %, p99 < 800 ms, TTFT p99 < 2 s on streams, as loadtests/sla.yaml)',
     )
@@ -110,6 +115,9 @@ export function collectCommand(): Command {
           'live following needs plain NDJSON (a .gz file is only complete at the end); use busybench report for it',
         );
       const upstream = urlsFlag('upstream', flags.upstream ?? '', problems, true);
+      const strategyMetrics = urlsFlag('strategy-metrics', flags.strategyMetrics ?? '', problems).map(
+        metricsPath,
+      );
       if (flags.strategy !== undefined && !STRATEGY_LABEL.test(flags.strategy))
         problems.push(`--strategy "${flags.strategy}": letters, digits and . _ + : / @ - only, at most 128`);
       const locale = langFlag(flags.lang, problems);
@@ -129,6 +137,10 @@ export function collectCommand(): Command {
       const token =
         flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
       const sla = loadSla(flags.sla);
+      if (sla.queueLength !== undefined && strategyMetrics.length === 0)
+        process.stderr.write(
+          `busybench collect: the SLA's line "queue length < ${sla.queueLength}" is judged on the strategy's queue: give --strategy-metrics, else it is not judged\n`,
+        );
       const runId = flags.runId ?? new Date().toISOString();
       const collector = createCollector({
         results: flags.results,
@@ -138,6 +150,7 @@ export function collectCommand(): Command {
         locale,
         sla,
         upstream,
+        strategyMetrics,
         limits,
         ...(token === undefined ? {} : { token }),
         fsync: flags.fsync === true,
@@ -187,3 +200,6 @@ export function collectCommand(): Command {
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopbackAddress(host.replace(/^\[(.*)\]$/, '$1'));
 }
+
+/** A strategy's address to its metrics: `http://h:p` → `http://h:p/metrics` (a /metrics URL kept). */
+const metricsPath = (url: string) => (/\/metrics$/.test(url) ? url : `${url.replace(/\/+$/, '')}/metrics`);

@@ -6,7 +6,7 @@ import type { Step } from './profiles.ts';
  * The SLA as k6 thresholds, for the k6 scripts. The SLA itself (type, defaults, file, verdict)
  * is the kit's: common/sla/.
  */
-export { type ClassSla, DEFAULT_SLA, type Sla } from '../common/sla/sla.ts';
+export { type ClassSla, collectorLines, DEFAULT_SLA, type Sla } from '../common/sla/sla.ts';
 
 export type Threshold = string | { threshold: string; abortOnFail: boolean; delayAbortEval: string };
 

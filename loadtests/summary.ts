@@ -1,5 +1,5 @@
 import type { Plan } from './plan.ts';
-import type { Sla } from './sla.ts';
+import { collectorLines, type Sla } from './sla.ts';
 
 /**
  * config.ts's RunConfig, restated: importing config.ts here would pull its './guard.ts' imports
@@ -140,6 +140,8 @@ export function summarise(data: SummaryData, config: SummaryConfig): Record<stri
     ),
     steps,
     breaches,
+    // The lines the collector judges (the strategy's queue): carried, not judged by k6.
+    ...(collectorLines(plan.sla).length > 0 ? { judgedByCollector: collectorLines(plan.sla) } : {}),
     passed: breaches.length === 0,
   };
   return { stdout: terminalText(summary), [config.summaryPath]: `${JSON.stringify(summary, null, 2)}\n` };
@@ -152,6 +154,7 @@ function terminalText(s: {
   droppedIterations: number;
   steps: StepSummary[];
   breaches: string[];
+  judgedByCollector?: string[];
   errors: Record<string, number>;
 }): string {
   const fmt = (v: number | null, digits = 1) => (v === null ? '-' : v.toFixed(digits));
@@ -171,6 +174,9 @@ function terminalText(s: {
     s.breaches.length === 0
       ? 'SLA: every line held'
       : `SLA BREACHED:\n${s.breaches.map((b) => `  - ${b}`).join('\n')}`,
+    ...(s.judgedByCollector ?? []).map(
+      (l) => `not judged here: ${l} (the strategy's queue; the collector judges it)`,
+    ),
     '',
   ].join('\n');
 }

@@ -19,6 +19,7 @@ import { eventsPathFor, RunEvents } from './run-events.js';
 import { type RunView, runView, type StepKpis } from './run-view.js';
 import { type RunWindow, runWindows } from './run-windows.js';
 import { goodputBound, RunStats } from './step-stats.js';
+import { scrapeQueueLength } from './strategy-queue.js';
 import {
   type Idle,
   nodeMetricsUrls,
@@ -56,6 +57,11 @@ export interface CollectorOptions {
   readonly sla: Sla;
   /** Mock nodes (or a strategy with our metrics) to scrape: amplification, masking, phases. */
   readonly upstream: readonly string[];
+  /**
+   * The strategy's metrics URLs (`collect --strategy-metrics`; `run` gives its strategy's):
+   * scraped with the upstream for `busybench_strategy_queue_length`, the SLA's queue line.
+   */
+  readonly strategyMetrics?: readonly string[];
   readonly scrapeEveryMs?: number;
   /** What one shipped batch may be (batch-limits.ts); the defaults where not given. */
   readonly limits?: Partial<BatchLimits>;
@@ -126,6 +132,7 @@ export function createCollector(o: CollectorOptions): Collector {
   const restored = receiver?.restore() ?? null;
   const timeline = new UpstreamTimeline();
   const scraping = o.upstream.length > 0;
+  const strategyMetrics = o.strategyMetrics ?? [];
   const kpis: StepKpis | undefined = scraping ? stepKpis(run, timeline) : undefined;
   const view = (live = true, withoutSeries = false) =>
     runView({
@@ -149,7 +156,15 @@ export function createCollector(o: CollectorOptions): Collector {
   let timer: NodeJS.Timeout | undefined;
   const lastCounts = new Map<string, UpstreamTally>();
   const scrape = async () => {
-    const snapshot = await scrapeUpstream(o.upstream, Date.now(), lastCounts);
+    const now = Date.now();
+    const [upstream, queueLength] = await Promise.all([
+      scrapeUpstream(o.upstream, now, lastCounts),
+      strategyMetrics.length > 0 ? scrapeQueueLength(strategyMetrics) : null,
+    ]);
+    const snapshot = queueLength === null ? upstream : { ...upstream, queueLength };
+    if (queueLength !== null) run.queue.add(now, queueLength);
+    // Without mock nodes there are no counts to write down (a report would read zeros as counts).
+    if (!scraping) return;
     timeline.add(snapshot);
     // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
     events.upstream(snapshot);
@@ -166,7 +181,8 @@ export function createCollector(o: CollectorOptions): Collector {
     scrapes = scrapes.then(scrape);
     return scrapes;
   };
-  if (scraping) {
+  const anything = scraping || strategyMetrics.length > 0;
+  if (anything) {
     void scrapeNow();
     timer = setInterval(() => {
       // A tick while a scrape is still out waits for the next one rather than queueing up.
@@ -325,7 +341,7 @@ export function createCollector(o: CollectorOptions): Collector {
     windows() {
       return runWindows(run, scraping ? timeline : null, events.phases());
     },
-    scrapeNow: () => (scraping ? scrapeNow() : Promise.resolve()),
+    scrapeNow: () => (anything ? scrapeNow() : Promise.resolve()),
     async settle(s = {}) {
       clearInterval(timer);
       let idle: Idle | null = null;

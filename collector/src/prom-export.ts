@@ -158,6 +158,19 @@ export function clientMetrics(run: RunStats, runId: string, options: ClientMetri
     s.requests === 0 ? null : s.summary().achievedRate,
   );
   perStep('goodput', 'Successful responses within the latency SLA, per second, per step.', (s) => s.goodput);
+  perStep(
+    'latency_mean_seconds',
+    "Mean end-to-end latency per step (what an SLA's avg line judges).",
+    (s) => {
+      const ms = s.latencyMeanMs();
+      return ms === null ? null : ms / 1000;
+    },
+  );
+  perStep(
+    'queue_length_peak',
+    "The strategy's queue at its highest in the step, as scraped from its busybench_strategy_queue_length (what an SLA's queue line judges); absent when no strategy was scraped.",
+    (s) => s.queueLengthPeak(),
+  );
   if (kpis) {
     perStep(
       'amplification',
@@ -314,6 +327,18 @@ function runGauges(registry: Registry, p: string, view: () => RunView): void {
     });
   gauge('sla_ok', '1 while every SLA line holds at every step so far, else 0.', [], (g) =>
     g.set(view().verdict.passed ? 1 : 0),
+  );
+  gauge(
+    'sla_threshold',
+    "Each SLA line's limit, for dashboards to draw beside what it judges: latency and TTFT lines in seconds (key p99, avg ...), success as a ratio, the strategy's queue in requests.",
+    ['kind', 'key'],
+    (g) => {
+      const sla = view().sla;
+      g.set({ kind: 'success', key: 'rate' }, sla.successRate);
+      for (const [key, ms] of Object.entries(sla.latencyMs)) g.set({ kind: 'latency', key }, ms / 1000);
+      for (const [key, ms] of Object.entries(sla.ttftMs)) g.set({ kind: 'ttft', key }, ms / 1000);
+      if (sla.queueLength !== undefined) g.set({ kind: 'queue', key: 'length' }, sla.queueLength);
+    },
   );
   gauge('sla_broken_lines', 'SLA lines broken (a line per step counts once each).', [], (g) =>
     g.set(view().verdict.lines.filter((l) => !l.ok).length),

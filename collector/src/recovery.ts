@@ -1,4 +1,4 @@
-import type { Sla } from '../../common/sla/sla.js';
+import { MEAN_KEY, percentileOf, type Sla } from '../../common/sla/sla.js';
 import type { PhaseSpan } from './run-events.js';
 import type { TimeSeries, Window } from './time-series.js';
 
@@ -27,8 +27,8 @@ export function withinSla(w: Window, sla: Sla): boolean {
   if (w.requests === 0) return false;
   if (1 - w.failures / w.requests < sla.successRate) return false;
   for (const [p, ms] of Object.entries(sla.latencyMs)) {
-    const q = Number(p.replace(/^p/, '')) / 100;
-    const measured = w.quantile(q);
+    // A line on the mean reads the window's mean, not a percentile named "avg".
+    const measured = p === MEAN_KEY ? w.msSum / w.requests : w.quantile(percentileOf(p) / 100);
     if (measured === null || measured >= ms) return false;
   }
   return true;

@@ -86,6 +86,7 @@ export class RunEvents {
         errors: c.errors,
         tokens: c.tokens,
         costUsd: c.costUsd,
+        ...(c.queueLength === undefined ? {} : { queueLength: c.queueLength }),
       };
       appendFileSync(this.path, `${JSON.stringify(e)}\n`);
     }
@@ -130,6 +131,7 @@ export class RunEvents {
             errors: e.errors,
             ...(typeof e.tokens === 'number' ? { tokens: e.tokens } : {}),
             ...(typeof e.costUsd === 'number' ? { costUsd: e.costUsd } : {}),
+            ...(typeof e.queueLength === 'number' ? { queueLength: e.queueLength } : {}),
           });
         else malformed++;
       } catch {

@@ -1,5 +1,6 @@
 import { HistogramHandle, INTER_TOKEN_BUCKETS, LLM_LATENCY_BUCKETS } from '../../common/fast-metrics.js';
 import { isPriorityClass, PRIORITY_CLASSES, type PriorityClass } from '../../common/priority-classes.js';
+import { MEAN_KEY } from '../../common/sla/sla.js';
 import type { JudgedFigures, JudgedStep } from '../../common/sla/verdict.js';
 import {
   ENGINE_PREFIX,
@@ -11,6 +12,7 @@ import {
 } from './engine-results.js';
 import { parseLine, type Sample } from './k6-samples.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import { QueueSamples } from './queue-samples.js';
 import { type LineSource, RunnerTally } from './runner-view.js';
 import { TimeSeries } from './time-series.js';
 import { UserFairness } from './user-fairness.js';
@@ -165,6 +167,8 @@ export class StepStats implements JudgedStep {
     private readonly goodputBoundMs = Number.POSITIVE_INFINITY,
     /** A class's run-wide signals (RunStats'); a step on its own keeps its own. */
     private readonly signalsOf: (priority: PriorityClass) => ClassSignals = () => new ClassSignals(),
+    /** The strategy's queue samples (RunStats'): a step's peak is read from them over its span. */
+    private readonly queue: QueueSamples | null = null,
   ) {
     this.targetRate = targetRate;
   }
@@ -252,6 +256,10 @@ export class StepStats implements JudgedStep {
 
   classFigures(priority: PriorityClass): ClassStats | null {
     return this.classes.get(priority) ?? null;
+  }
+
+  queueLengthPeak(): number | null {
+    return this.queue === null || this.requests === 0 ? null : this.queue.peakIn(this.firstMs, this.lastMs);
   }
 
   /** Requests that did not succeed, whatever their class. */
@@ -345,6 +353,8 @@ export class RunStats {
   };
   /** The same requests over time: live charts and recovery time. */
   readonly series: TimeSeries;
+  /** The strategy's queue length, scraped (the collector's live server and report add them). */
+  readonly queue = new QueueSamples();
   malformedLines = 0;
   droppedIterations = 0;
   /** Each engine generator's own tally, one per `run` line, in the order they came. */
@@ -497,7 +507,7 @@ export class RunStats {
   private stepOf(index: number, targetRate: number): StepStats {
     let step = this.steps.get(index);
     if (!step) {
-      step = new StepStats(index, 0, this.goodputBoundMs, this.signalsOf);
+      step = new StepStats(index, 0, this.goodputBoundMs, this.signalsOf, this.queue);
       this.steps.set(index, step);
     }
     if (step.rateSource !== this.sourceId) {
@@ -510,6 +520,9 @@ export class RunStats {
 
 /** The goodput bound an SLA sets: its strictest latency line (e.g. p99 < 800 ms → 800). */
 export function goodputBound(latencyMs: Readonly<Record<string, number>>): number {
-  const bounds = Object.values(latencyMs);
+  // A line on the mean bounds no single answer: only the percentile lines do.
+  const bounds = Object.entries(latencyMs)
+    .filter(([key]) => key !== MEAN_KEY)
+    .map(([, ms]) => ms);
   return bounds.length > 0 ? Math.min(...bounds) : Number.POSITIVE_INFINITY;
 }

@@ -18,6 +18,11 @@ export interface UpstreamCounts {
   readonly tokens?: number;
   /** What the tokens served cost at the mock's prices, USD (absent likewise). */
   readonly costUsd?: number;
+  /**
+   * The strategy's queue at this scrape (`busybench_strategy_queue_length`, strategy-queue.ts);
+   * absent when no strategy's metrics were scraped or none exports it.
+   */
+  readonly queueLength?: number;
 }
 
 /** The counters the upstream's view is made of, each read at one time or over a span. */

@@ -9,11 +9,12 @@ export type SlaRule =
   | { readonly kind: 'success'; readonly min: number }
   | { readonly kind: 'latency' | 'ttft'; readonly percentile: string; readonly ms: number }
   | { readonly kind: 'errorRate'; readonly outcome: string; readonly max: number }
-  | { readonly kind: 'dropped'; readonly max: number };
+  | { readonly kind: 'dropped'; readonly max: number }
+  | { readonly kind: 'queue'; readonly max: number };
 
 type LineMessages = Pick<
   ReportMessages,
-  'sla.success' | 'sla.latency' | 'sla.ttft' | 'sla.errorRate' | 'sla.dropped'
+  'sla.success' | 'sla.latency' | 'sla.ttft' | 'sla.errorRate' | 'sla.dropped' | 'sla.queue'
 >;
 
 /** A line in words, its class first when it has one ("P0 success rate >= 0.999"). */
@@ -33,5 +34,7 @@ function ruleText(rule: SlaRule, m: LineMessages): string {
       return m['sla.errorRate'](rule.outcome, String(rule.max));
     case 'dropped':
       return m['sla.dropped'](String(rule.max));
+    case 'queue':
+      return m['sla.queue'](String(rule.max));
   }
 }

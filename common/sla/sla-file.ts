@@ -48,6 +48,8 @@ export const SlaFileSchema = T.Object(
     ttft: T.Optional(Percentiles),
     errorRates: T.Optional(ErrorRates),
     maxDroppedIterations: T.Integer({ minimum: 0 }),
+    /** The strategy's queue under this at every scrape (the collector's line: sla.ts). */
+    queueLength: T.Optional(T.Integer({ minimum: 1 })),
     /** Lines per priority class (x-priority P0..P3), judged on that class's requests only. */
     classes: T.Optional(Classes),
   },
@@ -84,6 +86,7 @@ export function loadSla(path?: string): Sla {
     ttftMs: ms(sla.ttft),
     errorRates: { ...sla.errorRates },
     maxDroppedIterations: sla.maxDroppedIterations,
+    ...(sla.queueLength === undefined ? {} : { queueLength: sla.queueLength }),
     classes: Object.fromEntries(
       Object.entries(sla.classes ?? {}).flatMap(([c, lines]) => {
         if (!lines) return [];

@@ -34,6 +34,13 @@ export interface Sla {
   readonly errorRates: Readonly<Record<string, number>>;
   /** The load generator kept up: arrivals it could not start (k6 dropped_iterations). */
   readonly maxDroppedIterations: number;
+  /**
+   * The strategy's queue stays under this many waiting requests at every scrape of a step (the
+   * guides' "队列堆积量 < 500"): read from `busybench_strategy_queue_length` on the strategy's
+   * /metrics, so judged by the collector only (it scrapes the strategy; the load generators see
+   * their clients alone, and say the line is not theirs). Absent: no such line.
+   */
+  readonly queueLength?: number;
   /** Lines per priority class (`x-priority`); absent or empty: none. */
   readonly classes?: Readonly<Partial<Record<PriorityClass, ClassSla>>>;
 }
@@ -65,3 +72,12 @@ export const MEAN_KEY = 'avg';
 
 /** The pattern of a latency or TTFT line's key (a percentile, or the mean), for schemas. */
 export const PERCENTILE_PATTERN = '^(p\\d+(\\.\\d+)?|avg)$';
+
+/**
+ * The SLA's lines a load generator cannot judge, in the judge's English words (the report's
+ * `sla.queue`; a test holds them equal): the strategy's queue is on the strategy's /metrics,
+ * which the collector scrapes. The engine (sla.CollectorLines) and the k6 summary name them.
+ */
+export function collectorLines(sla: Sla): string[] {
+  return sla.queueLength === undefined ? [] : [`queue length < ${sla.queueLength}`];
+}

@@ -28,6 +28,11 @@ export interface JudgedFigures {
 export interface JudgedStep extends JudgedFigures {
   readonly step: number;
   readonly targetRate: number;
+  /**
+   * The strategy's queue at its highest in the step, as scraped (`busybench_strategy_queue_length`);
+   * null when no strategy's metrics were scraped in it (nginx, HAProxy, no strategy).
+   */
+  queueLengthPeak(): number | null;
   /** A priority class's share of the step; null when the class sent nothing in it. */
   classFigures(priority: PriorityClass): JudgedFigures | null;
 }
@@ -59,13 +64,27 @@ export interface Verdict {
 /**
  * Judges the SLA: every line per step, then each priority class's lines on that class's
  * requests. A class with no request in a step is not judged there, nor a TTFT line in a step
- * without streams.
+ * without streams, nor the queue line in a step no scrape of the strategy saw.
  */
 export function judge(sla: Sla, steps: readonly JudgedStep[], droppedIterations: number): Verdict {
   const lines: LineVerdict[] = [];
   const ordered = [...steps].sort((a, b) => a.step - b.step);
   for (const s of ordered) {
     judgeLines(s, null, sla, s, lines);
+    // The strategy's own queue: judged where a scrape of the strategy saw the step.
+    const queuePeak = sla.queueLength === undefined ? null : s.queueLengthPeak();
+    if (sla.queueLength !== undefined && queuePeak !== null) {
+      const rule: SlaRule = { kind: 'queue', max: sla.queueLength };
+      lines.push({
+        step: s.step,
+        targetRate: s.targetRate,
+        priority: null,
+        line: slaLineText(rule, null, ENGLISH),
+        rule,
+        measured: queuePeak,
+        ok: queuePeak < sla.queueLength,
+      });
+    }
     for (const c of PRIORITY_CLASSES) {
       const classLines = sla.classes?.[c];
       const figures = s.classFigures(c);

@@ -130,6 +130,20 @@ export function steppedStress(t: DashboardText, locale: Locale): Dashboard {
             .unit('s')
             .thresholds(redFrom(0.8)),
           timeseriesPanel(
+            text('steppedStress.meanPerStep'),
+            promQuery(`max by (step) (busybench_client_latency_mean_seconds{${RUN}})`, { legend: perStep }),
+            promQuery(`max(busybench_client_sla_threshold{${RUN},kind="latency",key="avg"})`, {
+              legend: t['legend.slaLine'],
+            }),
+          ).unit('s'),
+          timeseriesPanel(
+            text('steppedStress.queuePerStep'),
+            promQuery(`max by (step) (busybench_client_queue_length_peak{${RUN}})`, { legend: perStep }),
+            promQuery(`max(busybench_client_sla_threshold{${RUN},kind="queue"})`, {
+              legend: t['legend.slaLine'],
+            }),
+          ),
+          timeseriesPanel(
             text('steppedStress.goodputPerStep'),
             promQuery(`max by (step) (busybench_client_goodput{${RUN}})`, { legend: perStep }),
           ).unit('reqps'),

@@ -123,7 +123,16 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const resultsOf = (i: number) => (i === 0 ? results : join(dir, `results.runner-${i}.json`));
     // Several runners ship their results to the collector over HTTP, as on a cluster (each also
     // keeps its own file); one runner's file is followed.
-    const labels = { runId, strategy: strategy.name, compare: o.compare, sla: plan.sla, upstream: mock.urls };
+    const labels = {
+      runId,
+      strategy: strategy.name,
+      compare: o.compare,
+      sla: plan.sla,
+      upstream: mock.urls,
+      // The strategy's queue (the SLA's queue line): ours export it; nginx and HAProxy do not.
+      strategyMetrics,
+    };
+
     const collector = createCollector(
       runners > 1 ? { receive: join(dir, 'received'), ...labels } : { results, ...labels },
     );
@@ -185,6 +194,10 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // The last lines, and the upstream's counts once nothing is under way there: the run's
     // dollars, tokens and attempts whole, however long the last answers take to be counted.
     const idle = await collector.settle({ alsoWatch: strategyMetrics });
+    if (plan.sla.queueLength !== undefined && collector.run.queue.size === 0)
+      print(
+        `busybench run: the SLA's line "queue length < ${plan.sla.queueLength}" was not judged: ${strategy.name} exports no busybench_strategy_queue_length (our frame's strategies do; nginx and HAProxy do not)`,
+      );
     if (idle && idle.busy + idle.unanswered.length > 0)
       print(
         `busybench run: after ${Math.round(idle.waitedMs / 1000)} s the upstream still had ${idle.busy} requests under way` +

@@ -60,6 +60,7 @@ export function proxyServer(
   const upstreams = upstreamUrls.map((u) => new Upstream(u.replace(/\/+$/, '')));
   const ctx = new StrategyContext(strategy.name, upstreams);
   if (strategy.gauges) ctx.addGauges(strategy.gauges);
+  ctx.addQueueGauge(strategy.queueLength ?? (() => 0));
   let closing = false;
 
   const handle = async (method: string, url: string, req: IncomingMessage, body: Buffer | null) => {

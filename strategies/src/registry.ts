@@ -93,6 +93,8 @@ function makeChain(names: readonly string[], raw: Readonly<Record<string, string
   return {
     name: names.join('+'),
     gauges: Object.assign({}, ...links.map((l) => l.gauges ?? {})),
+    // A chain's queue is every link's queue: a request waits in one of them at a time.
+    queueLength: () => links.reduce((n, l) => n + (l.queueLength?.() ?? 0), 0),
     handle: (req, ctx) => through(0, req, ctx),
     // Every link's own parts (the cache's Redis) start with the chain and stop with it.
     start: async (ctx) => {

@@ -1,6 +1,9 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ProxyRequest, Upstream, UpstreamResponse } from './upstream.js';
 
+/** The one name of every strategy's queue length (collector/src/upstream.ts reads it). */
+export const QUEUE_GAUGE = 'busybench_strategy_queue_length';
+
 /**
  * A resilience strategy: given a client's request and the upstream nodes, produce one response.
  * Each strategy is a file in strategies/src/strategies/; the proxy server around them is shared.
@@ -8,8 +11,14 @@ import type { ProxyRequest, Upstream, UpstreamResponse } from './upstream.js';
 export interface Strategy {
   readonly name: string;
   handle(req: ProxyRequest, ctx: StrategyContext): Promise<UpstreamResponse>;
-  /** Gauges a strategy wants on /metrics (breaker state, queue length). */
+  /** Gauges a strategy wants on /metrics (breaker state, free slots). */
   readonly gauges?: Record<string, () => number>;
+  /**
+   * Requests waiting in the strategy's own queue now (priority's classes, the bulkhead's queue,
+   * the rate limiter's waiters): one gauge name for every strategy, `busybench_strategy_queue_length`,
+   * which the collector scrapes to judge an SLA's queue line. None: the strategy queues nothing (0).
+   */
+  readonly queueLength?: () => number;
   /**
    * Called once before the proxy listens (the context's registry is ready): a strategy that
    * needs a process or connection of its own (the cache's Redis) starts it here.
@@ -145,6 +154,21 @@ export class StrategyContext {
   local(reason: string, res: UpstreamResponse): UpstreamResponse {
     this.locals.inc({ reason });
     return res;
+  }
+
+  /**
+   * The common queue gauge (Strategy.queueLength), on every strategy of the frame, 0 for those
+   * that queue nothing: a dashboard or SLA line reads one name whatever the strategy.
+   */
+  addQueueGauge(read: () => number): void {
+    new Gauge({
+      name: QUEUE_GAUGE,
+      help: "Requests waiting in the strategy's own queue (priority, bulkhead, rate limiter); 0 for a strategy that queues nothing.",
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
   }
 
   addGauges(gauges: Record<string, () => number>): void {

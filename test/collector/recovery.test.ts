@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recoveryTimes } from '../../collector/src/recovery.js';
 import type { PhaseSpan } from '../../collector/src/run-events.js';
+import { goodputBound } from '../../collector/src/step-stats.js';
 import { TimeSeries } from '../../collector/src/time-series.js';
 import { DEFAULT_SLA } from '../../common/sla/sla.js';
 
@@ -36,6 +37,17 @@ describe('recovery time', () => {
     expect(recoveryTimes(phases, s, DEFAULT_SLA)).toEqual([
       { scenario: 's', phase: 'outage', endedAt: 20_000, recoveryS: 6, status: 'recovered' },
     ]);
+  });
+
+  it("judges an SLA's line on the mean by the stretch's mean (not as a percentile called avg)", () => {
+    // Slow (2 s) 12–15 s: a 5 s stretch's mean is under 800 ms once at most 1 s of it is slow.
+    const s = series(40, (sec) => (sec >= 10 && sec < 12 ? 'fail' : sec >= 12 && sec < 15 ? 'slow' : null));
+    const phases = [phase('outage', true, 10_000, 12_000), phase('after', false, 12_000, null)];
+    const onMean = { ...DEFAULT_SLA, latencyMs: { avg: 800 } };
+    // From 14 s: 1 slow second of 5, mean (2000 + 4 × 100) / 5 = 480 ms; from 13 s: 2 of 5, 860 ms.
+    expect(recoveryTimes(phases, s, onMean)[0]).toMatchObject({ recoveryS: 2, status: 'recovered' });
+    expect(goodputBound({ avg: 400, p99: 800 })).toBe(800);
+    expect(goodputBound({ avg: 400 })).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('is 0 when the first stretch after the fault already holds; says so when it never does', () => {

@@ -11,8 +11,8 @@ import { admin, type TestMock } from '../helpers/mock.js';
 import { type Observed, startObserved } from '../helpers/observed-stack.js';
 
 /**
- * The whole observability path, for real: the mock plays an outage, the engine runs a stepped test, the
- * collector follows it, Debian's Prometheus scrapes both with the project's rules (the Sloth SLOs'
+ * The whole observability path, for real: the mock plays an outage, the engine runs a stepped test
+ * through a bulkhead in front of it, the collector follows it (and scrapes the bulkhead's queue), Debian's Prometheus scrapes both with the project's rules (the Sloth SLOs'
  * too) and sends to Debian's Alertmanager, which calls the collector's webhook. A second
  * collector, `busybench collect --strategy retry`, follows the same run as a compare run's
  * collector does, so the client series come in two strategies (`unnamed`, the first's default,
@@ -101,7 +101,8 @@ describe('alerts and dashboards against a real Prometheus and Alertmanager', () 
       [
         'load',
         '-t',
-        mock.url,
+        // Through a bulkhead (room for 64): its queue is what the queue panel shows.
+        observed?.strategy as string,
         '-p',
         'stepped',
         '-r',

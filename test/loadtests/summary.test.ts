@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { REPORT_MESSAGES } from '../../common/i18n/messages/report.js';
 import { DEFAULT_SLA } from '../../common/sla/sla.js';
 import { DEFAULT_MIX, type Plan } from '../../loadtests/plan.js';
 import { buildProfile } from '../../loadtests/profiles.js';
@@ -133,5 +134,26 @@ describe('the k6 summary', () => {
       'P0 busybench_success rate>=0.999 broken at overall',
       'P0 busybench_success rate>=0.999 broken at step 1 (20 req/s)',
     ]);
+  });
+
+  it("carries the queue line as the collector's: named in the summary, in the judge's words, not judged", () => {
+    const data: SummaryData = {
+      state: { testRunDurationMs: 20_500 },
+      metrics: { busybench_success: { values: { passes: 300, fails: 0, rate: 1 } } },
+    };
+    const withQueue = { ...plan, sla: { ...plan.sla, queueLength: 500 } };
+    const out = summarise(data, { plan: withQueue, summaryPath: '/tmp/x.json' });
+    const summary = JSON.parse(out['/tmp/x.json'] as string);
+    expect(summary.judgedByCollector).toEqual(['queue length < 500']);
+    expect(summary.breaches).toEqual([]);
+    expect(out.stdout).toContain(
+      "not judged here: queue length < 500 (the strategy's queue; the collector judges it)",
+    );
+    // The kit's judge writes the same words for the line it judges.
+    expect(REPORT_MESSAGES.en['sla.queue']('500')).toBe('queue length < 500');
+    // No queue line, no such field.
+    expect(
+      JSON.parse(summarise(data, { plan, summaryPath: '/tmp/x.json' })['/tmp/x.json'] as string),
+    ).not.toHaveProperty('judgedByCollector');
   });
 });

@@ -23,6 +23,7 @@ export const DASHBOARDS_MESSAGES = defineMessages({
     'legend.step': 'step {{step}}',
     'legend.achievedStep': 'achieved, step {{step}}',
     'legend.targetStep': 'target, step {{step}}',
+    'legend.slaLine': 'SLA line',
     'legend.inFlightAccount': 'in flight {{account}}/{{group}}',
     'legend.limitAccount': 'limit {{account}}/{{group}}',
     'legend.inFlightNode': 'in flight {{node}}',
@@ -75,6 +76,12 @@ export const DASHBOARDS_MESSAGES = defineMessages({
     'steppedStress.p99PerStep.title': 'p99 per step (exact, HDR)',
     'steppedStress.p99PerStep.description':
       "Each step's p99 latency from the collector's exact HDR histogram; the SLA line is 800 ms.",
+    'steppedStress.meanPerStep.title': 'Mean latency per step',
+    'steppedStress.meanPerStep.description':
+      "Each step's mean end-to-end latency, and the SLA's avg line when it has one (the guides' \"average latency > 800 ms\" alarm).",
+    'steppedStress.queuePerStep.title': "Strategy's queue, peak per step",
+    'steppedStress.queuePerStep.description':
+      "The strategy's own queue at its highest in each step (busybench_strategy_queue_length, scraped by the collector each second), and the SLA's queue line when it has one. No data through nginx or HAProxy: they export no queue of ours.",
     'steppedStress.goodputPerStep.title': 'Goodput per step',
     'steppedStress.goodputPerStep.description': 'Successful responses within the SLA latency, per second.',
     'steppedStress.achievedPerStep.title': 'Achieved vs target per step',
@@ -253,6 +260,7 @@ export const DASHBOARDS_MESSAGES = defineMessages({
     'legend.step': '步骤 {{step}}',
     'legend.achievedStep': '实际，步骤 {{step}}',
     'legend.targetStep': '目标，步骤 {{step}}',
+    'legend.slaLine': 'SLA 线',
     'legend.inFlightAccount': '处理中 {{account}}/{{group}}',
     'legend.limitAccount': '上限 {{account}}/{{group}}',
     'legend.inFlightNode': '处理中 {{node}}',
@@ -301,6 +309,12 @@ export const DASHBOARDS_MESSAGES = defineMessages({
     'steppedStress.successPerStep.description': '每个步骤中返回 2xx 且回答完整的请求占比。',
     'steppedStress.p99PerStep.title': '各步骤 p99（HDR 精确值）',
     'steppedStress.p99PerStep.description': '采集器用 HDR 直方图算出的各步骤精确 p99 延迟；SLA 线为 800 ms。',
+    'steppedStress.meanPerStep.title': '各步骤平均延迟',
+    'steppedStress.meanPerStep.description':
+      '每个步骤的端到端平均延迟；SLA 有 avg 线时一并画出（即指南中“平均延迟 > 800 ms”的告警）。',
+    'steppedStress.queuePerStep.title': '策略队列：各步骤峰值',
+    'steppedStress.queuePerStep.description':
+      '策略自身队列在每个步骤中的最高值（busybench_strategy_queue_length，采集器每秒抓取一次）；SLA 有队列线时一并画出。经 nginx 或 HAProxy 时无数据：它们不导出我们的队列指标。',
     'steppedStress.goodputPerStep.title': '各步骤有效吞吐',
     'steppedStress.goodputPerStep.description': '每秒在 SLA 延迟以内成功返回的回答数。',
     'steppedStress.achievedPerStep.title': '各步骤实际与目标速率',

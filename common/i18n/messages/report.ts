@@ -72,6 +72,7 @@ export const REPORT_MESSAGES = defineMessages({
     'sla.ttft': (p: string, ms: string) => `ttft ${p} < ${ms} ms`,
     'sla.errorRate': (outcome: string, max: string) => `${outcome} rate <= ${max}`,
     'sla.dropped': (max: string) => `dropped iterations <= ${max}`,
+    'sla.queue': (max: string) => `queue length < ${max}`,
     // `busybench report`'s lines after the table.
     upstreamLine: (amplification: string, masking: string) =>
       `upstream over the run: amplification ${amplification}, error masking ${masking}`,
@@ -213,6 +214,7 @@ export const REPORT_MESSAGES = defineMessages({
     'sla.ttft': (p: string, ms: string) => `首字延迟 ${p} < ${ms} ms`,
     'sla.errorRate': (outcome: string, max: string) => `${outcome} 比例 <= ${max}`,
     'sla.dropped': (max: string) => `丢弃的迭代 <= ${max}`,
+    'sla.queue': (max: string) => `队列堆积量 < ${max}`,
     upstreamLine: (amplification: string, masking: string) =>
       `整个运行的上游：放大系数 ${amplification}，错误屏蔽率 ${masking}`,
     recoveryLine: (phase: string, what: string) => `${phase} 之后的恢复：${what}`,

@@ -9,9 +9,11 @@ import { localError, type UpstreamResponse, untilDone } from '../upstream.js';
  * answers 429 for concurrency: the wait moves into our queue, where it costs no attempt.
  */
 export function bulkhead(o: Options): Strategy {
-  const policy = bulkheadPolicy(o.number('limit', 32, 1), o.number('queue', 512, 0));
+  const queue = o.number('queue', 512, 0);
+  const policy = bulkheadPolicy(o.number('limit', 32, 1), queue);
   return {
     name: 'bulkhead',
+    queueLength: () => queue - policy.queueSlots,
     gauges: {
       bulkhead_free_slots: () => policy.executionSlots,
       bulkhead_free_queue: () => policy.queueSlots,

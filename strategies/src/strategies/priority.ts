@@ -112,6 +112,7 @@ export function priority(o: Options): Strategy {
   };
   return {
     name: 'priority',
+    queueLength: waiting,
     gauges: {
       priority_queued_p0: () => queues[0].length,
       priority_queued_p1: () => queues[1].length,

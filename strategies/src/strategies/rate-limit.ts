@@ -30,14 +30,24 @@ export function rateLimit(o: Options): Strategy {
       ? slidingLog(Math.floor(rps), maxWaitMs)
       : tokenBucket(rps, o.number('burst', Math.max(1, rps / 5), 1), maxWaitMs);
   const refused = algorithm === 'sliding-log' ? 'sliding log full' : 'token bucket empty';
+  // Requests waiting for their turn (an admission that is immediate resolves before a scrape sees it).
+  let waiting = 0;
   return {
     name: 'rate-limit',
+    queueLength: () => waiting,
     gauges:
       algorithm === 'sliding-log'
         ? { rate_limit_window_sends: limiter.level }
         : { rate_limit_tokens: limiter.level },
     handle: async (req, ctx) => {
-      if (!(await limiter.admit()))
+      waiting++;
+      let admitted: boolean;
+      try {
+        admitted = await limiter.admit();
+      } finally {
+        waiting--;
+      }
+      if (!admitted)
         return ctx.local(
           'rate_limited',
           localError(429, 'client_rate_limited', `Rate Limit Reached: client-side ${refused}`),

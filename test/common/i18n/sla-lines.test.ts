@@ -29,6 +29,7 @@ const SLA: Required<Sla> = {
   ttftMs: { p99: 2000 },
   errorRates: { '503': 0.01, timeout: 0.001 },
   maxDroppedIterations: 0,
+  queueLength: 500,
   classes: Object.fromEntries(PRIORITY_CLASSES.map((c) => [c, CLASS_LINES])),
 };
 
@@ -48,6 +49,7 @@ const step = (n: number): JudgedStep => ({
   step: n,
   targetRate: 100 * (n + 1),
   classFigures: () => BAD,
+  queueLengthPeak: () => 900,
 });
 
 /** English words in a line, but for the tokens kept in both languages (percentiles, units, codes, classes). */
@@ -72,6 +74,7 @@ describe("the judge's SLA lines in Chinese", () => {
         '503 rate <= 0.01',
         'timeout rate <= 0.001',
         'dropped iterations <= 0',
+        'queue length < 500',
       ]),
     );
     for (const c of PRIORITY_CLASSES)

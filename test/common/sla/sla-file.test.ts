@@ -108,4 +108,12 @@ classes:
       expect.stringMatching(/\/latency/),
     ]);
   });
+
+  it("takes a queue line (the guides' 队列堆积量 < 500): a whole number >= 1, overall only", () => {
+    expect(loadSla(slaFile(`${BASE}queueLength: 500\n`)).queueLength).toBe(500);
+    expect(loadSla(slaFile(BASE))).not.toHaveProperty('queueLength');
+    expect(problems(slaFile(`${BASE}queueLength: 0\n`))).toEqual([expect.stringMatching(/\/queueLength/)]);
+    expect(problems(slaFile(`${BASE}queueLength: 2.5\n`))).toEqual([expect.stringMatching(/\/queueLength/)]);
+    expect(problems(slaFile(`${BASE}classes:\n  P0: { queueLength: 5 }\n`))).not.toEqual([]);
+  });
 });

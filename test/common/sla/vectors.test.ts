@@ -37,6 +37,10 @@ describe('the SLA judge on the shared vectors (Go and TypeScript alike)', () => 
               ...(g.prio ? { prio: g.prio } : {}),
             }),
           );
+      // The strategy's queue as the collector scrapes it, within the step's span (its answers' ends).
+      const from = run.ordered()[0]?.firstMs ?? 0;
+      for (const [i, length] of ((c as { queue?: number[] }).queue ?? []).entries())
+        run.queue.add(from + i, length);
       const sla = { name: c.name, maxDroppedIterations: 0, ...c.sla } as unknown as Sla;
       const broken = judge(sla, run.ordered(), 0)
         .lines.filter((l) => !l.ok && l.step === 0)

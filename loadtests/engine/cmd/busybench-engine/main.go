@@ -26,6 +26,7 @@ import (
 	"busybench/engine/internal/results"
 	"busybench/engine/internal/schedule"
 	"busybench/engine/internal/ship"
+	"busybench/engine/internal/sla"
 )
 
 const (
@@ -130,6 +131,9 @@ func run() int {
 	eng, err := attack.New(p, seg, out)
 	if err != nil {
 		return usage("%v", err)
+	}
+	for _, l := range sla.CollectorLines(p.SLA) {
+		fmt.Fprintf(os.Stderr, "busybench-engine: the SLA line %q is the collector's: it scrapes the strategy's queue, the engine sees its clients only\n", l)
 	}
 	scheduled := eng.Schedule().PerStep(seg)
 	out.Append(func(b []byte) []byte {

@@ -149,6 +149,10 @@ type SLA struct {
 	TTFTMs               map[string]float64 `json:"ttftMs"`
 	ErrorRates           map[string]float64 `json:"errorRates"`
 	MaxDroppedIterations int                `json:"maxDroppedIterations"`
+	// QueueLength: the strategy's queue under this at every scrape (the guides' 队列堆积量 < 500).
+	// The collector judges it (it scrapes the strategy's busybench_strategy_queue_length); the
+	// engine sees its clients only, so it carries the line and says whose it is (sla.CollectorLines).
+	QueueLength *int `json:"queueLength,omitempty"`
 	// Lines per priority class ("P0": ...), beside the lines above (which judge every request).
 	Classes map[string]ClassSLA `json:"classes,omitempty"`
 }
@@ -315,6 +319,9 @@ func (p *Plan) problems() []string {
 		add("retries must be >= 0")
 	}
 	lineProblems("sla", p.SLA.LatencyMs, p.SLA.TTFTMs, p.SLA.ErrorRates, add)
+	if q := p.SLA.QueueLength; q != nil && *q < 1 {
+		add("sla.queueLength must be at least 1")
+	}
 	for c, cs := range p.SLA.Classes {
 		where := "sla.classes." + c
 		if !IsPriorityClass(c) {

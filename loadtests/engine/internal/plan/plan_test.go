@@ -138,3 +138,24 @@ func TestSessionsAreBoundedAndTakeNoOtherRepeats(t *testing.T) {
 		})
 	}
 }
+
+// The queue line rides in the plan (the collector judges it): a whole number >= 1, or absent.
+func TestQueueLineIsCarried(t *testing.T) {
+	base := strings.Replace(validPlan, "THINKING", "null", 1)
+	with := func(v string) string {
+		return strings.Replace(base, `"maxDroppedIterations": 0}`, `"maxDroppedIterations": 0, "queueLength": `+v+`}`, 1)
+	}
+	p, err := Parse([]byte(with("500")))
+	if err != nil || p.SLA.QueueLength == nil || *p.SLA.QueueLength != 500 {
+		t.Fatalf("queueLength 500: %v, %v", err, p)
+	}
+	if p, err := Parse([]byte(base)); err != nil || p.SLA.QueueLength != nil {
+		t.Fatalf("no queueLength: %v", err)
+	}
+	if _, err := Parse([]byte(with("0"))); err == nil || !strings.Contains(err.Error(), "sla.queueLength") {
+		t.Errorf("queueLength 0: %v", err)
+	}
+	if _, err := Parse([]byte(with("2.5"))); err == nil {
+		t.Error("queueLength 2.5 accepted")
+	}
+}

@@ -32,9 +32,12 @@ type Summary struct {
 	Errors            map[string]uint64 `json:"errors"`
 	Steps             []sla.Figures     `json:"steps"`
 	Breaches          []string          `json:"breaches"`
-	Passed            bool              `json:"passed"`
-	Interrupted       bool              `json:"interrupted"`
-	StoppedAtBreach   bool              `json:"stoppedAtBreach"`
+	// JudgedByCollector: the SLA's lines the engine does not judge (the strategy's queue); the
+	// collector scraping the strategy does. Absent when the SLA has none.
+	JudgedByCollector []string `json:"judgedByCollector,omitempty"`
+	Passed            bool     `json:"passed"`
+	Interrupted       bool     `json:"interrupted"`
+	StoppedAtBreach   bool     `json:"stoppedAtBreach"`
 	// StoppedSaturated: why the arrivals ended early (--stop-when-saturated); absent when they did not.
 	StoppedSaturated string `json:"stoppedSaturated,omitempty"`
 	// TurnsShort: a session run's turns sent while an earlier turn of their conversation had
@@ -69,6 +72,7 @@ func Build(p *plan.Plan, segment string, run *sla.Run, breaches []sla.Line, took
 		s.Breaches = append(s.Breaches, b.String())
 	}
 	s.Passed = len(breaches) == 0
+	s.JudgedByCollector = sla.CollectorLines(p.SLA)
 	return s
 }
 
@@ -155,6 +159,9 @@ func (s Summary) Text() string {
 		if s.StoppedSaturated != "" {
 			fmt.Fprintf(&b, "stopped early, the target %s\n", s.StoppedSaturated)
 		}
+	}
+	for _, l := range s.JudgedByCollector {
+		fmt.Fprintf(&b, "not judged here: %s (the strategy's queue; the collector judges it)\n", l)
 	}
 	return b.String()
 }

@@ -43,6 +43,16 @@ type Line struct {
 	OK         bool
 }
 
+// CollectorLines are the SLA's lines the engine cannot judge, in the kit's words
+// (common/i18n/messages/report.ts): the strategy's queue is on the strategy's /metrics, which the
+// collector scrapes; the engine sees only what its clients see.
+func CollectorLines(s plan.SLA) []string {
+	if s.QueueLength == nil {
+		return nil
+	}
+	return []string{fmt.Sprintf("queue length < %d", *s.QueueLength)}
+}
+
 func (l Line) String() string {
 	where := "overall"
 	if l.Step >= 0 {

@@ -49,7 +49,20 @@ func TestSharedSLAVectors(t *testing.T) {
 				broken = append(broken, l.Text)
 			}
 		}
-		want := append([]string{}, c.Broken...)
+		// The queue line is the collector's: the engine names it as such and judges it not.
+		theirs := map[string]bool{}
+		for _, l := range CollectorLines(c.SLA) {
+			theirs[l] = true
+		}
+		if c.SLA.QueueLength != nil && len(theirs) == 0 {
+			t.Errorf("%s: the queue line is not named as the collector's", c.Name)
+		}
+		want := []string{}
+		for _, b := range c.Broken {
+			if !theirs[b] {
+				want = append(want, b)
+			}
+		}
 		sort.Strings(broken)
 		sort.Strings(want)
 		if len(broken) != len(want) {
