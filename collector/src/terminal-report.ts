@@ -110,7 +110,8 @@ export function terminalReport(
                     slaLineText(l.rule, l.priority, m),
                     String(l.step),
                     String(l.targetRate),
-                    num(l.measured, 4),
+                    // A queue is counted in requests: a whole number, not a rate's 4 places.
+                    num(l.measured, l.rule.kind === 'queue' ? 0 : 4),
                   )
             }`,
         ),

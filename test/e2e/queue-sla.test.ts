@@ -62,7 +62,7 @@ describe('the SLA queue line, judged by the collector on the strategy it scrapes
     const bulkhead = join(dir, 'bulkhead');
     const broke = await run('bulkhead:limit=2,queue=30', bulkhead);
     expect(broke.code, broke.stderr).toBe(99);
-    expect(broke.stdout).toMatch(/queue length < 10 broken at step 0 \(30 req\/s\): measured (2\d|30)/);
+    expect(broke.stdout).toMatch(/queue length < 10 broken at step 0 \(30 req\/s\): measured (2\d|30)$/m);
     const [line] = queueLines(bulkhead);
     expect(line).toMatchObject({ step: 0, ok: false, line: 'queue length < 10' });
     expect(line?.measured).toBeGreaterThanOrEqual(10);
