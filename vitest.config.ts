@@ -9,6 +9,8 @@ const TIMING = [
   'test/e2e/collector-truth.test.ts',
   'test/e2e/coordinated-omission.test.ts',
   'test/mock-server/serve/prefill.test.ts',
+  // A replica's start delay read off the mock's metrics, 100 ms apart.
+  'test/mock-server/busy/autoscale-load.test.ts',
   // Finds a capacity only where the load generator keeps up (late p99 <= 5 ms): beside the
   // suite it did not at 275 req/s, and the search rightly claimed no rate there.
   'test/e2e/capacity-search.test.ts',

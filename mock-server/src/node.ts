@@ -39,6 +39,11 @@ export class MockNode {
     this.rng = new Rng(config.seed + index);
     this.timeline = new Timeline(this.behaviourOf(config));
     this.capacity = new Capacity(this.timeline.current.maxInFlight);
+    // What a scenario's autoscaler measures: requests reaching the node, and how full it is.
+    this.timeline.load = {
+      arrivals: () => this.capacity.arrivals,
+      busyShare: () => Math.min(1, this.capacity.inFlight / this.capacity.maxInFlight),
+    };
     this.metrics = config.metrics.enabled
       ? new MockMetrics(this.name, this.capacity, shared.accounts, this.timeline, () => this.config)
       : undefined;

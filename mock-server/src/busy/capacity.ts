@@ -49,6 +49,8 @@ class WaitList {
 
 export class Capacity {
   inFlight = 0;
+  /** Requests that reached the node's capacity so far: an autoscaler's requests per second. */
+  arrivals = 0;
   readonly queue = new WaitList();
   readonly held = new WaitList();
 

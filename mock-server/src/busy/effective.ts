@@ -31,7 +31,11 @@ export interface Effective {
   readonly anyStreamFault: boolean;
 }
 
-export function computeEffective(base: Behaviour, phase?: Phase): Effective {
+/**
+ * `capacityScale`: the autoscaler's ready replicas over its minimum (autoscaler.ts), on top of
+ * the phase's capacityFactor; 1 without one.
+ */
+export function computeEffective(base: Behaviour, phase?: Phase, capacityScale = 1): Effective {
   const behaviour = phase ? deepMerge(base, phase.patch) : base;
   const ttftMul = phase?.ttftMultiplier ?? 1;
   const itlMul = phase?.interTokenMultiplier ?? 1;
@@ -60,7 +64,7 @@ export function computeEffective(base: Behaviour, phase?: Phase): Effective {
       isZero(latency.interToken) &&
       latency.prefill.msPerToken === 0 &&
       Object.values(latency.prefill.models).every((ms) => ms === 0),
-    maxInFlight: Math.max(1, Math.round(capacity.maxInFlight * (phase?.capacityFactor ?? 1))),
+    maxInFlight: Math.max(1, Math.round(capacity.maxInFlight * (phase?.capacityFactor ?? 1) * capacityScale)),
     queueTimeoutMs: parseDurationMs(capacity.queueTimeout),
     holdKeepAliveMs: Math.max(10, parseDurationMs(capacity.holdKeepAliveInterval)),
     holdTimeoutMs: parseDurationMs(capacity.holdTimeout),

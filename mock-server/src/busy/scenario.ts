@@ -8,6 +8,7 @@ import { behaviourProblems, readStructuredFile } from '../config/load.js';
 import { deepMerge } from '../config/merge.js';
 import type { Behaviour } from '../config/schema.js';
 import { MockError, MockErrorCodes } from '../errors.js';
+import type { AutoscaleSpec } from './autoscaler.js';
 
 /** The built-in scenarios, one YAML file each. */
 const BUILTIN_SCENARIO_DIR = join(packageRoot(), 'mock-server', 'scenarios');
@@ -30,6 +31,27 @@ export const PhaseSchema = T.Object(
   { additionalProperties: false },
 );
 
+/** Elastic capacity (autoscaler.ts): replicas moved as a HorizontalPodAutoscaler would. */
+export const AutoscaleSchema = T.Object(
+  {
+    /** The replicas the node's configured capacity stands for; never fewer. */
+    minReplicas: T.Integer({ minimum: 1, maximum: 1000 }),
+    maxReplicas: T.Integer({ minimum: 1, maximum: 1000 }),
+    /** rps: requests a second per replica against `target`; cpu: busy share against `target` (0..1). */
+    metric: T.Union([T.Literal('rps'), T.Literal('cpu')]),
+    target: T.Number({ exclusiveMinimum: 0 }),
+    /** How often it decides (HPA: 15 s). */
+    syncPeriod: T.Optional(Duration),
+    /** From a replica's decision until it serves. */
+    startDelay: Duration,
+    /** Scale down to the highest recommendation of this window (HPA: 5 min). */
+    scaleDownStabilization: T.Optional(Duration),
+    /** No change while the measure is within this share of the target (HPA: 0.1). */
+    tolerance: T.Optional(T.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 export const ScenarioSchema = T.Object(
   {
     name: T.String({ minLength: 1 }),
@@ -38,6 +60,7 @@ export const ScenarioSchema = T.Object(
     base: T.Optional(BehaviourPatch),
     duration: Duration,
     phases: T.Array(PhaseSchema, { minItems: 1 }),
+    autoscale: T.Optional(AutoscaleSchema),
   },
   { additionalProperties: false },
 );
@@ -59,6 +82,8 @@ export interface Scenario {
   readonly description: string;
   readonly durationMs: number;
   readonly phases: readonly Phase[];
+  /** Elastic capacity under the phases (scenario time); absent: the capacity is fixed. */
+  readonly autoscale?: AutoscaleSpec;
 }
 
 export function listBuiltinScenarios(): string[] {
@@ -123,8 +148,32 @@ export function parseScenario(raw: unknown, base: Behaviour, source = 'scenario'
     if (p.atMs >= durationMs) problems.push(`/phases/${i}: starts at or after the scenario's duration`);
   });
   if (phases[0] && phases[0].atMs !== 0) problems.push('/phases/0: the first phase must start at 0');
+  const a = file.autoscale;
+  const autoscale: AutoscaleSpec | undefined = a && {
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    metric: a.metric,
+    target: a.target,
+    syncMs: parseDurationMs(a.syncPeriod ?? '15s'),
+    startDelayMs: parseDurationMs(a.startDelay),
+    scaleDownWindowMs: parseDurationMs(a.scaleDownStabilization ?? '300s'),
+    tolerance: a.tolerance ?? 0.1,
+  };
+  if (autoscale) {
+    if (autoscale.maxReplicas < autoscale.minReplicas)
+      problems.push('/autoscale: maxReplicas must be at least minReplicas');
+    if (autoscale.metric === 'cpu' && autoscale.target > 1)
+      problems.push('/autoscale/target: a cpu target is a utilisation share, 0 to 1 (0.7: 70 %)');
+    if (autoscale.syncMs < 100) problems.push('/autoscale/syncPeriod: at least 100ms');
+  }
   if (problems.length > 0) {
     throw new MockError(MockErrorCodes.SCENARIO_INVALID, `invalid scenario in ${source}`, problems);
   }
-  return { name: file.name, description: file.description ?? '', durationMs, phases };
+  return {
+    name: file.name,
+    description: file.description ?? '',
+    durationMs,
+    phases,
+    ...(autoscale ? { autoscale } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Behaviour } from '../config/schema.js';
+import { Autoscaler, type AutoscaleStatus, type NodeLoad } from './autoscaler.js';
 import { computeEffective, type Effective } from './effective.js';
 import type { Scenario } from './scenario.js';
 
@@ -29,6 +30,10 @@ export class Timeline {
   private speed = 1;
   private loop = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The scenario's elastic capacity, while one with `autoscale` plays. */
+  private autoscaler: Autoscaler | null = null;
+  /** What an autoscaler reads of the node (set by the node; none: no scenario may autoscale). */
+  load: NodeLoad | null = null;
   private readonly listeners: Array<(status: TimelineStatus) => void> = [];
 
   constructor(private base: Behaviour) {
@@ -50,8 +55,32 @@ export class Timeline {
   /** Replaces the base behaviour (admin API); a running scenario keeps playing on top of it. */
   setBase(base: Behaviour): void {
     this.base = base;
-    this.effective = computeEffective(base, this.scenario?.phases[this.phaseIndex]);
+    this.recompute();
     this.emit();
+  }
+
+  /** The autoscaler's replicas now; null when the scenario playing has none. */
+  autoscale(): AutoscaleStatus | null {
+    return this.autoscaler?.status() ?? null;
+  }
+
+  /**
+   * The phase's name, with the replicas when an autoscaler plays ("steady · 5 replicas (+2
+   * starting)"): each move is then a phase change on the mock's metrics, which the collector
+   * puts on the run's timeline. The runner reads the replicas back from this form.
+   */
+  private phaseName(): string {
+    const a = this.autoscaler?.status();
+    if (!a) return this.effective.phase;
+    return `${this.effective.phase} · ${a.ready} replicas${a.starting > 0 ? ` (+${a.starting} starting)` : ''}`;
+  }
+
+  private recompute(): void {
+    this.effective = computeEffective(
+      this.base,
+      this.scenario?.phases[this.phaseIndex],
+      this.autoscaler?.factor ?? 1,
+    );
   }
 
   start(scenario: Scenario, options: { speed?: number; loop?: boolean } = {}): void {
@@ -60,12 +89,28 @@ export class Timeline {
     this.speed = options.speed ?? 1;
     this.loop = options.loop ?? false;
     this.startedAt = Date.now();
+    if (scenario.autoscale && this.load) {
+      // Each move is a change of the node's capacity, heard as a phase change (its name says the replicas).
+      this.autoscaler = new Autoscaler(
+        scenario.autoscale,
+        this.load,
+        () => {
+          this.phaseStartedAt = Date.now();
+          this.recompute();
+          this.emit();
+        },
+        this.speed,
+      );
+      this.autoscaler.start();
+    }
     this.enter(0);
   }
 
   stop(emit = true): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.autoscaler?.stop();
+    this.autoscaler = null;
     this.scenario = null;
     this.phaseIndex = -1;
     this.effective = computeEffective(this.base);
@@ -76,7 +121,7 @@ export class Timeline {
     const running = this.scenario !== null;
     return {
       scenario: this.scenario?.name ?? null,
-      phase: this.effective.phase,
+      phase: this.phaseName(),
       phaseIndex: this.phaseIndex,
       fault: this.scenario?.phases[this.phaseIndex]?.fault ?? false,
       elapsedMs: running ? (Date.now() - this.startedAt) * this.speed : 0,
@@ -94,7 +139,7 @@ export class Timeline {
     if (!phase) return;
     this.phaseIndex = index;
     this.phaseStartedAt = Date.now();
-    this.effective = computeEffective(this.base, phase);
+    this.recompute();
     this.emit();
     const next = scenario.phases[index + 1];
     const untilMs = (next ? next.atMs : scenario.durationMs) - phase.atMs;

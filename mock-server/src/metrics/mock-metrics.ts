@@ -217,6 +217,42 @@ export class MockMetrics {
         g.handle().value = timeline.status().phaseStartedMs / 1000;
       },
     );
+    // Elastic capacity (a scenario's autoscale): present only while an autoscaler plays.
+    new FastGauge(
+      r,
+      `${p}autoscale_replicas`,
+      "The scenario's autoscaler: replicas serving (ready) and decided but not serving yet (starting).",
+      ['state'],
+      (g) => {
+        g.reset();
+        const a = timeline.autoscale();
+        if (!a) return;
+        g.handle('ready').value = a.ready;
+        g.handle('starting').value = a.starting;
+      },
+    );
+    new FastGauge(
+      r,
+      `${p}autoscale_desired_replicas`,
+      "The autoscaler's last decision (HPA's desired replicas).",
+      [],
+      (g) => {
+        g.reset();
+        const a = timeline.autoscale();
+        if (a) g.handle().value = a.desired;
+      },
+    );
+    new FastGauge(
+      r,
+      `${p}autoscale_metric`,
+      'What the autoscaler last measured per replica: requests a second (metric rps) or a utilisation share (cpu).',
+      [],
+      (g) => {
+        g.reset();
+        const a = timeline.autoscale();
+        if (a) g.handle().value = a.metric;
+      },
+    );
     new FastGauge(
       r,
       `${p}scenario_elapsed_seconds`,

@@ -57,6 +57,7 @@ function injectError(ex: Exchange, status: InjectableStatus): false {
 
 function takeCapacity(ex: Exchange, forceHold: boolean): boolean | Promise<boolean> {
   const { capacity } = ex.node;
+  capacity.arrivals++;
   const eff = ex.node.effective;
   if (!forceHold && capacity.tryEnter()) {
     ex.holdCapacitySlot();

@@ -103,4 +103,57 @@ describe('scenarios', () => {
       ['recovery', false],
     ]);
   });
+
+  it('takes an autoscale block (elastic capacity) and names its problems at once', () => {
+    const phases = [{ at: '0s', name: 'elastic' }];
+    const ok = parseScenario(
+      {
+        name: 'e',
+        duration: '1m',
+        phases,
+        autoscale: { minReplicas: 3, maxReplicas: 20, metric: 'cpu', target: 0.7, startDelay: '60s' },
+      },
+      base,
+    );
+    expect(ok.autoscale).toEqual({
+      minReplicas: 3,
+      maxReplicas: 20,
+      metric: 'cpu',
+      target: 0.7,
+      syncMs: 15_000,
+      startDelayMs: 60_000,
+      scaleDownWindowMs: 300_000,
+      tolerance: 0.1,
+    });
+    expect(loadScenario('autoscale', base).autoscale).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 20,
+      target: 500,
+    });
+    try {
+      parseScenario(
+        {
+          name: 'e',
+          duration: '1m',
+          phases,
+          autoscale: {
+            minReplicas: 5,
+            maxReplicas: 2,
+            metric: 'cpu',
+            target: 70,
+            startDelay: '1s',
+            syncPeriod: '10ms',
+          },
+        },
+        base,
+      );
+      expect.unreachable();
+    } catch (err) {
+      expect((err as MockError).problems).toEqual([
+        '/autoscale: maxReplicas must be at least minReplicas',
+        '/autoscale/target: a cpu target is a utilisation share, 0 to 1 (0.7: 70 %)',
+        '/autoscale/syncPeriod: at least 100ms',
+      ]);
+    }
+  });
 });
