@@ -16,10 +16,10 @@ const TIMING = [
   'test/e2e/capacity-search.test.ts',
 ];
 /**
- * Tests that take both cores for seconds (a trace replayed at 2 800 req/s): beside the suite
+ * Tests that take both cores for seconds (a trace replayed at 2 800 req/s, a burst of 1 200): beside the suite
  * they would put their load into its timing tests' figures, so they run alone too.
  */
-const HEAVY = ['test/e2e/trace-replay.test.ts'];
+const HEAVY = ['test/e2e/trace-replay.test.ts', 'test/e2e/elastic.test.ts'];
 const QUIET = [...TIMING, ...HEAVY];
 
 export default defineConfig({

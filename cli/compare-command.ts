@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseDurationMs } from '../common/duration.js';
@@ -8,7 +8,7 @@ import { SCOREBOARD_MESSAGES } from '../common/i18n/messages/scoreboard.js';
 import { packageRoot } from '../common/paths.js';
 import { loadScenario } from '../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../mock-server/src/config/defaults.js';
-import { EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
+import { ELASTIC_BURST_STEPS, EXPERIMENTS, type Experiment, runCompare } from '../runner/src/compare.js';
 import { launchStack } from '../runner/src/launch-stack.js';
 import { scoreboardMarkdown } from '../runner/src/scoreboard.js';
 import { scoreboardPage } from '../runner/src/scoreboard-page.js';
@@ -40,6 +40,10 @@ interface CompareFlags extends BenchmarkFlags, SearchFlags {
   capacityConfig: string;
   faultRate: string;
   faultDuration?: string;
+  elasticRates: string;
+  elasticStep: string;
+  elasticScenario: string;
+  elasticSpeed: string;
 }
 
 /**
@@ -82,6 +86,22 @@ export function compareCommand(): Command {
       .option(
         '--fault-duration <dur>',
         "fault experiment: how long (default the scenario's length at its speed)",
+      )
+      .option(
+        '--elastic-rates <base,burst>',
+        `elastic experiment: the base rate for a step, then the burst's for ${ELASTIC_BURST_STEPS} steps, req/s`,
+        '300,1200',
+      )
+      .option('--elastic-step <dur>', "elastic experiment: a step's length", '10s')
+      .option(
+        '--elastic-scenario <name|file>',
+        'elastic experiment: a scenario with an autoscale block (mock-server/README.md, "Elastic capacity")',
+        join(packageRoot(), 'runner', 'experiments', 'elastic-scenario.yaml'),
+      )
+      .option(
+        '--elastic-speed <n>',
+        "elastic experiment: the scenario's speed (its sync period and start delay divided by it)",
+        '5',
       ),
     { scenario: 'outage-recovery', scenarioSpeed: '4' },
   ).action(async (flags: CompareFlags) => {
@@ -133,6 +153,31 @@ export function compareCommand(): Command {
         problems.push((err as Error).message);
       }
       if (faults && !(faultSeconds > 0)) problems.push('--fault-duration must be above 0');
+      const elasticRates = flags.elasticRates.split(',').map(Number);
+      const elasticSpeed = Number(flags.elasticSpeed);
+      let elasticStepS = 0;
+      if (experiments.includes('elastic')) {
+        const [base = Number.NaN, burst = Number.NaN] = elasticRates;
+        if (elasticRates.length !== 2 || !(base > 0) || !(burst > base))
+          problems.push(
+            `--elastic-rates "${flags.elasticRates}" must be two rates, base,burst, the burst the higher`,
+          );
+        if (!(elasticSpeed > 0)) problems.push(`--elastic-speed "${flags.elasticSpeed}" must be above 0`);
+        try {
+          elasticStepS = parseDurationMs(flags.elasticStep) / 1000;
+          if (!(elasticStepS >= 1)) problems.push(`--elastic-step "${flags.elasticStep}" must be 1s or more`);
+        } catch (err) {
+          problems.push(`--elastic-step: ${(err as Error).message}`);
+        }
+        try {
+          if (!loadScenario(flags.elasticScenario, DEFAULT_CONFIG.behaviour).autoscale)
+            problems.push(
+              `--elastic-scenario ${flags.elasticScenario} has no autoscale block: its capacity would not move`,
+            );
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      }
       if (flags.search && !experiments.includes('capacity'))
         problems.push('--search goes with --experiment capacity');
       const search = searchFlags(flags, problems);
@@ -205,6 +250,16 @@ export function compareCommand(): Command {
           speed: Number(flags.scenarioSpeed),
           rate: faultRate,
           seconds: faultSeconds,
+          mockConfig: o.mockConfig,
+        },
+        elastic: {
+          // A file by its absolute path (runs start elsewhere); a built-in by its name.
+          scenario: existsSync(flags.elasticScenario)
+            ? resolve(flags.elasticScenario)
+            : flags.elasticScenario,
+          speed: elasticSpeed,
+          rates: [elasticRates[0] ?? 0, elasticRates[1] ?? 0],
+          stepSeconds: elasticStepS,
           mockConfig: o.mockConfig,
         },
         ...(traceRun ? { trace: traceRun } : {}),

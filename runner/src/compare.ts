@@ -4,6 +4,7 @@ import type { TraceInfo } from '../../loadtests/trace-plan.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { type BenchmarkOptions, type BenchmarkResult, runBenchmark } from './benchmark.js';
 import type { SearchOptions } from './capacity-search.js';
+import { capacityArrivedS, type ElasticSection, replicasOf } from './elastic-section.js';
 import { seededRandom } from './intervals.js';
 import { rankWithTies } from './ranking.js';
 import {
@@ -39,9 +40,13 @@ import type { SearchSection } from './search-section.js';
  * alike, then one scoreboard section per experiment. Capacity: the mock's capacity fixed by its
  * own config, no scenario, the load stepped up. Faults: the mock's usual config with a fault
  * timeline, one constant rate for the timeline's length. Trace: a real trace's arrivals and sizes
- * replayed while the mock plays the same fault timeline, stretched over the replay.
+ * replayed while the mock plays the same fault timeline, stretched over the replay. Elastic: the
+ * mock's capacity moved by an autoscaler (a scenario's `autoscale`), a base rate for one step,
+ * then a burst for ELASTIC_BURST_STEPS steps while the replicas it calls for start.
  */
-export const EXPERIMENTS = ['capacity', 'faults', 'trace'] as const;
+export const EXPERIMENTS = ['capacity', 'faults', 'trace', 'elastic'] as const;
+/** The elastic experiment's burst: this many steps at the burst's rate after one at the base's. */
+export const ELASTIC_BURST_STEPS = 3;
 export type Experiment = (typeof EXPERIMENTS)[number];
 
 /** From this many repeats on, intervals come from the runs themselves, not their windows. */
@@ -75,6 +80,14 @@ export interface CompareOptions extends Shared {
     readonly mockConfig: string;
     readonly scenario: string;
     readonly speed: number;
+  };
+  /** The elastic experiment: the autoscaling scenario, its speed, [base, burst] and a step's length. */
+  readonly elastic: {
+    readonly scenario: string;
+    readonly speed: number;
+    readonly rates: readonly [number, number];
+    readonly stepSeconds: number;
+    readonly mockConfig?: string;
   };
   /**
    * The capacity experiment as a search (capacity-search.ts): each strategy's sustained rate in
@@ -124,6 +137,7 @@ function sharedOptions(o: CompareOptions): Shared & Pick<CompareOptions, 'print'
     capacity: _c,
     faults: _f,
     trace: _t,
+    elastic: _el,
     strategies: _s,
     experiments: _e,
     repeat: _r,
@@ -156,6 +170,7 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     );
     const capacity = r.experiment === 'capacity';
     const trace = r.experiment === 'trace' ? o.trace : undefined;
+    const elastic = r.experiment === 'elastic' ? o.elastic : undefined;
     // Every strategy of a round gets the same draws (arrivals, mix); each round other ones, so
     // repeats differ by more than the machine's noise.
     const seed = o.plan.seed + r.round;
@@ -163,9 +178,13 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     const result = await runBenchmark({
       ...shared,
       strategy: r.spec,
-      scenario: capacity ? null : (trace?.scenario ?? o.faults.scenario),
-      scenarioSpeed: capacity ? 1 : (trace?.speed ?? o.faults.speed),
-      mockConfig: capacity ? o.capacity.mockConfig : (trace?.mockConfig ?? o.faults.mockConfig),
+      scenario: capacity ? null : (elastic?.scenario ?? trace?.scenario ?? o.faults.scenario),
+      scenarioSpeed: capacity ? 1 : (elastic?.speed ?? trace?.speed ?? o.faults.speed),
+      mockConfig: capacity
+        ? o.capacity.mockConfig
+        : elastic
+          ? elastic.mockConfig
+          : (trace?.mockConfig ?? o.faults.mockConfig),
       plan: {
         ...o.plan,
         seed,
@@ -175,7 +194,14 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
           : {}),
         profile: capacity
           ? { ...o.plan.profile, rates: o.capacity.rates }
-          : { name: 'soak', rates: [o.faults.rate], stepSeconds: o.faults.seconds, rampSeconds: 0 },
+          : elastic
+            ? {
+                name: 'stepped',
+                rates: [elastic.rates[0], ...Array(ELASTIC_BURST_STEPS).fill(elastic.rates[1])],
+                stepSeconds: elastic.stepSeconds,
+                rampSeconds: 0,
+              }
+            : { name: 'soak', rates: [o.faults.rate], stepSeconds: o.faults.seconds, rampSeconds: 0 },
       },
       out: runDir(o.out, r),
       compare: { id, experiment: r.experiment },
@@ -197,14 +223,21 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
   const capacityRuns = of('capacity');
   const faultRuns = of('faults');
   const traceRuns = of('trace');
+  const elasticRuns = of('elastic');
   const search =
     o.search && o.experiments.includes('capacity') ? await searchSection(o, o.search, id) : undefined;
-  if (capacityRuns.length === 0 && faultRuns.length === 0 && traceRuns.length === 0 && !search?.rows.length)
+  if (
+    capacityRuns.length === 0 &&
+    faultRuns.length === 0 &&
+    traceRuns.length === 0 &&
+    elasticRuns.length === 0 &&
+    !search?.rows.length
+  )
     throw new Error('no strategy ran to the end: nothing to compare');
   // From the runs that finished, not from --repeat: a strategy whose runs failed has fewer.
   const methodOf = (runs: readonly StrategyRuns[]) =>
     Math.min(...runs.map((s) => s.runs.length)) >= REPEATS_FOR_RUN_INTERVALS ? 'repeats' : 'windows';
-  const methods = [capacityRuns, faultRuns, traceRuns].filter((r) => r.length > 0).map(methodOf);
+  const methods = [capacityRuns, faultRuns, traceRuns, elasticRuns].filter((r) => r.length > 0).map(methodOf);
   return {
     generatedAt: new Date().toISOString(),
     strategies: o.strategies.map((s) => s.name),
@@ -219,6 +252,7 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     ...(traceRuns.length > 0 && o.trace
       ? { trace: traceSection(traceRuns, o.trace, o, methodOf(traceRuns)) }
       : {}),
+    ...(elasticRuns.length > 0 ? { elastic: elasticSection(elasticRuns, o, methodOf(elasticRuns)) } : {}),
     ...(search ? { search } : {}),
   };
 }
@@ -512,5 +546,76 @@ function faultSection(
         ];
       }),
     ),
+  };
+}
+
+/**
+ * The elastic experiment's section: each strategy's figures over the burst's windows (the steps
+ * at the burst's rate, the window where the rate changed left out), how long until the capacity
+ * the burst called for had arrived, and the first node's replicas over the first run (the mock
+ * names them in its phase: elastic-section.ts).
+ */
+function elasticSection(
+  runs: readonly StrategyRuns[],
+  o: CompareOptions,
+  method: 'repeats' | 'windows',
+): ElasticSection {
+  const [base, burst] = o.elastic.rates;
+  const burstWindows = (r: BenchmarkResult) => r.windows.filter((w) => w.targetRate === burst && !w.boundary);
+  const burstStart = (r: BenchmarkResult) => r.windows.find((w) => w.targetRate === burst)?.t ?? null;
+  const t0 = (r: BenchmarkResult) => r.windows[0]?.t ?? 0;
+  const unranked = runs.map((s, i) => {
+    const f = figuresOf(s.runs.map(burstWindows), method, o.seed + 30_000 + i * 101);
+    const replicas = s.runs.flatMap((r) => r.view.phases.map((p) => replicasOf(p.phase)?.ready ?? null));
+    const first = s.runs[0] as BenchmarkResult;
+    const at = burstStart(first);
+    const atBurst = at === null ? undefined : first.view.phases.filter((p) => p.startMs <= at).at(-1);
+    const known = replicas.filter((r): r is number => r !== null);
+    return {
+      strategy: s.strategy,
+      runs: s.runs.length,
+      goodput: f.goodput,
+      successRate: f.successRate,
+      p99Ms: f.p99Ms,
+      capacityArrivedS: onceFigure(
+        s.runs.map((r) => {
+          const b = burstStart(r);
+          return b === null ? null : capacityArrivedS(r.view.phases, b);
+        }),
+        method,
+        o.seed + 30_000 + i * 101 + 50,
+      ),
+      replicasFrom: atBurst ? (replicasOf(atBurst.phase)?.ready ?? null) : null,
+      replicasTo: known.length > 0 ? Math.max(...known) : null,
+    };
+  });
+  const first = runs[0]?.runs[0] as BenchmarkResult;
+  return {
+    experiment: 'elastic',
+    loadSpec: {
+      baseRate: base,
+      burstRate: burst,
+      baseSeconds: o.elastic.stepSeconds,
+      burstSeconds: o.elastic.stepSeconds * ELASTIC_BURST_STEPS,
+      scenario: basename(o.elastic.scenario),
+      speed: o.elastic.speed,
+      nodes: o.nodes,
+    },
+    rows: rankWithTies(unranked, (r) => r.goodput, 'higher').map((p) => ({
+      ...p.row,
+      rank: p.rank,
+      tiedWith: p.tiedWith,
+    })),
+    replicas: runs.map((s) => {
+      const run = s.runs[0] as BenchmarkResult;
+      return {
+        strategy: s.strategy,
+        points: run.view.phases.flatMap((p) => {
+          const r = replicasOf(p.phase);
+          return r ? [{ s: Math.max(0, (p.startMs - t0(run)) / 1000), ...r }] : [];
+        }),
+      };
+    }),
+    burstAtS: ((burstStart(first) ?? t0(first)) - t0(first)) / 1000,
   };
 }

@@ -3,6 +3,7 @@ import { CHART_JS_PATH, escapeHtml } from '../../collector/src/html-page.js';
 import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
+import { type ElasticSection, elasticChartSvg, elasticText } from './elastic-section.js';
 import { FIGURE_INFO, type FigureName } from './run-figures.js';
 import {
   figureLabel,
@@ -128,6 +129,17 @@ function tableHtml(t: TextTable): string {
     .join('');
   const title = t.title ? `<p>${escapeHtml(t.title)}</p>` : '';
   return `${title}<div class="table"><table><tr>${head}</tr>${rows}</table></div>`;
+}
+
+/** The elastic experiment's section: heading, load, the table, the replicas over time. */
+function elasticHtml(s: ElasticSection, locale: Locale): string {
+  const t = elasticText(s, locale);
+  return `<section id="elastic">
+<h2>${escapeHtml(t.heading)}</h2>
+<p>${escapeHtml(t.load)}</p>
+${tableHtml(t.table)}
+${elasticChartSvg(s, locale)}
+</section>`;
 }
 
 /** The capacity search's section: heading, load, the probes' chart, the table. */
@@ -431,6 +443,7 @@ export function scoreboardPage(s: Scoreboard, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
   const body = [
     ...[s.capacity, s.faults, s.trace].map((x) => (x ? sectionHtml(x, s.baseline, locale) : '')),
+    s.elastic ? elasticHtml(s.elastic, locale) : '',
     s.search ? searchHtml(s.search, locale) : '',
   ].join('\n');
   const config = pageConfig(s, m);

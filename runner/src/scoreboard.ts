@@ -1,6 +1,7 @@
 import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES, type ScoreboardMessages } from '../../common/i18n/messages/scoreboard.js';
+import { type ElasticSection, elasticText } from './elastic-section.js';
 import type { Figure, FigureName, IntervalMethod } from './run-figures.js';
 import { type SearchSection, searchText } from './search-section.js';
 
@@ -25,6 +26,8 @@ export interface Scoreboard {
   readonly trace?: TraceSection;
   /** The capacity search (`--search`): each strategy's sustained rate, in place of the capacity steps. */
   readonly search?: SearchSection;
+  /** The elastic experiment: a burst while an autoscaler's replicas start. */
+  readonly elastic?: ElasticSection;
 }
 
 /** Any section: each experiment has one. */
@@ -403,6 +406,10 @@ export function scoreboardMarkdown(b: Scoreboard, locale: Locale = 'en'): string
     out.push(`## ${t.heading}`, '', t.load, '', t.places, '', ...markdownTable(t.main), '');
     if (t.ties.length > 0) out.push(...t.ties, '');
     for (const more of t.more) out.push(...markdownTable(more), '');
+  }
+  if (b.elastic) {
+    const t = elasticText(b.elastic, locale);
+    out.push(`## ${t.heading}`, '', t.load, '', ...markdownTable(t.table), '');
   }
   if (b.search) out.push(...searchMarkdown(b.search, locale));
   return `${out.join('\n').trimEnd()}\n`;
