@@ -21,9 +21,15 @@ mkdirSync(out, { recursive: true });
 
 function compare(args: string[], dir: string): { board: Scoreboard; seconds: number } {
   const t0 = Date.now();
+  // Placement (../shared/benchmarking.md): the engine alone on core 0, everything it loads
+  // (mock, strategy, collector, the runner itself) on core 1, so the generator's lateness is
+  // not the servers' CPU; the same for the steps and the search.
   const r = spawnSync(
-    process.execPath,
+    'taskset',
     [
+      '-c',
+      '1',
+      process.execPath,
       join(root, 'bin', 'busybench.js'),
       'compare',
       '--strategies',
@@ -33,7 +39,7 @@ function compare(args: string[], dir: string): { board: Scoreboard; seconds: num
       dir,
       ...args,
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BUSYBENCH_ENGINE_CPUS: '0' } },
   );
   if (r.status !== 0) throw new Error(`compare ${args.join(' ')} exited ${r.status}`);
   return {

@@ -79,6 +79,11 @@ export function runLoad(plan: Plan, flags: GeneratorOptions, files: LoadFiles): 
   if (flags.shipTokenFile) args.push('--ship-token-file', flags.shipTokenFile);
   if (flags.fsync) args.push('--fsync');
   if (flags.quiet) args.push('--quiet');
+  // A benchmark's placement (../shared/benchmarking.md): the engine on cores of its own, the
+  // servers under test elsewhere. taskset execs the engine, so signals reach it as before.
+  const cpus = process.env.BUSYBENCH_ENGINE_CPUS;
+  if (cpus !== undefined && /^\d+(?:[-,]\d+)*$/.test(cpus))
+    return spawnLoad('taskset', ['-c', cpus, engineBinary(), ...args], files.log, {});
   return spawnLoad(engineBinary(), args, files.log, {});
 }
 
