@@ -16,6 +16,7 @@ import { checkLoopbackTarget } from '../../loadtests/target-check.js';
 import { type StackUrls, setTargets } from '../../stack/src/local-stack.js';
 import { isUrl, type StrategySpec } from '../../strategies/src/start-strategy.js';
 import { RunnerError, RunnerErrorCodes } from './errors.js';
+import { frameCostLine, scrapeFrameCounts } from './frame-cost-read.js';
 import { type GeneratorOptions, runLoad } from './launch-load.js';
 import { type LaunchedStack, launchStack } from './launch-stack.js';
 import { startMockProcess, startScenario } from './mock-process.js';
@@ -156,8 +157,10 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     );
 
     if (o.scenario) await startScenario(mock.urls, o.scenario, o.scenarioSpeed);
-    // The upstream's counts just before the first request: where the run's own begin.
+    // The upstream's counts just before the first request: where the run's own begin. The
+    // frame's too (after the warm-up): its cost is said over the load alone.
     await collector.scrapeNow();
+    const frameBefore = await scrapeFrameCounts(strategy.metricsUrl);
     const startedAt = Date.now();
     const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
     const suffix = (i: number) => (runners === 1 ? '' : `.runner-${i}`);
@@ -194,6 +197,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // The last lines, and the upstream's counts once nothing is under way there: the run's
     // dollars, tokens and attempts whole, however long the last answers take to be counted.
     const idle = await collector.settle({ alsoWatch: strategyMetrics });
+    print(frameCostLine(strategy.name, frameBefore, await scrapeFrameCounts(strategy.metricsUrl)));
     if (plan.sla.queueLength !== undefined && collector.run.queue.size === 0)
       print(
         `busybench run: the SLA's line "queue length < ${plan.sla.queueLength}" was not judged: ${strategy.name} exports no busybench_strategy_queue_length (our frame's strategies do; nginx and HAProxy do not)`,

@@ -49,6 +49,14 @@ export interface ElasticSection {
     readonly strategy: string;
     readonly points: ReadonlyArray<{ s: number; ready: number; starting: number }>;
   }>;
+  /**
+   * Each strategy's goodput over its first run, a point a window (its start, seconds from the
+   * first window; good answers over the window's seconds): drawn under the replicas.
+   */
+  readonly goodput: ReadonlyArray<{
+    readonly strategy: string;
+    readonly points: ReadonlyArray<{ s: number; goodput: number }>;
+  }>;
   /** When the burst began, seconds from the first window. */
   readonly burstAtS: number;
 }

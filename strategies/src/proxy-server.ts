@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { LISTENER_TIMEOUTS } from '../../common/listener-timeouts.js';
+import { FrameCost } from './frame-cost.js';
 import type { Strategy } from './strategy.js';
 import { StrategyContext } from './strategy.js';
 import { asksForStream } from './stream-request.js';
@@ -61,6 +62,9 @@ export function proxyServer(
   const ctx = new StrategyContext(strategy.name, upstreams);
   if (strategy.gauges) ctx.addGauges(strategy.gauges);
   ctx.addQueueGauge(strategy.queueLength ?? (() => 0));
+  // What the frame itself costs a request (frame-cost.ts): `busybench run` says it beside the figures.
+  const cost = new FrameCost();
+  cost.register(ctx.registry);
   let closing = false;
 
   const handle = async (method: string, url: string, req: IncomingMessage, body: Buffer | null) => {
@@ -125,8 +129,17 @@ export function proxyServer(
       ctx.inFlight++;
       const body =
         size === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      handle(method, url, req, body)
-        .then((answer) => respond(res, answer))
+      // The frame's own work: up to the strategy's first wait (its first dispatch upstream
+      // included), then from its answer to the answer written (a stream: its head).
+      const bodyAt = performance.now();
+      const answered = handle(method, url, req, body);
+      const waitAt = performance.now();
+      answered
+        .then((answer) => {
+          const backAt = performance.now();
+          respond(res, answer);
+          cost.record(waitAt - bodyAt + (performance.now() - backAt));
+        })
         // An answer that cannot be written (a header value a strategy made up): cut, not a crash.
         .catch(() => res.destroy());
     });
@@ -254,6 +267,7 @@ export function proxyServer(
     for (const socket of sockets) socket.destroy();
     await Promise.all(upstreams.map((u) => u.destroy()));
     await strategy.close?.();
+    cost.close();
   };
   return { app, ctx };
 }

@@ -1,0 +1,68 @@
+/**
+ * Our proxy frame's cost over one span of a run, from two scrapes of the strategy's /metrics
+ * (the frame's cumulative counts per bound: strategies/src/frame-cost.ts): its own work a request
+ * and its event loop's delay, said beside the run's figures so a reader can subtract the harness.
+ */
+const OWN = 'busybench_strategy_frame_own_seconds_bucket';
+const LOOP = 'busybench_strategy_event_loop_delay_seconds_bucket';
+
+export type FrameCounts = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+/** The frame's counts in a metrics text, by family and bound; empty when the frame is not there. */
+export function frameCounts(metricsText: string): FrameCounts {
+  const out = new Map<string, Map<string, number>>();
+  for (const line of metricsText.split('\n')) {
+    const m =
+      /^(busybench_strategy_(?:frame_own|event_loop_delay)_seconds_bucket)\{[^}]*le="([^"]+)"[^}]*\} ([\d.e+-]+)$/.exec(
+        line,
+      );
+    if (!m) continue;
+    const family = out.get(m[1] as string) ?? new Map<string, number>();
+    family.set(m[2] as string, Number(m[3]));
+    out.set(m[1] as string, family);
+  }
+  return out;
+}
+
+export async function scrapeFrameCounts(metricsUrl: string | null | undefined): Promise<FrameCounts> {
+  if (!metricsUrl) return new Map();
+  try {
+    return frameCounts(await (await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) })).text());
+  } catch {
+    return new Map();
+  }
+}
+
+/** The bound (seconds) under which a share q of what was counted between two scrapes fell. */
+export function boundBetween(
+  before: ReadonlyMap<string, number> | undefined,
+  after: ReadonlyMap<string, number> | undefined,
+  q: number,
+): { bound: number; count: number } | null {
+  if (!after) return null;
+  const rows = [...after.entries()]
+    .map(
+      ([le, n]) =>
+        [le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), n - (before?.get(le) ?? 0)] as const,
+    )
+    .sort((a, b) => a[0] - b[0]);
+  const total = rows.at(-1)?.[1] ?? 0;
+  if (!(total > 0)) return null;
+  const hit = rows.find(([, n]) => n >= q * total);
+  return hit ? { bound: hit[0], count: total } : null;
+}
+
+/** The line `busybench run` prints: the frame's cost over the load, or that it is not in the path. */
+export function frameCostLine(name: string, before: FrameCounts, after: FrameCounts): string {
+  const own50 = boundBetween(before.get(OWN), after.get(OWN), 0.5);
+  const own99 = boundBetween(before.get(OWN), after.get(OWN), 0.99);
+  const loop99 = boundBetween(before.get(LOOP), after.get(LOOP), 0.99);
+  if (!own50 || !own99 || !loop99)
+    return `busybench run: our proxy frame is not in the path of ${name} (no cost of ours to subtract)`;
+  const ms = (s: number) => (Number.isFinite(s) ? `≤ ${s * 1000} ms` : '> 1 s');
+  return (
+    `busybench run: our proxy frame's own cost over the load (${own50.count} requests): ${ms(own50.bound)} p50, ` +
+    `${ms(own99.bound)} p99 of work a request; its event loop ran ready work ${ms(loop99.bound)} late at p99 ` +
+    "(a request meets that about twice): part of every latency above, not the strategy's"
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { boundBetween, frameCostLine, frameCounts } from '../../runner/src/frame-cost-read.js';
+
+const text = (own: number[], loop: number[]) =>
+  [
+    ...['0.0001', '0.001', '0.01', '+Inf'].map(
+      (le, i) => `busybench_strategy_frame_own_seconds_bucket{le="${le}",strategy="passthrough"} ${own[i]}`,
+    ),
+    ...['0.0001', '0.001', '0.01', '+Inf'].map(
+      (le, i) =>
+        `busybench_strategy_event_loop_delay_seconds_bucket{le="${le}",strategy="passthrough"} ${loop[i]}`,
+    ),
+  ].join('\n');
+
+describe("the frame's cost over a span (two scrapes' difference)", () => {
+  it('takes the quantile over the span only: what came before it does not count', () => {
+    // Before: 1 000 slow ones (the warm-up, over 10 ms); over the load: 100, 98 under 0.1 ms, 2 under 1 ms.
+    const before = frameCounts(text([0, 0, 0, 1000], [0, 0, 0, 50]));
+    const after = frameCounts(text([98, 100, 100, 1100], [0, 90, 100, 150]));
+    const own = (q: number) =>
+      boundBetween(
+        before.get('busybench_strategy_frame_own_seconds_bucket'),
+        after.get('busybench_strategy_frame_own_seconds_bucket'),
+        q,
+      );
+    expect(own(0.5)).toEqual({ bound: 0.0001, count: 100 });
+    expect(own(0.99)).toEqual({ bound: 0.001, count: 100 });
+    expect(frameCostLine('passthrough', before, after)).toMatch(
+      /over the load \(100 requests\): ≤ 0\.1 ms p50, ≤ 1 ms p99 of work a request; its event loop ran ready work ≤ 10 ms late at p99/,
+    );
+  });
+
+  it('says the frame is not in the path when the strategy has none of its series (nginx)', () => {
+    expect(frameCostLine('nginx', new Map(), frameCounts('nginx_up 1\n'))).toBe(
+      'busybench run: our proxy frame is not in the path of nginx (no cost of ours to subtract)',
+    );
+  });
+});
