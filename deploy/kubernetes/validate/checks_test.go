@@ -7,12 +7,15 @@ import (
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	apiregistrationv1 "k8s.io/kube-aggregator/pkg/apis/apiregistration/v1"
 )
 
 // broken returns a deep copy of objs with the object of that kind and name changed.
@@ -41,6 +44,33 @@ func mock(o runtime.Object) *corev1.PodSpec { return &o.(*appsv1.Deployment).Spe
 
 func i32(n int32) *int32 { return &n }
 
+func hpa(o runtime.Object) *autoscalingv2.HorizontalPodAutoscalerSpec {
+	return &o.(*autoscalingv2.HorizontalPodAutoscaler).Spec
+}
+
+// generated is the name of the ConfigMap with that name label (generated: its name has a hash).
+func generated(t *testing.T, objs []Object, nameLabel string) string {
+	t.Helper()
+	for _, o := range objs {
+		if cm, ok := o.Obj.(*corev1.ConfigMap); ok && cm.Labels["app.kubernetes.io/name"] == nameLabel {
+			return o.Name
+		}
+	}
+	t.Fatalf("no ConfigMap labelled %s", nameLabel)
+	return ""
+}
+
+// edit replaces old with new in a ConfigMap's key (the test fails if old is not there).
+func edit(t *testing.T, key, old, new string) func(runtime.Object) {
+	return func(o runtime.Object) {
+		cm := o.(*corev1.ConfigMap)
+		if !strings.Contains(cm.Data[key], old) {
+			t.Fatalf("%s has no %q", key, old)
+		}
+		cm.Data[key] = strings.Replace(cm.Data[key], old, new, 1)
+	}
+}
+
 func setArg(c *corev1.Container, after, value string) {
 	for i, a := range c.Args {
 		if a == after {
@@ -52,6 +82,9 @@ func setArg(c *corev1.Container, after, value string) {
 func TestChecksCatchWhatWouldBreakInACluster(t *testing.T) {
 	local := load(t, "overlays/local")
 	operator := load(t, "overlays/prometheus-operator")
+	auto := load(t, "overlays/autoscaled")
+	adapterConfig := generated(t, auto, "busybench-prometheus-adapter")
+	promConfig := generated(t, auto, "busybench-prometheus")
 	for _, tc := range []struct {
 		name       string
 		objs       []Object
@@ -222,6 +255,97 @@ func TestChecksCatchWhatWouldBreakInACluster(t *testing.T) {
 		{"a busybench container without /tmp", local, "Job", "busybench-runners",
 			func(o runtime.Object) { o.(*batchv1.Job).Spec.Template.Spec.InitContainers[0].VolumeMounts = nil },
 			"container wait-for-mock: no writable emptyDir at /tmp"},
+		// Autoscaling (overlays/autoscaled): the HPA against what it scales and reads.
+		{"an HPA scaling a Deployment not in the render", auto, "HorizontalPodAutoscaler", "busybench-mock",
+			func(o runtime.Object) { hpa(o).ScaleTargetRef.Name = "mock" },
+			"scaleTargetRef apps/v1 Deployment/mock is no Deployment of the render"},
+		{"an HPA scaling another kind", auto, "HorizontalPodAutoscaler", "busybench-mock",
+			func(o runtime.Object) { hpa(o).ScaleTargetRef.Kind = "StatefulSet" },
+			"scaleTargetRef apps/v1 StatefulSet/busybench-mock is no Deployment of the render"},
+		{"an HPA with min above max", auto, "HorizontalPodAutoscaler", "busybench-mock",
+			func(o runtime.Object) { hpa(o).MinReplicas = i32(21) }, "minReplicas 21, maxReplicas 20"},
+		{"CPU utilisation of a container with no CPU request", auto, "Deployment", "busybench-mock",
+			func(o runtime.Object) { delete(mock(o).Containers[0].Resources.Requests, corev1.ResourceCPU) },
+			"container mock of Deployment busybench-mock requests no CPU"},
+		{"a Pods metric no adapter serves", auto, "HorizontalPodAutoscaler", "busybench-mock",
+			func(o runtime.Object) { hpa(o).Metrics[1].Pods.Metric.Name = "busybench_mock_requests_rate" },
+			`Pods metric "busybench_mock_requests_rate" is one no custom metrics adapter of the render serves`},
+		// prometheus-adapter's rules: decoded strictly, each query parsed as the adapter fills it.
+		{"an adapter rule with a field the adapter does not have", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "metricsQuery:", "metricQuery:"),
+			"field metricQuery not found in type validate.AdapterRule"},
+		{"an adapter query that does not parse", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "[1m])) by", "[1m]) by"), "metricsQuery, filled as the adapter fills it"},
+		{"an adapter query not by pod", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", " by (<<.GroupBy>>)", ""), "is not aggregated by (pod)"},
+		{"an adapter series query that does not parse", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", `pod!=""}`, `pod!=""`), "parse error: unexpected end of input inside braces"},
+		{"an adapter query naming a field the adapter does not fill", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "rate(<<.Series>>", "rate(<<.Metric>>"), "can't evaluate field Metric"},
+		{"an adapter name that does not match the series", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "^busybench_mock_requests_total$", "^busybench_mock_request_total$"),
+			"does not match busybench_mock_requests_total"},
+		{"an adapter rule with no pod label", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "pod: { resource: pod }", "node: { resource: node }"),
+			"maps no label to namespace and to pod"},
+		{"an adapter rule on a label Prometheus does not give", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "pod: { resource: pod }", "kubernetes_pod: { resource: pod }"),
+			`maps label "kubernetes_pod", which Prometheus (Service busybench-prometheus) gives no series`},
+		{"an adapter series filter that drops the series", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "    name:\n", "    seriesFilters: [{ isNot: _total$ }]\n    name:\n"),
+			"seriesFilters 0 filters busybench_mock_requests_total out"},
+		{"an adapter resource window that is no duration", auto, "ConfigMap", adapterConfig,
+			edit(t, "config.yaml", "rules:\n", "resourceRules: { window: 1 minute }\nrules:\n"),
+			`in duration "1 minute"`},
+		{"an APIService backed by a Service not in the render", auto, "APIService", "v1beta1.custom.metrics.k8s.io",
+			func(o runtime.Object) { o.(*apiregistrationv1.APIService).Spec.Service.Name = "prometheus-adapter" },
+			"APIService/v1beta1.custom.metrics.k8s.io: Service busybench/prometheus-adapter is not in the render"},
+		{"Prometheus no longer labelling series with their pod", auto, "ConfigMap", promConfig,
+			edit(t, "prometheus.yml", "target_label: pod", "target_label: kubernetes_pod"),
+			`maps label "pod", which Prometheus (Service busybench-prometheus) gives no series`},
+		{"an adapter without its rules", auto, "Deployment", "busybench-prometheus-adapter",
+			func(o runtime.Object) {
+				c := &mock(o).Containers[0]
+				c.Args = slices.DeleteFunc(c.Args, func(a string) bool { return strings.HasPrefix(a, "--config=") })
+			}, "serves v1beta1.custom.metrics.k8s.io without --config"},
+		// The adapter's NetworkPolicies: the API server's exception stays narrow, both ways are let in.
+		{"the API server's exception widened to every busybench pod", auto, "NetworkPolicy", "busybench-prometheus-adapter",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.PodSelector.MatchLabels = map[string]string{"app.kubernetes.io/part-of": "busybench"}
+			}, "NetworkPolicy/busybench/busybench-prometheus-adapter: ingress rule 0 has no `from`: it lets everyone in"},
+		{"the API server's exception on a port the APIService does not use", auto, "APIService", "v1beta1.custom.metrics.k8s.io",
+			func(o runtime.Object) { o.(*apiregistrationv1.APIService).Spec.Service.Port = i32(8443) },
+			"NetworkPolicy/busybench/busybench-prometheus-adapter: ingress rule 0 has no `from`: it lets everyone in"},
+		{"the API server's exception over a port range", auto, "NetworkPolicy", "busybench-prometheus-adapter",
+			func(o runtime.Object) { o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].Ports[0].EndPort = i32(7000) },
+			"NetworkPolicy/busybench/busybench-prometheus-adapter: ingress rule 0 has no `from`: it lets everyone in"},
+		{"the API server shut out of the adapter", auto, "NetworkPolicy", "busybench-prometheus-adapter",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From = []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{
+					MatchLabels: map[string]string{"app.kubernetes.io/name": "kube-apiserver"},
+				}}}
+			}, "the API server (APIService v1beta1.custom.metrics.k8s.io) → Deployment/busybench/busybench-prometheus-adapter port 6443"},
+		{"the adapter shut out of Prometheus", auto, "NetworkPolicy", "busybench-prometheus-from-adapter",
+			func(o runtime.Object) {
+				o.(*networkingv1.NetworkPolicy).Spec.Ingress[0].From[0].PodSelector.MatchLabels["app.kubernetes.io/name"] = "prometheus-adapter"
+			}, "Deployment/busybench/busybench-prometheus-adapter → Deployment/busybench/busybench-prometheus port 9090 (http://busybench-prometheus:9090 in container prometheus-adapter)"},
+		// The adapter's hardening and bindings.
+		{"the adapter's token without a binding", auto, "Deployment", "busybench-prometheus-adapter",
+			func(o runtime.Object) { mock(o).ServiceAccountName = "" },
+			"Deployment/busybench/busybench-prometheus-adapter: mounts a service-account token it has no use for"},
+		{"the adapter's image without a tag", auto, "Deployment", "busybench-prometheus-adapter",
+			func(o runtime.Object) {
+				mock(o).Containers[0].Image = "registry.k8s.io/prometheus-adapter/prometheus-adapter"
+			}, `image "registry.k8s.io/prometheus-adapter/prometheus-adapter" is not a version`},
+		{"the adapter's writable root filesystem", auto, "Deployment", "busybench-prometheus-adapter",
+			func(o runtime.Object) { mock(o).Containers[0].SecurityContext.ReadOnlyRootFilesystem = nil },
+			"container prometheus-adapter: the root filesystem is writable"},
+		{"a ClusterRoleBinding to a ClusterRole nobody makes", auto, "ClusterRoleBinding", "busybench-prometheus-adapter-auth-delegator",
+			func(o runtime.Object) { o.(*rbacv1.ClusterRoleBinding).RoleRef.Name = "system:auth-delegate" },
+			`ClusterRole "system:auth-delegate" is not in the render, nor one the cluster makes`},
+		{"a binding in kube-system to an account not in the render", auto, "RoleBinding", "busybench-prometheus-adapter-auth-reader",
+			func(o runtime.Object) { o.(*rbacv1.RoleBinding).Subjects[0].Namespace = "kube-system" },
+			"ServiceAccount kube-system/busybench-prometheus-adapter is not in the render"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Check(broken(t, tc.objs, tc.kind, tc.obj, tc.change))

@@ -5,25 +5,18 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 // Hardening holds what each pod must not offer a stranger on the cluster (issue 26): every
 // container's root filesystem read-only, with an emptyDir at /tmp for busybench's (Node's and
 // the engine's temporary files); no service-account token in a pod whose account no RoleBinding
-// of the render binds (only Prometheus reads the API); busybench's image at a version, never
-// `latest`; no lifecycle API. The token (tokens.go) and the NetworkPolicies (policies.go,
+// or ClusterRoleBinding of the render binds (only Prometheus and prometheus-adapter read the
+// API); every image at a version, never `latest` (busybench's, after `images:`, too); no
+// lifecycle API. The token (tokens.go) and the NetworkPolicies (policies.go,
 // reach.go) are checked apart.
 func Hardening(ix *Index) []error {
 	var errs []error
-	bound := map[string]bool{}
-	for _, o := range ix.OfKind("RoleBinding") {
-		for _, s := range o.Obj.(*rbacv1.RoleBinding).Subjects {
-			if s.Kind == rbacv1.ServiceAccountKind {
-				bound[o.Namespace+"/"+s.Name] = true
-			}
-		}
-	}
+	bound := boundAccounts(ix)
 	for _, t := range ix.Templates {
 		fail := func(format string, a ...any) {
 			errs = append(errs, fmt.Errorf("%s: %s", t.Owner, fmt.Sprintf(format, a...)))
@@ -35,10 +28,14 @@ func Hardening(ix *Index) []error {
 			if c.SecurityContext == nil || c.SecurityContext.ReadOnlyRootFilesystem == nil || !*c.SecurityContext.ReadOnlyRootFilesystem {
 				fail("container %s: the root filesystem is writable (readOnlyRootFilesystem: true, an emptyDir for what it writes)", c.Name)
 			}
-			if isBusybench(c.Image) {
-				if _, tag := imageTag(c.Image); tag == "" || tag == "latest" {
-					fail("container %s: image %q is not a version (images: newTag in base/kustomization.yaml)", c.Name, c.Image)
+			if _, tag := imageTag(c.Image); tag == "" || tag == "latest" {
+				where := "a tag or digest of a release"
+				if isBusybench(c.Image) {
+					where = "images: newTag in base/kustomization.yaml"
 				}
+				fail("container %s: image %q is not a version (%s)", c.Name, c.Image, where)
+			}
+			if isBusybench(c.Image) {
 				if !writableEmptyDir(t.Spec, c, "/tmp") {
 					fail("container %s: no writable emptyDir at /tmp, where Node and the engine write their temporary files (the root filesystem is read-only)", c.Name)
 				}

@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // root is deploy/kubernetes, from this package's folder.
@@ -62,6 +64,21 @@ var ownMonitoring = []string{
 	"ServiceAccount/busybench-prometheus", "NetworkPolicy/busybench-prometheus", "NetworkPolicy/busybench-alertmanager",
 }
 
+// What overlays/autoscaled adds: the HPA, prometheus-adapter and its rules, the API server's
+// way to it and its way to Prometheus.
+var autoscaled = []string{
+	"HorizontalPodAutoscaler/busybench-mock",
+	"ServiceAccount/busybench-prometheus-adapter", "Deployment/busybench-prometheus-adapter",
+	"Service/busybench-prometheus-adapter", "APIService/v1beta1.custom.metrics.k8s.io",
+	"ClusterRole/busybench-prometheus-adapter-resource-reader", "ClusterRoleBinding/busybench-prometheus-adapter-resource-reader",
+	"ClusterRoleBinding/busybench-prometheus-adapter-auth-delegator", "RoleBinding/busybench-prometheus-adapter-auth-reader",
+	"ClusterRole/busybench-custom-metrics-reader", "ClusterRoleBinding/busybench-custom-metrics-reader-hpa",
+	"NetworkPolicy/busybench-prometheus-adapter", "NetworkPolicy/busybench-prometheus-from-adapter",
+}
+
+// The kinds with no namespace.
+var clusterScoped = map[string]bool{"Namespace": true, "ClusterRole": true, "ClusterRoleBinding": true, "APIService": true}
+
 func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
 	for _, tc := range []struct {
 		dir      string
@@ -69,10 +86,19 @@ func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
 		hasNot   []string
 		runners  int32
 		operator bool
+		// Objects in another namespace than the overlay's, by kind/name.
+		elsewhere map[string]string
 	}{
 		{dir: "base", has: append(slices.Clone(core), ownMonitoring...), runners: 3},
 		{dir: "overlays/local", has: append(slices.Clone(core), ownMonitoring...), runners: 3},
 		{dir: "overlays/five-runners", has: append(slices.Clone(core), ownMonitoring...), runners: 5},
+		{
+			dir: "overlays/autoscaled", runners: 3,
+			has: append(append(slices.Clone(core), ownMonitoring...), autoscaled...),
+			elsewhere: map[string]string{
+				"RoleBinding/busybench-prometheus-adapter-auth-reader": "kube-system",
+			},
+		},
 		{
 			dir: "overlays/prometheus-operator", runners: 3, operator: true, hasNot: ownMonitoring,
 			has: append(slices.Clone(core), "PodMonitor/busybench-mock", "ServiceMonitor/busybench-collector",
@@ -120,8 +146,15 @@ func TestEveryOverlayRendersDecodesStrictlyAndHoldsTogether(t *testing.T) {
 				t.Errorf("completions = %d, want %d", *c, tc.runners)
 			}
 			for _, o := range objs {
-				if o.Kind != "Namespace" && o.Namespace != ns {
-					t.Errorf("%s: namespace %q, want %q", o, o.Namespace, ns)
+				want := ns
+				if w, ok := tc.elsewhere[o.Kind+"/"+o.Name]; ok {
+					want = w
+				}
+				if clusterScoped[o.Kind] {
+					want = ""
+				}
+				if o.Namespace != want {
+					t.Errorf("%s: namespace %q, want %q", o, o.Namespace, want)
 				}
 			}
 		})
@@ -175,5 +208,39 @@ func TestPrometheusFindsTheMockAndTheCollectorByTheLabelsItKeeps(t *testing.T) {
 		if !slices.ContainsFunc(tmpl.Spec.Containers[0].Ports, func(p corev1.ContainerPort) bool { return p.Name == "http" }) {
 			t.Errorf("%s: no container port named http", name)
 		}
+	}
+}
+
+// overlays/autoscaled scales the mock as the guide says (issue 27): 3 to 20 pods, 70 % of the CPU
+// requested, 500 requests per second a pod; and leaves the replica count to the HPA.
+func TestTheAutoscaledMockScalesAsTheGuideSays(t *testing.T) {
+	ix := NewIndex(load(t, "overlays/autoscaled"))
+	o, ok := ix.Get("HorizontalPodAutoscaler", "busybench", "busybench-mock")
+	if !ok {
+		t.Fatal("no HorizontalPodAutoscaler busybench-mock")
+	}
+	spec := o.Obj.(*autoscalingv2.HorizontalPodAutoscaler).Spec
+	if spec.MinReplicas == nil || *spec.MinReplicas != 3 || spec.MaxReplicas != 20 {
+		t.Errorf("replicas %v to %d, want 3 to 20", spec.MinReplicas, spec.MaxReplicas)
+	}
+	var cpu, rps bool
+	for _, m := range spec.Metrics {
+		switch {
+		case m.Resource != nil && m.Resource.Name == corev1.ResourceCPU:
+			cpu = m.Resource.Target.AverageUtilization != nil && *m.Resource.Target.AverageUtilization == 70
+		case m.Pods != nil:
+			rps = m.Pods.Metric.Name == "busybench_mock_requests_per_second" &&
+				m.Pods.Target.AverageValue != nil && m.Pods.Target.AverageValue.Cmp(resource.MustParse("500")) == 0
+		}
+	}
+	if !cpu || !rps {
+		t.Errorf("metrics %+v: want CPU at 70 %% and busybench_mock_requests_per_second at 500", spec.Metrics)
+	}
+	if spec.Behavior == nil || spec.Behavior.ScaleUp == nil || spec.Behavior.ScaleDown == nil {
+		t.Error("no scale-up and scale-down behaviour")
+	}
+	d, _ := ix.Get("Deployment", "busybench", "busybench-mock")
+	if r := d.Obj.(*appsv1.Deployment).Spec.Replicas; r != nil {
+		t.Errorf("the mock's Deployment sets replicas %d: each kubectl apply would undo the HPA's count", *r)
 	}
 }

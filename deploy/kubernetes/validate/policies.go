@@ -44,7 +44,10 @@ func (p policy) selects(t PodTemplate) bool {
 // pod no policy selects takes connections from anyone on the cluster network); each policy
 // selects some pod; each rule names who may come in (no `from` is everyone, and so is a peer of
 // every pod in every namespace or of every address) and on which ports (none is every port),
-// each a port the selected pods declare. Whether the connections busybench makes are let in is
+// each a port the selected pods declare. One exception: a rule with no `from` on the pods
+// behind an APIService (an aggregated API server such as prometheus-adapter), on the port it
+// serves only, for the API server proxies to it and is no pod a selector could name (see
+// toAggregatedAPI). Whether the connections busybench makes are let in is
 // Reach's (reach.go).
 func NetworkPolicies(ix *Index) []error {
 	nps, errs := ingressPolicies(ix)
@@ -67,7 +70,7 @@ func NetworkPolicies(ix *Index) []error {
 			fail := func(format string, a ...any) {
 				errs = append(errs, fmt.Errorf("%s: ingress rule %d %s", p.o, i, fmt.Sprintf(format, a...)))
 			}
-			if len(rule.From) == 0 {
+			if len(rule.From) == 0 && !toAggregatedAPI(ix, selected, rule.Ports) {
 				fail("has no `from`: it lets everyone in")
 			}
 			for _, peer := range rule.From {
@@ -100,4 +103,31 @@ func NetworkPolicies(ix *Index) []error {
 // emptySelector reports whether a selector selects everything ({}, or absent).
 func emptySelector(s *metav1.LabelSelector) bool {
 	return s == nil || (len(s.MatchLabels) == 0 && len(s.MatchExpressions) == 0)
+}
+
+// toAggregatedAPI reports whether a rule with no `from` only opens an aggregated API server to
+// the API server: every pod the policy selects is behind the Service of one APIService of the
+// render, and every port of the rule is the container port that APIService's Service port
+// targets (one port, not a range). The API server's address is the cluster's own (control-plane nodes, a managed
+// service's network), so no peer could name it in every cluster; the server it reaches
+// authenticates every request itself.
+func toAggregatedAPI(ix *Index, selected []PodTemplate, ports []networkingv1.NetworkPolicyPort) bool {
+	if len(selected) == 0 || len(ports) == 0 {
+		return false
+	}
+	for _, api := range apiServerFlows(ix) {
+		behind := func(t PodTemplate) bool {
+			return slices.ContainsFunc(api, func(f flow) bool { return f.to.Owner == t.Owner })
+		}
+		opens := func(p networkingv1.NetworkPolicyPort) bool {
+			return p.Port != nil && p.EndPort == nil && slices.ContainsFunc(api, func(f flow) bool {
+				return portLets([]networkingv1.NetworkPolicyPort{p}, f.port)
+			})
+		}
+		if len(api) > 0 && !slices.ContainsFunc(selected, func(t PodTemplate) bool { return !behind(t) }) &&
+			!slices.ContainsFunc(ports, func(p networkingv1.NetworkPolicyPort) bool { return !opens(p) }) {
+			return true
+		}
+	}
+	return false
 }

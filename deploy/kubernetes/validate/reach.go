@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	apiregistrationv1 "k8s.io/kube-aggregator/pkg/apis/apiregistration/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -41,13 +42,48 @@ var operatorPrometheus = client{
 	labels:  map[string]string{"app.kubernetes.io/name": "prometheus"},
 }
 
+// apiServer is the API server proxying to an aggregated API server (an APIService's Service):
+// outside every namespace, with no labels a selector could match.
+func apiServer(apiService string) client {
+	return client{name: "the API server (APIService " + apiService + ")", outside: true}
+}
+
+// apiServerFlows is, for each APIService of the render with a Service, the connections the API
+// server makes to the pods behind it, on the port that Service port targets.
+func apiServerFlows(ix *Index) [][]flow {
+	var out [][]flow
+	for _, o := range ix.OfKind("APIService") {
+		ref := o.Obj.(*apiregistrationv1.APIService).Spec.Service
+		if ref == nil {
+			continue
+		}
+		s, ok := ix.Get("Service", ref.Namespace, ref.Name)
+		if !ok {
+			continue // Adapters reports it
+		}
+		port := int32(443) // the API's default
+		if ref.Port != nil {
+			port = *ref.Port
+		}
+		svc := s.Obj.(*corev1.Service)
+		var flows []flow
+		for _, sp := range svc.Spec.Ports {
+			if sp.Port == port {
+				flows = append(flows, toServicePort(ix, apiServer(o.Name), s.Namespace, svc, sp, o.String())...)
+			}
+		}
+		out = append(out, flows)
+	}
+	return out
+}
+
 // Reach checks that the NetworkPolicies let in every connection busybench makes: a default deny
 // that forgot one would pass every other check and break the run in a cluster whose CNI enforces
 // policies. The connections are read from the render: each http://name:port in a container's
 // command, arguments and environment and in the YAML of the ConfigMaps it mounts (Alertmanager's
 // webhook), Prometheus's static targets and the pods its role-pod discovery keeps (its keep and
 // drop relabelling, evaluated on each container port), and what a PodMonitor or ServiceMonitor
-// has the operator's Prometheus scrape.
+// has the operator's Prometheus scrape, and the API server's to each APIService's Service.
 func Reach(ix *Index) []error {
 	nps, _ := ingressPolicies(ix) // a selector that does not parse is NetworkPolicies' to report
 	var errs []error
@@ -101,6 +137,9 @@ func flows(ix *Index) []flow {
 				}
 			}
 		}
+	}
+	for _, api := range apiServerFlows(ix) {
+		out = append(out, api...)
 	}
 	return append(out, monitored(ix)...)
 }

@@ -16,6 +16,7 @@ func TestReachFindsEveryConnectionBusybenchMakes(t *testing.T) {
 		collector    = "Deployment/busybench/busybench-collector"
 		prometheus   = "Deployment/busybench/busybench-prometheus"
 		alertmanager = "Deployment/busybench/busybench-alertmanager"
+		adapter      = "Deployment/busybench/busybench-prometheus-adapter"
 	)
 	operator := operatorPrometheus.name
 	for _, tc := range []struct {
@@ -28,6 +29,17 @@ func TestReachFindsEveryConnectionBusybenchMakes(t *testing.T) {
 			prometheus + " → " + mock + " :8000", prometheus + " → " + collector + " :9464",
 			prometheus + " → " + alertmanager + " :9093",
 			alertmanager + " → " + collector + " :9464",
+		}},
+		// With the API server's way to the adapter (the one rule with no `from`) and the adapter's
+		// to Prometheus.
+		{"overlays/autoscaled", []string{
+			runners + " → " + mock + " :8000", runners + " → " + collector + " :9464",
+			collector + " → " + mock + " :8000",
+			prometheus + " → " + mock + " :8000", prometheus + " → " + collector + " :9464",
+			prometheus + " → " + alertmanager + " :9093",
+			alertmanager + " → " + collector + " :9464",
+			adapter + " → " + prometheus + " :9090",
+			apiServer("v1beta1.custom.metrics.k8s.io").name + " → " + adapter + " :6443",
 		}},
 		{"overlays/prometheus-operator", []string{
 			runners + " → " + mock + " :8000", runners + " → " + collector + " :9464",
