@@ -344,7 +344,7 @@ function eta(started: number, done: number, total: number): string {
   return `· about ${Math.ceil((perRun * (total - done)) / 60_000)} min left`;
 }
 
-type StrategyRuns = { strategy: string; runs: BenchmarkResult[] };
+export type StrategyRuns = { strategy: string; runs: BenchmarkResult[] };
 
 /** Every window figure of some runs' windows: over the runs (enough repeats) or their windows. */
 function figuresOf(
@@ -552,12 +552,12 @@ function faultSection(
 /**
  * The elastic experiment's section: each strategy's figures over the burst's windows (the steps
  * at the burst's rate, the window where the rate changed left out), how long until the capacity
- * the burst called for had arrived, and the first node's replicas over the first run (the mock
- * names them in its phase: elastic-section.ts).
+ * the burst called for had arrived, and the first node's replicas and each strategy's goodput
+ * over its first run (the mock names the replicas in its phase: elastic-section.ts).
  */
-function elasticSection(
+export function elasticSection(
   runs: readonly StrategyRuns[],
-  o: CompareOptions,
+  o: Pick<CompareOptions, 'elastic' | 'seed' | 'nodes'>,
   method: 'repeats' | 'windows',
 ): ElasticSection {
   const [base, burst] = o.elastic.rates;
@@ -614,6 +614,16 @@ function elasticSection(
           const r = replicasOf(p.phase);
           return r ? [{ s: Math.max(0, (p.startMs - t0(run)) / 1000), ...r }] : [];
         }),
+      };
+    }),
+    goodput: runs.map((s) => {
+      const run = s.runs[0] as BenchmarkResult;
+      return {
+        strategy: s.strategy,
+        points: run.windows.map((w) => ({
+          s: (w.t - t0(run)) / 1000,
+          goodput: w.seconds > 0 ? w.good / w.seconds : 0,
+        })),
       };
     }),
     burstAtS: ((burstStart(first) ?? t0(first)) - t0(first)) / 1000,

@@ -133,43 +133,89 @@ export function elasticText(s: ElasticSection, locale: Locale = 'en'): ElasticTe
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
+/** A round top for an axis: 1, 2 or 5 times a power of ten, at least `v`. */
+function roundUp(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(1, v)));
+  return ([1, 2, 5, 10].map((k) => k * p).find((t) => t >= v) ?? 10 * p) as number;
+}
+
 /**
- * The replicas over time as an inline SVG (no script, printable): per strategy's first run, a
- * step line of ready replicas (dashed: ready + starting), the burst shaded.
+ * The replicas over time and, under them on the same time axis, the goodput, as one inline SVG
+ * (no script, printable): per strategy's first run, a step line of ready replicas (dashed: ready
+ * + starting) and a line of goodput a window, the offered rate in grey, the burst shaded in both.
  */
 export function elasticChartSvg(s: ElasticSection, locale: Locale = 'en'): string {
   const m = messagesFor(SCOREBOARD_MESSAGES, locale);
-  const points = s.replicas.flatMap((r) => r.points);
-  const maxS = Math.max(1, ...points.map((p) => p.s), s.burstAtS + s.loadSpec.burstSeconds);
-  const maxR = Math.max(1, ...points.map((p) => p.ready + p.starting)) + 1;
-  const [width, height, left, bottom] = [760, 240, 40, 24];
-  const x = (sec: number) => left + ((width - left - 10) * sec) / maxS;
-  const y = (r: number) => height - bottom - ((height - bottom - 20) * r) / maxR;
-  const steps = (pts: ReadonlyArray<{ s: number; v: number }>) =>
+  const l = s.loadSpec;
+  const replicaPoints = s.replicas.flatMap((r) => r.points);
+  const goodPoints = s.goodput.flatMap((g) => g.points);
+  const burstEndS = s.burstAtS + l.burstSeconds;
+  const maxS = Math.max(1, ...replicaPoints.map((p) => p.s), ...goodPoints.map((p) => p.s), burstEndS);
+  const maxR = Math.max(1, ...replicaPoints.map((p) => p.ready + p.starting)) + 1;
+  const maxG = roundUp(Math.max(l.burstRate, ...goodPoints.map((p) => p.goodput)) * 1.05);
+  const [width, height, left, right] = [760, 440, 52, 22];
+  // Two panels on one time axis: replicas above, goodput below.
+  const top = { top: 30, bottom: 200 };
+  const low = { top: 238, bottom: 408 };
+  const x = (sec: number) => left + ((width - left - right) * sec) / maxS;
+  const yR = (r: number) => top.bottom - ((top.bottom - top.top) * r) / maxR;
+  const yG = (g: number) => low.bottom - ((low.bottom - low.top) * g) / maxG;
+  const steps = (pts: ReadonlyArray<{ s: number; v: number }>, y: (v: number) => number) =>
     pts
       .map((p, i) => {
         const prev = pts[i - 1];
         return `${i === 0 ? 'M' : `L${x(p.s)},${y(prev?.v ?? p.v)} L`}${x(p.s)},${y(p.v)}`;
       })
       .join(' ') + (pts.length > 0 ? ` L${x(maxS)},${y(pts.at(-1)?.v ?? 0)}` : '');
+  const line = (pts: ReadonlyArray<{ s: number; v: number }>, y: (v: number) => number) =>
+    pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.s)},${y(p.v)}`).join(' ');
+  const label = (text: string, at: number) =>
+    `<text x="${left}" y="${at - 8}" font-size="11" fill="#555">${escapeHtml(text)}</text>`;
+  const burstBand = (panel: { top: number; bottom: number }) =>
+    `<rect class="burst" x="${x(s.burstAtS)}" y="${panel.top}" width="${x(Math.min(maxS, burstEndS)) - x(s.burstAtS)}" height="${panel.bottom - panel.top}" fill="#fde0dc"><title>${escapeHtml(m['elastic.burst'])}</title></rect>`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="elastic-chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(m['elastic.chartTitle'])}">`,
     `<title>${escapeHtml(m['elastic.chartTitle'])}</title>`,
-    `<rect class="burst" x="${x(s.burstAtS)}" y="20" width="${x(Math.min(maxS, s.burstAtS + s.loadSpec.burstSeconds)) - x(s.burstAtS)}" height="${height - bottom - 20}" fill="#fde0dc"><title>${escapeHtml(m['elastic.burst'])}</title></rect>`,
+    burstBand(top),
+    burstBand(low),
+    label(m['elastic.col.replicas'], top.top),
+    label(m['elastic.goodputAxis'], low.top),
   ];
   for (let r = 0; r <= maxR; r += Math.max(1, Math.ceil(maxR / 6)))
     parts.push(
-      `<line x1="${left}" y1="${y(r)}" x2="${width - 10}" y2="${y(r)}" stroke="#eee"/><text x="${left - 6}" y="${y(r) + 4}" font-size="11" text-anchor="end">${r}</text>`,
+      `<line x1="${left}" y1="${yR(r)}" x2="${width - right}" y2="${yR(r)}" stroke="#eee"/><text x="${left - 6}" y="${yR(r) + 4}" font-size="11" text-anchor="end">${r}</text>`,
+    );
+  for (const g of [0, 1, 2, 3, 4].map((k) => (maxG * k) / 4))
+    parts.push(
+      `<line x1="${left}" y1="${yG(g)}" x2="${width - right}" y2="${yG(g)}" stroke="#eee"/><text x="${left - 6}" y="${yG(g) + 4}" font-size="11" text-anchor="end">${Math.round(g)}</text>`,
     );
   for (let t = 0; t <= maxS; t += Math.max(1, Math.ceil(maxS / 8)))
-    parts.push(`<text x="${x(t)}" y="${height - 6}" font-size="11" text-anchor="middle">${t} s</text>`);
+    parts.push(`<text x="${x(t)}" y="${height - 12}" font-size="11" text-anchor="middle">${t} s</text>`);
+  // What was offered: the base rate, then the burst's until the load ended.
+  const offered = [
+    { s: 0, v: l.baseRate },
+    { s: s.burstAtS, v: l.baseRate },
+    { s: s.burstAtS, v: l.burstRate },
+    { s: Math.min(maxS, burstEndS), v: l.burstRate },
+  ];
+  parts.push(
+    `<path class="offered" d="${line(offered, yG)}" fill="none" stroke="#999" stroke-width="1" stroke-dasharray="6 4"><title>${escapeHtml(m['elastic.offered'])}</title></path>`,
+  );
   s.replicas.forEach((r, i) => {
     const colour = COLOURS[i % COLOURS.length] as string;
     const ready = r.points.map((p) => ({ s: p.s, v: p.ready }));
     const asked = r.points.map((p) => ({ s: p.s, v: p.ready + p.starting }));
     parts.push(
-      `<path class="ready" d="${steps(ready)}" fill="none" stroke="${colour}" stroke-width="2"><title>${escapeHtml(`${r.strategy}: ${m['elastic.ready']}`)}</title></path>`,
-      `<path class="asked" d="${steps(asked)}" fill="none" stroke="${colour}" stroke-width="1" stroke-dasharray="4 3"><title>${escapeHtml(`${r.strategy}: ${m['elastic.asked']}`)}</title></path>`,
+      `<path class="ready" d="${steps(ready, yR)}" fill="none" stroke="${colour}" stroke-width="2"><title>${escapeHtml(`${r.strategy}: ${m['elastic.ready']}`)}</title></path>`,
+      `<path class="asked" d="${steps(asked, yR)}" fill="none" stroke="${colour}" stroke-width="1" stroke-dasharray="4 3"><title>${escapeHtml(`${r.strategy}: ${m['elastic.asked']}`)}</title></path>`,
+    );
+  });
+  // Goodput in the replicas' colours: a strategy's place in `replicas` and in `goodput` is the same.
+  s.goodput.forEach((g, i) => {
+    const colour = COLOURS[i % COLOURS.length] as string;
+    const pts = g.points.map((p) => ({ s: p.s, v: p.goodput }));
+    parts.push(
+      `<path class="goodput" d="${line(pts, yG)}" fill="none" stroke="${colour}" stroke-width="2"><title>${escapeHtml(`${g.strategy}: ${m['elastic.goodputAxis']}`)}</title></path>`,
     );
   });
   parts.push('</svg>');

@@ -126,7 +126,7 @@ export class Autoscaler {
     if (this.spec.metric === 'rps') {
       const arrivals = this.load.arrivals();
       const seconds = Math.max(0.001, (now - this.lastSyncAt) / 1000);
-      const rps = (arrivals - this.lastArrivals) / seconds;
+      const rps = Math.max(0, arrivals - this.lastArrivals) / seconds;
       this.lastArrivals = arrivals;
       demand = rps / this.spec.target;
       this.metricValue = rps / Math.max(1, current);
@@ -157,7 +157,11 @@ export class Autoscaler {
   private addReplicas(n: number, now: number): void {
     const delay = this.spec.startDelayMs / this.speed;
     for (let i = 0; i < n; i++) this.starting.push(now + delay);
-    const t = setTimeout(() => this.promote(), delay);
+    // Forgotten once fired: a long or looping scenario keeps only the timers still pending.
+    const t = setTimeout(() => {
+      this.readyTimers.splice(this.readyTimers.indexOf(t), 1);
+      this.promote();
+    }, delay);
     t.unref();
     this.readyTimers.push(t);
     this.changed();

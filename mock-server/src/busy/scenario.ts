@@ -122,9 +122,34 @@ export function loadScenario(nameOrPath: string, base: Behaviour): Scenario {
   return parseScenario(readStructuredFile(path), base, path);
 }
 
+/**
+ * The autoscale block's checks across its fields (the schema checks each field alone), on those
+ * of its fields that are well-formed: so they come with the schema's problems, all at once.
+ */
+function autoscaleProblems(block: unknown): string[] {
+  if (typeof block !== 'object' || block === null) return [];
+  const { minReplicas: min, maxReplicas: max, metric, target, syncPeriod } = block as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof min === 'number' && typeof max === 'number' && max < min)
+    problems.push('/autoscale: maxReplicas must be at least minReplicas');
+  if (metric === 'cpu' && typeof target === 'number' && target > 1)
+    problems.push('/autoscale/target: a cpu target is a utilisation share, 0 to 1 (0.7: 70 %)');
+  let syncMs = Number.NaN;
+  try {
+    if (typeof syncPeriod === 'string' || typeof syncPeriod === 'number')
+      syncMs = parseDurationMs(syncPeriod);
+  } catch {
+    // Not a duration: the schema says so.
+  }
+  if (syncMs < 100) problems.push('/autoscale/syncPeriod: at least 100ms');
+  return problems;
+}
+
 export function parseScenario(raw: unknown, base: Behaviour, source = 'scenario'): Scenario {
   const problems = schemaProblems(ScenarioSchema, raw);
   if (problems.length > 0) {
+    if (typeof raw === 'object' && raw !== null)
+      problems.push(...autoscaleProblems((raw as { autoscale?: unknown }).autoscale));
     throw new MockError(MockErrorCodes.SCENARIO_INVALID, `invalid scenario in ${source}`, problems);
   }
   const file = raw as ScenarioFile;
@@ -159,13 +184,7 @@ export function parseScenario(raw: unknown, base: Behaviour, source = 'scenario'
     scaleDownWindowMs: parseDurationMs(a.scaleDownStabilization ?? '300s'),
     tolerance: a.tolerance ?? 0.1,
   };
-  if (autoscale) {
-    if (autoscale.maxReplicas < autoscale.minReplicas)
-      problems.push('/autoscale: maxReplicas must be at least minReplicas');
-    if (autoscale.metric === 'cpu' && autoscale.target > 1)
-      problems.push('/autoscale/target: a cpu target is a utilisation share, 0 to 1 (0.7: 70 %)');
-    if (autoscale.syncMs < 100) problems.push('/autoscale/syncPeriod: at least 100ms');
-  }
+  problems.push(...autoscaleProblems(a));
   if (problems.length > 0) {
     throw new MockError(MockErrorCodes.SCENARIO_INVALID, `invalid scenario in ${source}`, problems);
   }

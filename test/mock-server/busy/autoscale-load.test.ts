@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { scenarioPhase } from '../../../collector/src/upstream.js';
 import { admin, chat, metricValue, scrape, startMock, type TestMock } from '../../helpers/mock.js';
 
 let mock: TestMock | undefined;
@@ -35,7 +36,15 @@ describe('an autoscaling scenario under load', () => {
       },
     });
     expect(started.status).toBe(200);
-    const seen: Array<{ t: number; ready: number; starting: number; cap: number; phase: string }> = [];
+    const seen: Array<{
+      t: number;
+      ready: number;
+      starting: number;
+      cap: number;
+      phase: string;
+      fault: boolean | undefined;
+      startedAt: number | undefined;
+    }> = [];
     const t0 = Date.now();
     // ~100 req/s for 4.5 s: 5 replicas' worth at 20 a replica.
     let stop = false;
@@ -47,7 +56,11 @@ describe('an autoscaling scenario under load', () => {
     })();
     while (Date.now() - t0 < 4_500) {
       const text = await scrape(url);
+      // What the collector reads of it: the phase, whether it is a fault phase, when it began.
+      const read = scenarioPhase(text);
       seen.push({
+        fault: read?.fault,
+        startedAt: read?.startedAt,
         t: Date.now() - t0,
         ready: metricValue(text, 'busybench_mock_autoscale_replicas', { state: 'ready' }),
         starting: metricValue(text, 'busybench_mock_autoscale_replicas', { state: 'starting' }),
@@ -70,5 +83,13 @@ describe('an autoscaling scenario under load', () => {
     expect(seen[0]?.cap).toBe(40);
     expect(grown?.phase).toBe(`elastic · ${grown?.ready} replicas`);
     expect(decided?.phase).toMatch(/^elastic · 2 replicas \(\+\d starting\)$/);
+    // On the run's timeline: each move a phase of its own, by the node's clock, and none of
+    // them a fault phase (no recovery is timed from a scale-up). The decision's phase began 2 s
+    // (10 s at speed 5) before the replicas it started served.
+    expect(seen.every((s) => s.fault === false)).toBe(true);
+    const startedDecided = decided?.startedAt as number;
+    const startedGrown = seen.find((s) => s.ready > 2 && s.phase === grown?.phase)?.startedAt as number;
+    expect(startedGrown - startedDecided).toBeGreaterThanOrEqual(1_990);
+    expect(startedGrown - startedDecided).toBeLessThanOrEqual(2_500);
   }, 20_000);
 });

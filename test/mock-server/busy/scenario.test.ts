@@ -155,5 +155,24 @@ describe('scenarios', () => {
         '/autoscale/syncPeriod: at least 100ms',
       ]);
     }
+    // A field the schema refuses and a check across fields, in one answer.
+    try {
+      parseScenario(
+        {
+          name: 'e',
+          duration: '1m',
+          phases,
+          autoscale: { minReplicas: 5, maxReplicas: 2, metric: 'rps', target: 500, bogus: 1 },
+        },
+        base,
+      );
+      expect.unreachable();
+    } catch (err) {
+      expect((err as MockError).problems).toEqual([
+        "/autoscale: must have required property 'startDelay'",
+        '/autoscale: unknown field "bogus"',
+        '/autoscale: maxReplicas must be at least minReplicas',
+      ]);
+    }
   });
 });
