@@ -63,9 +63,16 @@ async function judged(
   const late = result.view.runners
     .flatMap((r) => r.steps)
     .filter((s) => s.dropped > 0 || (s.lateP99Ms ?? 0) > LATE_AFTER_MS);
+  // Only the reasons that apply: arrivals dropped, and the starts' lateness when over the line.
+  const dropped = late.reduce((a, s) => a + s.dropped, 0);
+  const lateP99 = Math.max(0, ...late.map((s) => s.lateP99Ms ?? 0));
+  const reasons = [
+    ...(dropped > 0 ? [`dropped ${dropped} arrivals`] : []),
+    ...(lateP99 > LATE_AFTER_MS ? [`started late, p99 ${lateP99.toFixed(1)} ms > ${LATE_AFTER_MS} ms`] : []),
+  ];
   const harness =
     late.length > 0
-      ? `the load generator did not hold ${rate} req/s (dropped ${late.reduce((a, s) => a + s.dropped, 0)}, late p99 ${Math.max(...late.map((s) => s.lateP99Ms ?? 0)).toFixed(1)} ms > ${LATE_AFTER_MS} ms): above this the figure would be the harness's`
+      ? `the load generator did not hold ${rate} req/s (${reasons.join('; ')}): above this the figure would be the harness's`
       : null;
   // The requests, from the results file, pooled with earlier probes at this rate.
   const run = new RunStats();
