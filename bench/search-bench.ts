@@ -81,3 +81,14 @@ const summary = {
 };
 writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+// A goal missed is a failed bench (as bench:mock's): the figures are printed and kept either way.
+const missed = [
+  ...(summary.searchWithin10Minutes ? [] : [`the search took ${summary.searchSeconds} s (goal: 600 s)`]),
+  ...rows
+    .filter((r) => !r.met)
+    .map((r) => `${r.strategy}: sustained ${r.sustained} against knee ${r.knee}, next step ${r.nextStep}`),
+];
+if (missed.length > 0) {
+  process.stderr.write(`bench:search: goal not met: ${missed.join('; ')}\n`);
+  process.exitCode = 1;
+}

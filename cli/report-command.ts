@@ -83,11 +83,9 @@ export function reportCommand(): Command {
           process.stderr.write(`busybench: ${saved.malformed} unreadable event line(s) skipped\n`);
         // The mock's ground truth as the collector scraped it: amplification and error masking.
         const timeline = new UpstreamTimeline(Number.POSITIVE_INFINITY);
-        for (const c of saved.events.upstreamCounts) {
-          timeline.add(c);
-          // The strategy's queue as scraped: the SLA's queue line is judged again on it.
-          if (c.queueLength !== undefined) run.queue.add(c.time, c.queueLength);
-        }
+        for (const c of saved.events.upstreamCounts) timeline.add(c);
+        // The strategy's queue as scraped: the SLA's queue line is judged again on it.
+        for (const q of saved.events.queueReadings) run.queue.add(q.time, q.queueLength);
         const scraped = saved.events.upstreamCounts.length > 0;
         const upstream = scraped ? runKpis(run, timeline) : null;
         const view = runView({

@@ -163,8 +163,12 @@ export function createCollector(o: CollectorOptions): Collector {
     ]);
     const snapshot = queueLength === null ? upstream : { ...upstream, queueLength };
     if (queueLength !== null) run.queue.add(now, queueLength);
-    // Without mock nodes there are no counts to write down (a report would read zeros as counts).
-    if (!scraping) return;
+    // Without mock nodes there are no counts to write down (a report would read zeros as counts);
+    // the queue's reading still goes down, so `busybench report` judges its line again.
+    if (!scraping) {
+      if (queueLength !== null) events.queue(now, queueLength);
+      return;
+    }
     timeline.add(snapshot);
     // Written down as it comes, so a report rebuilt after a kill has amplification and masking.
     events.upstream(snapshot);

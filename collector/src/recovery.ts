@@ -1,5 +1,5 @@
 import { MEAN_KEY, percentileOf, type Sla } from '../../common/sla/sla.js';
-import type { PhaseSpan } from './run-events.js';
+import { type PhaseSpan, withoutMoves } from './run-events.js';
 import type { TimeSeries, Window } from './time-series.js';
 
 /**
@@ -35,11 +35,13 @@ export function withinSla(w: Window, sla: Sla): boolean {
 }
 
 export function recoveryTimes(
-  phases: readonly PhaseSpan[],
+  spans: readonly PhaseSpan[],
   series: TimeSeries,
   sla: Sla,
   holdMs = 5000,
 ): Recovery[] {
+  // An autoscaler's moves rename the playing phase; a fault is one fault however many came.
+  const phases = withoutMoves(spans);
   const out: Recovery[] = [];
   const step = series.windowMs;
   const dataEnd = series.endMs;

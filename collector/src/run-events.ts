@@ -35,6 +35,16 @@ export interface AlertEvent {
 export type RunEvent = PhaseEvent | AlertEvent;
 
 /**
+ * One reading of the strategy's queue taken without an upstream to scrape (`collect
+ * --strategy-metrics` alone): with an upstream, the reading rides on its `upstream` event.
+ */
+export interface QueueEvent {
+  readonly type: 'queue';
+  readonly time: number;
+  readonly queueLength: number;
+}
+
+/**
  * One scrape of the upstream: the mock nodes' attempts and errors so far (cumulative, all nodes),
  * what amplification and error masking per step are computed from.
  */
@@ -51,6 +61,36 @@ export interface PhaseSpan {
   readonly endMs: number | null;
 }
 
+/**
+ * An autoscaler's state in a phase's name: the mock appends ` · 5 replicas (+2 starting)` to the
+ * playing phase while a scenario autoscales (mock-server/src/busy/timeline.ts), so each move is
+ * a phase change on the run's timeline.
+ */
+const REPLICAS = / · (\d+) replicas(?: \(\+(\d+) starting\))?$/;
+
+/** Replicas from a phase's name; null for a phase of no autoscaler. */
+export function replicasOf(phase: string): { ready: number; starting: number } | null {
+  const m = REPLICAS.exec(phase);
+  return m ? { ready: Number(m[1]), starting: Number(m[2] ?? 0) } : null;
+}
+
+/**
+ * The spans with the autoscaler's moves folded away: consecutive spans of one scenario phase
+ * (same name without its replicas, same fault flag) are one span, named without the replicas.
+ * What recovery reads: an outage during which replicas came is one outage, not several.
+ */
+export function withoutMoves(phases: readonly PhaseSpan[]): PhaseSpan[] {
+  const out: PhaseSpan[] = [];
+  for (const p of phases) {
+    const name = p.phase.replace(REPLICAS, '');
+    const last = out.at(-1);
+    if (last && last.scenario === p.scenario && last.phase === name && last.fault === p.fault)
+      out[out.length - 1] = { ...last, endMs: p.endMs };
+    else out.push({ ...p, phase: name });
+  }
+  return out;
+}
+
 /** The file next to a results file that holds its events. */
 export const eventsPathFor = (results: string) => `${results.replace(/\.gz$/, '')}.events.ndjson`;
 
@@ -58,6 +98,7 @@ export class RunEvents {
   private readonly events: RunEvent[] = [];
   /** Upstream scrapes read back from a file (live, the collector's timeline holds them). */
   private readonly upstreamSeen: UpstreamCounts[] = [];
+  private readonly queueSeen: { time: number; queueLength: number }[] = [];
 
   /** `path`: where to append each event as it comes; none keeps them in memory only. */
   constructor(
@@ -92,6 +133,19 @@ export class RunEvents {
     }
   }
 
+  /** Writes down one reading of the strategy's queue (to the file only, like `upstream`). */
+  queue(time: number, queueLength: number): void {
+    if (this.path) {
+      const e: QueueEvent = { type: 'queue', time, queueLength };
+      appendFileSync(this.path, `${JSON.stringify(e)}\n`);
+    }
+  }
+
+  /** Every queue reading a saved file holds (on `upstream` and `queue` events), in time order. */
+  get queueReadings(): readonly { readonly time: number; readonly queueLength: number }[] {
+    return this.queueSeen;
+  }
+
   /** The upstream scrapes a saved file holds, in time order. */
   get upstreamCounts(): readonly UpstreamCounts[] {
     return this.upstreamSeen;
@@ -121,10 +175,10 @@ export class RunEvents {
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
-        const e = JSON.parse(line) as RunEvent | UpstreamEvent;
+        const e = JSON.parse(line) as RunEvent | UpstreamEvent | QueueEvent;
         if (typeof e?.time !== 'number') malformed++;
         else if (e.type === 'phase' || e.type === 'alert') events.events.push(e);
-        else if (e.type === 'upstream' && typeof e.attempts === 'number' && typeof e.errors === 'number')
+        else if (e.type === 'upstream' && typeof e.attempts === 'number' && typeof e.errors === 'number') {
           events.upstreamSeen.push({
             time: e.time,
             attempts: e.attempts,
@@ -133,6 +187,10 @@ export class RunEvents {
             ...(typeof e.costUsd === 'number' ? { costUsd: e.costUsd } : {}),
             ...(typeof e.queueLength === 'number' ? { queueLength: e.queueLength } : {}),
           });
+          if (typeof e.queueLength === 'number')
+            events.queueSeen.push({ time: e.time, queueLength: e.queueLength });
+        } else if (e.type === 'queue' && typeof e.queueLength === 'number')
+          events.queueSeen.push({ time: e.time, queueLength: e.queueLength });
         else malformed++;
       } catch {
         malformed++;

@@ -17,7 +17,7 @@ import { type StackUrls, setTargets } from '../../stack/src/local-stack.js';
 import { isUrl, type StrategySpec } from '../../strategies/src/start-strategy.js';
 import { RunnerError, RunnerErrorCodes } from './errors.js';
 import { frameCostLine, scrapeFrameCounts } from './frame-cost-read.js';
-import { type GeneratorOptions, runLoad } from './launch-load.js';
+import { engineCpus, type GeneratorOptions, runLoad } from './launch-load.js';
 import { type LaunchedStack, launchStack } from './launch-stack.js';
 import { startMockProcess, startScenario } from './mock-process.js';
 import { progressLine } from './progress.js';
@@ -83,6 +83,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
   // Ours listen on loopback; a strategy given by URL is the user's, and the load goes there:
   // run and compare load this machine only (no --allow-remote), so it must be loopback. Said
   // before anything starts.
+  engineCpus();
   if (isUrl(o.strategy.name)) {
     const refusal = await checkLoopbackTarget(o.strategy.name, false);
     if (refusal) throw new RunnerError(RunnerErrorCodes.TARGET_REFUSED, refusal);
@@ -109,6 +110,13 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     const strategy = await startStrategyProcess(o.strategy, mock.urls, join(dir, 'strategy'));
     cleanups.push(strategy.stop);
     const plan = buildPlan(strategy.url, false, o.plan);
+    // Our frame's cost (issue 28): a URL of the user's may be our frame started by hand, whose
+    // /metrics says so; one that is not (or has no /metrics) has no cost of ours in its path.
+    const url = isUrl(o.strategy.name);
+    const readFrameCost = async () => {
+      const counts = await scrapeFrameCounts(strategy.metricsUrl ?? (url ? `${strategy.url}/metrics` : null));
+      return counts === null && url ? new Map() : counts;
+    };
     // Where requests can still be under way after the load ends: ours say so on /metrics.
     const strategyMetrics = strategy.metricsUrl ? [strategy.metricsUrl] : [];
     if ((o.warmupSeconds ?? 0) > 0) {
@@ -160,7 +168,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // The upstream's counts just before the first request: where the run's own begin. The
     // frame's too (after the warm-up): its cost is said over the load alone.
     await collector.scrapeNow();
-    const frameBefore = await scrapeFrameCounts(strategy.metricsUrl);
+    const frameBefore = await readFrameCost();
     const startedAt = Date.now();
     const ticker = setInterval(() => print(progressLine(collector.view(), startedAt)), 3000);
     const suffix = (i: number) => (runners === 1 ? '' : `.runner-${i}`);
@@ -197,7 +205,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult
     // The last lines, and the upstream's counts once nothing is under way there: the run's
     // dollars, tokens and attempts whole, however long the last answers take to be counted.
     const idle = await collector.settle({ alsoWatch: strategyMetrics });
-    print(frameCostLine(strategy.name, frameBefore, await scrapeFrameCounts(strategy.metricsUrl)));
+    print(frameCostLine(strategy.name, frameBefore, await readFrameCost()));
     if (plan.sla.queueLength !== undefined && collector.run.queue.size === 0)
       print(
         `busybench run: the SLA's line "queue length < ${plan.sla.queueLength}" was not judged: ${strategy.name} exports no busybench_strategy_queue_length (our frame's strategies do; nginx and HAProxy do not)`,

@@ -1,11 +1,14 @@
 import { basename, join } from 'node:path';
+import { replicasOf } from '../../collector/src/run-events.js';
 import type { TraceSpec } from '../../loadtests/plan.js';
 import type { TraceInfo } from '../../loadtests/trace-plan.js';
 import type { StrategySpec } from '../../strategies/src/start-strategy.js';
 import { type BenchmarkOptions, type BenchmarkResult, runBenchmark } from './benchmark.js';
 import type { SearchOptions } from './capacity-search.js';
-import { capacityArrivedS, type ElasticSection, replicasOf } from './elastic-section.js';
+import { capacityArrivedS, type ElasticSection } from './elastic-section.js';
+import { RunnerError, RunnerErrorCodes } from './errors.js';
 import { seededRandom } from './intervals.js';
+import { engineCpus } from './launch-load.js';
 import { rankWithTies } from './ranking.js';
 import {
   FIGURE_INFO,
@@ -155,6 +158,8 @@ export const runDir = (out: string, r: ScheduledRun) =>
   join(out, r.experiment, `r${r.round + 1}-${r.index + 1}-${r.spec.name.replace(/\W+/g, '-')}`);
 
 export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
+  // Refused before anything starts: each run would fail the same way.
+  engineCpus();
   // With --search the capacity experiment is the search, run below, not steps.
   const stepped = o.search ? o.experiments.filter((e) => e !== 'capacity') : o.experiments;
   const runs = schedule(o.strategies, stepped, o.repeat, o.order, o.seed);
@@ -233,7 +238,7 @@ export async function runCompare(o: CompareOptions): Promise<Scoreboard> {
     elasticRuns.length === 0 &&
     !search?.rows.length
   )
-    throw new Error('no strategy ran to the end: nothing to compare');
+    throw new RunnerError(RunnerErrorCodes.LOAD_FAILED, 'no strategy ran to the end: nothing to compare');
   // From the runs that finished, not from --repeat: a strategy whose runs failed has fewer.
   const methodOf = (runs: readonly StrategyRuns[]) =>
     Math.min(...runs.map((s) => s.runs.length)) >= REPEATS_FOR_RUN_INTERVALS ? 'repeats' : 'windows';
@@ -563,14 +568,22 @@ export function elasticSection(
   const [base, burst] = o.elastic.rates;
   const burstWindows = (r: BenchmarkResult) => r.windows.filter((w) => w.targetRate === burst && !w.boundary);
   const burstStart = (r: BenchmarkResult) => r.windows.find((w) => w.targetRate === burst)?.t ?? null;
+  const burstEnd = (r: BenchmarkResult) => {
+    const last = r.windows.filter((w) => w.targetRate === burst).at(-1);
+    return last ? last.t + last.seconds * 1000 : Number.POSITIVE_INFINITY;
+  };
   const t0 = (r: BenchmarkResult) => r.windows[0]?.t ?? 0;
   const unranked = runs.map((s, i) => {
     const f = figuresOf(s.runs.map(burstWindows), method, o.seed + 30_000 + i * 101);
-    const replicas = s.runs.flatMap((r) => r.view.phases.map((p) => replicasOf(p.phase)?.ready ?? null));
+    // The replicas as the chart draws them: the first run's, from the burst's start to its end.
     const first = s.runs[0] as BenchmarkResult;
     const at = burstStart(first);
     const atBurst = at === null ? undefined : first.view.phases.filter((p) => p.startMs <= at).at(-1);
-    const known = replicas.filter((r): r is number => r !== null);
+    const during = [
+      ...(atBurst ? [atBurst] : []),
+      ...first.view.phases.filter((p) => at !== null && p.startMs > at && p.startMs < burstEnd(first)),
+    ];
+    const known = during.map((p) => replicasOf(p.phase)?.ready).filter((r): r is number => r !== undefined);
     return {
       strategy: s.strategy,
       runs: s.runs.length,
@@ -580,7 +593,7 @@ export function elasticSection(
       capacityArrivedS: onceFigure(
         s.runs.map((r) => {
           const b = burstStart(r);
-          return b === null ? null : capacityArrivedS(r.view.phases, b);
+          return b === null ? null : capacityArrivedS(r.view.phases, b, burstEnd(r));
         }),
         method,
         o.seed + 30_000 + i * 101 + 50,

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../collector/src/html-page.js';
-import type { PhaseSpan } from '../../collector/src/run-events.js';
+import { type PhaseSpan, replicasOf } from '../../collector/src/run-events.js';
 import { messagesFor } from '../../common/i18n/catalogue.js';
 import type { Locale } from '../../common/i18n/locale.js';
 import { SCOREBOARD_MESSAGES } from '../../common/i18n/messages/scoreboard.js';
@@ -32,9 +32,9 @@ export interface ElasticRow {
   readonly goodput: Figure;
   readonly successRate: Figure;
   readonly p99Ms: Figure;
-  /** From the burst's start until the replicas it caused were all serving (a run has it once). */
+  /** From the burst's start until the most replicas it called for were all serving (once a run). */
   readonly capacityArrivedS: Figure;
-  /** Ready replicas of the first node at the burst's start, and at most during the run. */
+  /** The first run's first node: ready replicas at the burst's start, and the most during it. */
   readonly replicasFrom: number | null;
   readonly replicasTo: number | null;
 }
@@ -62,27 +62,32 @@ export interface ElasticSection {
 }
 
 /**
- * Replicas from a phase's name: the mock names an autoscaling phase `elastic · 5 replicas (+2
- * starting)` (mock-server/src/busy/timeline.ts); null for a phase of no autoscaler.
+ * How long after `burstMs` the capacity the burst called for had arrived: the most replicas the
+ * autoscaler asked for (serving + starting) from the burst until `burstEndMs`, then the first
+ * phase from the burst on with that many serving. A second wave of decisions counts: capacity is
+ * there when the last one the burst caused serves. Null when the burst called for no more than
+ * served at its start, when that never came in the run, or without an autoscaler.
  */
-export function replicasOf(phase: string): { ready: number; starting: number } | null {
-  const m = /· (\d+) replicas(?: \(\+(\d+) starting\))?$/.exec(phase);
-  return m ? { ready: Number(m[1]), starting: Number(m[2] ?? 0) } : null;
-}
-
-/**
- * How long after `burstMs` the capacity it called for had arrived: the first phase from the
- * burst on with more ready replicas than at its start and none starting; null when that never
- * came in the run (or the scenario has no autoscaler).
- */
-export function capacityArrivedS(phases: readonly PhaseSpan[], burstMs: number): number | null {
+export function capacityArrivedS(
+  phases: readonly PhaseSpan[],
+  burstMs: number,
+  burstEndMs = Number.POSITIVE_INFINITY,
+): number | null {
   const at = phases.filter((p) => p.startMs <= burstMs).at(-1);
   const before = at ? replicasOf(at.phase) : null;
   if (!before) return null;
-  const arrived = phases.find((p) => {
-    const r = p.startMs >= burstMs ? replicasOf(p.phase) : null;
-    return r !== null && r.starting === 0 && r.ready > before.ready;
-  });
+  const from = phases.filter((p) => p.startMs >= burstMs);
+  const called = Math.max(
+    before.ready + before.starting,
+    ...from
+      .filter((p) => p.startMs < burstEndMs)
+      .map((p) => {
+        const r = replicasOf(p.phase);
+        return r ? r.ready + r.starting : 0;
+      }),
+  );
+  if (called <= before.ready) return null;
+  const arrived = from.find((p) => (replicasOf(p.phase)?.ready ?? 0) >= called);
   return arrived ? Math.max(0, (arrived.startMs - burstMs) / 1000) : null;
 }
 

@@ -8,6 +8,8 @@ export const RunnerErrorCodes = {
   K6_NOT_FOUND: 'RUNNER_ERR_K6_NOT_FOUND',
   /** A strategy given by URL that is not on this machine (run and compare load loopback only). */
   TARGET_REFUSED: 'RUNNER_ERR_TARGET_REFUSED',
+  /** BUSYBENCH_ENGINE_CPUS is not a CPU list of this machine (`0`, `0,2`, `0-1`). */
+  ENGINE_CPUS: 'RUNNER_ERR_ENGINE_CPUS',
   /**
    * A load generator ended in failure (an exit other than 0 or 99, or a signal) while nobody
    * interrupted the run: its figures are not a run's, whatever the verdict on them says.

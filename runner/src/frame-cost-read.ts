@@ -24,12 +24,15 @@ export function frameCounts(metricsText: string): FrameCounts {
   return out;
 }
 
-export async function scrapeFrameCounts(metricsUrl: string | null | undefined): Promise<FrameCounts> {
+/** The frame's counts on a strategy's /metrics: empty when it has none (nginx, HAProxy, a URL),
+ * null when they could not be read (the strategy gone, or answering something else). */
+export async function scrapeFrameCounts(metricsUrl: string | null | undefined): Promise<FrameCounts | null> {
   if (!metricsUrl) return new Map();
   try {
-    return frameCounts(await (await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) })).text());
+    const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? frameCounts(await res.text()) : null;
   } catch {
-    return new Map();
+    return null;
   }
 }
 
@@ -52,17 +55,24 @@ export function boundBetween(
   return hit ? { bound: hit[0], count: total } : null;
 }
 
-/** The line `busybench run` prints: the frame's cost over the load, or that it is not in the path. */
-export function frameCostLine(name: string, before: FrameCounts, after: FrameCounts): string {
+/**
+ * The line `busybench run` prints: the frame's cost over the load, that it is not in the path
+ * (no counts of ours on the strategy's /metrics), or that it could not be read.
+ */
+export function frameCostLine(name: string, before: FrameCounts | null, after: FrameCounts | null): string {
+  if (before === null || after === null)
+    return `busybench run: could not read our proxy frame's cost from ${name}'s /metrics (its figures may hold some of the harness's)`;
+  if (!after.has(OWN))
+    return `busybench run: our proxy frame is not in the path of ${name} (no cost of ours to subtract)`;
   const own50 = boundBetween(before.get(OWN), after.get(OWN), 0.5);
   const own99 = boundBetween(before.get(OWN), after.get(OWN), 0.99);
   const loop99 = boundBetween(before.get(LOOP), after.get(LOOP), 0.99);
   if (!own50 || !own99 || !loop99)
-    return `busybench run: our proxy frame is not in the path of ${name} (no cost of ours to subtract)`;
+    return `busybench run: our proxy frame counted no request of ${name}'s over the load (no cost to say)`;
   const ms = (s: number) => (Number.isFinite(s) ? `≤ ${s * 1000} ms` : '> 1 s');
   return (
     `busybench run: our proxy frame's own cost over the load (${own50.count} requests): ${ms(own50.bound)} p50, ` +
-    `${ms(own99.bound)} p99 of work a request; its event loop ran ready work ${ms(loop99.bound)} late at p99 ` +
-    "(a request meets that about twice): part of every latency above, not the strategy's"
+    `${ms(own99.bound)} p99 of synchronous work a request; its event loop ran ready work ${ms(loop99.bound)} late at p99 ` +
+    "(a request meets that about twice; ~0.5 ms is the timer's own floor): part of every latency above, not the strategy's"
   );
 }

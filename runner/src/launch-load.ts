@@ -1,9 +1,11 @@
 import { chmodSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { cpus as machineCpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawnOwned } from '../../common/owned-child.js';
 import { packageRoot } from '../../common/paths.js';
 import type { Plan } from '../../loadtests/plan.js';
 import { engineBinary } from './engine-binary.js';
+import { RunnerError, RunnerErrorCodes } from './errors.js';
 import { k6Binary } from './k6-binary.js';
 
 /**
@@ -81,10 +83,33 @@ export function runLoad(plan: Plan, flags: GeneratorOptions, files: LoadFiles): 
   if (flags.quiet) args.push('--quiet');
   // A benchmark's placement (../shared/benchmarking.md): the engine on cores of its own, the
   // servers under test elsewhere. taskset execs the engine, so signals reach it as before.
-  const cpus = process.env.BUSYBENCH_ENGINE_CPUS;
-  if (cpus !== undefined && /^\d+(?:[-,]\d+)*$/.test(cpus))
-    return spawnLoad('taskset', ['-c', cpus, engineBinary(), ...args], files.log, {});
+  const cpus = engineCpus();
+  if (cpus !== undefined) return spawnLoad('taskset', ['-c', cpus, engineBinary(), ...args], files.log, {});
   return spawnLoad(engineBinary(), args, files.log, {});
+}
+
+/**
+ * The engine's CPUs from BUSYBENCH_ENGINE_CPUS (taskset's list: `0`, `0,2`, `0-1`); undefined
+ * when unset or empty. A value that is not a list of this machine's CPUs is refused, not
+ * ignored: a benchmark placed wrongly would measure the harness, saying nothing. run and
+ * compare call it before they start anything.
+ */
+export function engineCpus(): string | undefined {
+  const value = process.env.BUSYBENCH_ENGINE_CPUS?.trim();
+  if (!value) return undefined;
+  const n = machineCpus().length;
+  const ok =
+    /^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/.test(value) &&
+    value.split(',').every((part) => {
+      const [a, b = a] = part.split('-').map(Number) as [number, number?];
+      return a <= (b as number) && (b as number) < n;
+    });
+  if (!ok)
+    throw new RunnerError(
+      RunnerErrorCodes.ENGINE_CPUS,
+      `BUSYBENCH_ENGINE_CPUS=${JSON.stringify(value)} is not a list of this machine's CPUs (0 to ${n - 1}: e.g. 0, 0,1 or 0-1)`,
+    );
+  return value;
 }
 
 function spawnLoad(

@@ -45,38 +45,56 @@ export function percentileInterval(h: LatencyHistogram, percentile: number, z = 
   return [h.percentileMs((lo / n) * 100), hi >= n ? h.percentileMs(100) : h.percentileMs((hi / n) * 100)];
 }
 
+/** Where the load generator fell behind in a probe: why, in a line, and its starts' lateness. */
+export interface HarnessShortfall {
+  readonly reason: string;
+  readonly lateP99Ms: number;
+}
+
 /**
  * One probe's verdict on the SLA: the success line and each latency percentile line by their
  * intervals (undecided where an interval straddles its line), every other line (TTFT, error
- * rates, means, classes) as the run's judge said; the harness first (a probe whose engine fell
- * behind measured the harness).
+ * rates, means, classes) as the run's judge said. A probe whose engine fell behind measured the
+ * harness, unless a line broke that the harness cannot have broken: the success rate (arrivals
+ * dropped or started a few ms late fail no answer; the target saw less load than asked, not more)
+ * or a latency percentile past its line by more than the starts' lateness. Then it is broken:
+ * more load only breaks more. Retries that hold answers open fill the engine's in-flight cap
+ * (dropped arrivals) exactly where the strategy breaks, and that is the strategy's.
  */
 export function judgeProbe(
   sample: ProbeSample,
   sla: Sla,
   otherBroken: readonly string[],
-  harness: string | null,
+  harness: HarnessShortfall | null,
 ): { verdict: ProbeVerdict; reason: string } {
-  if (harness !== null) return { verdict: 'harness', reason: harness };
   const broken = [...otherBroken];
+  /** The broken lines the harness's shortfall cannot explain. */
+  const notTheHarness: string[] = [];
   const undecided: string[] = [];
   const [lo, hi] = wilson(sample.ok, sample.requests);
   const pct = (x: number) => `${(x * 100).toFixed(3)} %`;
-  if (hi < sla.successRate)
-    broken.push(
-      `success rate ${pct(sample.ok / sample.requests)} (95 % up to ${pct(hi)}) < ${pct(sla.successRate)}`,
-    );
-  else if (lo < sla.successRate)
+  if (hi < sla.successRate) {
+    const line = `success rate ${pct(sample.ok / sample.requests)} (95 % up to ${pct(hi)}) < ${pct(sla.successRate)}`;
+    broken.push(line);
+    notTheHarness.push(line);
+  } else if (lo < sla.successRate)
     undecided.push(
       `success rate ${pct(lo)}–${pct(hi)} straddles ${pct(sla.successRate)} (${sample.requests} requests)`,
     );
   for (const [key, limit] of Object.entries(sla.latencyMs)) {
     if (key === MEAN_KEY) continue; // the run's judge has it (no interval here)
     const [vlo, vhi] = percentileInterval(sample.latency, percentileOf(key));
-    if (vlo >= limit) broken.push(`latency ${key} ${Math.round(vlo)} ms or more >= ${limit} ms`);
-    else if (vhi >= limit)
+    if (vlo >= limit) {
+      const line = `latency ${key} ${Math.round(vlo)} ms or more >= ${limit} ms`;
+      broken.push(line);
+      if (harness !== null && vlo - harness.lateP99Ms >= limit) notTheHarness.push(line);
+    } else if (vhi >= limit)
       undecided.push(`latency ${key} ${Math.round(vlo)}–${Math.round(vhi)} ms straddles ${limit} ms`);
   }
+  if (harness !== null)
+    return notTheHarness.length > 0
+      ? { verdict: 'broken', reason: `${notTheHarness.join('; ')} (though ${harness.reason})` }
+      : { verdict: 'harness', reason: `${harness.reason}: above this the figure would be the harness's` };
   if (broken.length > 0) return { verdict: 'broken', reason: broken.join('; ') };
   if (undecided.length > 0) return { verdict: 'undecided', reason: undecided.join('; ') };
   return { verdict: 'held', reason: 'every SLA line held, its interval clear of the line' };

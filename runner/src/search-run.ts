@@ -72,7 +72,10 @@ async function judged(
   ];
   const harness =
     late.length > 0
-      ? `the load generator did not hold ${rate} req/s (${reasons.join('; ')}): above this the figure would be the harness's`
+      ? {
+          reason: `the load generator did not hold ${rate} req/s (${reasons.join('; ')})`,
+          lateP99Ms: lateP99,
+        }
       : null;
   // The requests, from the results file, pooled with earlier probes at this rate.
   const run = new RunStats();

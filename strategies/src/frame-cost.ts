@@ -6,14 +6,18 @@ import { Gauge, type Registry } from 'prom-client';
  * bound (`le`, seconds), so a reader takes the difference of two scrapes and has the measure over
  * just that span (`busybench run`: its load, not the warm-up before it).
  *
- * - **Own work** (`busybench_strategy_frame_own_seconds_bucket`): the time the frame spends on a
- *   request outside the strategy: from the body read whole until the strategy first waits (its
- *   first dispatch upstream included), and from its answer to the answer written (a stream: its
- *   head; the frames passed on after are not in it). Two clock reads and one increment a request.
+ * - **Own work** (`busybench_strategy_frame_own_seconds_bucket`): the synchronous time spent on
+ *   a request in the frame's two turns: from the body read whole until the handler first yields
+ *   (the strategy's own synchronous code is in it, and the dispatch upstream when the strategy
+ *   dispatches before any wait: a bulkhead or rate limiter that queues first yields before it),
+ *   and from the strategy's answer to the answer written (a stream: its head; the frames passed
+ *   on after are not in it). Four clock reads and one increment a request.
  * - **Event-loop delay** (`busybench_strategy_event_loop_delay_seconds_bucket`): how late a 10 ms
  *   timer runs, sampled 100 times a second: what a ready callback waits while the loop is busy.
  *   A request meets it about twice in the frame (its arrival, its answer's way back): under load
- *   that is where the frame's tail comes from, which the own-work figure cannot see.
+ *   that is where the frame's tail comes from, which the own-work figure cannot see. Its floor is
+ *   libuv's timer granularity: idle, it reads ~0.2 ms p50, ~0.5 ms p99 here (a timer is armed
+ *   and fired on the loop's millisecond clock), so only readings above ~1 ms are the loop's.
  */
 export const FRAME_BOUNDS_S = [
   0.00001, 0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,
@@ -77,7 +81,7 @@ export class FrameCost {
       });
     family(
       'busybench_strategy_frame_own_seconds_bucket',
-      "Requests whose frame's own work (outside the strategy: body read to its first wait, its answer to the answer written) took at most le seconds, since start (cumulative).",
+      "Requests whose synchronous handling in the frame (body read whole to the handler's first yield, the strategy's synchronous code included; its answer to the answer written) took at most le seconds, since start (cumulative).",
       this.own,
     );
     family(

@@ -129,8 +129,9 @@ export function proxyServer(
       ctx.inFlight++;
       const body =
         size === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      // The frame's own work: up to the strategy's first wait (its first dispatch upstream
-      // included), then from its answer to the answer written (a stream: its head).
+      // The synchronous handling: up to the handler's first yield (the strategy's synchronous
+      // code, and its dispatch when nothing waits before it), then from its answer to the
+      // answer written (a stream: its head).
       const bodyAt = performance.now();
       const answered = handle(method, url, req, body);
       const waitAt = performance.now();

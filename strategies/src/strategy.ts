@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ProxyRequest, Upstream, UpstreamResponse } from './upstream.js';
 
-/** The one name of every strategy's queue length (collector/src/upstream.ts reads it). */
+/** The one name of every strategy's queue length (collector/src/strategy-queue.ts reads it). */
 export const QUEUE_GAUGE = 'busybench_strategy_queue_length';
 
 /**

@@ -78,4 +78,19 @@ describe('recovery time', () => {
       ['outage', 'recovered'],
     ]);
   });
+
+  it('reads an outage during which an autoscaler moved as one outage, named without the replicas', () => {
+    const s = series(60, (sec) => (sec >= 10 && sec < 23 ? 'fail' : null));
+    // The mock renames the playing phase at each move (mock-server/src/busy/timeline.ts).
+    const phases = [
+      phase('ok · 3 replicas', false, 0, 10_000),
+      phase('outage · 3 replicas', true, 10_000, 14_000),
+      phase('outage · 3 replicas (+2 starting)', true, 14_000, 17_000),
+      phase('outage · 5 replicas', true, 17_000, 20_000),
+      phase('after · 5 replicas', false, 20_000, null),
+    ];
+    expect(recoveryTimes(phases, s, DEFAULT_SLA)).toEqual([
+      { scenario: 's', phase: 'outage', endedAt: 20_000, recoveryS: 3, status: 'recovered' },
+    ]);
+  });
 });

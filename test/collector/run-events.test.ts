@@ -51,4 +51,19 @@ describe('run events', () => {
     expect(events.phases()).toHaveLength(1);
     expect(events.alerts).toEqual([]);
   });
+
+  it("keeps the strategy's queue readings, on upstream scrapes or alone, for the report's queue line", () => {
+    const path = eventsPathFor(join(mkdtempSync(join(tmpdir(), 'busybench-events-')), 'run.json'));
+    const e = new RunEvents(path);
+    e.upstream({ time: 1, attempts: 0, errors: 0, queueLength: 3 });
+    e.queue(1001, 12);
+    appendFileSync(path, '{"type":"queue","time":2001}\n'); // no reading: not a queue event
+    const { events, malformed } = RunEvents.load(path);
+    expect(malformed).toBe(1);
+    expect(events.queueReadings).toEqual([
+      { time: 1, queueLength: 3 },
+      { time: 1001, queueLength: 12 },
+    ]);
+    expect(events.upstreamCounts).toHaveLength(1);
+  });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engineBinary } from '../../runner/src/engine-binary.js';
-import { BIN, requireBuild } from '../cli/cli-helpers.js';
+import { BIN, requireBuild, runCli } from '../cli/cli-helpers.js';
 import { startMock } from '../helpers/mock.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -64,4 +64,17 @@ describe('BUSYBENCH_ENGINE_CPUS', () => {
       await mock.close();
     }
   }, 30_000);
+
+  it("refuses a value that is not this machine's CPUs in one line, exit 2, before anything starts", async () => {
+    for (const bad of ['x', '0-', '1-0', '64', '0,99']) {
+      const r = await runCli(['run', '-s', 'passthrough', '-r', '10', '-d', '1s', '--no-stack'], 20_000, {
+        ...process.env,
+        BUSYBENCH_ENGINE_CPUS: bad,
+      });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`BUSYBENCH_ENGINE_CPUS="${bad}" is not a list of this machine's CPUs`);
+      expect(r.stderr).toContain('RUNNER_ERR_ENGINE_CPUS');
+    }
+  }, 60_000);
 });

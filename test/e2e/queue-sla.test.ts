@@ -121,6 +121,14 @@ describe('the SLA queue line, judged by the collector on the strategy it scrapes
     } finally {
       collect.child.kill('SIGTERM');
       await collect.exited;
+    }
+    try {
+      // No upstream was scraped, yet the readings went down: a report from the files judges
+      // the line as the live collector did.
+      const report = await runCli(['report', results, '--sla', join(dir, 'sla.yaml')], 60_000);
+      expect(report.code, report.stderr).toBe(99);
+      expect(report.stdout).toContain('queue length < 10 broken at step 0');
+    } finally {
       await app.close();
       await mock.close();
     }

@@ -118,6 +118,8 @@ describe('busybench run', () => {
       );
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toContain(`${url} at ${url} → mock http://127.0.0.1:${mockPort}`);
+      // The URL is our frame, started by hand: its /metrics says its own cost over the 40 requests.
+      expect(res.stdout).toMatch(/our proxy frame's own cost over the load \(40 requests\): ≤ [\d.]+ ms p50/);
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
       expect(report.overall).toMatchObject({ strategy: url, requests: 40, successRate: 1 });
       // Every request went through the hand-started proxy, and each reached the mock once.
@@ -200,6 +202,12 @@ describe('busybench run', () => {
     );
     expect([0, 99], res.stderr).toContain(res.code);
     expect(res.stdout).toContain(`${rows.length} of 4424 rows × 1`);
+    // The frame's own cost, over exactly the run's requests, beside the figures.
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `our proxy frame's own cost over the load \\(${rows.length} requests\\): ≤ [\\d.]+ ms p50, ≤ [\\d.]+ ms p99`,
+      ),
+    );
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.overall.requests).toBe(rows.length);
     expect(report.steps).toHaveLength(10);
@@ -207,6 +215,35 @@ describe('busybench run', () => {
     expect(JSON.parse(readFileSync(join(out, 'trace-mock.json'), 'utf8')).behaviour.output.minTokens).toBe(
       longest,
     );
+  }, 90_000);
+
+  it('says through nginx that our frame is not in the path: no cost of ours to subtract', async () => {
+    requireTool('nginx', 'nginx-light');
+    const out = join(mkdtempSync(join(tmpdir(), 'busybench-run-nginx-')), 'run');
+    const res = await runCli(
+      [
+        'run',
+        '-s',
+        'nginx',
+        '-r',
+        '20',
+        '-d',
+        '2s',
+        '--warmup',
+        '0s',
+        '--no-stack',
+        '--scenario',
+        'none',
+        '--out',
+        out,
+      ],
+      60_000,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(
+      'busybench run: our proxy frame is not in the path of nginx (no cost of ours to subtract)',
+    );
+    expect(res.stdout).not.toContain("our proxy frame's own cost");
   }, 90_000);
 
   it('says what is wrong with its flags, all at once, exit 2', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PhaseSpan } from '../../collector/src/run-events.js';
+import { type PhaseSpan, replicasOf } from '../../collector/src/run-events.js';
 import type { RunWindow } from '../../collector/src/run-windows.js';
 import type { BenchmarkResult } from '../../runner/src/benchmark.js';
 import { elasticSection, type StrategyRuns } from '../../runner/src/compare.js';
@@ -8,7 +8,6 @@ import {
   type ElasticSection,
   elasticChartSvg,
   elasticText,
-  replicasOf,
 } from '../../runner/src/elastic-section.js';
 import { pointFigures } from '../../runner/src/run-figures.js';
 
@@ -40,6 +39,15 @@ describe('the elastic section', () => {
     expect(capacityArrivedS(phases.slice(0, 2), 6_000)).toBeNull();
     // No autoscaler: nothing to time.
     expect(capacityArrivedS([span('steady', 0, null)], 6_000)).toBeNull();
+    // A second wave during the burst (5 → 8): the capacity is there when the 8 serve, not the 5.
+    const waves = [
+      ...phases.slice(0, 2),
+      span('elastic · 5 replicas (+3 starting)', 15_600, 21_600),
+      span('elastic · 8 replicas', 21_600, null),
+    ];
+    expect(capacityArrivedS(waves, 6_000, 36_000)).toBe(15.6);
+    // A wave decided after the burst ended is not the burst's.
+    expect(capacityArrivedS(waves, 6_000, 15_000)).toBe(9.6);
   });
 
   it('says the table and draws the replicas, in both languages', () => {

@@ -26,7 +26,7 @@ describe("the frame's cost over a span (two scrapes' difference)", () => {
     expect(own(0.5)).toEqual({ bound: 0.0001, count: 100 });
     expect(own(0.99)).toEqual({ bound: 0.001, count: 100 });
     expect(frameCostLine('passthrough', before, after)).toMatch(
-      /over the load \(100 requests\): ≤ 0\.1 ms p50, ≤ 1 ms p99 of work a request; its event loop ran ready work ≤ 10 ms late at p99/,
+      /over the load \(100 requests\): ≤ 0\.1 ms p50, ≤ 1 ms p99 of synchronous work a request; its event loop ran ready work ≤ 10 ms late at p99/,
     );
   });
 
@@ -34,5 +34,14 @@ describe("the frame's cost over a span (two scrapes' difference)", () => {
     expect(frameCostLine('nginx', new Map(), frameCounts('nginx_up 1\n'))).toBe(
       'busybench run: our proxy frame is not in the path of nginx (no cost of ours to subtract)',
     );
+  });
+
+  it('says it could not read the counts, or that none were counted, rather than "not in the path"', () => {
+    const counts = frameCounts(text([5, 5, 5, 5], [1, 1, 1, 1]));
+    expect(frameCostLine('retry', counts, null)).toMatch(
+      /^busybench run: could not read our proxy frame's cost/,
+    );
+    expect(frameCostLine('retry', null, counts)).toMatch(/could not read/);
+    expect(frameCostLine('retry', counts, counts)).toMatch(/counted no request of retry's over the load/);
   });
 });

@@ -90,14 +90,66 @@ describe('a probe judged by its intervals', () => {
       verdict: 'broken',
       reason: 'ttft p99 < 2000 ms',
     });
+  });
+
+  it('a probe the harness fell behind in: harness, unless a line broke that the harness cannot break', () => {
+    const sla = { ...DEFAULT_SLA, successRate: 0.99 };
+    const late = {
+      reason: 'the load generator did not hold 1300 req/s (dropped 250 arrivals)',
+      lateP99Ms: 30,
+    };
+    // Held, or broken only on another judge's line (TTFT): the harness's, nothing claimed.
+    expect(
+      judgeProbe(
+        sample(2000, 0, () => 100),
+        sla,
+        [],
+        late,
+      ),
+    ).toMatchObject({
+      verdict: 'harness',
+      reason: expect.stringContaining("above this the figure would be the harness's"),
+    });
+    expect(
+      judgeProbe(
+        sample(2000, 0, () => 100),
+        sla,
+        ['ttft p99 < 2000 ms'],
+        late,
+      ).verdict,
+    ).toBe('harness');
+    // p99 over its line by less than the starts' lateness (800 + 30 ms): could be the harness's.
+    expect(
+      judgeProbe(
+        sample(2000, 0, (i) => (i < 1900 ? 100 : 820)),
+        sla,
+        [],
+        late,
+      ).verdict,
+    ).toBe('harness');
+    // Answers failed (2 %), or p99 seconds past its line: the strategy's, whatever the harness did.
     expect(
       judgeProbe(
         sample(2000, 40, () => 100),
         sla,
         [],
-        'late',
-      ).verdict,
-    ).toBe('harness');
+        late,
+      ),
+    ).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/^success rate .* \(though the load generator did not hold 1300 req\/s/),
+    });
+    expect(
+      judgeProbe(
+        sample(2000, 0, (i) => (i < 1900 ? 100 : 2000)),
+        sla,
+        [],
+        late,
+      ),
+    ).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringContaining('latency p99'),
+    });
   });
 
   it('pools the requests of probes at one rate: a second probe can decide what one could not', () => {
