@@ -11,7 +11,17 @@
  * rounds alternating the paths, the order turned by one each round (ABCD, BCDA, ...); medians.
  *   npm run bench:strategies   (BENCH_ROUNDS 5, BENCH_SECONDS 5, BENCH_MODES json,sse,
  *                               BENCH_LADDER and BENCH_PATHS to refine a ceiling,
- *                               BENCH_STRATEGIES 0 to leave out the per-strategy lines)
+ *                               BENCH_STRATEGIES 0 to leave out the per-strategy lines,
+ *                               BENCH_PLACEMENT sidecar | own-core, BENCH_FRAME_FLAGS,
+ *                               BENCH_SOAK 1 for the soak alone: BENCH_SOAK_MINUTES 10,
+ *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry)
+ *
+ * BENCH_PLACEMENT: `sidecar` (the default) puts the mock and the proxy under test on core 1,
+ * the engine alone on core 0, as a sidecar proxy shares its app's machine; `own-core` gives the
+ * proxy under test core 1 alone and puts the mock with the engine on core 0 (the load side), so
+ * a path's added latency is its own work, not its contention with the mock for one core.
+ * BENCH_FRAME_FLAGS: Node flags for our frame's processes only (passthrough and the strategies),
+ * to measure a flag (`--max-semi-space-size=64`) against the frame's defaults.
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +43,12 @@ const LADDER = (process.env.BENCH_LADDER ?? '500,1000,2000,3000,4000,5000,6000,7
   .map(Number);
 const STRATEGY_RATE = 2000;
 const MOCK_PORT = 18_600;
+const PLACEMENT = process.env.BENCH_PLACEMENT ?? 'sidecar';
+if (PLACEMENT !== 'sidecar' && PLACEMENT !== 'own-core')
+  throw new Error(`BENCH_PLACEMENT must be sidecar or own-core, not ${JSON.stringify(PLACEMENT)}`);
+/** The mock's core: beside the proxy (sidecar), or beside the engine (own-core). */
+const MOCK_CORE = PLACEMENT === 'sidecar' ? 1 : 0;
+const FRAME_FLAGS = (process.env.BENCH_FRAME_FLAGS ?? '').split(' ').filter((f) => f !== '');
 
 type Mode = 'json' | 'sse';
 type Path = 'direct' | 'passthrough' | 'nginx' | 'haproxy';
@@ -79,17 +95,23 @@ interface Started {
 }
 
 /** A busybench command pinned to `core`, resolved with the URL of its listening line. */
-async function startPinned(core: number, args: string[], ready: RegExp): Promise<Started> {
-  const { child, match } = await startPinnedNode([BUSYBENCH, ...args], ready, core);
+async function startPinned(
+  core: number,
+  args: string[],
+  ready: RegExp,
+  nodeFlags: readonly string[] = [],
+): Promise<Started> {
+  const { child, match } = await startPinnedNode([...nodeFlags, BUSYBENCH, ...args], ready, core);
   return { url: match[1] as string, child };
 }
 
-/** A strategy (ours, nginx or HAProxy) in front of the mock's nodes, on core 1 beside the mock. */
+/** A strategy (ours, nginx or HAProxy) in front of the mock's nodes, on core 1. */
 const startProxy = (name: string, opts: readonly string[] = []) =>
   startPinned(
     1,
     ['strategy', name, '-u', UPSTREAMS.join(','), '-p', '0', ...opts.flatMap((o) => ['-o', o])],
     /listening on (http:\/\/[\d.:]+)/,
+    name === 'nginx' || name === 'haproxy' ? [] : FRAME_FLAGS,
   );
 
 /** utime + stime of a process and all its descendants, in ms (nginx's and HAProxy's workers too). */
@@ -109,38 +131,50 @@ function treeCpuMs(pid: number): number {
   return total;
 }
 
+interface StepFigures {
+  readonly requests: number;
+  readonly dropped: number;
+  readonly successRate: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly ttftP50Ms: number | null;
+  readonly lateP99Ms: number;
+  readonly errors: Record<string, number>;
+}
+
+/** One engine run, open model, from core 0: each rate a step of `seconds`; the steps' figures. */
+async function loadSteps(
+  url: string,
+  rates: readonly number[],
+  seconds: number,
+  mode: Mode,
+): Promise<StepFigures[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'busybench-sbench-'));
+  const summary = join(dir, 'summary.json');
+  const args = [
+    ...['-c', '0', process.execPath, BUSYBENCH, 'load', '-t', url, '-p', 'stepped'],
+    ...['-r', rates.join(','), '-d', `${seconds}s`, '--stream-ratio', mode === 'sse' ? '1' : '0'],
+    ...['--thinking', 'off', '--max-tokens', '20', '--keys', 'sk-busybench', '--prompt-chars', '200'],
+    ...['--timeout', '30s', '-q', '--summary', summary],
+  ];
+  // Exit 99 is a broken SLA line (the default SLA's p99 800 ms): the figures still stand.
+  await run('taskset', args, { timeout: (seconds * rates.length + 60) * 1000 }).catch(
+    (err: { code?: number }) => {
+      if (err.code !== 99) throw err;
+    },
+  );
+  const s = JSON.parse(readFileSync(summary, 'utf8')) as { steps: StepFigures[] };
+  if (s.steps.length === 0) throw new Error(`no step in ${summary}`);
+  return s.steps;
+}
+
 async function load(
   url: string,
   rate: number,
   seconds: number,
   mode: Mode,
 ): Promise<Omit<Run, 'cpuMsPerReq'>> {
-  const dir = mkdtempSync(join(tmpdir(), 'busybench-sbench-'));
-  const summary = join(dir, 'summary.json');
-  const args = [
-    ...['-c', '0', process.execPath, BUSYBENCH, 'load', '-t', url, '-p', 'stepped'],
-    ...['-r', String(rate), '-d', `${seconds}s`, '--stream-ratio', mode === 'sse' ? '1' : '0'],
-    ...['--thinking', 'off', '--max-tokens', '20', '--keys', 'sk-busybench', '--prompt-chars', '200'],
-    ...['--timeout', '30s', '-q', '--summary', summary],
-  ];
-  // Exit 99 is a broken SLA line (the default SLA's p99 800 ms): the figures still stand.
-  await run('taskset', args, { timeout: (seconds + 60) * 1000 }).catch((err: { code?: number }) => {
-    if (err.code !== 99) throw err;
-  });
-  const s = JSON.parse(readFileSync(summary, 'utf8')) as {
-    steps: Array<{
-      requests: number;
-      dropped: number;
-      successRate: number;
-      p50Ms: number;
-      p99Ms: number;
-      ttftP50Ms: number | null;
-      lateP99Ms: number;
-      errors: Record<string, number>;
-    }>;
-  };
-  const step = s.steps[0];
-  if (!step) throw new Error(`no step in ${summary}`);
+  const step = (await loadSteps(url, [rate], seconds, mode))[0] as StepFigures;
   return {
     answeredShare: (step.requests * step.successRate) / (rate * seconds),
     p50Ms: step.p50Ms,
@@ -296,16 +330,111 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
   return out;
 }
 
+/** A process's resident set, MB. */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
+/**
+ * The soak (issue 28): BENCH_SOAK_MINUTES (10) at BENCH_SOAK_RATE (3 000 req/s) through
+ * BENCH_SOAK_STRATEGY (retry), one engine run of a step a minute, so each minute has its own
+ * p99. The direct path is measured for 30 s before and after (the mean of the two is the
+ * baseline of "added"), and the frame's RSS each second. Goals: RSS at minute 10 within 10 % of
+ * minute 2's; the added p99 of minute 10 within 20 % of minute 2's.
+ */
+async function soak(direct: Started): Promise<unknown> {
+  const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
+  const rate = Number(process.env.BENCH_SOAK_RATE ?? 3000);
+  const name = process.env.BENCH_SOAK_STRATEGY ?? 'retry';
+  if (!(minutes >= 3)) throw new Error('BENCH_SOAK_MINUTES must be at least 3 (minute 2 against the last)');
+  const proxy = await startProxy(name, STRATEGY_LINES[name] ?? []);
+  const pid = proxy.child.pid as number;
+  try {
+    await load(proxy.url, rate, 5, 'json'); // warm-up, not counted
+    const before = await load(direct.url, rate, 30, 'json');
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
+    const t0 = Date.now();
+    const steps = await loadSteps(proxy.url, Array(minutes).fill(rate), 60, 'json').finally(() =>
+      clearInterval(sampler),
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    const after = await load(direct.url, rate, 30, 'json');
+    const base = (before.p99Ms + after.p99Ms) / 2;
+    // RSS at the end of minute m (the samples run a second apart from the soak's start).
+    const rssAt = (m: number) => rss[Math.min(rss.length - 1, m * 60 - 1)] as number;
+    const perMinute = steps.map((st, i) => ({
+      minute: i + 1,
+      p50Ms: round1(st.p50Ms),
+      p99Ms: round1(st.p99Ms),
+      p99AddedMs: round1(st.p99Ms - base),
+      answeredShare: Number(((st.requests * st.successRate) / (rate * 60)).toFixed(4)),
+      lateP99Ms: round1(st.lateP99Ms),
+      dropped: st.dropped,
+      rssMb: round1(rssAt(i + 1)),
+    }));
+    const m2 = perMinute[1] as (typeof perMinute)[number];
+    const last = perMinute.at(-1) as (typeof perMinute)[number];
+    const out = {
+      strategy: name,
+      rate,
+      minutes,
+      seconds: Math.round(seconds),
+      directP99Ms: { before: round1(before.p99Ms), after: round1(after.p99Ms) },
+      perMinute,
+      rssGrowth: Number((last.rssMb / m2.rssMb - 1).toFixed(3)),
+      addedP99Change: Number((last.p99AddedMs / m2.p99AddedMs - 1).toFixed(3)),
+      generatorKeptUp: perMinute.every((m) => m.dropped === 0 && m.lateP99Ms <= 5),
+    };
+    for (const m of perMinute)
+      line(
+        `soak ${name} ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (+${m.p99AddedMs}), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms`,
+      );
+    const ok = (x: boolean) => (x ? 'met' : 'NOT met');
+    // The added p99 is only a figure where the path held: answers that timed out make every
+    // minute's p99 the timeout, equal but meaningless.
+    const held = (m: (typeof perMinute)[number]) => m.answeredShare >= 0.97;
+    line(
+      `goal soak: ${ok(Math.abs(out.rssGrowth) <= 0.1)}: RSS at minute ${minutes} ${last.rssMb} MB vs minute 2 ${m2.rssMb} MB (within 10 %)`,
+    );
+    line(
+      `goal soak: ${ok(held(m2) && held(last) && Math.abs(out.addedP99Change) <= 0.2)}: added p99 at minute ${minutes} +${last.p99AddedMs} ms vs minute 2 +${m2.p99AddedMs} ms (within 20 %; both minutes answered >= 97 %: ${held(m2) && held(last) ? 'yes' : 'no'})`,
+    );
+    return out;
+  } finally {
+    proxy.child.kill('SIGTERM');
+    await new Promise((r) => proxy.child.once('exit', r));
+  }
+}
+
 async function main(): Promise<void> {
   const started: Started[] = [];
   try {
     const mock = await startPinned(
-      1,
+      MOCK_CORE,
       ['mock', '-c', join(ROOT, 'bench/strategy-bench.yaml'), '--port', String(MOCK_PORT)],
       /node-2 listening on (http:\/\/[\d.:]+)/,
     );
     started.push(mock);
     const direct: Started = { url: UPSTREAMS[0] as string, child: mock.child };
+    if (process.env.BENCH_SOAK === '1') {
+      const result = await soak(direct);
+      mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+      const summary = {
+        machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+        command: 'BENCH_SOAK=1 npm run bench:strategies',
+        placement: PLACEMENT,
+        frameFlags: FRAME_FLAGS,
+        soak: result,
+      };
+      writeFileSync(
+        join(ROOT, 'bench/results/strategies-soak.json'),
+        `${JSON.stringify(summary, null, 2)}\n`,
+      );
+      line(`\n${JSON.stringify(summary, null, 2)}`);
+      return;
+    }
     const proxy = async (name: string, opts: readonly string[] = []) => {
       const s = await startProxy(name, opts);
       started.push(s);
@@ -326,7 +455,11 @@ async function main(): Promise<void> {
     const summary = {
       machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
       command: 'npm run bench:strategies',
-      placement: 'load engine on core 0; mock (3 nodes, one process) and the proxy under test on core 1',
+      placement:
+        PLACEMENT === 'sidecar'
+          ? 'load engine on core 0; mock (3 nodes, one process) and the proxy under test on core 1'
+          : 'load engine and mock (3 nodes, one process) on core 0; the proxy under test alone on core 1',
+      frameFlags: FRAME_FLAGS,
       rounds: ROUNDS,
       secondsPerRun: SECONDS,
       upstream: '100 ms to the first token, 8-20 tokens 5 ms apart; max_tokens 20, thinking off',
