@@ -29,6 +29,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../common/paths.js';
+import { boundBetween, type FrameCounts, frameCounts } from '../runner/src/frame-cost-read.js';
 import { median, startPinned as startPinnedNode } from './pinned.js';
 
 const run = promisify(execFile);
@@ -330,6 +331,34 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
   return out;
 }
 
+/** What a frame's /metrics says at one moment: its cost counts, and its upstream attempts by status. */
+interface FrameReading {
+  readonly counts: FrameCounts;
+  readonly attempts: ReadonlyMap<string, number>;
+}
+
+async function readFrame(url: string): Promise<FrameReading> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const attempts = new Map<string, number>();
+  for (const m of text.matchAll(
+    /^busybench_strategy_upstream_attempts_total\{[^}]*status="(\d+)"[^}]*\} (\d+)/gm,
+  ))
+    attempts.set(m[1] as string, (attempts.get(m[1] as string) ?? 0) + Number(m[2]));
+  return { counts: frameCounts(text), attempts };
+}
+
+/** Between two readings: the frame's event-loop delay p99 bound (ms) and its attempts by status. */
+function frameBetween(
+  a: FrameReading,
+  b: FrameReading,
+): { loopP99Ms: number | null; attempts: Record<string, number> } {
+  const family = 'busybench_strategy_event_loop_delay_seconds_bucket';
+  const loop = boundBetween(a.counts.get(family), b.counts.get(family), 0.99);
+  const attempts: Record<string, number> = {};
+  for (const [status, n] of b.attempts) attempts[status] = n - (a.attempts.get(status) ?? 0);
+  return { loopP99Ms: loop ? loop.bound * 1000 : null, attempts };
+}
+
 /** A process's resident set, MB. */
 function rssMb(pid: number): number {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -355,10 +384,16 @@ async function soak(direct: Started): Promise<unknown> {
     const before = await load(direct.url, rate, 30, 'json');
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
+    // The frame's own view each minute (its loop's delay, its attempts by status): where a
+    // minute's tail came from, told apart from the client's figures.
+    const readings: FrameReading[] = [await readFrame(proxy.url)];
+    const minuteReader = setInterval(() => void readFrame(proxy.url).then((r) => readings.push(r)), 60_000);
     const t0 = Date.now();
-    const steps = await loadSteps(proxy.url, Array(minutes).fill(rate), 60, 'json').finally(() =>
-      clearInterval(sampler),
-    );
+    const steps = await loadSteps(proxy.url, Array(minutes).fill(rate), 60, 'json').finally(() => {
+      clearInterval(sampler);
+      clearInterval(minuteReader);
+    });
+    if (readings.length <= minutes) readings.push(await readFrame(proxy.url));
     const seconds = (Date.now() - t0) / 1000;
     const after = await load(direct.url, rate, 30, 'json');
     const base = (before.p99Ms + after.p99Ms) / 2;
@@ -373,6 +408,11 @@ async function soak(direct: Started): Promise<unknown> {
       lateP99Ms: round1(st.lateP99Ms),
       dropped: st.dropped,
       rssMb: round1(rssAt(i + 1)),
+      // The frame's own view of the minute (null past the readings taken).
+      frame:
+        readings[i] && readings[i + 1]
+          ? frameBetween(readings[i] as FrameReading, readings[i + 1] as FrameReading)
+          : null,
     }));
     const m2 = perMinute[1] as (typeof perMinute)[number];
     const last = perMinute.at(-1) as (typeof perMinute)[number];
@@ -389,7 +429,7 @@ async function soak(direct: Started): Promise<unknown> {
     };
     for (const m of perMinute)
       line(
-        `soak ${name} ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (+${m.p99AddedMs}), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms`,
+        `soak ${name} ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (+${m.p99AddedMs}), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms; frame loop p99 ≤ ${m.frame?.loopP99Ms ?? '-'} ms, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
     // The added p99 is only a figure where the path held: answers that timed out make every
