@@ -14,7 +14,13 @@
  *                               BENCH_STRATEGIES 0 to leave out the per-strategy lines,
  *                               BENCH_PLACEMENT sidecar | own-core, BENCH_FRAME_FLAGS,
  *                               BENCH_SOAK 1 for the soak alone: BENCH_SOAK_MINUTES 10,
- *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry)
+ *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry,
+ *                               BENCH_SETTLE 0 for one step a run instead of two)
+ *
+ * Each measured run is two steps at the rate (BENCH_SETTLE=1): the first while the clients open
+ * their connections (reported as `first`), the second with them open (the run's figures). Paths:
+ * BENCH_PATHS may add `floor`, the thinnest Node proxy (plain-node-proxy.ts), to split our frame's
+ * cost into Node's and our own layers'.
  *
  * BENCH_PLACEMENT: `sidecar` (the default) puts the mock and the proxy under test on core 1,
  * the engine alone on core 0, as a sidecar proxy shares its app's machine; `own-core` gives the
@@ -50,9 +56,15 @@ if (PLACEMENT !== 'sidecar' && PLACEMENT !== 'own-core')
 /** The mock's core: beside the proxy (sidecar), or beside the engine (own-core). */
 const MOCK_CORE = PLACEMENT === 'sidecar' ? 1 : 0;
 const FRAME_FLAGS = (process.env.BENCH_FRAME_FLAGS ?? '').split(' ').filter((f) => f !== '');
+/**
+ * BENCH_SETTLE=1 (the default): each measured run is two steps, the clients' connections opening,
+ * then the rate held (measure()); 0: one step, the figures of the two mixed as before 2026-12-05.
+ */
+const SETTLE = (process.env.BENCH_SETTLE ?? '1') === '1';
 
 type Mode = 'json' | 'sse';
-type Path = 'direct' | 'passthrough' | 'nginx' | 'haproxy';
+/** `floor`: the thinnest Node proxy (plain-node-proxy.ts), only when BENCH_PATHS names it. */
+type Path = 'direct' | 'passthrough' | 'nginx' | 'haproxy' | 'floor';
 const PATHS = (process.env.BENCH_PATHS ?? 'direct,passthrough,nginx,haproxy').split(',') as Path[];
 const UPSTREAMS = [0, 1, 2].map((i) => `http://127.0.0.1:${MOCK_PORT + i}`);
 
@@ -88,6 +100,8 @@ interface Run {
   /** CPU milliseconds the proxy (its whole process tree) spent per request; the mock's for direct. */
   readonly cpuMsPerReq: number;
   readonly errors: Readonly<Record<string, number>>;
+  /** The first step's figures, while the clients open their connections (BENCH_SETTLE=1). */
+  readonly first: Omit<Run, 'cpuMsPerReq' | 'first'> | null;
 }
 
 interface Started {
@@ -169,13 +183,8 @@ async function loadSteps(
   return s.steps;
 }
 
-async function load(
-  url: string,
-  rate: number,
-  seconds: number,
-  mode: Mode,
-): Promise<Omit<Run, 'cpuMsPerReq'>> {
-  const step = (await loadSteps(url, [rate], seconds, mode))[0] as StepFigures;
+/** A step's figures as a path's run (its CPU apart). */
+function asRun(step: StepFigures, rate: number, seconds: number): Omit<Run, 'cpuMsPerReq' | 'first'> {
   return {
     answeredShare: (step.requests * step.successRate) / (rate * seconds),
     p50Ms: step.p50Ms,
@@ -187,12 +196,30 @@ async function load(
   };
 }
 
+async function load(
+  url: string,
+  rate: number,
+  seconds: number,
+  mode: Mode,
+): Promise<Omit<Run, 'cpuMsPerReq' | 'first'>> {
+  return asRun((await loadSteps(url, [rate], seconds, mode))[0] as StepFigures, rate, seconds);
+}
+
+/**
+ * One measured run of a path: an engine run of two steps at the same rate, each `seconds` long.
+ * The first opens the clients' connections (a new engine process has none: hundreds open within
+ * its first second, and each path pays its own price for them); the second is the rate held,
+ * connections open. Both are kept: `first` is what a crowd of new clients sees, the run's
+ * figures are the steady state. The CPU counts both steps (the path's whole work).
+ */
 async function measure(target: Started, rate: number, seconds: number, mode: Mode): Promise<Run> {
   const pid = target.child.pid as number;
   const before = treeCpuMs(pid);
-  const r = await load(target.url, rate, seconds, mode);
+  const steps = await loadSteps(target.url, SETTLE ? [rate, rate] : [rate], seconds, mode);
   const cpu = treeCpuMs(pid) - before;
-  return { ...r, cpuMsPerReq: cpu / (rate * seconds) };
+  const held = asRun(steps.at(-1) as StepFigures, rate, seconds);
+  const first = SETTLE ? asRun(steps[0] as StepFigures, rate, seconds) : null;
+  return { ...held, first, cpuMsPerReq: cpu / (rate * seconds * steps.length) };
 }
 
 interface Figures {
@@ -210,6 +237,9 @@ interface Figures {
   /** Every round's generator kept up (../shared/benchmarking.md: nothing dropped, late p99 <= 5 ms). */
   readonly generatorKeptUp: boolean;
   readonly holds: boolean;
+  /** The first step's (connections opening) p99, and its median difference to direct's. */
+  readonly firstP99Ms: number | null;
+  readonly firstP99AddedMs: number | null;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -235,7 +265,16 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
   };
   // The shared definition (../shared/benchmarking.md): >= 97 % answered, p99 <= 2 x direct's.
   const holds = fig.answeredShare >= 0.97 && fig.p99Ms <= 2 * median(direct.map((r) => r.p99Ms));
-  return { ...fig, holds };
+  const firsts = runs.every((r) => r.first) && direct.every((r) => r.first);
+  const firstP99 = (r: Run) => (r.first as NonNullable<Run['first']>).p99Ms;
+  return {
+    ...fig,
+    holds,
+    firstP99Ms: firsts ? round1(median(runs.map(firstP99))) : null,
+    firstP99AddedMs: firsts
+      ? round1(median(runs.map((r, i) => firstP99(r) - firstP99(direct[i] as Run))))
+      : null,
+  };
 }
 
 function line(text: string): void {
@@ -250,11 +289,12 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
     passthrough: null,
     nginx: null,
     haproxy: null,
+    floor: null,
   };
   for (const rate of LADDER) {
     const paths = PATHS.filter((p) => alive.has(p));
     for (const p of paths) await load(targets[p].url, rate, 2, mode); // warm-up, not counted
-    const runs: Record<Path, Run[]> = { direct: [], passthrough: [], nginx: [], haproxy: [] };
+    const runs: Record<Path, Run[]> = { direct: [], passthrough: [], nginx: [], haproxy: [], floor: [] };
     for (let r = 1; r <= ROUNDS; r++) {
       // Each round in another order, so no path always follows the same one.
       const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
@@ -263,7 +303,8 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
         `${mode} ${rate} req/s round ${r}/${ROUNDS}: ${paths
           .map((p) => {
             const x = runs[p].at(-1) as Run;
-            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms ${(x.answeredShare * 100).toFixed(1)}%`;
+            const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
+            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu`;
           })
           .join(' | ')}`,
       );
@@ -302,6 +343,20 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>): void {
     f1 ? f1.p99AddedMs <= 10 : null,
     f1 ? `at 1000 req/s +${f1.p99AddedMs} ms p99 (<= 10)` : 'at 1000 req/s',
   );
+  // Issue 28's goals, against nginx's figures of the same rounds.
+  const issue28 = (rate: number, p50: number | null, p99x: number, cpux: number | null) => {
+    const f = at(rate);
+    const n = r.table[rate]?.nginx;
+    if (!f || !n) return say(null, `issue 28 at ${rate} req/s (passthrough and nginx both measured)`);
+    const p99Limit = Math.max(20, p99x * n.p99AddedMs);
+    const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
+    say(
+      (p50 === null || f.p50AddedMs <= p50) && f.p99AddedMs <= p99Limit && f.answeredShare === 1 && cpuOk,
+      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'})`,
+    );
+  };
+  if (mode === 'json') for (const rate of [4000, 5000]) issue28(rate, 2, 2, null);
+  else issue28(2000, null, 1.5, 1.3);
 }
 
 async function strategyLines(direct: Started): Promise<Record<string, Figures>> {
@@ -482,12 +537,24 @@ async function main(): Promise<void> {
     };
     // The direct path is one node of three: the same node count behind every path, and one
     // node's answers at the direct path's rate are well inside what the mock process carries.
-    const targets: Record<Path, Started> = {
+    // Only the paths measured are started (HAProxy's or the floor's process costs nothing then).
+    const want = (p: Path, start: () => Promise<Started>) => (PATHS.includes(p) ? start() : null);
+    const targets = {
       direct,
-      passthrough: await proxy('passthrough'),
-      nginx: await proxy('nginx'),
-      haproxy: await proxy('haproxy', HAPROXY_OPTS),
-    };
+      passthrough: await want('passthrough', () => proxy('passthrough')),
+      nginx: await want('nginx', () => proxy('nginx')),
+      haproxy: await want('haproxy', () => proxy('haproxy', HAPROXY_OPTS)),
+      floor: await want('floor', async () => {
+        const { child, match } = await startPinnedNode(
+          [join(ROOT, 'dist/bench/plain-node-proxy.js'), '0', UPSTREAMS.join(',')],
+          /listening on (http:\/\/[\d.:]+)/,
+          1,
+        );
+        const s = { url: match[1] as string, child };
+        started.push(s);
+        return s;
+      }),
+    } as Record<Path, Started>;
     const results: Record<string, unknown> = {};
     for (const mode of MODES) results[mode] = await ladder(targets, mode);
     const strategies = WITH_STRATEGIES ? await strategyLines(direct) : null;
