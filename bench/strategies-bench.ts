@@ -537,7 +537,7 @@ async function main(): Promise<void> {
     };
     // The direct path is one node of three: the same node count behind every path, and one
     // node's answers at the direct path's rate are well inside what the mock process carries.
-    // Only the paths measured are started (HAProxy's or the floor's process costs nothing then).
+    // Only the paths measured are started: no idle proxy sits on core 1 beside the one measured.
     const want = (p: Path, start: () => Promise<Started>) => (PATHS.includes(p) ? start() : null);
     const targets = {
       direct,
