@@ -7,6 +7,7 @@ import { StrategyContext } from './strategy.js';
 import { asksForStream } from './stream-request.js';
 import { dropTestHeaders, refusedTarget } from './test-controls.js';
 import {
+  ClientWatch,
   endToEndHeaders,
   localError,
   type ProxyRequest,
@@ -67,9 +68,20 @@ export function proxyServer(
   cost.register(ctx.registry);
   let closing = false;
 
-  const handle = async (method: string, url: string, req: IncomingMessage, body: Buffer | null) => {
+  const handle = async (
+    method: string,
+    url: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+  ) => {
     const headers = endToEndHeaders(req.headers);
     if (!o.testControls) dropTestHeaders(headers);
+    const client = new ClientWatch();
+    // A client that hangs up before its answer is written stops what its request has upstream.
+    res.once('close', () => {
+      if (!res.writableFinished) client.hungUp();
+    });
     const request: ProxyRequest = {
       method,
       path: url,
@@ -78,6 +90,7 @@ export function proxyServer(
       // An answer that streams is forwarded as a stream whatever this says.
       stream: body !== null && asksForStream(body),
       caller: headers.authorization ?? headers['x-api-key'] ?? '',
+      client,
     };
     try {
       return await strategy.handle(request, ctx);
@@ -133,7 +146,7 @@ export function proxyServer(
       // code, and its dispatch when nothing waits before it), then from its answer to the
       // answer written (a stream: its head).
       const bodyAt = performance.now();
-      const answered = handle(method, url, req, body);
+      const answered = handle(method, url, req, res, body);
       const waitAt = performance.now();
       answered
         .then((answer) => {

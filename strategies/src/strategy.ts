@@ -58,7 +58,7 @@ export class StrategyContext {
     const flush = () => this.flush();
     this.attempts = new Counter({
       name: `${p}upstream_attempts_total`,
-      help: 'Requests the strategy sent upstream, by node and status (502: unreachable; 499: cancelled by the strategy, a hedge that lost).',
+      help: 'Requests the strategy sent upstream, by node and status (502: unreachable; 499: stopped, or not sent, because the client hung up, or cancelled by the strategy: a hedge that lost).',
       labelNames: ['upstream', 'status'],
       registers: [this.registry],
       collect: flush,

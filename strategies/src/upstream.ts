@@ -19,6 +19,37 @@ export interface ProxyRequest {
    * cache keys on, so one caller is never served another's answer.
    */
   readonly caller: string;
+  /** Set when the client hung up before its answer was written (the frame's proxy-server.ts). */
+  readonly client?: ClientWatch;
+}
+
+/**
+ * Whether the client of a request is still there. When it hangs up before its answer was
+ * written, whatever the request still has upstream is stopped and no new attempt is sent (each
+ * answers a local 499): nginx does the same by default (`proxy_ignore_client_abort off`), and a
+ * frame falling behind does not spend the nodes' capacity, or its own, on answers nobody reads.
+ * A list of callbacks rather than an AbortController: one a request, and most are never fired.
+ */
+export class ClientWatch {
+  gone = false;
+  private onGone: Array<() => void> | null = null;
+
+  /** Calls `fn` when the client hangs up (at once if it has). */
+  whenGone(fn: () => void): void {
+    if (this.gone) {
+      fn();
+      return;
+    }
+    this.onGone ??= [];
+    this.onGone.push(fn);
+  }
+
+  hungUp(): void {
+    if (this.gone) return;
+    this.gone = true;
+    for (const fn of this.onGone ?? []) fn();
+    this.onGone = null;
+  }
 }
 
 export interface UpstreamResponse {
@@ -103,11 +134,12 @@ export class Upstream {
     headers: Record<string, string> = req.headers,
     signal?: AbortSignal,
   ): Promise<UpstreamResponse> {
+    if (req.client?.gone) return Promise.resolve(clientGone(this.url));
     this.outstanding++;
     return new Promise((resolve) => {
       this.pool.dispatch(
         { method: req.method as 'POST', path: req.path, headers, body: req.body ?? undefined },
-        new Forward(this, req.stream, resolve, signal),
+        new Forward(this, req.stream, resolve, signal, req.client),
       );
     });
   }
@@ -141,10 +173,14 @@ class Forward implements Dispatcher.DispatchHandler {
     private readonly streaming: boolean,
     private readonly resolve: (res: UpstreamResponse) => void,
     private readonly signal?: AbortSignal,
+    private readonly client?: ClientWatch,
   ) {}
 
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort;
+    this.client?.whenGone(() => {
+      if (!this.settled) abort(new Error('client closed the request'));
+    });
     if (!this.signal) return;
     // A strategy that no longer wants the answer (the hedge that lost) stops the node's work.
     if (this.signal.aborted) abort(new Error('cancelled by the strategy'));
@@ -203,6 +239,10 @@ class Forward implements Dispatcher.DispatchHandler {
       return;
     }
     this.done();
+    if (this.client?.gone) {
+      this.resolve(clientGone(this.upstream.url));
+      return;
+    }
     if (this.signal?.aborted) {
       this.resolve(
         localError(499, 'cancelled', `cancelled by the strategy: ${err.message}`, this.upstream.url),
@@ -241,6 +281,11 @@ function rawEndToEnd(raw: Buffer[]): Record<string, string> {
     out[name] = name in out ? `${out[name]}, ${value}` : value;
   }
   return out;
+}
+
+/** An attempt stopped, or never sent, because its client hung up (nobody reads it: counted only). */
+function clientGone(upstream: string): UpstreamResponse {
+  return localError(499, 'client_closed', 'the client closed the request', upstream);
 }
 
 /** A failed connection as a DeepSeek-shaped 502, marked so it is told apart from a node's own 5xx. */

@@ -176,6 +176,52 @@ describe('the strategy proxy at its edges', () => {
   });
 });
 
+describe('a client that hangs up before its answer', () => {
+  /** Sends a non-streaming request through `url` and leaves after `ms`. */
+  const leaveAfter = async (url: string, ms: number) => {
+    const leave = new AbortController();
+    const sent = fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify(HELLO),
+      signal: leave.signal,
+    }).catch(() => null);
+    await new Promise((r) => setTimeout(r, ms));
+    leave.abort();
+    await sent;
+  };
+
+  it('stops the request upstream, as nginx does, and the frame counts it as 499', async () => {
+    const mock = await testMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 4_000 } } } });
+    const p = await startProxy('passthrough', {}, [mock.url]);
+    await leaveAfter(p.url, 300);
+    // 4 s to the first token would hold the node that long.
+    const t0 = Date.now();
+    while (Date.now() - t0 < 3_000) {
+      if ((await admin(mock.url, 'GET', '/admin/state')).json.inFlight === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    const metrics = await scrape(p.url);
+    expect(metricValue(metrics, 'busybench_strategy_upstream_attempts_total', { status: '499' })).toBe(1);
+    expect(metricValue(metrics, 'busybench_strategy_in_flight')).toBe(0);
+  });
+
+  it('ends a retry: no attempt is sent for a client that left', async () => {
+    // Every answer a 503: retry tries 4 times, 0–1 s apart (full jitter), unless told otherwise.
+    const mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
+    const p = await startProxy('retry', { baseMs: '1000', maxMs: '1000' }, [mock.url]);
+    await leaveAfter(p.url, 50);
+    const atLeave = await attempts(mock.url);
+    expect(atLeave).toBeLessThan(4);
+    await new Promise((r) => setTimeout(r, 3_200));
+    expect(await attempts(mock.url)).toBe(atLeave);
+    const metrics = await scrape(p.url);
+    expect(metricValue(metrics, 'busybench_strategy_upstream_attempts_total', { status: '499' })).toBe(1);
+    expect(metricValue(metrics, 'busybench_strategy_in_flight')).toBe(0);
+  });
+});
+
 describe('the strategy proxy shutting down', () => {
   it('lets answers under way finish, refuses new connections, and closes idle ones at once', async () => {
     const mock = await testMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 600 } } } });
