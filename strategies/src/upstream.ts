@@ -19,7 +19,7 @@ export interface ProxyRequest {
    * cache keys on, so one caller is never served another's answer.
    */
   readonly caller: string;
-  /** Set when the client hung up before its answer was written (the frame's proxy-server.ts). */
+  /** Whether the client is still there (proxy-server.ts watches it): see ClientWatch. */
   readonly client?: ClientWatch;
 }
 
