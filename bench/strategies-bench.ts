@@ -503,6 +503,13 @@ async function soak(direct: Started): Promise<unknown> {
   }
 }
 
+/** Writes a run's figures to bench/results/`file` and prints them. */
+function writeSummary(file: string, summary: object): void {
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results', file), `${JSON.stringify(summary, null, 2)}\n`);
+  line(`\n${JSON.stringify(summary, null, 2)}`);
+}
+
 async function main(): Promise<void> {
   const started: Started[] = [];
   try {
@@ -515,19 +522,13 @@ async function main(): Promise<void> {
     const direct: Started = { url: UPSTREAMS[0] as string, child: mock.child };
     if (process.env.BENCH_SOAK === '1') {
       const result = await soak(direct);
-      mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-      const summary = {
+      writeSummary('strategies-soak.json', {
         machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
         command: 'BENCH_SOAK=1 npm run bench:strategies',
         placement: PLACEMENT,
         frameFlags: FRAME_FLAGS,
         soak: result,
-      };
-      writeFileSync(
-        join(ROOT, 'bench/results/strategies-soak.json'),
-        `${JSON.stringify(summary, null, 2)}\n`,
-      );
-      line(`\n${JSON.stringify(summary, null, 2)}`);
+      });
       return;
     }
     const proxy = async (name: string, opts: readonly string[] = []) => {
@@ -573,9 +574,7 @@ async function main(): Promise<void> {
       ladders: results,
       strategiesAt2000: strategies,
     };
-    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/results/strategies.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    line(`\n${JSON.stringify(summary, null, 2)}`);
+    writeSummary('strategies.json', summary);
   } finally {
     for (const s of started.reverse()) s.child.kill('SIGTERM');
   }
