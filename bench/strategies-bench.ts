@@ -1,8 +1,9 @@
 /**
  * Benchmark: what a strategy in front of the API costs a client, open-model. The mock answers like
  * an LLM (3 nodes, 100 ms to the first token, 8-20 tokens 5 ms apart); the load engine sends a
- * fixed arrival rate straight to it ("direct"), through our passthrough proxy (the frame every
- * reference strategy runs in), through nginx and through HAProxy, at 500, 1 000, 2 000, 3 000
+ * fixed arrival rate straight to it ("direct"), through our passthrough proxy (the Node frame
+ * the reference strategies run in), through passthrough in the Go frame ("go", strategies/frame),
+ * through nginx and through HAProxy, at 500, 1 000, 2 000, 3 000
  * req/s and up by 1 000 until each path breaks; non-streaming, then SSE. Then every reference
  * strategy at 2 000 req/s beside the direct path, so a user sees what the strategy itself costs.
  *
@@ -15,6 +16,7 @@
  *                               BENCH_PLACEMENT sidecar | own-core, BENCH_FRAME_FLAGS,
  *                               BENCH_SOAK 1 for the soak alone: BENCH_SOAK_MINUTES 10,
  *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry,
+ *                               BENCH_SOAK_FRAME node | go,
  *                               BENCH_SETTLE 0 for one step a run instead of two)
  *
  * Each measured run is two steps at the rate (BENCH_SETTLE=1): the first while the clients open
@@ -63,9 +65,16 @@ const FRAME_FLAGS = (process.env.BENCH_FRAME_FLAGS ?? '').split(' ').filter((f) 
 const SETTLE = (process.env.BENCH_SETTLE ?? '1') === '1';
 
 type Mode = 'json' | 'sse';
-/** `floor`: the thinnest Node proxy (plain-node-proxy.ts), only when BENCH_PATHS names it. */
-type Path = 'direct' | 'passthrough' | 'nginx' | 'haproxy' | 'floor';
-const PATHS = (process.env.BENCH_PATHS ?? 'direct,passthrough,nginx,haproxy').split(',') as Path[];
+/**
+ * `go`: passthrough in the Go frame (strategies/frame); `floor`: the thinnest Node proxy
+ * (plain-node-proxy.ts), only when BENCH_PATHS names it.
+ */
+type Path = 'direct' | 'passthrough' | 'go' | 'nginx' | 'haproxy' | 'floor';
+const PATHS = (process.env.BENCH_PATHS ?? 'direct,passthrough,go,nginx,haproxy').split(',') as Path[];
+/** The paths that are one of our frames: issue 28's goals are said for each. */
+const FRAMES = ['passthrough', 'go'] as const;
+const noPaths = <T>(v: () => T) =>
+  ({ direct: v(), passthrough: v(), go: v(), nginx: v(), haproxy: v(), floor: v() }) as Record<Path, T>;
 const UPSTREAMS = [0, 1, 2].map((i) => `http://127.0.0.1:${MOCK_PORT + i}`);
 
 /**
@@ -74,7 +83,9 @@ const UPSTREAMS = [0, 1, 2].map((i) => `http://127.0.0.1:${MOCK_PORT + i}`);
  */
 const STRATEGY_LINES: Record<string, string[]> = {
   passthrough: [],
+  'passthrough@go': ['frame=go'],
   retry: [],
+  'retry@go': ['frame=go'],
   breaker: [],
   bulkhead: ['limit=2000', 'queue=2000'],
   'rate-limit': ['rps=10000'],
@@ -284,17 +295,11 @@ function line(text: string): void {
 async function ladder(targets: Record<Path, Started>, mode: Mode) {
   const table: Record<number, Partial<Record<Path, Figures>>> = {};
   const alive = new Set<Path>(PATHS);
-  const ceiling: Record<Path, number | null> = {
-    direct: null,
-    passthrough: null,
-    nginx: null,
-    haproxy: null,
-    floor: null,
-  };
+  const ceiling = noPaths<number | null>(() => null);
   for (const rate of LADDER) {
     const paths = PATHS.filter((p) => alive.has(p));
     for (const p of paths) await load(targets[p].url, rate, 2, mode); // warm-up, not counted
-    const runs: Record<Path, Run[]> = { direct: [], passthrough: [], nginx: [], haproxy: [], floor: [] };
+    const runs = noPaths<Run[]>(() => []);
     for (let r = 1; r <= ROUNDS; r++) {
       // Each round in another order, so no path always follows the same one.
       const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
@@ -322,16 +327,16 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
   return { table, ceiling };
 }
 
-/** The issue's goals for our frame, each said as met or not, from the same run's figures. */
-function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>): void {
-  const ours = r.ceiling.passthrough;
+/** The issues' goals for one of our frames, each said as met or not, from the same run's figures. */
+function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof FRAMES)[number]): void {
+  const ours = r.ceiling[frame];
   const nginx = r.ceiling.nginx;
-  const at = (rate: number) => r.table[rate]?.passthrough;
+  const at = (rate: number) => r.table[rate]?.[frame];
   const say = (ok: boolean | null, what: string) =>
-    line(`goal ${mode}: ${ok === null ? 'not measured' : ok ? 'met' : 'NOT met'}: ${what}`);
+    line(`goal ${mode} ${frame}: ${ok === null ? 'not measured' : ok ? 'met' : 'NOT met'}: ${what}`);
   say(
     ours !== null && nginx !== null ? ours >= 0.8 * nginx : null,
-    `passthrough's ceiling ${ours ?? '-'} >= 0.8 x nginx's ${nginx ?? '-'} (ladder steps bound the ratio)`,
+    `${frame}'s ceiling ${ours ?? '-'} >= 0.8 x nginx's ${nginx ?? '-'} (ladder steps bound the ratio)`,
   );
   const f2 = at(2000);
   say(
@@ -347,7 +352,7 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>): void {
   const issue28 = (rate: number, p50: number | null, p99x: number, cpux: number | null) => {
     const f = at(rate);
     const n = r.table[rate]?.nginx;
-    if (!f || !n) return say(null, `issue 28 at ${rate} req/s (passthrough and nginx both measured)`);
+    if (!f || !n) return say(null, `issue 28 at ${rate} req/s (${frame} and nginx both measured)`);
     const p99Limit = Math.max(20, p99x * n.p99AddedMs);
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
@@ -364,7 +369,7 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
   const names = [...Object.keys(STRATEGY_LINES), 'nginx', 'haproxy'];
   for (const name of names) {
     const opts = name === 'haproxy' ? HAPROXY_OPTS : (STRATEGY_LINES[name] ?? []);
-    const proxy = await startProxy(name, opts);
+    const proxy = await startProxy(name.replace(/@go$/, ''), opts);
     try {
       await load(proxy.url, STRATEGY_RATE, 2, 'json'); // warm-up, not counted
       const runs: Run[] = [];
@@ -414,10 +419,20 @@ function frameBetween(
   return { loopP99Ms: loop ? loop.bound * 1000 : null, attempts };
 }
 
-/** A process's resident set, MB. */
+/** The resident set of a process and all its descendants (the Go frame under its launcher), MB. */
 function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb ?? 0) / 1024;
+  let kb = 0;
+  const visit = (p: number) => {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const c of children ? children.split(' ') : []) visit(Number(c));
+    } catch {
+      // a process that ended between the reads
+    }
+  };
+  visit(pid);
+  return kb / 1024;
 }
 
 /**
@@ -431,8 +446,10 @@ async function soak(direct: Started): Promise<unknown> {
   const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
   const rate = Number(process.env.BENCH_SOAK_RATE ?? 3000);
   const name = process.env.BENCH_SOAK_STRATEGY ?? 'retry';
+  const frame = process.env.BENCH_SOAK_FRAME ?? 'node';
   if (!(minutes >= 3)) throw new Error('BENCH_SOAK_MINUTES must be at least 3 (minute 2 against the last)');
-  const proxy = await startProxy(name, STRATEGY_LINES[name] ?? []);
+  if (frame !== 'node' && frame !== 'go') throw new Error('BENCH_SOAK_FRAME must be node or go');
+  const proxy = await startProxy(name, [...(STRATEGY_LINES[name] ?? []), `frame=${frame}`]);
   const pid = proxy.child.pid as number;
   try {
     await load(proxy.url, rate, 5, 'json'); // warm-up, not counted
@@ -473,6 +490,7 @@ async function soak(direct: Started): Promise<unknown> {
     const last = perMinute.at(-1) as (typeof perMinute)[number];
     const out = {
       strategy: name,
+      frame,
       rate,
       minutes,
       seconds: Math.round(seconds),
@@ -484,7 +502,7 @@ async function soak(direct: Started): Promise<unknown> {
     };
     for (const m of perMinute)
       line(
-        `soak ${name} ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (+${m.p99AddedMs}), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms; frame loop p99 ≤ ${m.frame?.loopP99Ms ?? '-'} ms, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
+        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (+${m.p99AddedMs}), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms; frame loop p99 ≤ ${m.frame?.loopP99Ms ?? '-'} ms, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
     // The added p99 is only a figure where the path held: answers that timed out make every
@@ -543,6 +561,7 @@ async function main(): Promise<void> {
     const targets = {
       direct,
       passthrough: await want('passthrough', () => proxy('passthrough')),
+      go: await want('go', () => proxy('passthrough', ['frame=go'])),
       nginx: await want('nginx', () => proxy('nginx')),
       haproxy: await want('haproxy', () => proxy('haproxy', HAPROXY_OPTS)),
       floor: await want('floor', async () => {
@@ -559,7 +578,9 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = {};
     for (const mode of MODES) results[mode] = await ladder(targets, mode);
     const strategies = WITH_STRATEGIES ? await strategyLines(direct) : null;
-    for (const mode of MODES) goals(mode, results[mode] as Awaited<ReturnType<typeof ladder>>);
+    for (const mode of MODES)
+      for (const frame of FRAMES)
+        if (PATHS.includes(frame)) goals(mode, results[mode] as Awaited<ReturnType<typeof ladder>>, frame);
     const summary = {
       machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
       command: 'npm run bench:strategies',

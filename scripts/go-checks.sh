@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Go modules' own checks, part of `make test`: gofmt, go vet, and their tests. A failure fails
-# the test command. The engine's tests run with the race detector; the Kubernetes manifests'
+# the test command. The engine's and the Go frame's tests run with the race detector; the Kubernetes manifests'
 # validation (deploy/kubernetes/validate) and the dashboards' (dashboards/validate: the JSON
 # decoded strictly into Grafana's foundation SDK types), modules of their own, without: they start
 # no goroutines of their own, and the race build of their dependencies adds about a minute.
@@ -23,5 +23,6 @@ check_module() { # <dir> [test flags…]
 }
 
 check_module loadtests/engine -race
+check_module strategies/frame -race
 check_module deploy/kubernetes/validate
 check_module dashboards/validate

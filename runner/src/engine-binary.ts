@@ -11,7 +11,7 @@ import { RunnerError, RunnerErrorCodes } from './errors.js';
 export function engineBinary(): string {
   const root = packageRoot();
   const bin = join(root, '.tools', 'bin', 'busybench-engine');
-  const build = spawnSync(join(root, 'scripts', 'build-engine.sh'), {
+  const build = spawnSync(join(root, 'scripts', 'build-engine.sh'), ['engine'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (build.status !== 0 || !existsSync(bin))

@@ -12,6 +12,8 @@ export const StrategyErrorCodes = {
   HAPROXY: 'STRATEGY_ERR_HAPROXY',
   /** redis-server missing, or Redis not there for the cache. */
   REDIS: 'STRATEGY_ERR_REDIS',
+  /** The Go frame (strategies/frame) could not be built, or did not start. */
+  GO_FRAME: 'STRATEGY_ERR_GO_FRAME',
 } as const;
 
 export class StrategyError extends CodedError<CodeOf<typeof StrategyErrorCodes>> {}

@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../common/free-port.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
+import { frameOf, GO_FRAME_STRATEGIES, startGoFrame } from './go-frame.js';
 import { haproxyOptions, startHaproxy } from './haproxy.js';
 import { nginxOptions, startNginx } from './nginx.js';
 import { Options } from './options.js';
@@ -53,6 +55,25 @@ export function parseStrategySpec(text: string): StrategySpec {
   return { name, options };
 }
 
+/**
+ * The strategy's own options, once the `frame` option (node, the default, or go) is checked:
+ * `frame=go` is for the strategies the Go frame runs (go-frame.ts).
+ */
+function frameOptions(spec: StrategySpec): { go: boolean; options: Record<string, string> } {
+  const { frame, rest } = frameOf(spec.options);
+  if (frame === null)
+    throw new StrategyError(
+      StrategyErrorCodes.BAD_OPTIONS,
+      `${spec.name}: frame="${spec.options.frame}" must be node or go`,
+    );
+  if (frame === 'go' && !GO_FRAME_STRATEGIES.has(spec.name))
+    throw new StrategyError(
+      StrategyErrorCodes.BAD_OPTIONS,
+      `${spec.name}: frame=go runs ${[...GO_FRAME_STRATEGIES].join(', ')} (the others run in the Node frame)`,
+    );
+  return { go: frame === 'go', options: rest };
+}
+
 /** Checks a spec without starting anything: unknown names and bad options fail here. */
 export function checkStrategySpec(spec: StrategySpec): void {
   if (isUrl(spec.name) || spec.name === 'none') return;
@@ -68,7 +89,8 @@ export function checkStrategySpec(spec: StrategySpec): void {
     opts.done();
     return;
   }
-  makeStrategy(spec.name, spec.options);
+  // The Go frame's strategies take the Node frame's options, with the same bounds: checked here.
+  makeStrategy(spec.name, frameOptions(spec).options);
 }
 
 export async function startStrategy(
@@ -98,7 +120,12 @@ export async function startStrategy(
     const h = await startHaproxy(config, upstreams, { port, host: o.host, dir });
     return { name: 'haproxy', url: h.url, metricsUrl: h.metricsUrl, stop: h.stop };
   }
-  const strategy = makeStrategy(spec.name, spec.options);
+  const { go, options } = frameOptions(spec);
+  const strategy = makeStrategy(spec.name, options);
+  if (go) {
+    const frame = await startGoFrame(spec.name, options, upstreams, o);
+    return { name: `${spec.name}@go`, url: frame.url, metricsUrl: `${frame.url}/metrics`, stop: frame.stop };
+  }
   const { app } = proxyServer(strategy, upstreams, { testControls: o.testControls === true });
   const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
   return { name: strategy.name, url, metricsUrl: `${url}/metrics`, stop: () => app.close() };

@@ -26,7 +26,7 @@ describe("the frame's cost over a span (two scrapes' difference)", () => {
     expect(own(0.5)).toEqual({ bound: 0.0001, count: 100 });
     expect(own(0.99)).toEqual({ bound: 0.001, count: 100 });
     expect(frameCostLine('passthrough', before, after)).toMatch(
-      /over the load \(100 requests\): ≤ 0\.1 ms p50, ≤ 1 ms p99 of synchronous work a request; its event loop ran ready work ≤ 10 ms late at p99/,
+      /over the load \(100 requests\): ≤ 0\.1 ms p50, ≤ 1 ms p99 of its own work a request; its event loop ran ready work ≤ 10 ms late at p99/,
     );
   });
 

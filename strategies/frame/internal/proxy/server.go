@@ -1,0 +1,227 @@
+// Package proxy is the Go frame: the HTTP proxy a strategy runs in, on fasthttp (issue 28: a
+// Node frame costs 2.4 × nginx's CPU a request and cannot hold 4 000 req/s beside the mock on
+// one core; this one costs about 1.2 ×; strategies/README.md has the figures). It keeps the
+// Node frame's contract: the mock's test controls not forwarded, hop-by-hop headers dropped,
+// bodies over 16 MiB refused, answers forwarded byte for byte (a cut answer cut for the client
+// too), streams passed on as they flow, DeepSeek-shaped local errors, the same /metrics.
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/valyala/fasthttp"
+
+	"busybench/frame/internal/strategy"
+)
+
+// BodyLimit is the largest request body forwarded: past it, a DeepSeek-shaped 413 at once.
+const BodyLimit = 16 * 1024 * 1024
+
+// KeepAlive is longer than any client's idle timeout we know of (the Node frame's reason, in
+// proxy-server.ts): a server that closes first races the client's next request.
+const KeepAlive = 75 * time.Second
+
+// Options are the frame's own settings.
+type Options struct {
+	// TestControls forwards the mock's admin API and fault headers (off: refused, dropped).
+	TestControls bool
+}
+
+// Frame is a strategy behind a listener.
+type Frame struct {
+	strategy strategy.Strategy
+	pool     *pool
+	metrics  *metrics
+	opts     Options
+	server   *fasthttp.Server
+}
+
+// New puts a strategy in front of the nodes (base URLs).
+func New(s strategy.Strategy, upstreams []string, o Options) (*Frame, error) {
+	m := newMetrics(s.Name(), s.Gauges())
+	p := &pool{metrics: m}
+	for _, u := range upstreams {
+		n, err := newNode(u)
+		if err != nil {
+			return nil, err
+		}
+		p.nodes = append(p.nodes, n)
+	}
+	f := &Frame{strategy: s, pool: p, metrics: m, opts: o}
+	f.server = &fasthttp.Server{
+		Handler:      f.handle,
+		ErrorHandler: f.refuseUnreadable,
+		// A client has so long to send its request (never a deadline on the answer); an idle
+		// keep-alive connection is kept KeepAlive.
+		ReadTimeout:                  300 * time.Second,
+		IdleTimeout:                  KeepAlive,
+		MaxRequestBodySize:           BodyLimit,
+		ReadBufferSize:               16 * 1024, // headers up to 16 KiB, as Node's default
+		NoDefaultServerHeader:        true,
+		NoDefaultDate:                true,
+		NoDefaultContentType:         true,
+		DisablePreParseMultipartForm: true,
+		CloseOnShutdown:              true,
+	}
+	return f, nil
+}
+
+// Serve answers on the listener until Shutdown.
+func (f *Frame) Serve(ln net.Listener) error { return f.server.Serve(patientListener{ln}) }
+
+// Shutdown stops taking requests, closes idle connections, lets answers under way finish until
+// the context's deadline, then returns (the process exits and closes what is left).
+func (f *Frame) Shutdown(ctx context.Context) error { return f.server.ShutdownWithContext(ctx) }
+
+var metricsPath = []byte("/metrics")
+
+func (f *Frame) handle(ctx *fasthttp.RequestCtx) {
+	if ctx.IsGet() && bytes.Equal(ctx.Request.Header.RequestURI(), metricsPath) {
+		f.serveMetrics(ctx)
+		return
+	}
+	start := time.Now()
+	f.metrics.inFlight.Add(1)
+	uri := ctx.Request.Header.RequestURI()
+	if refused := refusedTarget(uri, f.opts.TestControls); refused != nil {
+		ctx.SetConnectionClose()
+		f.write(ctx, refused)
+		return
+	}
+	s := &sender{pool: f.pool, drop: named(ctx.Request.Header.Peek("Connection"))}
+	if !f.opts.TestControls {
+		s.drop = append(s.drop, faultHeaders...)
+	}
+	conn := ctx.Conn()
+	req := &strategy.Request{
+		Method: ctx.Method(),
+		URI:    uri,
+		Header: &ctx.Request.Header,
+		Body:   ctx.Request.Body(),
+		Gone:   func() bool { return clientGone(conn) },
+	}
+	a := f.strategy.Handle(req, s).(*answer)
+	f.write(ctx, a)
+	f.metrics.own.Observe((time.Since(start) - s.waited).Seconds())
+}
+
+// write sends an answer: whole in one write, cut as it came, or a stream frame by frame. The
+// node's headers go on less this hop's (and those its Connection header names).
+func (f *Frame) write(ctx *fasthttp.RequestCtx, a *answer) {
+	f.metrics.responded(a.status)
+	if a.resp != nil {
+		a.resp.Header.CopyTo(&ctx.Response.Header)
+		dropHop(&ctx.Response.Header, named(a.resp.Header.Peek("Connection")))
+	} else {
+		ctx.Response.Header.SetContentType("application/json")
+		ctx.Response.Header.Set("X-Busybench-Strategy-Error", a.local)
+	}
+	ctx.SetStatusCode(a.status)
+	switch {
+	case a.stream:
+		f.stream(ctx, a)
+	case a.cut:
+		f.metrics.inFlight.Add(-1)
+		cut(ctx, a)
+		a.Discard()
+	default:
+		f.metrics.inFlight.Add(-1)
+		ctx.SetBody(a.body)
+		a.Discard()
+	}
+}
+
+// stream passes a streaming answer on as it flows, flushed chunk by chunk. An upstream stream
+// that breaks off is cut for the client too (the connection closed, no last chunk); a client that
+// hangs up stops the upstream stream (its connection closed).
+func (f *Frame) stream(ctx *fasthttp.RequestCtx, a *answer) {
+	conn := ctx.Conn()
+	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer func() {
+			a.Discard()
+			f.metrics.inFlight.Add(-1)
+		}()
+		body := a.resp.BodyStream()
+		buf := make([]byte, 16*1024)
+		for {
+			n, err := body.Read(buf)
+			if n > 0 {
+				if _, werr := w.Write(buf[:n]); werr != nil {
+					return
+				}
+				if w.Flush() != nil {
+					return
+				}
+			}
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				// Closing the socket before the server writes the last chunk: the client reads
+				// a stream that broke off, never one that ended as if whole.
+				_ = conn.Close()
+				return
+			}
+		}
+	})
+}
+
+// cut sends what came of a cut answer under the node's own length, then closes the connection:
+// the client sees fewer bytes than announced, as the Node frame does.
+func cut(ctx *fasthttp.RequestCtx, a *answer) {
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "HTTP/1.1 %d %s\r\n", a.status, fasthttp.StatusMessage(a.status))
+	for k, v := range ctx.Response.Header.All() {
+		if !bytes.EqualFold(k, []byte("Content-Length")) && !bytes.EqualFold(k, []byte("Connection")) {
+			fmt.Fprintf(&head, "%s: %s\r\n", k, v)
+		}
+	}
+	if a.declared >= 0 {
+		fmt.Fprintf(&head, "Content-Length: %d\r\n", a.declared)
+	}
+	head.WriteString("Connection: close\r\n\r\n")
+	head.Write(a.body)
+	ctx.HijackSetNoResponse(true)
+	ctx.Hijack(func(c net.Conn) {
+		_, _ = c.Write(head.Bytes())
+	})
+}
+
+// refuseUnreadable answers a request fasthttp could not read: a body over the limit (413) or a
+// malformed request (400), DeepSeek-shaped; the connection is closed after it.
+func (f *Frame) refuseUnreadable(ctx *fasthttp.RequestCtx, err error) {
+	var a *answer
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		a = localError(413, "body_too_large", "Request body is too large: the limit is "+strconv.Itoa(BodyLimit)+" bytes")
+	} else {
+		a = localError(400, "invalid_request_error", "Malformed request: "+err.Error())
+	}
+	f.metrics.inFlight.Add(1)
+	ctx.SetConnectionClose()
+	f.write(ctx, a)
+}
+
+func (f *Frame) serveMetrics(ctx *fasthttp.RequestCtx) {
+	families, err := f.metrics.registry.Gather()
+	if err != nil {
+		ctx.Error("metrics failed: "+err.Error()+"\n", 500)
+		return
+	}
+	format := expfmt.NewFormat(expfmt.TypeTextPlain)
+	ctx.SetContentType(string(format))
+	enc := expfmt.NewEncoder(ctx, format)
+	for _, mf := range families {
+		if err := enc.Encode(mf); err != nil {
+			return
+		}
+	}
+}

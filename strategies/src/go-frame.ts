@@ -1,0 +1,111 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../common/paths.js';
+import { StrategyError, StrategyErrorCodes } from './errors.js';
+
+/**
+ * The Go frame (strategies/frame, on fasthttp): the strategies it runs, chosen with the option
+ * `frame=go` (`busybench strategy retry -o frame=go`, `busybench run -s retry:frame=go`). It
+ * exists because the Node frame cannot carry 4 000 req/s beside the mock on one core (issue 28;
+ * strategies/README.md, "The Go frame"); the others run in the Node frame until they are ported.
+ */
+export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set(['passthrough', 'retry']);
+
+/** Which frame a spec's options ask for; `frame` itself is not the strategy's option. */
+export function frameOf(options: Readonly<Record<string, string>>): {
+  frame: 'node' | 'go' | null;
+  rest: Record<string, string>;
+} {
+  const { frame, ...rest } = options;
+  if (frame === undefined || frame === 'node') return { frame: 'node', rest };
+  return { frame: frame === 'go' ? 'go' : null, rest };
+}
+
+/** The frame's binary, built (when its sources changed) by scripts/build-engine.sh. */
+function frameBinary(): string {
+  const root = packageRoot();
+  const bin = join(root, '.tools', 'bin', 'busybench-frame');
+  const build = spawnSync(join(root, 'scripts', 'build-engine.sh'), ['frame'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0 || !existsSync(bin))
+    throw new StrategyError(
+      StrategyErrorCodes.GO_FRAME,
+      'could not build the Go frame (scripts/build-engine.sh failed; see above)',
+    );
+  return bin;
+}
+
+export interface GoFrame {
+  readonly url: string;
+  /** SIGTERM: answers under way get 3 s, then the process exits; killed if it has not in 5 s. */
+  stop(): Promise<void>;
+}
+
+/** Starts the Go frame with a strategy its options already checked, in front of the nodes. */
+export function startGoFrame(
+  name: string,
+  options: Readonly<Record<string, string>>,
+  upstreams: readonly string[],
+  o: { port?: number; host?: string; testControls?: boolean },
+): Promise<GoFrame> {
+  const args = [
+    '--strategy',
+    name,
+    '--upstreams',
+    upstreams.join(','),
+    '--host',
+    o.host ?? '127.0.0.1',
+    '--port',
+    String(o.port ?? 0),
+    ...Object.entries(options).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
+    ...(o.testControls ? ['--forward-test-controls'] : []),
+  ];
+  const child = spawn(frameBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let stopping = false;
+  // What the frame says on stderr is the user's to see (a failure after the start too).
+  child.stderr.on('data', (d: Buffer) => {
+    err += d;
+    process.stderr.write(d);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (!m) return;
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      child.once('exit', (code, signal) => {
+        if (!stopping)
+          process.stderr.write(
+            `busybench: the Go frame at ${m[1]} exited (${signal ?? `code ${code}`}) while in use\n`,
+          );
+      });
+      resolve({
+        url: m[1] as string,
+        stop: async () => {
+          stopping = true;
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          await exited;
+          clearTimeout(killer);
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) =>
+      // After the start this rejects a settled promise: nothing happens.
+      reject(
+        new StrategyError(
+          StrategyErrorCodes.GO_FRAME,
+          `the Go frame exited with ${code}: ${err.trim() || out.trim() || 'no output'}`,
+        ),
+      ),
+    );
+  });
+}
