@@ -68,7 +68,7 @@ export function startGoFrame(
   let stopping = false;
   // What the frame says on stderr is the user's to see (a failure after the start too).
   child.stderr.on('data', (d: Buffer) => {
-    err += d;
+    if (err.length < 4096) err += d; // for the start's error line: bounded, the process is long-lived
     process.stderr.write(d);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

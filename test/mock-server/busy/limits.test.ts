@@ -24,7 +24,9 @@ describe('busy rules', () => {
   it('limits concurrency per account, whatever the key, with the real 429 message', async () => {
     mock = await startMock({
       accounts: [{ id: 'acct', keys: ['k-a', 'k-b', 'k-c'], balance: 10, concurrencyLimit: 6 }],
-      behaviour: slow,
+      // The first answers must outlast the last arrival: at 300 ms, a loaded CI machine once let
+      // the twelfth request in after the first had ended (7 admitted, 5 refused).
+      behaviour: { ...slow, latency: { ...slow.latency, ttft: { type: 'fixed', ms: 2000 } } },
     });
     const keys = ['k-a', 'k-b', 'k-c'];
     const results = await Promise.all(
