@@ -1,7 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../common/paths.js';
+import { spawn } from 'node:child_process';
+import { goBinary } from '../../common/go-binary.js';
 import { StrategyError, StrategyErrorCodes } from './errors.js';
 
 /**
@@ -24,12 +22,8 @@ export function frameOf(options: Readonly<Record<string, string>>): {
 
 /** The frame's binary, built (when its sources changed) by scripts/build-engine.sh. */
 function frameBinary(): string {
-  const root = packageRoot();
-  const bin = join(root, '.tools', 'bin', 'busybench-frame');
-  const build = spawnSync(join(root, 'scripts', 'build-engine.sh'), ['frame'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (build.status !== 0 || !existsSync(bin))
+  const bin = goBinary('frame');
+  if (bin === null)
     throw new StrategyError(
       StrategyErrorCodes.GO_FRAME,
       'could not build the Go frame (scripts/build-engine.sh failed; see above)',

@@ -47,6 +47,9 @@ var hop = []string{
 // named are the headers a message's Connection header names (besides close and keep-alive):
 // this hop's too. Nil when there are none, as for nearly every request.
 func named(connection []byte) []string {
+	if len(connection) == 0 {
+		return nil // the common case: nothing named, nothing allocated
+	}
 	var out []string
 	for _, t := range strings.Split(string(connection), ",") {
 		t = strings.TrimSpace(t)

@@ -97,10 +97,7 @@ func (f *Frame) handle(ctx *fasthttp.RequestCtx) {
 		f.write(ctx, refused)
 		return
 	}
-	s := &sender{pool: f.pool, drop: named(ctx.Request.Header.Peek("Connection"))}
-	if !f.opts.TestControls {
-		s.drop = append(s.drop, faultHeaders...)
-	}
+	s := &sender{pool: f.pool, drop: f.dropFor(named(ctx.Request.Header.Peek("Connection")))}
 	conn := ctx.Conn()
 	req := &strategy.Request{
 		Method: ctx.Method(),
@@ -112,6 +109,19 @@ func (f *Frame) handle(ctx *fasthttp.RequestCtx) {
 	a := f.strategy.Handle(req, s).(*answer)
 	f.write(ctx, a)
 	f.metrics.own.Observe((time.Since(start) - s.waited).Seconds())
+}
+
+// dropFor is what a request does not send on besides the hop-by-hop headers: the names its
+// Connection header gave, and the fault headers unless test controls are forwarded. The usual
+// request names none, and gets the one list built at the start (no allocation per request).
+func (f *Frame) dropFor(named []string) []string {
+	if f.opts.TestControls {
+		return named
+	}
+	if len(named) == 0 {
+		return faultHeaders
+	}
+	return append(named, faultHeaders...)
 }
 
 // write sends an answer: whole in one write, cut as it came, or a stream frame by frame. The
