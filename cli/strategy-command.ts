@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkLoopbackTarget } from '../loadtests/target-check.js';
+import { GO_FRAME_STRATEGIES } from '../strategies/src/go-frame.js';
 import { EXTERNAL, STRATEGIES } from '../strategies/src/registry.js';
 import { parseStrategySpec, startStrategy } from '../strategies/src/start-strategy.js';
 import { closeWithin } from './close-within.js';
@@ -31,7 +32,7 @@ export function strategyCommand(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option(
       '-o, --opt <key=value>',
-      'a strategy option (repeatable)',
+      'a strategy option (repeatable); frame=go runs the strategy in the Go frame (see --list)',
       (v: string, all: string[]) => [...all, v],
       [],
     )
@@ -48,7 +49,12 @@ export function strategyCommand(): Command {
       try {
         if (flags.list || !name) {
           for (const [n, s] of Object.entries({
-            ...Object.fromEntries(Object.entries(STRATEGIES).map(([k, v]) => [k, v.about])),
+            ...Object.fromEntries(
+              Object.entries(STRATEGIES).map(([k, v]) => [
+                k,
+                GO_FRAME_STRATEGIES.has(k) ? `${v.about} [-o frame=go too]` : v.about,
+              ]),
+            ),
             ...EXTERNAL,
           }))
             process.stdout.write(`${n.padEnd(12)} ${s}\n`);

@@ -3,12 +3,28 @@ import { goBinary } from '../../common/go-binary.js';
 import { StrategyError, StrategyErrorCodes } from './errors.js';
 
 /**
- * The Go frame (strategies/frame, on fasthttp): the strategies it runs, chosen with the option
- * `frame=go` (`busybench strategy retry -o frame=go`, `busybench run -s retry:frame=go`). It
- * exists because the Node frame cannot carry 4 000 req/s beside the mock on one core (issue 28;
- * strategies/README.md, "The Go frame"); the others run in the Node frame until they are ported.
+ * The Go frame (strategies/frame, on fasthttp): the strategies it runs, alone or chained with
+ * "+", chosen with the option `frame=go` (`busybench strategy retry -o frame=go`, `busybench run
+ * -s retry:frame=go`). It exists because the Node frame cannot carry 4 000 req/s beside the mock
+ * on one core (issue 28; strategies/README.md, "The Go frame"). The others run in the Node frame:
+ * hedge and cache (not ported yet), openai-sdk (the SDK is Node by nature).
  */
-export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set(['passthrough', 'retry']);
+export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
+  'passthrough',
+  'retry',
+  'breaker',
+  'bulkhead',
+  'priority',
+  'rate-limit',
+  'key-pool',
+  'balance-wrr',
+  'balance-lor',
+  'fallback',
+]);
+
+/** Whether the Go frame runs a strategy or chain (every link of it). */
+export const goFrameRuns = (name: string): boolean =>
+  name.split('+').every((n) => GO_FRAME_STRATEGIES.has(n));
 
 /** Which frame a spec's options ask for; `frame` itself is not the strategy's option. */
 export function frameOf(options: Readonly<Record<string, string>>): {

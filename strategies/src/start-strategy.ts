@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../common/free-port.js';
 import { StrategyError, StrategyErrorCodes } from './errors.js';
-import { frameOf, GO_FRAME_STRATEGIES, startGoFrame } from './go-frame.js';
+import { frameOf, GO_FRAME_STRATEGIES, goFrameRuns, startGoFrame } from './go-frame.js';
 import { haproxyOptions, startHaproxy } from './haproxy.js';
 import { nginxOptions, startNginx } from './nginx.js';
 import { Options } from './options.js';
@@ -66,10 +66,10 @@ function frameOptions(spec: StrategySpec): { go: boolean; options: Record<string
       StrategyErrorCodes.BAD_OPTIONS,
       `${spec.name}: frame="${spec.options.frame}" must be node or go`,
     );
-  if (frame === 'go' && !GO_FRAME_STRATEGIES.has(spec.name))
+  if (frame === 'go' && !goFrameRuns(spec.name))
     throw new StrategyError(
       StrategyErrorCodes.BAD_OPTIONS,
-      `${spec.name}: frame=go runs ${[...GO_FRAME_STRATEGIES].join(', ')} (the others run in the Node frame)`,
+      `${spec.name}: frame=go runs ${[...GO_FRAME_STRATEGIES].join(', ')}, alone or chained with + (the others run in the Node frame)`,
     );
   return { go: frame === 'go', options: rest };
 }

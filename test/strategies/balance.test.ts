@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { attempts, closeAll, fire, nodesOf, share, startProxy, testMock } from './strategy-helpers.js';
+import {
+  attempts,
+  closeAll,
+  FRAMES,
+  fire,
+  nodesOf,
+  share,
+  startProxy,
+  testMock,
+} from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -10,11 +19,11 @@ const oneSlow = {
   nodeOverrides: [{}, { latency: { ttft: { type: 'fixed', ms: 400 } } }, {}],
 };
 
-describe('load balancing strategies', () => {
+describe.each(FRAMES)('load balancing strategies (%s frame)', (frame) => {
   it('least-outstanding steers around a node that slowed down; round robin does not', async () => {
     let mock = await testMock(oneSlow);
     const [n0, n1, n2] = nodesOf(mock) as [string, string, string];
-    let proxy = await startProxy('balance-lor', {}, nodesOf(mock));
+    let proxy = await startProxy('balance-lor', {}, nodesOf(mock), { frame });
     await fire(proxy.url, 300, 12);
     const slowShare =
       (await attempts(n1)) / ((await attempts(n0)) + (await attempts(n1)) + (await attempts(n2)));
@@ -23,7 +32,7 @@ describe('load balancing strategies', () => {
     await mock.close();
 
     mock = await testMock(oneSlow);
-    proxy = await startProxy('balance-wrr', {}, nodesOf(mock));
+    proxy = await startProxy('balance-wrr', {}, nodesOf(mock), { frame });
     await fire(proxy.url, 150, 12);
     const rr = (await attempts(nodesOf(mock)[1] as string)) / 150;
     expect(rr).toBeGreaterThan(0.3);
@@ -32,7 +41,7 @@ describe('load balancing strategies', () => {
 
   it('weighted round robin follows the weights', async () => {
     const mock = await testMock({ server: { nodes: 3 } });
-    const proxy = await startProxy('balance-wrr', { weights: '3,1,1' }, nodesOf(mock));
+    const proxy = await startProxy('balance-wrr', { weights: '3,1,1' }, nodesOf(mock), { frame });
     await fire(proxy.url, 100, 5);
     expect(await attempts(nodesOf(mock)[0] as string)).toBe(60);
     expect(await attempts(nodesOf(mock)[1] as string)).toBe(20);
@@ -43,9 +52,16 @@ describe('load balancing strategies', () => {
       server: { nodes: 3 },
       nodeOverrides: [{ faults: { errors: { '503': 1 } } }, {}, {}],
     });
-    const proxy = await startProxy('balance-wrr', {}, nodesOf(mock));
+    const proxy = await startProxy('balance-wrr', {}, nodesOf(mock), { frame });
     const answers = await fire(proxy.url, 90, 5);
     expect(share(answers, 200)).toBe(1);
     expect(await attempts(nodesOf(mock)[0] as string, '503')).toBe(30);
+  });
+
+  it('refuses weights that are not numbers above 0', async () => {
+    const mock = await testMock();
+    await expect(startProxy('balance-wrr', { weights: '3,x,0' }, nodesOf(mock), { frame })).rejects.toThrow(
+      /bad options for strategy balance-wrr/,
+    );
   });
 });

@@ -1,15 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { admin } from '../helpers/mock.js';
-import { attempts, closeAll, fire, startProxy, testMock } from './strategy-helpers.js';
+import { attempts, closeAll, FRAMES, fire, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
 
-describe('circuit breaker strategy', () => {
+describe.each(FRAMES)('circuit breaker strategy (%s frame)', (frame) => {
   it('opens during an outage, stops upstream traffic, and closes once the upstream is back', async () => {
     const mock = await testMock();
-    const proxy = await startProxy('breaker', { windowMs: '2000', minRps: '2', halfOpenMs: '500' }, [
-      mock.url,
-    ]);
+    const proxy = await startProxy(
+      'breaker',
+      { windowMs: '2000', minRps: '2', halfOpenMs: '500' },
+      [mock.url],
+      { frame },
+    );
     expect((await fire(proxy.url, 20, 4)).every((a) => a.status === 200)).toBe(true);
 
     await admin(mock.url, 'PATCH', '/admin/config', { behaviour: { faults: { errors: { '503': 1 } } } });

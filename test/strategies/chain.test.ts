@@ -1,16 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StrategyError } from '../../strategies/src/errors.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
-import { attempts, closeAll, fire, nodesOf, share, startProxy, testMock } from './strategy-helpers.js';
+import {
+  attempts,
+  closeAll,
+  FRAMES,
+  fire,
+  nodesOf,
+  share,
+  startProxy,
+  testMock,
+} from './strategy-helpers.js';
 
 afterEach(closeAll);
 
-describe('chains of strategies (name+name)', () => {
+describe.each(FRAMES)('chains of strategies (name+name) (%s frame)', (frame) => {
   it('retry+breaker: in an outage the breaker cuts the retry storm a retry alone would cause', async () => {
     const outage = { behaviour: { faults: { errors: { '503': 1 } } } };
     const retryOpts = { baseMs: '1', maxMs: '2', budget: '10' };
     const alone = await testMock(outage);
-    const retry = await startProxy('retry', retryOpts, [alone.url]);
+    const retry = await startProxy('retry', retryOpts, [alone.url], { frame });
     await fire(retry.url, 200, 4);
     const stormed = await attempts(alone.url);
     expect(stormed).toBeGreaterThan(700); // 4 attempts a request
@@ -24,6 +33,7 @@ describe('chains of strategies (name+name)', () => {
         'breaker.minRps': '2',
       },
       [chained.url],
+      { frame },
     );
     const answers = await fire(both.url, 200, 4);
     expect(share(answers, 503)).toBe(1);
@@ -32,7 +42,7 @@ describe('chains of strategies (name+name)', () => {
 
   it('shares one round robin across its links: retry+passthrough still spreads over every node', async () => {
     const mock = await testMock({ server: { nodes: 3 } });
-    const proxy = await startProxy('retry+passthrough', {}, nodesOf(mock));
+    const proxy = await startProxy('retry+passthrough', {}, nodesOf(mock), { frame });
     await fire(proxy.url, 90, 3);
     for (const n of nodesOf(mock)) expect(await attempts(n)).toBe(30);
   });

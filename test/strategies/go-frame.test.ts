@@ -3,11 +3,13 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { frameCostLine, scrapeFrameCounts } from '../../runner/src/frame-cost-read.js';
 import type { StrategyError } from '../../strategies/src/errors.js';
+import { GO_FRAME_STRATEGIES } from '../../strategies/src/go-frame.js';
 import {
   checkStrategySpec,
   type RunningStrategy,
   startStrategy,
 } from '../../strategies/src/start-strategy.js';
+import { runCli } from '../cli/cli-helpers.js';
 import { HELLO, KEY, metricValue, scrape } from '../helpers/mock.js';
 import { attempts, closeAll, fire, nodesOf, share, testMock } from './strategy-helpers.js';
 
@@ -152,9 +154,14 @@ describe('the Go frame', () => {
   });
 
   it('refuses frame=go for a strategy it does not run, and a frame that is neither', () => {
-    expect(() => checkStrategySpec({ name: 'breaker', options: { frame: 'go' } })).toThrow(
-      /frame=go runs passthrough, retry/,
+    expect(() => checkStrategySpec({ name: 'hedge', options: { frame: 'go' } })).toThrow(
+      /frame=go runs passthrough, retry, .*fallback, alone or chained/,
     );
+    // A chain runs there only when every link does.
+    expect(() => checkStrategySpec({ name: 'retry+cache', options: { frame: 'go' } })).toThrow(
+      /frame=go runs/,
+    );
+    expect(() => checkStrategySpec({ name: 'retry+breaker', options: { frame: 'go' } })).not.toThrow();
     expect(() => checkStrategySpec({ name: 'retry', options: { frame: 'rust' } })).toThrow(
       /must be node or go/,
     );
@@ -202,5 +209,13 @@ describe('the Go frame', () => {
     await held;
     // The frame went with it: nothing listens there any more.
     await expect(fetch(`${url}/metrics`)).rejects.toThrow();
+  });
+
+  it('`busybench strategy --list` marks the strategies the Go frame runs', async () => {
+    const list = await runCli(['strategy', '--list']);
+    expect(list.code).toBe(0);
+    const line = (name: string) => list.stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
+    for (const name of GO_FRAME_STRATEGIES) expect(line(name)).toMatch(/\[-o frame=go too\]$/);
+    for (const name of ['hedge', 'cache', 'openai-sdk', 'nginx']) expect(line(name)).not.toMatch(/frame=go/);
   });
 });

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli-helpers.js';
 import { admin, KEY, metricValue, scrape } from '../helpers/mock.js';
-import { closeAll, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
+import { closeAll, FRAMES, fire, nodesOf, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -37,10 +37,10 @@ describe('hedge strategy', () => {
   });
 });
 
-describe('fallback strategy', () => {
+describe.each(FRAMES)('fallback strategy (%s frame)', (frame) => {
   it('turns an outage into well-formed degraded answers the openai SDK reads, marked as such', async () => {
     const mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
-    const proxy = await startProxy('fallback', {}, [mock.url]);
+    const proxy = await startProxy('fallback', {}, [mock.url], { frame });
     const client = new OpenAI({ baseURL: proxy.url, apiKey: KEY, maxRetries: 0 });
     const { data, response } = await client.chat.completions
       .create({ model: 'deepseek-v4-flash', messages: [{ role: 'user', content: 'hi' }] })
@@ -60,7 +60,7 @@ describe('fallback strategy', () => {
 
   it('is counted degraded by the load engine, never a success', async () => {
     const mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
-    const proxy = await startProxy('fallback', {}, [mock.url]);
+    const proxy = await startProxy('fallback', {}, [mock.url], { frame });
     const summary = join(mkdtempSync(join(tmpdir(), 'busybench-fallback-')), 'summary.json');
     const run = await runCli(
       [

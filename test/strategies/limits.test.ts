@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { attempts, closeAll, fire, startProxy, testMock } from './strategy-helpers.js';
+import { attempts, closeAll, FRAMES, fire, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -15,12 +15,12 @@ const limitedAccount = {
   behaviour: { latency: { ttft: { type: 'fixed', ms: 300 } } },
 };
 
-describe('bulkhead strategy', () => {
+describe.each(FRAMES)('bulkhead strategy (%s frame)', (frame) => {
   it('queues what is over its limit instead of letting the account answer 429', async () => {
     const mock = await testMock(limitedAccount);
     // Without it, the account refuses what is over its 4.
     expect((await fire(mock.url, 8, 8)).filter((a) => a.status === 429)).toHaveLength(4);
-    const proxy = await startProxy('bulkhead', { limit: '4', queue: '100' }, [mock.url]);
+    const proxy = await startProxy('bulkhead', { limit: '4', queue: '100' }, [mock.url], { frame });
     const answers = await fire(proxy.url, 16, 16);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(await attempts(mock.url, '429')).toBe(4); // the 4 above, none through the bulkhead
@@ -30,7 +30,7 @@ describe('bulkhead strategy', () => {
 
   it('answers 429 itself when the queue is full too', async () => {
     const mock = await testMock(slow(300));
-    const proxy = await startProxy('bulkhead', { limit: '2', queue: '0' }, [mock.url]);
+    const proxy = await startProxy('bulkhead', { limit: '2', queue: '0' }, [mock.url], { frame });
     const answers = await fire(proxy.url, 6, 6);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
     const rejected = answers.filter((a) => a.status === 429);
@@ -40,10 +40,12 @@ describe('bulkhead strategy', () => {
   });
 });
 
-describe('rate-limit strategy', () => {
+describe.each(FRAMES)('rate-limit strategy (%s frame)', (frame) => {
   it('lets through a burst, then one request per 1/rps, and refuses what would wait too long', async () => {
     const mock = await testMock();
-    const proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url]);
+    const proxy = await startProxy('rate-limit', { rps: '20', burst: '5', maxWaitMs: '0' }, [mock.url], {
+      frame,
+    });
     const t0 = performance.now();
     const answers = await fire(proxy.url, 30, 30);
     const elapsedS = (performance.now() - t0) / 1000;
@@ -59,11 +61,16 @@ describe('rate-limit strategy', () => {
   });
 });
 
-describe('rate-limit algorithm=sliding-log', () => {
+describe.each(FRAMES)('rate-limit algorithm=sliding-log (%s frame)', (frame) => {
   it('a burst of 60 at 20 a second: never more than 20 in the first second (a token bucket with a burst of 20 lets ~40)', async () => {
     const mock = await testMock(slow(1));
     const firstSecond = async (options: Record<string, string>) => {
-      const proxy = await startProxy('rate-limit', { rps: '20', maxWaitMs: '10000', ...options }, [mock.url]);
+      const proxy = await startProxy(
+        'rate-limit',
+        { rps: '20', maxWaitMs: '10000', ...options },
+        [mock.url],
+        { frame },
+      );
       const answers = await fire(proxy.url, 60, 60);
       await proxy.close();
       expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -80,24 +87,24 @@ describe('rate-limit algorithm=sliding-log', () => {
   it('refuses a burst option (the log has none) and a limit under one a second', async () => {
     const mock = await testMock();
     await expect(
-      startProxy('rate-limit', { algorithm: 'sliding-log', rps: '0.5' }, [mock.url]),
+      startProxy('rate-limit', { algorithm: 'sliding-log', rps: '0.5' }, [mock.url], { frame }),
     ).rejects.toThrow(/bad options for strategy rate-limit/);
     await expect(
-      startProxy('rate-limit', { algorithm: 'sliding-log', burst: '5' }, [mock.url]),
+      startProxy('rate-limit', { algorithm: 'sliding-log', burst: '5' }, [mock.url], { frame }),
     ).rejects.toThrow(/bad options/);
   });
 });
 
-describe('key-pool strategy', () => {
+describe.each(FRAMES)('key-pool strategy (%s frame)', (frame) => {
   it("rotating keys of one account does not raise the account's ceiling; keys of several accounts do", async () => {
     const mock = await testMock(limitedAccount);
-    let proxy = await startProxy('key-pool', { keys: KEYS.join(',') }, [mock.url]);
+    let proxy = await startProxy('key-pool', { keys: KEYS.join(',') }, [mock.url], { frame });
     const oneAccount = await fire(proxy.url, 12, 12);
     expect(oneAccount.filter((a) => a.status === 200)).toHaveLength(4);
     expect(oneAccount.filter((a) => a.status === 429)).toHaveLength(8);
     await proxy.close();
 
-    proxy = await startProxy('key-pool', { keys: 'sk-busybench,sk-b,sk-c' }, [mock.url]);
+    proxy = await startProxy('key-pool', { keys: 'sk-busybench,sk-b,sk-c' }, [mock.url], { frame });
     const threeAccounts = await fire(proxy.url, 12, 12);
     expect(threeAccounts.filter((a) => a.status === 200)).toHaveLength(12);
   });

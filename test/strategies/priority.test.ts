@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StrategyError } from '../../strategies/src/errors.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { HELLO, KEY, metricValue, scrape } from '../helpers/mock.js';
-import { attempts, closeAll, fire, share, startProxy, testMock } from './strategy-helpers.js';
+import { attempts, closeAll, FRAMES, fire, share, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -68,12 +68,14 @@ const quantile = (xs: number[], q: number) => {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 };
 
-describe('priority strategy', () => {
+describe.each(FRAMES)('priority strategy (%s frame)', (frame) => {
   it('gives a free slot to the highest class first: P1, then P2, then P3, whatever their arrival order', async () => {
     // Each answer holds the slot 1 s: the three queue before the first ends, even when the
     // gauges are slow to read beside the rest of the suite (at 300 ms, P1 once came after it).
     const mock = await testMock(slow(1000));
-    const proxy = await startProxy('priority', { limit: '1', p1WaitMs: '10000', p3Free: '0' }, [mock.url]);
+    const proxy = await startProxy('priority', { limit: '1', p1WaitMs: '10000', p3Free: '0' }, [mock.url], {
+      frame,
+    });
     const ended: string[] = [];
     const track = async (p: Promise<Asked>) => {
       const a = await p;
@@ -97,7 +99,7 @@ describe('priority strategy', () => {
   it('serves a P0 at once from its reserve while a P2 waits for a shared slot', async () => {
     const mock = await testMock(slow(1000));
     // limit 5, reserve 0.2: one slot is P0's alone, four are shared.
-    const proxy = await startProxy('priority', { limit: '5', reserve: '0.2' }, [mock.url]);
+    const proxy = await startProxy('priority', { limit: '5', reserve: '0.2' }, [mock.url], { frame });
     const busy = Array.from({ length: 4 }, () => ask(proxy.url, 'P2'));
     await until(proxy.url, 'free_slots', 1);
     const waiting = ask(proxy.url); // no header: P2
@@ -114,7 +116,7 @@ describe('priority strategy', () => {
 
   it('refuses a P1 with 429 after about 500 ms in the queue', async () => {
     const mock = await testMock(slow(2500));
-    const proxy = await startProxy('priority', { limit: '1' }, [mock.url]);
+    const proxy = await startProxy('priority', { limit: '1' }, [mock.url], { frame });
     const busy = ask(proxy.url, 'P2');
     await until(proxy.url, 'free_slots', 0);
     const p1 = await ask(proxy.url, 'P1');
@@ -134,6 +136,7 @@ describe('priority strategy', () => {
       'priority',
       { limit: '10', reserve: '0.2', maxWaitMs: '2000', queue: '40' },
       [mock.url],
+      { frame },
     );
     // Per 20 requests: 2 P0, 3 P1, 5 P2, 10 P3, interleaved.
     const mix = 'P3 P2 P3 P1 P3 P0 P2 P3 P2 P1 P3 P3 P0 P2 P3 P1 P3 P2 P3 P3'.split(' ');
@@ -182,7 +185,7 @@ describe('priority strategy', () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     try {
       const { port } = upstream.address() as AddressInfo;
-      const proxy = await startProxy('priority', {}, [`http://127.0.0.1:${port}`]);
+      const proxy = await startProxy('priority', {}, [`http://127.0.0.1:${port}`], { frame });
       expect((await ask(proxy.url, 'P1')).status).toBe(200);
       expect((await ask(proxy.url)).status).toBe(200);
       expect(seen).toEqual(['P1', undefined]);
@@ -204,6 +207,7 @@ describe('priority strategy', () => {
         'retry.budget': '10',
       },
       [mock.url],
+      { frame },
     );
     const answers = await fire(proxy.url, 40, 6);
     expect(share(answers, 200)).toBe(1);

@@ -11,7 +11,7 @@ import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { admin, HELLO, KEY, metricValue, scrape, untilInFlight } from '../helpers/mock.js';
 import { expectQuickStop } from './quick-stop.js';
-import { attempts, closeAll, startProxy, testMock } from './strategy-helpers.js';
+import { attempts, closeAll, startNodeProxy, startProxy, testMock } from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -225,7 +225,7 @@ describe('a client that hangs up before its answer', () => {
 describe('the strategy proxy shutting down', () => {
   it('lets answers under way finish, refuses new connections, and closes idle ones at once', async () => {
     const mock = await testMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 600 } } } });
-    const p = await startProxy('passthrough', {}, [mock.url]);
+    const p = await startNodeProxy('passthrough', {}, [mock.url]);
     const agent = new Agent({ keepAliveTimeout: 60_000 });
     const idle = await request(`${p.url}/health`, { dispatcher: agent });
     await idle.body.text();

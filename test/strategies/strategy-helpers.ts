@@ -1,3 +1,4 @@
+import { startGoFrame } from '../../strategies/src/go-frame.js';
 import { type ProxyApp, type ProxyOptions, proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { HELLO, KEY, metricValue, scrape, startMock, type TestMock } from '../helpers/mock.js';
@@ -17,8 +18,40 @@ export async function testMock(...overrides: unknown[]): Promise<TestMock> {
 
 export const nodesOf = (m: TestMock) => m.cluster.nodes.map((n) => n.url);
 
-/** A reference strategy in front of the given nodes, listening on a free port. */
+/**
+ * The frames a strategy's contract tests run in: the Node frame, and the Go frame for the
+ * strategies it runs (strategies/frame): the same test, the same assertions, for both.
+ */
+export const FRAMES = ['node', 'go'] as const;
+export type Frame = (typeof FRAMES)[number];
+
+/**
+ * A reference strategy in front of the given nodes, listening on a free port, in the Node frame
+ * or (`frame: 'go'`) the Go frame; its options are checked the Node way first in both, as
+ * `busybench strategy` checks them.
+ */
 export async function startProxy(
+  name: string,
+  options: Record<string, string>,
+  upstreams: readonly string[],
+  o: ProxyOptions & { frame?: Frame } = {},
+): Promise<{ url: string; close(): Promise<unknown> }> {
+  const strategy = makeStrategy(name, options);
+  if (o.frame === 'go') {
+    const frame = await startGoFrame(name, options, upstreams, { testControls: o.testControls ?? false });
+    const proxy = { url: frame.url, close: () => frame.stop() };
+    started.push(proxy);
+    return proxy;
+  }
+  const { app } = proxyServer(strategy, upstreams, o);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const proxy = { url, close: () => app.close() };
+  started.push(proxy);
+  return proxy;
+}
+
+/** startProxy in the Node frame, with its app (for the tests of the Node frame itself). */
+export async function startNodeProxy(
   name: string,
   options: Record<string, string>,
   upstreams: readonly string[],

@@ -14,6 +14,8 @@ const FAILOVER = new Set([429, 502, 503]);
 export function balance(o: Options, algorithm?: 'wrr' | 'least-outstanding'): Strategy {
   const algo = algorithm ?? o.choice('algorithm', 'least-outstanding', ['wrr', 'least-outstanding'] as const);
   const weights = o.list('weights', []).map(Number);
+  if (weights.some((w) => !(w > 0 && Number.isFinite(w))))
+    o.problems.push(`weights="${o.string('weights')}": each must be a number above 0`);
   const failover = o.number('failover', 1, 0, 1) === 1;
   const current = new Map<Upstream, number>();
   let turn = 0;

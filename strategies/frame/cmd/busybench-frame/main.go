@@ -16,7 +16,6 @@ import (
 
 	"busybench/frame/internal/config"
 	"busybench/frame/internal/proxy"
-	"busybench/frame/internal/strategy"
 )
 
 // Error codes (the component's one table: strategies/README.md, "Go frame").
@@ -34,9 +33,6 @@ func main() {
 	if problems != nil {
 		fmt.Fprintf(os.Stderr, "busybench-frame: %s: %s\n", errBadOptions, strings.Join(problems, "; "))
 		os.Exit(2)
-	}
-	if r, ok := c.Strategy.(*strategy.Retry); ok {
-		r.Sleep = time.Sleep
 	}
 	f, err := proxy.New(c.Strategy, c.Upstreams, proxy.Options{TestControls: c.TestControls})
 	if err != nil {

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +25,15 @@ type Config struct {
 	TestControls bool
 }
 
-// Strategies the Go frame runs; the others run in the Node frame (strategies/src).
-var Strategies = []string{"passthrough", "retry"}
+// Strategies the Go frame runs, alone or chained with "+"; the others run in the Node frame
+// (strategies/src): hedge, cache and openai-sdk.
+var Strategies = []string{
+	"passthrough", "retry", "breaker", "bulkhead", "priority", "rate-limit", "key-pool",
+	"balance-wrr", "balance-lor", "fallback",
+}
+
+// picksNodes are the strategies that choose the node themselves: only the last link of a chain.
+var picksNodes = map[string]bool{"balance-wrr": true, "balance-lor": true}
 
 type optionList []string
 
@@ -70,25 +79,118 @@ func Parse(args []string) (*Config, []string) {
 		}
 		raw[k] = v
 	}
-	o := &options{raw: raw, used: map[string]bool{}}
-	switch *name {
+	strat, more := build(*name, raw)
+	c.Strategy = strat
+	problems = append(problems, more...)
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return c, nil
+}
+
+// build makes the strategy, or the chain of them joined by "+" (each link's options prefixed
+// with its name: retry.retries=2), with every problem of every link.
+func build(name string, raw map[string]string) (strategy.Strategy, []string) {
+	names := strings.Split(name, "+")
+	if len(names) == 1 {
+		o := &options{raw: raw, used: map[string]bool{}}
+		s := one(name, o)
+		return s, o.done(name)
+	}
+	var problems []string
+	for k := range raw {
+		if !slices.Contains(names, strings.SplitN(k, ".", 2)[0]) {
+			problems = append(problems, fmt.Sprintf("option %q: in a chain, options are prefixed with their strategy (%s.option=value)", k, names[0]))
+		}
+	}
+	chain := &strategy.Chain{}
+	for i, n := range names {
+		if picksNodes[n] && i < len(names)-1 {
+			problems = append(problems, n+" picks the node itself: it can only come last in a chain")
+		}
+		o := &options{raw: map[string]string{}, used: map[string]bool{}}
+		for k, v := range raw {
+			if rest, ok := strings.CutPrefix(k, n+"."); ok {
+				o.raw[rest] = v
+			}
+		}
+		chain.Links = append(chain.Links, one(n, o))
+		problems = append(problems, o.done(n)...)
+	}
+	return chain, problems
+}
+
+// one makes a strategy from its options, with the Node frame's defaults and bounds
+// (strategies/src/strategies/*.ts); nil (and a problem) for a name the Go frame does not run.
+func one(name string, o *options) strategy.Strategy {
+	inf := math.Inf(1)
+	switch name {
 	case "passthrough":
-		c.Strategy = strategy.Passthrough{}
+		return strategy.Passthrough{}
 	case "retry":
-		c.Strategy = &strategy.Retry{
+		return &strategy.Retry{
 			Retries: int(o.number("retries", 3, 0, 20)),
 			Base:    o.millis("baseMs", 100, 1, 60_000),
 			Max:     o.millis("maxMs", 5_000, 1, 600_000),
 			Budget:  strategy.NewBudget(o.number("budget", 0.5, 0, 10)),
 		}
-	default:
-		problems = append(problems, fmt.Sprintf("--strategy %q: the Go frame runs %s", *name, strings.Join(Strategies, ", ")))
+	case "breaker":
+		return &strategy.Breaker{
+			HalfOpen:  o.millis("halfOpenMs", 5_000, 10, inf),
+			Threshold: o.number("threshold", 0.5, 0.01, 1),
+			Window:    o.millis("windowMs", 10_000, 100, inf),
+			MinRPS:    o.number("minRps", 5, 0, inf),
+			Now:       time.Now,
+		}
+	case "bulkhead":
+		// A fractional limit admits as cockatiel's (a count below it): the next whole number.
+		return &strategy.Bulkhead{
+			Queue: int(math.Ceil(o.number("queue", 512, 0, inf))),
+			Limit: int(math.Ceil(o.number("limit", 32, 1, inf))),
+		}
+	case "priority":
+		p := &strategy.Priority{
+			Limit:   o.whole("limit", 32, 1),
+			Reserve: o.number("reserve", 0.2, 0, 1),
+			P1Wait:  o.millis("p1WaitMs", 500, 0, inf),
+			MaxWait: o.millis("maxWaitMs", 30_000, 0, inf),
+			Queue:   o.whole("queue", 512, 0),
+			P3Free:  o.number("p3Free", 0.1, 0, 1),
+			Header:  o.header("header", "x-priority"),
+		}
+		if reserved := int(math.Round(float64(p.Limit) * p.Reserve)); p.Limit-reserved < 1 {
+			o.problems = append(o.problems, fmt.Sprintf("reserve=%g keeps all %d slots for P0: P1-P3 would never be served", p.Reserve, p.Limit))
+		}
+		return p
+	case "rate-limit":
+		algorithm := o.choice("algorithm", "token-bucket", "token-bucket", "sliding-log")
+		lo := 0.1
+		if algorithm == "sliding-log" {
+			lo = 1
+		}
+		rps := o.number("rps", 100, lo, inf)
+		maxWait := o.millis("maxWaitMs", 5_000, 0, inf)
+		if algorithm == "sliding-log" {
+			return &strategy.RateLimit{Limiter: &strategy.SlidingLog{Limit: int(rps), MaxWait: maxWait, Now: time.Now}}
+		}
+		return &strategy.RateLimit{Limiter: &strategy.TokenBucket{RPS: rps, Burst: o.number("burst", max(1, rps/5), 1, inf), MaxWait: maxWait}}
+	case "key-pool":
+		return &strategy.KeyPool{Keys: o.list("keys", "sk-busybench", "sk-busybench-2", "sk-busybench-3")}
+	case "balance-wrr", "balance-lor":
+		b := &strategy.Balance{WRR: name == "balance-wrr", Failover: o.number("failover", 1, 0, 1) == 1}
+		for _, w := range o.list("weights") {
+			n, err := strconv.ParseFloat(w, 64)
+			if err != nil || !(n > 0) || math.IsInf(n, 0) {
+				o.problems = append(o.problems, fmt.Sprintf("weights: %q must be a number above 0", w))
+			}
+			b.Weights = append(b.Weights, n)
+		}
+		return b
+	case "fallback":
+		return &strategy.Fallback{Message: strings.Join(o.list("message", "The assistant is busy right now. Please try again in a moment."), ", ")}
 	}
-	problems = append(problems, o.done(*name)...)
-	if len(problems) > 0 {
-		return nil, problems
-	}
-	return c, nil
+	o.problems = append(o.problems, fmt.Sprintf("--strategy %q: the Go frame runs %s, alone or chained with +", name, strings.Join(Strategies, ", ")))
+	return nil
 }
 
 // options reads a strategy's key=value options with bounds, as the Node frame's options.ts.
@@ -105,12 +207,66 @@ func (o *options) number(key string, fallback, lo, hi float64) float64 {
 		return fallback
 	}
 	n, err := strconv.ParseFloat(v, 64)
-	if err != nil || n < lo || n > hi {
-		o.problems = append(o.problems, fmt.Sprintf("%s=%q must be a number from %g to %g", key, v, lo, hi))
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n < lo || n > hi {
+		bounds := fmt.Sprintf("from %g", lo)
+		if !math.IsInf(hi, 1) {
+			bounds += fmt.Sprintf(" to %g", hi)
+		}
+		o.problems = append(o.problems, fmt.Sprintf("%s=%q must be a number %s", key, v, bounds))
 		return fallback
 	}
 	return n
 }
+
+// whole is a count: a fraction of a slot would be rounded silently otherwise.
+func (o *options) whole(key string, fallback, lo float64) int {
+	n := o.number(key, fallback, lo, math.Inf(1))
+	if n != math.Trunc(n) {
+		o.problems = append(o.problems, fmt.Sprintf("%s=\"%g\" must be a whole number", key, n))
+		return int(fallback)
+	}
+	return int(n)
+}
+
+func (o *options) choice(key, fallback string, choices ...string) string {
+	o.used[key] = true
+	v, ok := o.raw[key]
+	if !ok {
+		return fallback
+	}
+	if !slices.Contains(choices, v) {
+		o.problems = append(o.problems, fmt.Sprintf("%s=%q must be one of %s", key, v, strings.Join(choices, ", ")))
+		return fallback
+	}
+	return v
+}
+
+// list is a value split at "," or ";", empty parts left out.
+func (o *options) list(key string, fallback ...string) []string {
+	o.used[key] = true
+	v, ok := o.raw[key]
+	if !ok {
+		return fallback
+	}
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' })
+}
+
+// header is one header name (an HTTP token), lowercase.
+func (o *options) header(key, fallback string) string {
+	o.used[key] = true
+	v, ok := o.raw[key]
+	if !ok {
+		return fallback
+	}
+	v = strings.ToLower(v)
+	if v == "" || strings.IndexFunc(v, func(r rune) bool { return !strings.ContainsRune(tokenChars, r) }) >= 0 {
+		o.problems = append(o.problems, fmt.Sprintf("%s=%q must be one header name", key, v))
+		return fallback
+	}
+	return v
+}
+
+const tokenChars = "!#$%&'*+.^_`|~0123456789abcdefghijklmnopqrstuvwxyz-"
 
 func (o *options) millis(key string, fallback, lo, hi float64) time.Duration {
 	return time.Duration(o.number(key, fallback, lo, hi) * float64(time.Millisecond))

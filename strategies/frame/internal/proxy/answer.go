@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"busybench/frame/internal/strategy"
 )
 
 // answer is what the frame sends back: a node's answer (whole, cut, or a stream still flowing)
@@ -22,8 +24,10 @@ type answer struct {
 	// and then the cut, never an answer that looks whole. declared is the node's length.
 	cut      bool
 	declared int
-	// local: the frame's own answer (no resp); its error code.
+	// local: the frame's own error answer (no resp); its error code.
 	local string
+	// header: the headers of an answer a strategy made that is not an error (fallback's).
+	header []strategy.Field
 	// release runs once, when the node's part is done with (its in-flight count).
 	release func()
 }
@@ -45,6 +49,17 @@ func (a *answer) RetryAfter() time.Duration {
 		return max(0, time.Until(at))
 	}
 	return -1
+}
+
+// OnDone runs f when the node is done with the answer: now for a whole or local one (read
+// already), at the release of a stream (its end, or its discard).
+func (a *answer) OnDone(f func()) {
+	if a.release == nil {
+		f()
+		return
+	}
+	before := a.release
+	a.release = func() { before(); f() }
 }
 
 // Discard releases the node's answer (a stream's connection closed if it was not read to its end).

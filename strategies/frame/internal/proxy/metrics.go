@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"busybench/frame/internal/strategy"
 )
 
 // frameBounds are the Node frame's bounds (frame-cost.ts), so `busybench run` reads both the same.
@@ -24,9 +26,13 @@ type metrics struct {
 	inFlight  atomic.Int64
 }
 
-func newMetrics(strategyName string, gauges map[string]func() float64) *metrics {
+func newMetrics(s strategy.Strategy) *metrics {
+	queue := func() float64 { return 0 }
+	if q, ok := s.(strategy.Queuer); ok {
+		queue = q.QueueLength
+	}
 	const p = "busybench_strategy_"
-	labels := prometheus.Labels{"strategy": strategyName}
+	labels := prometheus.Labels{"strategy": s.Name()}
 	m := &metrics{registry: prometheus.NewRegistry()}
 	m.attempts = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: p + "upstream_attempts_total", ConstLabels: labels,
@@ -48,13 +54,13 @@ func newMetrics(strategyName string, gauges map[string]func() float64) *metrics 
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: p + "in_flight", ConstLabels: labels, Help: "Client requests being handled.",
 		}, func() float64 { return float64(m.inFlight.Load()) }),
-		// No strategy of this frame queues: the gauge is there so an SLA's queueLength line reads 0.
+		// On every strategy, 0 for one that queues nothing: an SLA's queueLength line reads one name.
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: p + "queue_length", ConstLabels: labels,
-			Help: "Requests waiting in the strategy's own queue; 0 for a strategy that queues nothing.",
-		}, func() float64 { return 0 }),
+			Help: "Requests waiting in the strategy's own queue (priority, bulkhead, rate limiter); 0 for a strategy that queues nothing.",
+		}, queue),
 	)
-	for name, read := range gauges {
+	for name, read := range s.Gauges() {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: p + name, ConstLabels: labels, Help: name + " (strategy state)",
 		}, read))

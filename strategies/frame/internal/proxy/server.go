@@ -47,7 +47,7 @@ type Frame struct {
 
 // New puts a strategy in front of the nodes (base URLs).
 func New(s strategy.Strategy, upstreams []string, o Options) (*Frame, error) {
-	m := newMetrics(s.Name(), s.Gauges())
+	m := newMetrics(s)
 	p := &pool{metrics: m}
 	for _, u := range upstreams {
 		n, err := newNode(u)
@@ -131,9 +131,13 @@ func (f *Frame) write(ctx *fasthttp.RequestCtx, a *answer) {
 	if a.resp != nil {
 		a.resp.Header.CopyTo(&ctx.Response.Header)
 		dropHop(&ctx.Response.Header, named(a.resp.Header.Peek("Connection")))
-	} else {
+	} else if a.local != "" {
 		ctx.Response.Header.SetContentType("application/json")
 		ctx.Response.Header.Set("X-Busybench-Strategy-Error", a.local)
+	} else {
+		for _, h := range a.header {
+			ctx.Response.Header.Set(h.Name, h.Value)
+		}
 	}
 	ctx.SetStatusCode(a.status)
 	switch {

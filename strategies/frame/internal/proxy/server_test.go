@@ -234,7 +234,7 @@ func TestRetrySendsNoAttemptAfterItsClientHungUp(t *testing.T) {
 		w.WriteHeader(503)
 	}))
 	defer node.Close()
-	r := &strategy.Retry{Retries: 3, Base: time.Millisecond, Max: 5 * time.Second, Budget: strategy.NewBudget(0.5), Sleep: time.Sleep}
+	r := &strategy.Retry{Retries: 3, Base: time.Millisecond, Max: 5 * time.Second, Budget: strategy.NewBudget(0.5)}
 	url := startFrame(t, r, Options{}, node.URL)
 	client := &http.Client{Timeout: 300 * time.Millisecond}
 	if _, err := client.Post(url+"/v1/chat/completions", "application/json", strings.NewReader("{}")); err == nil {

@@ -64,10 +64,21 @@ type sender struct {
 var eventStream = []byte("text/event-stream")
 
 func (s *sender) Send(r *strategy.Request) strategy.Answer {
-	n := s.nodes[s.turn.Add(1)%uint64(len(s.nodes))]
+	return s.SendTo(int(s.turn.Add(1)%uint64(len(s.nodes))), r)
+}
+
+func (s *sender) Nodes() int { return len(s.nodes) }
+
+func (s *sender) Outstanding(i int) int64 { return s.nodes[i].inFlight.Load() }
+
+func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
+	n := s.nodes[i]
 	req := fasthttp.AcquireRequest()
 	r.Header.CopyTo(&req.Header)
 	dropHop(&req.Header, s.drop)
+	for _, f := range r.Set {
+		req.Header.Set(f.Name, f.Value)
+	}
 	req.Header.SetHost(n.client.Addr)
 	req.SetBodyRaw(r.Body)
 	resp := fasthttp.AcquireResponse()
@@ -110,9 +121,14 @@ func (s *sender) Send(r *strategy.Request) strategy.Answer {
 	return a
 }
 
-func (s *sender) Local(status int, code, message string) strategy.Answer {
-	s.metrics.local(code)
+func (s *sender) Local(reason string, status int, code, message string) strategy.Answer {
+	s.metrics.local(reason)
 	return localError(status, code, message)
+}
+
+func (s *sender) Made(reason string, status int, header []strategy.Field, body []byte) strategy.Answer {
+	s.metrics.local(reason)
+	return &answer{status: status, body: body, header: header}
 }
 
 // Sleep waits between attempts, counted as waiting.
@@ -122,3 +138,6 @@ func (s *sender) Sleep(d time.Duration) {
 		s.waited += d
 	}
 }
+
+// Waited counts time a request spent in a strategy's queue.
+func (s *sender) Waited(d time.Duration) { s.waited += d }

@@ -13,8 +13,6 @@ type Retry struct {
 	Base    time.Duration
 	Max     time.Duration
 	Budget  *Budget
-	// Sleep waits between attempts (time.Sleep; tests give their own).
-	Sleep func(time.Duration)
 }
 
 func (*Retry) Name() string { return "retry" }
@@ -44,11 +42,11 @@ func (r *Retry) Handle(req *Request, s Sender) Answer {
 		if !Retryable(answer.Status()) || !r.Budget.Withdraw() {
 			return answer
 		}
-		r.Sleep(r.Wait(attempt, answer))
+		s.Sleep(r.Wait(attempt, answer))
 		// A client that left while we waited gets no further attempt: its answer would go nowhere.
 		if req.Gone() {
 			answer.Discard()
-			return s.Local(499, "client_closed", "the client closed the request")
+			return s.Local("client_closed", 499, "client_closed", "the client closed the request")
 		}
 		answer.Discard()
 		answer = s.Send(req)

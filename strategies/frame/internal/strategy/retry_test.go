@@ -5,49 +5,12 @@ import (
 	"time"
 )
 
-type fakeAnswer struct {
-	status     int
-	retryAfter time.Duration
-	discarded  bool
+func newRetry(retries int, budget float64) *Retry {
+	return &Retry{Retries: retries, Base: 100 * time.Millisecond, Max: 5 * time.Second, Budget: NewBudget(budget)}
 }
-
-func (a *fakeAnswer) Status() int               { return a.status }
-func (a *fakeAnswer) RetryAfter() time.Duration { return a.retryAfter }
-func (a *fakeAnswer) Discard()                  { a.discarded = true }
-
-// fakeSender answers from a script of statuses (the last one repeats) and counts the attempts.
-type fakeSender struct {
-	statuses   []int
-	retryAfter time.Duration
-	sent       []*fakeAnswer
-	locals     []string
-}
-
-func (s *fakeSender) Send(*Request) Answer {
-	st := s.statuses[min(len(s.sent), len(s.statuses)-1)]
-	a := &fakeAnswer{status: st, retryAfter: s.retryAfter}
-	s.sent = append(s.sent, a)
-	return a
-}
-
-func (s *fakeSender) Local(status int, code, _ string) Answer {
-	s.locals = append(s.locals, code)
-	return &fakeAnswer{status: status, retryAfter: -1}
-}
-
-func newRetry(retries int, budget float64) (*Retry, *[]time.Duration) {
-	var waits []time.Duration
-	r := &Retry{
-		Retries: retries, Base: 100 * time.Millisecond, Max: 5 * time.Second,
-		Budget: NewBudget(budget), Sleep: func(d time.Duration) { waits = append(waits, d) },
-	}
-	return r, &waits
-}
-
-var present = &Request{Gone: func() bool { return false }}
 
 func TestRetryRetriesBusyAnswersUntilOneIsNot(t *testing.T) {
-	r, waits := newRetry(3, 0.5)
+	r := newRetry(3, 0.5)
 	s := &fakeSender{statuses: []int{503, 429, 200}, retryAfter: -1}
 	got := r.Handle(present, s)
 	if got.Status() != 200 || len(s.sent) != 3 {
@@ -57,13 +20,13 @@ func TestRetryRetriesBusyAnswersUntilOneIsNot(t *testing.T) {
 		t.Fatalf("the retried answers are discarded, the one sent is not: %+v", s.sent)
 	}
 	// Full jitter: the first wait under base, the second under 2 × base.
-	if w := *waits; len(w) != 2 || w[0] > 100*time.Millisecond || w[1] > 200*time.Millisecond {
+	if w := s.slept; len(w) != 2 || w[0] > 100*time.Millisecond || w[1] > 200*time.Millisecond {
 		t.Fatalf("waits %v, want two within [0, 100 ms] and [0, 200 ms]", w)
 	}
 }
 
 func TestRetryStopsAtItsRetriesAndSendsTheLastAnswer(t *testing.T) {
-	r, _ := newRetry(2, 0.5)
+	r := newRetry(2, 0.5)
 	s := &fakeSender{statuses: []int{503}, retryAfter: -1}
 	if got := r.Handle(present, s); got.Status() != 503 || len(s.sent) != 3 {
 		t.Fatalf("got %d after %d attempts, want 503 after 1 + 2", got.Status(), len(s.sent))
@@ -72,7 +35,7 @@ func TestRetryStopsAtItsRetriesAndSendsTheLastAnswer(t *testing.T) {
 
 func TestRetryNeverRetriesAnAnswerThatIsNotBusy(t *testing.T) {
 	for _, status := range []int{200, 400, 401, 402, 422} {
-		r, _ := newRetry(3, 0.5)
+		r := newRetry(3, 0.5)
 		s := &fakeSender{statuses: []int{status}, retryAfter: -1}
 		if r.Handle(present, s); len(s.sent) != 1 {
 			t.Fatalf("%d was sent %d times, want once", status, len(s.sent))
@@ -81,13 +44,13 @@ func TestRetryNeverRetriesAnAnswerThatIsNotBusy(t *testing.T) {
 }
 
 func TestRetryHonoursRetryAfterUpToItsMax(t *testing.T) {
-	r, waits := newRetry(1, 0.5)
+	r := newRetry(1, 0.5)
 	s := &fakeSender{statuses: []int{429, 200}, retryAfter: 2 * time.Second}
 	r.Handle(present, s)
 	r.Max = time.Second
 	s2 := &fakeSender{statuses: []int{429, 200}, retryAfter: 30 * time.Second}
 	r.Handle(present, s2)
-	if w := *waits; len(w) != 2 || w[0] != 2*time.Second || w[1] != time.Second {
+	if w := append(s.slept, s2.slept...); len(w) != 2 || w[0] != 2*time.Second || w[1] != time.Second {
 		t.Fatalf("waits %v, want [2s 1s] (Retry-After, then capped at maxMs)", w)
 	}
 }
@@ -95,7 +58,7 @@ func TestRetryHonoursRetryAfterUpToItsMax(t *testing.T) {
 func TestRetryBudgetCapsRetriesOverALongOutage(t *testing.T) {
 	// 1 000 requests against nodes that only answer 503: at most the 10 starting tokens plus
 	// 0.5 a request are spent on retries, so the load is at most ~1.5 × the requests.
-	r, _ := newRetry(3, 0.5)
+	r := newRetry(3, 0.5)
 	s := &fakeSender{statuses: []int{503}, retryAfter: -1}
 	for range 1000 {
 		r.Handle(present, s)
@@ -106,7 +69,7 @@ func TestRetryBudgetCapsRetriesOverALongOutage(t *testing.T) {
 }
 
 func TestRetrySendsNothingMoreForAClientThatLeft(t *testing.T) {
-	r, _ := newRetry(3, 0.5)
+	r := newRetry(3, 0.5)
 	s := &fakeSender{statuses: []int{503}, retryAfter: -1}
 	gone := &Request{Gone: func() bool { return true }}
 	got := r.Handle(gone, s)

@@ -18,8 +18,20 @@ type Request struct {
 	// (hop-by-hop, those its Connection header names) and, unless forwarded, the test controls.
 	Header *fasthttp.RequestHeader
 	Body   []byte
+	// Set are headers an attempt sends in place of the client's (key-pool's key).
+	Set []Field
 	// Gone says whether the client hung up: a strategy sends no further attempt for it.
 	Gone func() bool
+}
+
+// Field is one header.
+type Field struct{ Name, Value string }
+
+// With is the request with one more header set in place of the client's.
+func (r *Request) With(name, value string) *Request {
+	c := *r
+	c.Set = append(append([]Field(nil), r.Set...), Field{name, value})
+	return &c
 }
 
 // Answer is what goes back to the client: an upstream's answer or one the frame made itself.
@@ -29,14 +41,31 @@ type Answer interface {
 	RetryAfter() time.Duration
 	// Discard releases an answer that will not be sent (a retried one).
 	Discard()
+	// OnDone runs f once, when the node is done with the answer, as the node counts the
+	// request: at once for a whole or local answer, at its end (or discard) for a stream. The
+	// bulkhead and the priority queue hold their slot until then.
+	OnDone(f func())
 }
 
-// Sender sends a request to the next node (round robin) and returns its answer; every attempt
-// is counted on /metrics by node and status.
+// Sender sends requests to the nodes and makes local answers; every attempt is counted on
+// /metrics by node and status, every local answer by reason.
 type Sender interface {
+	// Send sends to the next node (round robin), or inside a chain to the next link.
 	Send(r *Request) Answer
+	// SendTo sends to node i (0 ≤ i < Nodes()): the strategies that pick the node themselves.
+	SendTo(i int, r *Request) Answer
+	Nodes() int
+	// Outstanding is node i's attempts sent from here and not answered whole yet.
+	Outstanding(i int) int64
 	// Local is an answer the strategy makes itself, DeepSeek-shaped, counted by reason.
-	Local(status int, code, message string) Answer
+	Local(reason string, status int, code, message string) Answer
+	// Made is a whole answer the strategy makes itself that is not an error (fallback's
+	// degraded completion), counted by reason.
+	Made(reason string, status int, header []Field, body []byte) Answer
+	// Sleep waits d (between attempts); Waited counts d spent waiting (in a strategy's queue).
+	// Neither is the frame's own work: its cost metric leaves them out.
+	Sleep(d time.Duration)
+	Waited(d time.Duration)
 }
 
 // Strategy is one reference strategy.
@@ -45,6 +74,12 @@ type Strategy interface {
 	Handle(r *Request, s Sender) Answer
 	// Gauges are the strategy's own state, exported as busybench_strategy_<name>.
 	Gauges() map[string]func() float64
+}
+
+// Queuer is a strategy with a queue of its own: its length is busybench_strategy_queue_length
+// (0 for the others), the one name an SLA's queue line reads whatever the strategy.
+type Queuer interface {
+	QueueLength() float64
 }
 
 // Retryable are the statuses a busy node answers: per-account concurrency (429), overloaded
