@@ -108,4 +108,11 @@ describe.each(FRAMES)('key-pool strategy (%s frame)', (frame) => {
     const threeAccounts = await fire(proxy.url, 12, 12);
     expect(threeAccounts.filter((a) => a.status === 200)).toHaveLength(12);
   });
+
+  it('refuses a pool without a key', async () => {
+    const mock = await testMock();
+    await expect(startProxy('key-pool', { keys: ',;' }, [mock.url], { frame })).rejects.toThrow(
+      /bad options for strategy key-pool/,
+    );
+  });
 });

@@ -8,6 +8,7 @@ import type { Strategy } from '../strategy.js';
  */
 export function keyPool(o: Options): Strategy {
   const keys = o.list('keys', ['sk-busybench', 'sk-busybench-2', 'sk-busybench-3']);
+  if (keys.length === 0) o.problems.push('keys: name at least one key');
   let i = 0;
   return {
     name: 'key-pool',

@@ -175,7 +175,12 @@ func one(name string, o *options) strategy.Strategy {
 		}
 		return &strategy.RateLimit{Limiter: &strategy.TokenBucket{RPS: rps, Burst: o.number("burst", max(1, rps/5), 1, inf), MaxWait: maxWait}}
 	case "key-pool":
-		return &strategy.KeyPool{Keys: o.list("keys", "sk-busybench", "sk-busybench-2", "sk-busybench-3")}
+		keys := o.list("keys", "sk-busybench", "sk-busybench-2", "sk-busybench-3")
+		if len(keys) == 0 {
+			o.problems = append(o.problems, "keys: name at least one key")
+			keys = []string{"sk-busybench"}
+		}
+		return &strategy.KeyPool{Keys: keys}
 	case "balance-wrr", "balance-lor":
 		b := &strategy.Balance{WRR: name == "balance-wrr", Failover: o.number("failover", 1, 0, 1) == 1}
 		for _, w := range o.list("weights") {

@@ -80,6 +80,7 @@ func TestParseChecksEachStrategysOptionsAsTheNodeFrameDoes(t *testing.T) {
 		{"balance-wrr", []string{"weights=3,x"}, `weights: "x" must be a number above 0`},
 		{"breaker", []string{"threshold=NaN"}, `threshold="NaN" must be a number from 0.01 to 1`},
 		{"hedge", nil, `the Go frame runs passthrough`},
+		{"key-pool", []string{"keys=,;"}, "name at least one key"},
 	}
 	for _, c := range cases {
 		args := []string{"--strategy", c.strategy, "--upstreams", "http://127.0.0.1:1"}

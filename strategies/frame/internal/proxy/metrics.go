@@ -48,7 +48,7 @@ func newMetrics(s strategy.Strategy) *metrics {
 	}, []string{"status"})
 	m.own = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: p + "frame_own_seconds", ConstLabels: labels, Buckets: frameBounds,
-		Help: "Requests whose handling in the frame, less the time spent waiting on nodes and between retries, took at most le seconds (a stream: up to its head).",
+		Help: "Requests whose handling in the frame, less the time spent waiting on nodes, between retries and in the strategy's queue, took at most le seconds (a stream: up to its head).",
 	})
 	m.registry.MustRegister(m.attempts, m.locals, m.responses, m.own, newSchedulerDelay(labels),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
