@@ -7,7 +7,7 @@ import { StrategyError, StrategyErrorCodes } from './errors.js';
  * "+", chosen with the option `frame=go` (`busybench strategy retry -o frame=go`, `busybench run
  * -s retry:frame=go`). It exists because the Node frame cannot carry 4 000 req/s beside the mock
  * on one core (issue 28; strategies/README.md, "The Go frame"). The others run in the Node frame:
- * hedge and cache (not ported yet), openai-sdk (the SDK is Node by nature).
+ * cache (not ported yet), openai-sdk (the SDK is Node by nature).
  */
 export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
   'passthrough',
@@ -19,6 +19,7 @@ export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
   'key-pool',
   'balance-wrr',
   'balance-lor',
+  'hedge',
   'fallback',
 ]);
 

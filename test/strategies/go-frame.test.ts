@@ -154,7 +154,7 @@ describe('the Go frame', () => {
   });
 
   it('refuses frame=go for a strategy it does not run, and a frame that is neither', () => {
-    expect(() => checkStrategySpec({ name: 'hedge', options: { frame: 'go' } })).toThrow(
+    expect(() => checkStrategySpec({ name: 'cache', options: { frame: 'go' } })).toThrow(
       /frame=go runs passthrough, retry, .*fallback, alone or chained/,
     );
     // A chain runs there only when every link does.
@@ -216,6 +216,6 @@ describe('the Go frame', () => {
     expect(list.code).toBe(0);
     const line = (name: string) => list.stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
     for (const name of GO_FRAME_STRATEGIES) expect(line(name)).toMatch(/\[-o frame=go too\]$/);
-    for (const name of ['hedge', 'cache', 'openai-sdk', 'nginx']) expect(line(name)).not.toMatch(/frame=go/);
+    for (const name of ['cache', 'openai-sdk', 'nginx']) expect(line(name)).not.toMatch(/frame=go/);
   });
 });

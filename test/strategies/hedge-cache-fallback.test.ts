@@ -9,18 +9,18 @@ import { closeAll, FRAMES, fire, nodesOf, startProxy, testMock } from './strateg
 
 afterEach(closeAll);
 
-describe('hedge strategy', () => {
+describe.each(FRAMES)('hedge strategy (%s frame)', (frame) => {
   it('cuts the tail when one node is slow: a second attempt elsewhere wins', async () => {
     const mock = await testMock({
       server: { nodes: 2 },
       behaviour: { latency: { ttft: { type: 'fixed', ms: 10 } } },
       nodeOverrides: [{ latency: { ttft: { type: 'fixed', ms: 1500 } } }, {}],
     });
-    let proxy = await startProxy('passthrough', {}, nodesOf(mock));
+    let proxy = await startProxy('passthrough', {}, nodesOf(mock), { frame });
     const plain = await fire(proxy.url, 20, 4);
     expect(Math.max(...plain.map((a) => a.ms))).toBeGreaterThan(1400);
     await proxy.close();
-    proxy = await startProxy('hedge', { delayMs: '100' }, nodesOf(mock));
+    proxy = await startProxy('hedge', { delayMs: '100' }, nodesOf(mock), { frame });
     const hedged = await fire(proxy.url, 20, 4);
     expect(hedged.every((a) => a.status === 200)).toBe(true);
     expect(Math.max(...hedged.map((a) => a.ms))).toBeLessThan(800);

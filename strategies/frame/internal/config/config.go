@@ -26,14 +26,14 @@ type Config struct {
 }
 
 // Strategies the Go frame runs, alone or chained with "+"; the others run in the Node frame
-// (strategies/src): hedge, cache and openai-sdk.
+// (strategies/src): cache and openai-sdk.
 var Strategies = []string{
 	"passthrough", "retry", "breaker", "bulkhead", "priority", "rate-limit", "key-pool",
-	"balance-wrr", "balance-lor", "fallback",
+	"balance-wrr", "balance-lor", "hedge", "fallback",
 }
 
 // picksNodes are the strategies that choose the node themselves: only the last link of a chain.
-var picksNodes = map[string]bool{"balance-wrr": true, "balance-lor": true}
+var picksNodes = map[string]bool{"balance-wrr": true, "balance-lor": true, "hedge": true}
 
 type optionList []string
 
@@ -191,6 +191,11 @@ func one(name string, o *options) strategy.Strategy {
 			b.Weights = append(b.Weights, n)
 		}
 		return b
+	case "hedge":
+		return &strategy.Hedge{
+			Delay:     o.millis("delayMs", 500, 1, inf),
+			MaxHedges: int(o.number("maxHedges", 1, 1, 5)),
+		}
 	case "fallback":
 		return &strategy.Fallback{Message: strings.Join(o.list("message", "The assistant is busy right now. Please try again in a moment."), ", ")}
 	}

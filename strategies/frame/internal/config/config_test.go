@@ -79,7 +79,8 @@ func TestParseChecksEachStrategysOptionsAsTheNodeFrameDoes(t *testing.T) {
 		{"rate-limit", []string{"algorithm=leaky"}, "must be one of token-bucket, sliding-log"},
 		{"balance-wrr", []string{"weights=3,x"}, `weights: "x" must be a number above 0`},
 		{"breaker", []string{"threshold=NaN"}, `threshold="NaN" must be a number from 0.01 to 1`},
-		{"hedge", nil, `the Go frame runs passthrough`},
+		{"cache", nil, `the Go frame runs passthrough`},
+		{"hedge+retry", nil, "hedge picks the node itself"},
 		{"key-pool", []string{"keys=,;"}, "name at least one key"},
 	}
 	for _, c := range cases {

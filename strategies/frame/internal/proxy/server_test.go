@@ -326,3 +326,53 @@ func TestKeepsAcceptingAfterItRanOutOfDescriptors(t *testing.T) {
 		t.Fatalf("after 3 failed accepts: %v %v", res, err)
 	}
 }
+
+func TestAHedgeThatLostIsCalledOffAtTheNode(t *testing.T) {
+	calledOff := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // read whole, so net/http watches the connection for a close
+		select {
+		case <-r.Context().Done(): // the frame closed the attempt's connection
+			close(calledOff)
+		case <-time.After(3 * time.Second):
+			w.WriteHeader(200)
+		}
+	}))
+	defer slow.Close()
+	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	defer fast.Close()
+	// The first request's turn is the second node: the slow one gets the first attempt.
+	url := startFrame(t, &strategy.Hedge{Delay: 20 * time.Millisecond, MaxHedges: 1}, Options{}, fast.URL, slow.URL)
+	res, err := http.Post(url+"/v1/chat/completions", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	if res.StatusCode != 200 || string(body) != `{"ok":true}` {
+		t.Fatalf("%d %q: want the fast node's answer", res.StatusCode, body)
+	}
+	select {
+	case <-calledOff:
+	case <-time.After(time.Second):
+		t.Fatal("the slow node's attempt still runs 1 s after the hedge won")
+	}
+	// The node saw the close before the frame's attempt returned with it: wait for the count.
+	want := fmt.Sprintf(`busybench_strategy_upstream_attempts_total{status="499",strategy="hedge",upstream=%q} 1`, slow.URL)
+	var text string
+	for deadline := time.Now().Add(time.Second); !strings.Contains(text, want); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("metrics do not count the called-off attempt as 499:\n%s", text)
+		}
+		m, err := http.Get(url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(m.Body)
+		_ = m.Body.Close()
+		text = string(raw)
+	}
+}

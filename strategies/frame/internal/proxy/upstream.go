@@ -2,8 +2,11 @@ package proxy
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"net"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,16 +66,70 @@ type sender struct {
 
 var eventStream = []byte("text/event-stream")
 
-func (s *sender) Send(r *strategy.Request) strategy.Answer {
-	return s.SendTo(int(s.turn.Add(1)%uint64(len(s.nodes))), r)
-}
+func (s *sender) Send(r *strategy.Request) strategy.Answer { return s.SendTo(s.Next(), r) }
 
 func (s *sender) Nodes() int { return len(s.nodes) }
 
 func (s *sender) Outstanding(i int) int64 { return s.nodes[i].inFlight.Load() }
 
 func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
+	a, waited := s.attempt(s.nodes[i], s.nodes[i].client, r, nil)
+	s.waited += waited
+	return a
+}
+
+// Next is the next node in turn (the round robin Send takes).
+func (s *sender) Next() int { return int(s.turn.Add(1) % uint64(len(s.nodes))) }
+
+// errCalledOff is the error of an attempt its strategy called off before it was answered.
+var errCalledOff = errors.New("called off by the strategy")
+
+// Start sends to node i in the background on a connection of its own, so that calling it off
+// closes that connection and the node stops the work (a hedge that lost). Its wait is not the
+// request's: the strategy tells its own with Waited.
+func (s *sender) Start(i int, r *strategy.Request) (<-chan strategy.Answer, func()) {
 	n := s.nodes[i]
+	var mu sync.Mutex
+	var conn net.Conn
+	off := false
+	own := &fasthttp.HostClient{
+		Addr: n.client.Addr,
+		Dial: func(addr string) (net.Conn, error) {
+			c, err := fasthttp.Dial(addr)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil && off {
+				_ = c.Close()
+				return nil, errCalledOff
+			}
+			conn = c
+			return c, err
+		},
+		StreamResponseBody:       true,
+		DisablePathNormalizing:   true,
+		NoDefaultUserAgentHeader: true,
+	}
+	out := make(chan strategy.Answer, 1)
+	go func() {
+		a, _ := s.attempt(n, own, r, func() bool { mu.Lock(); defer mu.Unlock(); return off })
+		out <- a
+	}()
+	return out, func() {
+		mu.Lock()
+		off = true
+		if conn != nil {
+			_ = conn.Close()
+		}
+		mu.Unlock()
+	}
+}
+
+// attempt sends one request to a node through client and returns its answer (a whole one read
+// here, a stream still flowing) and the time spent waiting on the node. calledOff, when given,
+// says whether a failure was the strategy calling it off (counted 499 "cancelled", as the Node
+// frame counts it) rather than the node unreachable (502). A client of the attempt's own closes
+// its connection after the answer.
+func (s *sender) attempt(n *node, client *fasthttp.HostClient, r *strategy.Request, calledOff func() bool) (*answer, time.Duration) {
 	req := fasthttp.AcquireRequest()
 	r.Header.CopyTo(&req.Header)
 	dropHop(&req.Header, s.drop)
@@ -80,25 +137,32 @@ func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
 		req.Header.Set(f.Name, f.Value)
 	}
 	req.Header.SetHost(n.client.Addr)
+	if client != n.client {
+		req.SetConnectionClose()
+	}
 	req.SetBodyRaw(r.Body)
 	resp := fasthttp.AcquireResponse()
 	n.inFlight.Add(1)
 	start := time.Now()
-	err := n.client.Do(req, resp)
-	s.waited += time.Since(start)
+	err := client.Do(req, resp)
+	waited := time.Since(start)
 	fasthttp.ReleaseRequest(req)
 	if err != nil {
 		n.inFlight.Add(-1)
 		fasthttp.ReleaseResponse(resp)
+		if calledOff != nil && calledOff() {
+			s.metrics.attempt(n.url, 499)
+			return localError(499, "cancelled", "cancelled by the strategy: "+err.Error()), waited
+		}
 		s.metrics.attempt(n.url, 502)
-		return localError(502, "bad_gateway", "upstream "+n.url+" unreachable: "+err.Error())
+		return localError(502, "bad_gateway", "upstream "+n.url+" unreachable: "+err.Error()), waited
 	}
 	status := resp.StatusCode()
 	s.metrics.attempt(n.url, status)
 	a := &answer{status: status, resp: resp, release: func() { n.inFlight.Add(-1) }}
 	if bytes.HasPrefix(resp.Header.ContentType(), eventStream) {
 		a.stream = true
-		return a
+		return a, waited
 	}
 	// A whole answer, read here: into a buffer of the node's length when it says one.
 	declared := resp.Header.ContentLength()
@@ -111,14 +175,14 @@ func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
 	} else {
 		a.body, err = io.ReadAll(resp.BodyStream())
 	}
-	s.waited += time.Since(start)
+	waited += time.Since(start)
 	_ = resp.CloseBodyStream()
 	n.inFlight.Add(-1)
 	a.release = nil
 	if err != nil {
 		a.cut, a.declared = true, declared
 	}
-	return a
+	return a, waited
 }
 
 func (s *sender) Local(reason string, status int, code, message string) strategy.Answer {

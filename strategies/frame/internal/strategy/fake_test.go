@@ -64,10 +64,13 @@ type fakeSender struct {
 	// gate: when set, every attempt waits for it to be closed before answering.
 	gate        chan struct{}
 	outstanding []int64
-	sent        []*fakeAnswer
-	locals      []string
-	slept       []time.Duration
-	waited      time.Duration
+	// delays: how long node i takes to answer an attempt Started on it.
+	delays    map[int]time.Duration
+	calledOff []int
+	sent      []*fakeAnswer
+	locals    []string
+	slept     []time.Duration
+	waited    time.Duration
 }
 
 func (s *fakeSender) Send(r *Request) Answer {
@@ -100,6 +103,28 @@ func (s *fakeSender) SendTo(i int, r *Request) Answer {
 }
 
 func (s *fakeSender) Nodes() int { return max(1, s.nodes) }
+
+func (s *fakeSender) Next() int { return 0 }
+
+// Start answers in the background after delays[node] (0 when not given); calling it off makes
+// the answer a 499 at once and is recorded.
+func (s *fakeSender) Start(i int, r *Request) (<-chan Answer, func()) {
+	out := make(chan Answer, 1)
+	off := make(chan struct{})
+	var once sync.Once
+	go func() {
+		select {
+		case <-time.After(s.delays[i]):
+			out <- s.SendTo(i, r)
+		case <-off:
+			s.mu.Lock()
+			s.calledOff = append(s.calledOff, i)
+			s.mu.Unlock()
+			out <- &fakeAnswer{status: 499, retryAfter: -1, node: i}
+		}
+	}()
+	return out, func() { once.Do(func() { close(off) }) }
+}
 
 func (s *fakeSender) Outstanding(i int) int64 {
 	s.mu.Lock()

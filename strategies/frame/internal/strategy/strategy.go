@@ -55,6 +55,12 @@ type Sender interface {
 	// SendTo sends to node i (0 ≤ i < Nodes()): the strategies that pick the node themselves.
 	SendTo(i int, r *Request) Answer
 	Nodes() int
+	// Next is the next node in turn (what Send would take), for a strategy that goes on from it.
+	Next() int
+	// Start sends to node i in the background: its answer comes on the channel once; calling
+	// the function calls the attempt off (its connection closed, the node stops; counted 499).
+	// Its wait is not told as the request's: the strategy tells its own with Waited.
+	Start(i int, r *Request) (<-chan Answer, func())
 	// Outstanding is node i's attempts sent from here and not answered whole yet.
 	Outstanding(i int) int64
 	// Local is an answer the strategy makes itself, DeepSeek-shaped, counted by reason.
