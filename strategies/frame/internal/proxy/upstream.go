@@ -73,9 +73,31 @@ func (s *sender) Nodes() int { return len(s.nodes) }
 func (s *sender) Outstanding(i int) int64 { return s.nodes[i].inFlight.Load() }
 
 func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
-	a, waited := s.attempt(s.nodes[i], s.nodes[i].client, r, nil)
+	n := s.nodes[i]
+	a, waited := s.attempt(n, n.client, s.request(n, r, false), nil)
 	s.waited += waited
 	return a
+}
+
+// request is the node's copy of a client's request: the client's headers less this hop's, the
+// strategy's own set, and the body. An attempt that may outlive its handler (own) gets a copy
+// of the body and asks the node to close the connection after its answer: fasthttp reuses the
+// client's request for the next one on its connection once the handler has returned.
+func (s *sender) request(n *node, r *strategy.Request, own bool) *fasthttp.Request {
+	req := fasthttp.AcquireRequest()
+	r.Header.CopyTo(&req.Header)
+	dropHop(&req.Header, s.drop)
+	for _, f := range r.Set {
+		req.Header.Set(f.Name, f.Value)
+	}
+	req.Header.SetHost(n.client.Addr)
+	if own {
+		req.SetConnectionClose()
+		req.SetBody(r.Body)
+	} else {
+		req.SetBodyRaw(r.Body)
+	}
+	return req
 }
 
 // Next is the next node in turn (the round robin Send takes).
@@ -109,9 +131,10 @@ func (s *sender) Start(i int, r *strategy.Request) (<-chan strategy.Answer, func
 		DisablePathNormalizing:   true,
 		NoDefaultUserAgentHeader: true,
 	}
+	req := s.request(n, r, true) // now, while the client's request is still this handler's
 	out := make(chan strategy.Answer, 1)
 	go func() {
-		a, _ := s.attempt(n, own, r, func() bool { mu.Lock(); defer mu.Unlock(); return off })
+		a, _ := s.attempt(n, own, req, func() bool { mu.Lock(); defer mu.Unlock(); return off })
 		out <- a
 	}()
 	return out, func() {
@@ -124,23 +147,11 @@ func (s *sender) Start(i int, r *strategy.Request) (<-chan strategy.Answer, func
 	}
 }
 
-// attempt sends one request to a node through client and returns its answer (a whole one read
-// here, a stream still flowing) and the time spent waiting on the node. calledOff, when given,
-// says whether a failure was the strategy calling it off (counted 499 "cancelled", as the Node
-// frame counts it) rather than the node unreachable (502). A client of the attempt's own closes
-// its connection after the answer.
-func (s *sender) attempt(n *node, client *fasthttp.HostClient, r *strategy.Request, calledOff func() bool) (*answer, time.Duration) {
-	req := fasthttp.AcquireRequest()
-	r.Header.CopyTo(&req.Header)
-	dropHop(&req.Header, s.drop)
-	for _, f := range r.Set {
-		req.Header.Set(f.Name, f.Value)
-	}
-	req.Header.SetHost(n.client.Addr)
-	if client != n.client {
-		req.SetConnectionClose()
-	}
-	req.SetBodyRaw(r.Body)
+// attempt sends a node's request (released here) through client and returns its answer (a
+// whole one read here, a stream still flowing) and the time spent waiting on the node.
+// calledOff, when given, says whether a failure was the strategy calling it off (counted 499
+// "cancelled", as the Node frame counts it) rather than the node unreachable (502).
+func (s *sender) attempt(n *node, client *fasthttp.HostClient, req *fasthttp.Request, calledOff func() bool) (*answer, time.Duration) {
 	resp := fasthttp.AcquireResponse()
 	n.inFlight.Add(1)
 	start := time.Now()
