@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { goBinary } from '../../common/go-binary.js';
 import { StrategyError, StrategyErrorCodes } from './errors.js';
+import { startRedisServer } from './redis-server.js';
 
 /**
  * The Go frame (strategies/frame, on fasthttp): the strategies it runs, alone or chained with
  * "+", chosen with the option `frame=go` (`busybench strategy retry -o frame=go`, `busybench run
  * -s retry:frame=go`). It exists because the Node frame cannot carry 4 000 req/s beside the mock
- * on one core (issue 28; strategies/README.md, "The Go frame"). The others run in the Node frame:
- * cache (not ported yet), openai-sdk (the SDK is Node by nature).
+ * on one core (issue 28; strategies/README.md, "The Go frame"). openai-sdk runs in the Node frame
+ * only (the SDK is Node by nature).
  */
 export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
   'passthrough',
@@ -21,6 +22,7 @@ export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
   'balance-lor',
   'hedge',
   'fallback',
+  'cache',
 ]);
 
 /** Whether the Go frame runs a strategy or chain (every link of it). */
@@ -54,8 +56,49 @@ export interface GoFrame {
   stop(): Promise<void>;
 }
 
-/** Starts the Go frame with a strategy its options already checked, in front of the nodes. */
-export function startGoFrame(
+/**
+ * The option key of the cache's store in `name`'s options (`store`, or `cache.store` in a
+ * chain), when the cache keeps its answers in a Redis nobody named: the frame needs one of ours.
+ */
+function ownRedisFor(name: string, options: Readonly<Record<string, string>>): string | null {
+  const links = name.split('+');
+  if (!links.includes('cache')) return null;
+  const prefix = links.length > 1 ? 'cache.' : '';
+  return options[`${prefix}store`] === 'redis' && options[`${prefix}redisUrl`] === undefined
+    ? `${prefix}redisUrl`
+    : null;
+}
+
+/**
+ * Starts the Go frame with a strategy its options already checked, in front of the nodes. A cache
+ * with store=redis and no redisUrl gets a redis-server of ours (as the Node frame's cache starts
+ * one), stopped with the frame.
+ */
+export async function startGoFrame(
+  name: string,
+  options: Readonly<Record<string, string>>,
+  upstreams: readonly string[],
+  o: { port?: number; host?: string; testControls?: boolean },
+): Promise<GoFrame> {
+  const redisKey = ownRedisFor(name, options);
+  if (redisKey === null) return startFrame(name, options, upstreams, o);
+  const redis = await startRedisServer();
+  try {
+    const frame = await startFrame(name, { ...options, [redisKey]: redis.url }, upstreams, o);
+    return {
+      url: frame.url,
+      stop: async () => {
+        await frame.stop();
+        await redis.stop();
+      },
+    };
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
+}
+
+function startFrame(
   name: string,
   options: Readonly<Record<string, string>>,
   upstreams: readonly string[],

@@ -8,7 +8,7 @@ import { makeStrategy } from '../../strategies/src/registry.js';
 import { StrategyContext } from '../../strategies/src/strategy.js';
 import { HELLO, metricValue, scrape } from '../helpers/mock.js';
 import { freePort, requireTool } from '../helpers/tools.js';
-import { attempts, closeAll, fire, testMock } from './strategy-helpers.js';
+import { attempts, closeAll, FRAMES, type Frame, fire, startProxy, testMock } from './strategy-helpers.js';
 
 /** What a test started here (cache proxies with their start/close, Redis servers and clients). */
 const mine: Array<() => Promise<unknown>> = [];
@@ -21,10 +21,17 @@ afterEach(async () => {
 });
 
 /**
- * The cache strategy in our proxy frame, its start/close hooks called here as well as by the
- * frame (both are idempotent): the tests hold whether or not the frame calls them.
+ * The cache strategy in one of our frames. In the Node frame its start/close hooks are called
+ * here as well as by the frame (both are idempotent): the tests hold whether or not the frame
+ * calls them. The Go frame starts and closes its own (and a redis-server of ours when the
+ * options name no Redis, as `busybench strategy` does).
  */
-async function startCache(options: Record<string, string>, upstreams: readonly string[]) {
+async function startCache(options: Record<string, string>, upstreams: readonly string[], frame: Frame) {
+  if (frame === 'go') {
+    const proxy = await startProxy('cache', options, upstreams, { frame });
+    mine.push(() => proxy.close());
+    return proxy;
+  }
   const strategy = makeStrategy('cache', options);
   const { app, ctx } = proxyServer(strategy, upstreams);
   await strategy.start?.(ctx);
@@ -77,13 +84,19 @@ const STREAM = { model: 'deepseek-v4-flash', stream: true, messages: [{ role: 'u
 // default is tested on its own, with a Redis that stops answering.
 const PATIENT = { redisTimeoutMs: '2000' };
 
-describe.each([
-  ['memory', async () => ({ store: 'memory' })],
-  ['redis', async () => ({ store: 'redis', redisUrl: (await redisServer()).url, ...PATIENT })],
-])('cache strategy, store=%s', (_name, options) => {
+describe.each(
+  FRAMES.flatMap((frame) => [
+    [frame, 'memory', async () => ({ store: 'memory' })] as const,
+    [
+      frame,
+      'redis',
+      async () => ({ store: 'redis', redisUrl: (await redisServer()).url, ...PATIENT }),
+    ] as const,
+  ]),
+)('cache strategy (%s frame), store=%s', (frame, _name, options) => {
   it('answers a repeat from the store without an upstream attempt, and counts the hit ratio', async () => {
     const mock = await testMock();
-    const proxy = await startCache(await options(), [mock.url]);
+    const proxy = await startCache(await options(), [mock.url], frame);
     const [first] = await fire(proxy.url, 1, 1);
     const [second, third] = await fire(proxy.url, 2, 1);
     expect(first?.headers.get('x-busybench-cache')).toBeNull();
@@ -100,7 +113,7 @@ describe.each([
 
   it('forgets an answer after ttlMs', async () => {
     const mock = await testMock();
-    const proxy = await startCache({ ...(await options()), ttlMs: '300' }, [mock.url]);
+    const proxy = await startCache({ ...(await options()), ttlMs: '300' }, [mock.url], frame);
     await fire(proxy.url, 2, 1);
     expect(await attempts(mock.url)).toBe(1);
     await new Promise((r) => setTimeout(r, 400));
@@ -111,11 +124,11 @@ describe.each([
 
   it('stores only whole non-streaming 200s: streams and errors always go upstream', async () => {
     const mock = await testMock();
-    const proxy = await startCache(await options(), [mock.url]);
+    const proxy = await startCache(await options(), [mock.url], frame);
     await fire(proxy.url, 2, 1, { body: STREAM });
     expect(await attempts(mock.url)).toBe(2);
     const failing = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
-    const proxy503 = await startCache(await options(), [failing.url]);
+    const proxy503 = await startCache(await options(), [failing.url], frame);
     const answers = await fire(proxy503.url, 2, 1);
     expect(answers.map((a) => a.status)).toEqual([503, 503]);
     expect(await attempts(failing.url)).toBe(2);
@@ -125,10 +138,10 @@ describe.each([
   });
 });
 
-describe('cache strategy, store=memory', () => {
+describe.each(FRAMES)('cache strategy (%s frame), store=memory', (frame) => {
   it('keeps at most maxEntries, evicting the oldest', async () => {
     const mock = await testMock();
-    const proxy = await startCache({ maxEntries: '1' }, [mock.url]);
+    const proxy = await startCache({ maxEntries: '1' }, [mock.url], frame);
     const other = { ...HELLO, messages: [{ role: 'user', content: 'something else' }] };
     await fire(proxy.url, 1, 1);
     await fire(proxy.url, 1, 1, { body: other });
@@ -137,13 +150,13 @@ describe('cache strategy, store=memory', () => {
   });
 });
 
-describe('cache strategy, store=redis', () => {
+describe.each(FRAMES)('cache strategy (%s frame), store=redis', (frame) => {
   it('stores the answer in Redis with a PX ttl, and a second proxy on the same Redis gets the hit', async () => {
     const mock = await testMock();
     const redis = await redisServer();
     const options = { store: 'redis', redisUrl: redis.url, ttlMs: '20000', ...PATIENT };
-    const a = await startCache(options, [mock.url]);
-    const b = await startCache(options, [mock.url]);
+    const a = await startCache(options, [mock.url], frame);
+    const b = await startCache(options, [mock.url], frame);
     await fire(a.url, 1, 1);
     // A's set is not awaited by its client: wait (bounded) until Redis has it.
     const client = redisClient(redis.url);
@@ -163,7 +176,7 @@ describe('cache strategy, store=redis', () => {
   it('Redis killed mid-run: every request still answered 200 upstream, errors counted; back on its port, hits again', async () => {
     const mock = await testMock();
     const redis = await redisServer();
-    const proxy = await startCache({ store: 'redis', redisUrl: redis.url }, [mock.url]);
+    const proxy = await startCache({ store: 'redis', redisUrl: redis.url }, [mock.url], frame);
     expect(await untilHit(proxy.url, 5_000)).toBe(true);
     const before = await attempts(mock.url);
 
@@ -184,7 +197,7 @@ describe('cache strategy, store=redis', () => {
     const mock = await testMock();
     const redis = await redisServer();
     // The default redisTimeoutMs (50) on purpose.
-    const proxy = await startCache({ store: 'redis', redisUrl: redis.url }, [mock.url]);
+    const proxy = await startCache({ store: 'redis', redisUrl: redis.url }, [mock.url], frame);
     expect(await untilHit(proxy.url, 5_000)).toBe(true);
     const errorsBefore = await counter(proxy.url, 'cache_errors_total', { op: 'get' });
 
@@ -205,7 +218,7 @@ describe('cache strategy, store=redis', () => {
   it('starts a redis-server of its own on loopback, without persistence, and stops it at close', async () => {
     const mock = await testMock();
     const before = ownRedisServers();
-    const proxy = await startCache({ store: 'redis', ...PATIENT }, [mock.url]);
+    const proxy = await startCache({ store: 'redis', ...PATIENT }, [mock.url], frame);
     const started = ownRedisServers().filter((s) => !before.some((b) => b.pid === s.pid));
     expect(started).toHaveLength(1);
     const server = started[0] as { pid: number; addr: string };
@@ -219,6 +232,50 @@ describe('cache strategy, store=redis', () => {
 
     await proxy.close();
     expect(ownRedisServers().some((s) => s.pid === server.pid)).toBe(false);
+  });
+});
+
+describe('cache strategy, store=redis', () => {
+  it('a Node frame and a Go frame on one Redis share their answers (one key, one entry layout)', async () => {
+    const mock = await testMock();
+    const redis = await redisServer();
+    const options = { store: 'redis', redisUrl: redis.url, ...PATIENT };
+    const node = await startCache(options, [mock.url], 'node');
+    const go = await startCache(options, [mock.url], 'go');
+    const client = redisClient(redis.url);
+    const storedOnce = async () => {
+      const until = Date.now() + 5_000;
+      while ((await client.keys('busybench:cache:*')).length === 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+    };
+    const [fromNode] = await fire(node.url, 1, 1);
+    await storedOnce();
+    const [fromGo] = await fire(go.url, 1, 1);
+    expect(fromGo?.headers.get('x-busybench-cache')).toBe('hit');
+    expect(fromGo?.body).toBe(fromNode?.body);
+    expect(fromGo?.headers.get('content-type')).toBe(fromNode?.headers.get('content-type'));
+    // The other way: another prompt stored by the Go frame, served by the Node frame.
+    await client.flushall();
+    const other = { ...HELLO, messages: [{ role: 'user', content: 'something else' }] };
+    const [goFirst] = await fire(go.url, 1, 1, { body: other });
+    await storedOnce();
+    const [nodeHit] = await fire(node.url, 1, 1, { body: other });
+    expect(nodeHit?.headers.get('x-busybench-cache')).toBe('hit');
+    expect(nodeHit?.body).toBe(goFirst?.body);
+    expect(await attempts(mock.url)).toBe(2);
+  });
+
+  it('the Go frame does not start when its Redis is not there, and says why', async () => {
+    const mock = await testMock();
+    const nobody = `redis://:secret@127.0.0.1:${await freePort()}`;
+    const err = await startCache({ store: 'redis', redisUrl: nobody }, [mock.url], 'go').catch(
+      (e: unknown) => e,
+    );
+    expect((err as StrategyError).code).toBe('STRATEGY_ERR_GO_FRAME');
+    expect((err as StrategyError).message).toMatch(
+      /FRAME_ERR_START: cache: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*connection refused/,
+    );
+    expect((err as StrategyError).message).not.toMatch(/secret/);
   });
 
   it('fails to start with STRATEGY_ERR_REDIS when redis-server is missing or Redis is not there', async () => {

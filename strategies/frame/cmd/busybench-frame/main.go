@@ -16,12 +16,14 @@ import (
 
 	"busybench/frame/internal/config"
 	"busybench/frame/internal/proxy"
+	"busybench/frame/internal/strategy"
 )
 
 // Error codes (the component's one table: strategies/README.md, "Go frame").
 const (
 	errBadOptions = "FRAME_ERR_BAD_OPTIONS" // exit 2
 	errListen     = "FRAME_ERR_LISTEN"      // exit 1
+	errStart      = "FRAME_ERR_START"       // exit 1: a strategy's own part (cache's Redis) could not start
 )
 
 // drainFor is how long answers under way may finish after SIGTERM (the Node frame's 3 s), so
@@ -38,6 +40,14 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "busybench-frame: %s: %v\n", errBadOptions, err)
 		os.Exit(2)
+	}
+	// A strategy's own parts (cache's Redis connection) start before the frame listens.
+	starter, _ := c.Strategy.(strategy.Starter)
+	if starter != nil {
+		if err := starter.Start(); err != nil {
+			fmt.Fprintf(os.Stderr, "busybench-frame: %s: %s: %v\n", errStart, c.Strategy.Name(), err)
+			os.Exit(1)
+		}
 	}
 	// A trace's bursts open hundreds of connections at once: the listen backlog is the kernel's
 	// somaxconn (4 096 on Debian 12), as the Node frame asks for.
@@ -66,6 +76,9 @@ func main() {
 		ctx, cancel := context.WithTimeout(context.Background(), drainFor)
 		defer cancel()
 		_ = f.Shutdown(ctx)
+		if starter != nil {
+			starter.Close()
+		}
 		if profile != nil {
 			pprof.StopCPUProfile()
 			_ = profile.Close()

@@ -26,10 +26,10 @@ type Config struct {
 }
 
 // Strategies the Go frame runs, alone or chained with "+"; the others run in the Node frame
-// (strategies/src): cache and openai-sdk.
+// (strategies/src): openai-sdk (the SDK is Node).
 var Strategies = []string{
 	"passthrough", "retry", "breaker", "bulkhead", "priority", "rate-limit", "key-pool",
-	"balance-wrr", "balance-lor", "hedge", "fallback",
+	"balance-wrr", "balance-lor", "hedge", "fallback", "cache",
 }
 
 // picksNodes are the strategies that choose the node themselves: only the last link of a chain.
@@ -196,6 +196,8 @@ func one(name string, o *options) strategy.Strategy {
 			Delay:     o.millis("delayMs", 500, 1, inf),
 			MaxHedges: int(o.number("maxHedges", 1, 1, 5)),
 		}
+	case "cache":
+		return cacheOf(o)
 	case "fallback":
 		return &strategy.Fallback{Message: strings.Join(o.list("message", "The assistant is busy right now. Please try again in a moment."), ", ")}
 	}
@@ -290,4 +292,25 @@ func (o *options) done(name string) []string {
 		}
 	}
 	return o.problems
+}
+
+// cacheOf is the cache with its store: in the frame's memory (the default), or in Redis at
+// redisUrl (the launcher, strategies/src/go-frame.ts, starts a redis-server of our own and names
+// it when the user gave none). Options of the other store are not read, so done() reports them.
+func cacheOf(o *options) strategy.Strategy {
+	store := o.choice("store", "memory", "memory", "redis")
+	ttl := o.millis("ttlMs", 60_000, 1, math.Inf(1))
+	if store == "memory" {
+		m := &strategy.MemoryStore{TTL: ttl, Max: int(o.number("maxEntries", 10_000, 1, math.Inf(1))), Now: time.Now}
+		return &strategy.Cache{Store: m, Entries: m.Size}
+	}
+	o.used["redisUrl"] = true
+	raw, given := o.raw["redisUrl"]
+	timeout := o.millis("redisTimeoutMs", 50, 1, 10_000)
+	if !given {
+		o.problems = append(o.problems, "redisUrl: the Go frame needs one (busybench strategy starts a redis-server of its own when none is given)")
+	} else if _, err := strategy.RedisOptions(raw, timeout); err != nil || !strings.HasPrefix(raw, "redis://") && !strings.HasPrefix(raw, "rediss://") {
+		o.problems = append(o.problems, fmt.Sprintf("redisUrl=%q must be a redis:// or rediss:// URL", raw))
+	}
+	return &strategy.Cache{Store: &strategy.RedisStore{URL: raw, TTL: ttl, Timeout: timeout}, Remote: true}
 }

@@ -25,7 +25,7 @@ func TestParseReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestParseRefusesAStrategyTheGoFrameDoesNotRun(t *testing.T) {
-	_, problems := Parse([]string{"--strategy", "cache", "--upstreams", "http://127.0.0.1:8000"})
+	_, problems := Parse([]string{"--strategy", "openai-sdk", "--upstreams", "http://127.0.0.1:8000"})
 	if len(problems) != 1 || !strings.Contains(problems[0], "the Go frame runs passthrough, retry") {
 		t.Fatalf("problems %q", problems)
 	}
@@ -79,7 +79,7 @@ func TestParseChecksEachStrategysOptionsAsTheNodeFrameDoes(t *testing.T) {
 		{"rate-limit", []string{"algorithm=leaky"}, "must be one of token-bucket, sliding-log"},
 		{"balance-wrr", []string{"weights=3,x"}, `weights: "x" must be a number above 0`},
 		{"breaker", []string{"threshold=NaN"}, `threshold="NaN" must be a number from 0.01 to 1`},
-		{"cache", nil, `the Go frame runs passthrough`},
+		{"openai-sdk", nil, `the Go frame runs passthrough`},
 		{"hedge+retry", nil, "hedge picks the node itself"},
 		{"key-pool", []string{"keys=,;"}, "name at least one key"},
 	}
@@ -99,5 +99,40 @@ func TestParseChecksEachStrategysOptionsAsTheNodeFrameDoes(t *testing.T) {
 	}
 	if b := c.Strategy.(*strategy.RateLimit).Limiter.(*strategy.TokenBucket); b.Burst != 10 || b.RPS != 50 {
 		t.Fatalf("token bucket %+v, want burst rps/5 = 10", b)
+	}
+}
+
+func TestParseReadsTheCachesStoreAndRefusesTheOtherStoresOptions(t *testing.T) {
+	parse := func(opts ...string) (*Config, string) {
+		args := []string{"--strategy", "cache", "--upstreams", "http://127.0.0.1:8000"}
+		for _, o := range opts {
+			args = append(args, "--option", o)
+		}
+		c, problems := Parse(args)
+		return c, strings.Join(problems, "\n")
+	}
+	c, problems := parse("maxEntries=5", "ttlMs=300")
+	if problems != "" {
+		t.Fatal(problems)
+	}
+	m := c.Strategy.(*strategy.Cache).Store.(*strategy.MemoryStore)
+	if m.Max != 5 || m.TTL.Milliseconds() != 300 {
+		t.Fatalf("memory store %+v", m)
+	}
+	c, problems = parse("store=redis", "redisUrl=redis://127.0.0.1:6379", "redisTimeoutMs=20")
+	if r := c.Strategy.(*strategy.Cache).Store.(*strategy.RedisStore); problems != "" || r.Timeout.Milliseconds() != 20 || r.TTL.Milliseconds() != 60_000 {
+		t.Fatalf("redis store %+v, %s", r, problems)
+	}
+	for opts, want := range map[string]string{
+		"store=redis maxEntries=5":                          `no option "maxEntries"`,
+		"redisUrl=redis://127.0.0.1:6379":                   `no option "redisUrl"`,
+		"store=redis redisUrl=http://x":                     `must be a redis:// or rediss:// URL`,
+		"store=redis":                                       `the Go frame needs one`,
+		"store=disk":                                        `must be one of memory, redis`,
+		"store=redis redisUrl=redis://h:1 redisTimeoutMs=0": `redisTimeoutMs="0" must be a number from 1 to 10000`,
+	} {
+		if _, problems := parse(strings.Fields(opts)...); !strings.Contains(problems, want) {
+			t.Errorf("%s: problems %q, want %s", opts, problems, want)
+		}
 	}
 }

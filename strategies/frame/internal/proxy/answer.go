@@ -2,7 +2,9 @@ package proxy
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -60,6 +62,24 @@ func (a *answer) OnDone(f func()) {
 	}
 	before := a.release
 	a.release = func() { before(); f() }
+}
+
+// Whole is a node's answer read whole: its headers less this hop's (names lower-cased) and its
+// body; not a stream, a cut answer or one the frame or a strategy made.
+func (a *answer) Whole() ([]strategy.Field, []byte, bool) {
+	if a.resp == nil || a.stream || a.cut {
+		return nil, nil, false
+	}
+	drop := named(a.resp.Header.Peek("Connection"))
+	var header []strategy.Field
+	for k, v := range a.resp.Header.All() {
+		name := strings.ToLower(string(k))
+		if !slices.ContainsFunc(hop, func(h string) bool { return strings.EqualFold(h, name) && h != "Content-Length" }) &&
+			!slices.ContainsFunc(drop, func(h string) bool { return strings.EqualFold(h, name) }) {
+			header = append(header, strategy.Field{Name: name, Value: string(v)})
+		}
+	}
+	return header, a.body, true
 }
 
 // Discard releases the node's answer (a stream's connection closed if it was not read to its end).

@@ -65,6 +65,20 @@ func newMetrics(s strategy.Strategy) *metrics {
 			Name: p + name, ConstLabels: labels, Help: name + " (strategy state)",
 		}, read))
 	}
+	if c, ok := s.(strategy.Counted); ok {
+		for _, n := range c.Counters() {
+			all := prometheus.Labels{}
+			for k, v := range labels {
+				all[k] = v
+			}
+			for k, v := range n.Labels {
+				all[k] = v
+			}
+			m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: p + n.Name, ConstLabels: all, Help: n.Help,
+			}, n.Read))
+		}
+	}
 	return m
 }
 

@@ -54,3 +54,38 @@ type link struct {
 }
 
 func (l link) Send(r *Request) Answer { return l.next(r) }
+
+// Counters are every link's.
+func (c *Chain) Counters() []Counter {
+	var all []Counter
+	for _, l := range c.Links {
+		if n, ok := l.(Counted); ok {
+			all = append(all, n.Counters()...)
+		}
+	}
+	return all
+}
+
+// Start starts every link that has parts of its own; when one cannot, those started are closed.
+func (c *Chain) Start() error {
+	for i, l := range c.Links {
+		if st, ok := l.(Starter); ok {
+			if err := st.Start(); err != nil {
+				c.close(i)
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Chain) Close() { c.close(len(c.Links)) }
+
+// close closes the first n links that have parts of their own.
+func (c *Chain) close(n int) {
+	for _, l := range c.Links[:n] {
+		if st, ok := l.(Starter); ok {
+			st.Close()
+		}
+	}
+}

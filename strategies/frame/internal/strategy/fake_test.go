@@ -20,6 +20,7 @@ type fakeAnswer struct {
 	local      string
 	body       []byte
 	header     []Field
+	made       bool
 }
 
 func (a *fakeAnswer) Status() int               { return a.status }
@@ -38,6 +39,11 @@ func (a *fakeAnswer) OnDone(f func()) {
 	}
 	a.done = append(a.done, f)
 	a.mu.Unlock()
+}
+
+// Whole is a fake node's answer (not a local or made one): its header and body as the test set them.
+func (a *fakeAnswer) Whole() ([]Field, []byte, bool) {
+	return a.header, a.body, a.local == "" && !a.made
 }
 
 // finish ends a held answer: the node is done with it.
@@ -67,10 +73,12 @@ type fakeSender struct {
 	// delays: how long node i takes to answer an attempt Started on it.
 	delays    map[int]time.Duration
 	calledOff []int
-	sent      []*fakeAnswer
-	locals    []string
-	slept     []time.Duration
-	waited    time.Duration
+	// body is every node answer's body (the cache's tests).
+	body   []byte
+	sent   []*fakeAnswer
+	locals []string
+	slept  []time.Duration
+	waited time.Duration
 }
 
 func (s *fakeSender) Send(r *Request) Answer {
@@ -92,7 +100,7 @@ func (s *fakeSender) SendTo(i int, r *Request) Answer {
 	if v, ok := s.byNode[i]; ok {
 		st = v
 	}
-	a := &fakeAnswer{status: st, retryAfter: s.retryAfter, node: i, req: r, held: s.hold}
+	a := &fakeAnswer{status: st, retryAfter: s.retryAfter, node: i, req: r, held: s.hold, body: s.body}
 	s.sent = append(s.sent, a)
 	gate := s.gate
 	s.mu.Unlock()
@@ -146,7 +154,7 @@ func (s *fakeSender) Made(reason string, status int, header []Field, body []byte
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.locals = append(s.locals, reason)
-	return &fakeAnswer{status: status, retryAfter: -1, header: header, body: body}
+	return &fakeAnswer{status: status, retryAfter: -1, header: header, body: body, made: true}
 }
 
 func (s *fakeSender) Sleep(d time.Duration) {

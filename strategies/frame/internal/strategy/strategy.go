@@ -45,6 +45,10 @@ type Answer interface {
 	// request: at once for a whole or local answer, at its end (or discard) for a stream. The
 	// bulkhead and the priority queue hold their slot until then.
 	OnDone(f func())
+	// Whole is a node's answer read whole (not a stream, not cut, not one a strategy made): its
+	// end-to-end headers, names lower-cased, and its body; ok false for any other answer. What
+	// the cache may store.
+	Whole() (header []Field, body []byte, ok bool)
 }
 
 // Sender sends requests to the nodes and makes local answers; every attempt is counted on
@@ -86,6 +90,25 @@ type Strategy interface {
 // (0 for the others), the one name an SLA's queue line reads whatever the strategy.
 type Queuer interface {
 	QueueLength() float64
+}
+
+// Counter is a count a strategy keeps, exported as busybench_strategy_<Name> with its labels.
+type Counter struct {
+	Name, Help string
+	Labels     map[string]string
+	Read       func() float64
+}
+
+// Counted is a strategy with counters of its own (cache's hits, misses and store errors).
+type Counted interface {
+	Counters() []Counter
+}
+
+// Starter is a strategy with parts of its own that start before the frame listens and close
+// after it (cache's Redis connection): a part that cannot start is a setup error.
+type Starter interface {
+	Start() error
+	Close()
 }
 
 // Retryable are the statuses a busy node answers: per-account concurrency (429), overloaded
