@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"net"
 	"net/url"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +20,8 @@ type node struct {
 	client *fasthttp.HostClient
 	// inFlight: attempts sent and not yet answered whole (a stream counts until its end).
 	inFlight atomic.Int64
+	// slots carry the attempts that can be called off (calloff.go).
+	slots *slots
 }
 
 func newNode(raw string) (*node, error) {
@@ -30,7 +30,8 @@ func newNode(raw string) (*node, error) {
 		return nil, err
 	}
 	return &node{
-		url: raw,
+		url:   raw,
+		slots: &slots{addr: u.Host},
 		client: &fasthttp.HostClient{
 			Addr: u.Host,
 			// Enough for any burst at these rates (5 000 req/s at 170 ms is ~850 at once);
@@ -81,8 +82,8 @@ func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
 
 // request is the node's copy of a client's request: the client's headers less this hop's, the
 // strategy's own set, and the body. An attempt that may outlive its handler (own) gets a copy
-// of the body and asks the node to close the connection after its answer: fasthttp reuses the
-// client's request for the next one on its connection once the handler has returned.
+// of the body: fasthttp reuses the client's request for the next one on its connection once
+// the handler has returned.
 func (s *sender) request(n *node, r *strategy.Request, own bool) *fasthttp.Request {
 	req := fasthttp.AcquireRequest()
 	r.Header.CopyTo(&req.Header)
@@ -92,7 +93,6 @@ func (s *sender) request(n *node, r *strategy.Request, own bool) *fasthttp.Reque
 	}
 	req.Header.SetHost(n.client.Addr)
 	if own {
-		req.SetConnectionClose()
 		req.SetBody(r.Body)
 	} else {
 		req.SetBodyRaw(r.Body)
@@ -106,45 +106,27 @@ func (s *sender) Next() int { return int(s.turn.Add(1) % uint64(len(s.nodes))) }
 // errCalledOff is the error of an attempt its strategy called off before it was answered.
 var errCalledOff = errors.New("called off by the strategy")
 
-// Start sends to node i in the background on a connection of its own, so that calling it off
-// closes that connection and the node stops the work (a hedge that lost). Its wait is not the
-// request's: the strategy tells its own with Waited.
+// Start sends to node i in the background on a connection no other request shares (a slot,
+// calloff.go), so that calling it off closes that connection and the node stops the work (a
+// hedge that lost). Its wait is not the request's: the strategy tells its own with Waited.
 func (s *sender) Start(i int, r *strategy.Request) (<-chan strategy.Answer, func()) {
 	n := s.nodes[i]
-	var mu sync.Mutex
-	var conn net.Conn
-	off := false
-	own := &fasthttp.HostClient{
-		Addr: n.client.Addr,
-		Dial: func(addr string) (net.Conn, error) {
-			c, err := fasthttp.Dial(addr)
-			mu.Lock()
-			defer mu.Unlock()
-			if err == nil && off {
-				_ = c.Close()
-				return nil, errCalledOff
-			}
-			conn = c
-			return c, err
-		},
-		StreamResponseBody:       true,
-		DisablePathNormalizing:   true,
-		NoDefaultUserAgentHeader: true,
-	}
+	sl, t := n.slots.take()
 	req := s.request(n, r, true) // now, while the client's request is still this handler's
 	out := make(chan strategy.Answer, 1)
 	go func() {
-		a, _ := s.attempt(n, own, req, func() bool { mu.Lock(); defer mu.Unlock(); return off })
+		a, _ := s.attempt(n, sl.client, req, func() bool { return sl.calledOff(t) })
+		// The slot is free again once the node is done with the answer: now for a whole or
+		// failed one, at its end for a stream.
+		if a.release == nil {
+			n.slots.give(sl, t)
+		} else {
+			done := a.release
+			a.release = func() { done(); n.slots.give(sl, t) }
+		}
 		out <- a
 	}()
-	return out, func() {
-		mu.Lock()
-		off = true
-		if conn != nil {
-			_ = conn.Close()
-		}
-		mu.Unlock()
-	}
+	return out, func() { sl.callOff(t) }
 }
 
 // attempt sends a node's request (released here) through client and returns its answer (a
