@@ -13,6 +13,9 @@
  *   npm run bench:strategies   (BENCH_ROUNDS 5, BENCH_SECONDS 5, BENCH_MODES json,sse,
  *                               BENCH_LADDER and BENCH_PATHS to refine a ceiling,
  *                               BENCH_STRATEGIES 0 to leave out the per-strategy lines,
+ *                               BENCH_STRATEGY_FRAME go for them in the Go frame,
+ *                               BENCH_STRATEGY_ONLY hedge,nginx for some of them (BENCH_MODES=
+ *                               and BENCH_PATHS=direct for those lines alone),
  *                               BENCH_PLACEMENT sidecar | own-core, BENCH_FRAME_FLAGS,
  *                               BENCH_SOAK 1 for the soak alone: BENCH_SOAK_MINUTES 10,
  *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry,
@@ -38,6 +41,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../common/paths.js';
 import { boundBetween, type FrameCounts, frameCounts } from '../runner/src/frame-cost-read.js';
+import { GO_FRAME_STRATEGIES } from '../strategies/src/go-frame.js';
 import { median, startPinned as startPinnedNode } from './pinned.js';
 
 const run = promisify(execFile);
@@ -45,7 +49,7 @@ const ROOT = packageRoot();
 const BUSYBENCH = join(ROOT, 'bin/busybench.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const MODES = (process.env.BENCH_MODES ?? 'json,sse').split(',') as Mode[];
+const MODES = (process.env.BENCH_MODES ?? 'json,sse').split(',').filter((m) => m !== '') as Mode[];
 const WITH_STRATEGIES = (process.env.BENCH_STRATEGIES ?? '1') === '1';
 const LADDER = (process.env.BENCH_LADDER ?? '500,1000,2000,3000,4000,5000,6000,7000,8000')
   .split(',')
@@ -76,6 +80,8 @@ const FRAMES = ['passthrough', 'go'] as const;
 const noPaths = <T>(v: () => T) =>
   ({ direct: v(), passthrough: v(), go: v(), nginx: v(), haproxy: v(), floor: v() }) as Record<Path, T>;
 const UPSTREAMS = [0, 1, 2].map((i) => `http://127.0.0.1:${MOCK_PORT + i}`);
+/** The mock's process, once started: its CPU counts in the proxy's core's busy share (sidecar). */
+let mockPid: number | null = null;
 
 /**
  * Options that take each strategy's own limits out of the way at 2 000 req/s (a bulkhead of 32
@@ -98,6 +104,28 @@ const STRATEGY_LINES: Record<string, string[]> = {
   'openai-sdk': [],
   priority: ['limit=2000', 'queue=2000'],
 };
+/**
+ * BENCH_STRATEGY_FRAME: `node` (the default) runs the lines above; `go` runs every strategy the Go
+ * frame runs there (`<name>@go`, with the same options), so a user reads what each strategy costs
+ * in the frame that costs least. nginx and HAProxy close both.
+ */
+const STRATEGY_FRAME = process.env.BENCH_STRATEGY_FRAME ?? 'node';
+if (STRATEGY_FRAME !== 'node' && STRATEGY_FRAME !== 'go')
+  throw new Error(`BENCH_STRATEGY_FRAME must be node or go, not ${JSON.stringify(STRATEGY_FRAME)}`);
+const strategyLineNames = (): string[] =>
+  STRATEGY_FRAME === 'node'
+    ? Object.keys(STRATEGY_LINES)
+    : Object.keys(STRATEGY_LINES)
+        .filter((n) => !n.endsWith('@go') && GO_FRAME_STRATEGIES.has(n))
+        .map((n) => `${n}@go`);
+const strategyOptions = (name: string): string[] => {
+  const base = name.replace(/@go$/, '');
+  if (name === base) return STRATEGY_LINES[name] ?? [];
+  return [
+    ...(STRATEGY_LINES[name] ?? STRATEGY_LINES[base] ?? []).filter((o) => o !== 'frame=go'),
+    'frame=go',
+  ];
+};
 /** HAProxy with its queue out of the way (the priority split's defaults suit a small account). */
 const HAPROXY_OPTS = ['maxconn=2000', 'reserve=0.01', 'interactive=0.01'];
 
@@ -112,7 +140,13 @@ interface Run {
   readonly cpuMsPerReq: number;
   readonly errors: Readonly<Record<string, number>>;
   /** The first step's figures, while the clients open their connections (BENCH_SETTLE=1). */
-  readonly first: Omit<Run, 'cpuMsPerReq' | 'first'> | null;
+  readonly first: Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'> | null;
+  /**
+   * How busy the proxy's core was over the run (0-1): the CPU time of every process of ours on
+   * it (the proxy, and the mock in the sidecar placement; the mock alone for direct there) over
+   * the steps' time. Near 1, a path's added latency is mostly its wait for the core.
+   */
+  readonly coreBusy: number;
 }
 
 interface Started {
@@ -195,7 +229,11 @@ async function loadSteps(
 }
 
 /** A step's figures as a path's run (its CPU apart). */
-function asRun(step: StepFigures, rate: number, seconds: number): Omit<Run, 'cpuMsPerReq' | 'first'> {
+function asRun(
+  step: StepFigures,
+  rate: number,
+  seconds: number,
+): Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'> {
   return {
     answeredShare: (step.requests * step.successRate) / (rate * seconds),
     p50Ms: step.p50Ms,
@@ -212,7 +250,7 @@ async function load(
   rate: number,
   seconds: number,
   mode: Mode,
-): Promise<Omit<Run, 'cpuMsPerReq' | 'first'>> {
+): Promise<Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'>> {
   return asRun((await loadSteps(url, [rate], seconds, mode))[0] as StepFigures, rate, seconds);
 }
 
@@ -225,12 +263,23 @@ async function load(
  */
 async function measure(target: Started, rate: number, seconds: number, mode: Mode): Promise<Run> {
   const pid = target.child.pid as number;
+  // The mock shares the proxy's core in the sidecar placement (for direct it is the target).
+  const mockToo = PLACEMENT === 'sidecar' && mockPid !== null && mockPid !== pid ? mockPid : null;
   const before = treeCpuMs(pid);
+  const mockBefore = mockToo === null ? 0 : treeCpuMs(mockToo);
   const steps = await loadSteps(target.url, SETTLE ? [rate, rate] : [rate], seconds, mode);
   const cpu = treeCpuMs(pid) - before;
+  const mockCpu = mockToo === null ? 0 : treeCpuMs(mockToo) - mockBefore;
   const held = asRun(steps.at(-1) as StepFigures, rate, seconds);
   const first = SETTLE ? asRun(steps[0] as StepFigures, rate, seconds) : null;
-  return { ...held, first, cpuMsPerReq: cpu / (rate * seconds * steps.length) };
+  const onCore = PLACEMENT === 'sidecar' || pid !== mockPid ? cpu + mockCpu : 0;
+  return {
+    ...held,
+    first,
+    cpuMsPerReq: cpu / (rate * seconds * steps.length),
+    // Over the steps' time (the engine's start and end, without load, left out).
+    coreBusy: onCore / (seconds * 1000 * steps.length),
+  };
 }
 
 interface Figures {
@@ -238,6 +287,8 @@ interface Figures {
   readonly p99Ms: number;
   readonly answeredShare: number;
   readonly cpuMsPerReq: number;
+  /** The median round's busy share of the proxy's core (Run.coreBusy). */
+  readonly coreBusy: number;
   readonly ttftP50Ms: number | null;
   readonly lateP99Ms: number;
   readonly p50AddedMs: number;
@@ -254,6 +305,7 @@ interface Figures {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
 
 /** Medians of a path's rounds, with the per-round differences to direct (same round). */
 function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
@@ -266,6 +318,7 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     p99Ms: round1(median(runs.map((r) => r.p99Ms))),
     answeredShare: Number(median(runs.map((r) => r.answeredShare)).toFixed(4)),
     cpuMsPerReq: Number(median(runs.map((r) => r.cpuMsPerReq)).toFixed(3)),
+    coreBusy: Number(median(runs.map((r) => r.coreBusy)).toFixed(3)),
     ttftP50Ms: ttft.length > 0 ? round1(median(ttft)) : null,
     lateP99Ms: round1(median(runs.map((r) => r.lateP99Ms))),
     p50AddedMs: round1(median(p50Added)),
@@ -309,7 +362,7 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
           .map((p) => {
             const x = runs[p].at(-1) as Run;
             const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
-            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu`;
+            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core ${(x.coreBusy * 100).toFixed(0)}% busy`;
           })
           .join(' | ')}`,
       );
@@ -357,7 +410,7 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
       (p50 === null || f.p50AddedMs <= p50) && f.p99AddedMs <= p99Limit && f.answeredShare === 1 && cpuOk,
-      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'})`,
+      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); the proxy's core ${pct(f.coreBusy)} busy (nginx's ${pct(n.coreBusy)})`,
     );
   };
   if (mode === 'json') for (const rate of [4000, 5000]) issue28(rate, 2, 2, null);
@@ -366,9 +419,12 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
 
 async function strategyLines(direct: Started): Promise<Record<string, Figures>> {
   const out: Record<string, Figures> = {};
-  const names = [...Object.keys(STRATEGY_LINES), 'nginx', 'haproxy'];
+  const only = (process.env.BENCH_STRATEGY_ONLY ?? '').split(',').filter((n) => n !== '');
+  const names = [...strategyLineNames(), 'nginx', 'haproxy'].filter(
+    (n) => only.length === 0 || only.includes(n.replace(/@go$/, '')),
+  );
   for (const name of names) {
-    const opts = name === 'haproxy' ? HAPROXY_OPTS : (STRATEGY_LINES[name] ?? []);
+    const opts = name === 'haproxy' ? HAPROXY_OPTS : strategyOptions(name);
     const proxy = await startProxy(name.replace(/@go$/, ''), opts);
     try {
       await load(proxy.url, STRATEGY_RATE, 2, 'json'); // warm-up, not counted
@@ -381,7 +437,7 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
       out[name] = figures(runs, directRuns);
       const f = out[name] as Figures;
       line(
-        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req`,
+        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, the proxy's core ${pct(f.coreBusy)} busy`,
       );
     } finally {
       proxy.child.kill('SIGTERM');
@@ -545,6 +601,7 @@ async function main(): Promise<void> {
       /node-2 listening on (http:\/\/[\d.:]+)/,
     );
     started.push(mock);
+    mockPid = mock.child.pid ?? null;
     const direct: Started = { url: UPSTREAMS[0] as string, child: mock.child };
     if (process.env.BENCH_SOAK === '1') {
       const result = await soak(direct);
@@ -601,6 +658,7 @@ async function main(): Promise<void> {
       secondsPerRun: SECONDS,
       upstream: '100 ms to the first token, 8-20 tokens 5 ms apart; max_tokens 20, thinking off',
       ladders: results,
+      strategyFrame: STRATEGY_FRAME,
       strategiesAt2000: strategies,
     };
     writeSummary('strategies.json', summary);
