@@ -80,7 +80,7 @@ const FRAMES = ['passthrough', 'go'] as const;
 const noPaths = <T>(v: () => T) =>
   ({ direct: v(), passthrough: v(), go: v(), nginx: v(), haproxy: v(), floor: v() }) as Record<Path, T>;
 const UPSTREAMS = [0, 1, 2].map((i) => `http://127.0.0.1:${MOCK_PORT + i}`);
-/** The mock's process, once started: its CPU counts in the proxy's core's busy share (sidecar). */
+/** The mock's process, once started: its CPU counts in the load on the proxy's core (sidecar). */
 let mockPid: number | null = null;
 
 /**
@@ -142,9 +142,10 @@ interface Run {
   /** The first step's figures, while the clients open their connections (BENCH_SETTLE=1). */
   readonly first: Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'> | null;
   /**
-   * How busy the proxy's core was over the run (0-1): the CPU time of every process of ours on
-   * it (the proxy, and the mock in the sidecar placement; the mock alone for direct there) over
-   * the steps' time. Near 1, a path's added latency is mostly its wait for the core.
+   * The load on the proxy's core: the CPU time of every process of ours on it (the proxy, and
+   * the mock in the sidecar placement; the mock alone for direct there) over the steps' time.
+   * Near 1, a path's added latency is mostly its wait for the core; above 1, the run asked more
+   * of the core than it has (the rest ran after the steps, as a backlog).
    */
   readonly coreBusy: number;
 }
@@ -287,7 +288,7 @@ interface Figures {
   readonly p99Ms: number;
   readonly answeredShare: number;
   readonly cpuMsPerReq: number;
-  /** The median round's busy share of the proxy's core (Run.coreBusy). */
+  /** The median round's load on the proxy's core (Run.coreBusy). */
   readonly coreBusy: number;
   readonly ttftP50Ms: number | null;
   readonly lateP99Ms: number;
@@ -362,7 +363,7 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
           .map((p) => {
             const x = runs[p].at(-1) as Run;
             const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
-            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core ${(x.coreBusy * 100).toFixed(0)}% busy`;
+            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreBusy * 100).toFixed(0)}%`;
           })
           .join(' | ')}`,
       );
@@ -410,7 +411,7 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
       (p50 === null || f.p50AddedMs <= p50) && f.p99AddedMs <= p99Limit && f.answeredShare === 1 && cpuOk,
-      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); the proxy's core ${pct(f.coreBusy)} busy (nginx's ${pct(n.coreBusy)})`,
+      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreBusy)} (nginx's ${pct(n.coreBusy)})`,
     );
   };
   if (mode === 'json') for (const rate of [4000, 5000]) issue28(rate, 2, 2, null);
@@ -437,7 +438,7 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
       out[name] = figures(runs, directRuns);
       const f = out[name] as Figures;
       line(
-        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, the proxy's core ${pct(f.coreBusy)} busy`,
+        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, load on the proxy's core ${pct(f.coreBusy)}`,
       );
     } finally {
       proxy.child.kill('SIGTERM');

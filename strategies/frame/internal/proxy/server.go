@@ -15,6 +15,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/expfmt"
@@ -170,7 +171,9 @@ func (f *Frame) stream(ctx *fasthttp.RequestCtx, a *answer) {
 			f.metrics.inFlight.Add(-1)
 		}()
 		body := a.resp.BodyStream()
-		buf := make([]byte, 16*1024)
+		held := streamBuffers.Get().(*[]byte)
+		defer streamBuffers.Put(held)
+		buf := *held
 		for {
 			n, err := body.Read(buf)
 			if n > 0 {
@@ -193,6 +196,11 @@ func (f *Frame) stream(ctx *fasthttp.RequestCtx, a *answer) {
 		}
 	})
 }
+
+// streamBuffers are the buffers a stream is read into on its way through, reused: one of 16 KiB
+// allocated and cleared for each stream was a few per cent of the frame's CPU at 2 000 streams/s
+// (the profile's memclr) and most of its garbage.
+var streamBuffers = sync.Pool{New: func() any { b := make([]byte, 16*1024); return &b }}
 
 // cut sends what came of a cut answer under the node's own length, then closes the connection:
 // the client sees fewer bytes than announced, as the Node frame does.
