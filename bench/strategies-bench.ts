@@ -85,13 +85,14 @@ let mockPid: number | null = null;
 
 /**
  * Options that take each strategy's own limits out of the way at 2 000 req/s (a bulkhead of 32
- * would shape the load, not show its cost); what remains is the strategy's work per request.
+ * would shape the load, not show its cost); what remains is the strategy's work per request. A
+ * `<name>@go` line runs `<name>`'s options in the Go frame (strategyOptions).
  */
 const STRATEGY_LINES: Record<string, string[]> = {
   passthrough: [],
-  'passthrough@go': ['frame=go'],
+  'passthrough@go': [],
   retry: [],
-  'retry@go': ['frame=go'],
+  'retry@go': [],
   breaker: [],
   bulkhead: ['limit=2000', 'queue=2000'],
   'rate-limit': ['rps=10000'],
@@ -118,13 +119,10 @@ const strategyLineNames = (): string[] =>
     : Object.keys(STRATEGY_LINES)
         .filter((n) => !n.endsWith('@go') && GO_FRAME_STRATEGIES.has(n))
         .map((n) => `${n}@go`);
+/** A line's options: the strategy's own, and `frame=go` for a `<name>@go` line. */
 const strategyOptions = (name: string): string[] => {
   const base = name.replace(/@go$/, '');
-  if (name === base) return STRATEGY_LINES[name] ?? [];
-  return [
-    ...(STRATEGY_LINES[name] ?? STRATEGY_LINES[base] ?? []).filter((o) => o !== 'frame=go'),
-    'frame=go',
-  ];
+  return name === base ? (STRATEGY_LINES[name] ?? []) : [...(STRATEGY_LINES[base] ?? []), 'frame=go'];
 };
 /** HAProxy with its queue out of the way (the priority split's defaults suit a small account). */
 const HAPROXY_OPTS = ['maxconn=2000', 'reserve=0.01', 'interactive=0.01'];
@@ -140,14 +138,14 @@ interface Run {
   readonly cpuMsPerReq: number;
   readonly errors: Readonly<Record<string, number>>;
   /** The first step's figures, while the clients open their connections (BENCH_SETTLE=1). */
-  readonly first: Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'> | null;
+  readonly first: Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad'> | null;
   /**
    * The load on the proxy's core: the CPU time of every process of ours on it (the proxy, and
    * the mock in the sidecar placement; the mock alone for direct there) over the steps' time.
    * Near 1, a path's added latency is mostly its wait for the core; above 1, the run asked more
    * of the core than it has (the rest ran after the steps, as a backlog).
    */
-  readonly coreBusy: number;
+  readonly coreLoad: number;
 }
 
 interface Started {
@@ -234,7 +232,7 @@ function asRun(
   step: StepFigures,
   rate: number,
   seconds: number,
-): Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'> {
+): Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad'> {
   return {
     answeredShare: (step.requests * step.successRate) / (rate * seconds),
     p50Ms: step.p50Ms,
@@ -251,7 +249,7 @@ async function load(
   rate: number,
   seconds: number,
   mode: Mode,
-): Promise<Omit<Run, 'cpuMsPerReq' | 'first' | 'coreBusy'>> {
+): Promise<Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad'>> {
   return asRun((await loadSteps(url, [rate], seconds, mode))[0] as StepFigures, rate, seconds);
 }
 
@@ -279,7 +277,7 @@ async function measure(target: Started, rate: number, seconds: number, mode: Mod
     first,
     cpuMsPerReq: cpu / (rate * seconds * steps.length),
     // Over the steps' time (the engine's start and end, without load, left out).
-    coreBusy: onCore / (seconds * 1000 * steps.length),
+    coreLoad: onCore / (seconds * 1000 * steps.length),
   };
 }
 
@@ -288,8 +286,8 @@ interface Figures {
   readonly p99Ms: number;
   readonly answeredShare: number;
   readonly cpuMsPerReq: number;
-  /** The median round's load on the proxy's core (Run.coreBusy). */
-  readonly coreBusy: number;
+  /** The median round's load on the proxy's core (Run.coreLoad). */
+  readonly coreLoad: number;
   readonly ttftP50Ms: number | null;
   readonly lateP99Ms: number;
   readonly p50AddedMs: number;
@@ -319,7 +317,7 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     p99Ms: round1(median(runs.map((r) => r.p99Ms))),
     answeredShare: Number(median(runs.map((r) => r.answeredShare)).toFixed(4)),
     cpuMsPerReq: Number(median(runs.map((r) => r.cpuMsPerReq)).toFixed(3)),
-    coreBusy: Number(median(runs.map((r) => r.coreBusy)).toFixed(3)),
+    coreLoad: Number(median(runs.map((r) => r.coreLoad)).toFixed(3)),
     ttftP50Ms: ttft.length > 0 ? round1(median(ttft)) : null,
     lateP99Ms: round1(median(runs.map((r) => r.lateP99Ms))),
     p50AddedMs: round1(median(p50Added)),
@@ -363,7 +361,7 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
           .map((p) => {
             const x = runs[p].at(-1) as Run;
             const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
-            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreBusy * 100).toFixed(0)}%`;
+            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%`;
           })
           .join(' | ')}`,
       );
@@ -411,7 +409,7 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
       (p50 === null || f.p50AddedMs <= p50) && f.p99AddedMs <= p99Limit && f.answeredShare === 1 && cpuOk,
-      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreBusy)} (nginx's ${pct(n.coreBusy)})`,
+      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreLoad)} (nginx's ${pct(n.coreLoad)})`,
     );
   };
   if (mode === 'json') for (const rate of [4000, 5000]) issue28(rate, 2, 2, null);
@@ -438,7 +436,7 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
       out[name] = figures(runs, directRuns);
       const f = out[name] as Figures;
       line(
-        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, load on the proxy's core ${pct(f.coreBusy)}`,
+        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, load on the proxy's core ${pct(f.coreLoad)}`,
       );
     } finally {
       proxy.child.kill('SIGTERM');

@@ -64,8 +64,9 @@ func (a *answer) OnDone(f func()) {
 	a.release = func() { before(); f() }
 }
 
-// Whole is a node's answer read whole: its headers less this hop's (names lower-cased) and its
-// body; not a stream, a cut answer or one the frame or a strategy made.
+// Whole is a node's answer read whole: its headers less this hop's and its length, which whoever
+// sends it again redoes (names lower-cased), and its body; not a stream, a cut answer or one the
+// frame or a strategy made.
 func (a *answer) Whole() ([]strategy.Field, []byte, bool) {
 	if a.resp == nil || a.stream || a.cut {
 		return nil, nil, false
@@ -74,8 +75,8 @@ func (a *answer) Whole() ([]strategy.Field, []byte, bool) {
 	var header []strategy.Field
 	for k, v := range a.resp.Header.All() {
 		name := strings.ToLower(string(k))
-		if !slices.ContainsFunc(hop, func(h string) bool { return strings.EqualFold(h, name) && h != "Content-Length" }) &&
-			!slices.ContainsFunc(drop, func(h string) bool { return strings.EqualFold(h, name) }) {
+		same := func(h string) bool { return strings.EqualFold(h, name) }
+		if !slices.ContainsFunc(hop, same) && !slices.ContainsFunc(drop, same) {
 			header = append(header, strategy.Field{Name: name, Value: string(v)})
 		}
 	}

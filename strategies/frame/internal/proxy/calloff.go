@@ -22,11 +22,11 @@ type slot struct {
 	held *ticket
 }
 
-// ticket is one attempt's hold on a slot: off once called off, done once the node was done
-// with the attempt and the slot given back. A call-off after done does nothing: the slot may
-// already carry another attempt.
+// ticket is one attempt's hold on a slot: off once called off. Once the slot is given back it
+// holds another ticket (or none), so a call-off after that does nothing: the slot may already
+// carry another attempt.
 type ticket struct {
-	off, done bool
+	off bool
 }
 
 // slots are a node's free slots.
@@ -84,7 +84,7 @@ func (s *slots) newSlot() *slot {
 func (sl *slot) callOff(t *ticket) {
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
-	if t.done || sl.held != t {
+	if sl.held != t {
 		return
 	}
 	t.off = true
@@ -106,10 +106,10 @@ func (sl *slot) calledOff(t *ticket) bool {
 // request and fail it (fasthttp resends no POST).
 func (s *slots) give(sl *slot, t *ticket) {
 	sl.mu.Lock()
-	t.done = true
 	sl.held = nil
+	off := t.off
 	sl.mu.Unlock()
-	if t.off {
+	if off {
 		return
 	}
 	s.mu.Lock()

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"maps"
 	"strconv"
 	"sync/atomic"
 
@@ -67,13 +68,8 @@ func newMetrics(s strategy.Strategy) *metrics {
 	}
 	if c, ok := s.(strategy.Counted); ok {
 		for _, n := range c.Counters() {
-			all := prometheus.Labels{}
-			for k, v := range labels {
-				all[k] = v
-			}
-			for k, v := range n.Labels {
-				all[k] = v
-			}
+			all := maps.Clone(labels)
+			maps.Copy(all, n.Labels)
 			m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 				Name: p + n.Name, ConstLabels: all, Help: n.Help,
 			}, n.Read))

@@ -87,12 +87,15 @@ func (c *Cache) Handle(r *Request, s Sender) Answer {
 	}
 	c.misses.Add(1)
 	answer := s.Send(r)
+	// Skipped when the get just failed: a set would most likely fail the same way and only add
+	// to Redis's backlog.
+	if answer.Status() != 200 || storeDown {
+		return answer
+	}
+	// Only a node's whole answer (not one made on our side, a fallback's in a chain; not a cut
+	// one), and only a real one: never a body that broke off or an aborted answer.
 	header, body, whole := answer.Whole()
-	// Only a node's whole 200 (not an answer made on our side, a fallback's in a chain; not a
-	// cut one), and only a whole, real one: never a body that broke off or an aborted answer.
-	if answer.Status() != 200 || !whole || !WholeAnswer(body) || storeDown {
-		// Skipped when the get just failed: a set would most likely fail the same way and only
-		// add to Redis's backlog.
+	if !whole || !WholeAnswer(body) {
 		return answer
 	}
 	stored := &StoredAnswer{Status: 200, Header: header, Body: body}
