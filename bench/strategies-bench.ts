@@ -13,13 +13,13 @@
  *   npm run bench:strategies   (BENCH_ROUNDS 5, BENCH_SECONDS 5, BENCH_MODES json,sse,
  *                               BENCH_LADDER and BENCH_PATHS to refine a ceiling,
  *                               BENCH_STRATEGIES 0 to leave out the per-strategy lines,
- *                               BENCH_STRATEGY_FRAME go for them in the Go frame,
+ *                               BENCH_STRATEGY_FRAME node for them in the Node frame,
  *                               BENCH_STRATEGY_ONLY hedge,nginx for some of them (BENCH_MODES=
  *                               and BENCH_PATHS=direct for those lines alone),
  *                               BENCH_PLACEMENT sidecar | own-core, BENCH_FRAME_FLAGS,
  *                               BENCH_SOAK 1 for the soak alone: BENCH_SOAK_MINUTES 10,
  *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry,
- *                               BENCH_SOAK_FRAME node | go,
+ *                               BENCH_SOAK_FRAME go | node,
  *                               BENCH_SETTLE 0 for one step a run instead of two)
  *
  * Each measured run is two steps at the rate (BENCH_SETTLE=1): the first while the clients open
@@ -106,11 +106,12 @@ const STRATEGY_LINES: Record<string, string[]> = {
   priority: ['limit=2000', 'queue=2000'],
 };
 /**
- * BENCH_STRATEGY_FRAME: `node` (the default) runs the lines above; `go` runs every strategy the Go
- * frame runs there (`<name>@go`, with the same options), so a user reads what each strategy costs
- * in the frame that costs least. nginx and HAProxy close both.
+ * BENCH_STRATEGY_FRAME: `go` (the default, as it is the strategies' default frame) runs every
+ * strategy the Go frame runs (`<name>@go`, with the lines' options), so a user reads what each
+ * strategy costs in the frame `busybench run` starts; `node` runs the lines above in the Node
+ * frame. nginx and HAProxy close both.
  */
-const STRATEGY_FRAME = process.env.BENCH_STRATEGY_FRAME ?? 'node';
+const STRATEGY_FRAME = process.env.BENCH_STRATEGY_FRAME ?? 'go';
 if (STRATEGY_FRAME !== 'node' && STRATEGY_FRAME !== 'go')
   throw new Error(`BENCH_STRATEGY_FRAME must be node or go, not ${JSON.stringify(STRATEGY_FRAME)}`);
 const strategyLineNames = (): string[] =>
@@ -119,10 +120,14 @@ const strategyLineNames = (): string[] =>
     : Object.keys(STRATEGY_LINES)
         .filter((n) => !n.endsWith('@go') && GO_FRAME_STRATEGIES.has(n))
         .map((n) => `${n}@go`);
-/** A line's options: the strategy's own, and `frame=go` for a `<name>@go` line. */
+/**
+ * A line's options: the strategy's own, and its frame named (the Go frame is the default for the
+ * strategies it runs): `frame=go` for a `<name>@go` line, `frame=node` for the others of ours.
+ */
 const strategyOptions = (name: string): string[] => {
+  if (name === 'nginx') return [];
   const base = name.replace(/@go$/, '');
-  return name === base ? (STRATEGY_LINES[name] ?? []) : [...(STRATEGY_LINES[base] ?? []), 'frame=go'];
+  return [...(STRATEGY_LINES[base] ?? []), name === base ? 'frame=node' : 'frame=go'];
 };
 /** HAProxy with its queue out of the way (the priority split's defaults suit a small account). */
 const HAPROXY_OPTS = ['maxconn=2000', 'reserve=0.01', 'interactive=0.01'];
@@ -501,7 +506,7 @@ async function soak(direct: Started): Promise<unknown> {
   const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
   const rate = Number(process.env.BENCH_SOAK_RATE ?? 3000);
   const name = process.env.BENCH_SOAK_STRATEGY ?? 'retry';
-  const frame = process.env.BENCH_SOAK_FRAME ?? 'node';
+  const frame = process.env.BENCH_SOAK_FRAME ?? 'go';
   if (!(minutes >= 3)) throw new Error('BENCH_SOAK_MINUTES must be at least 3 (minute 2 against the last)');
   if (frame !== 'node' && frame !== 'go') throw new Error('BENCH_SOAK_FRAME must be node or go');
   const proxy = await startProxy(name, [...(STRATEGY_LINES[name] ?? []), `frame=${frame}`]);
@@ -624,7 +629,7 @@ async function main(): Promise<void> {
     const want = (p: Path, start: () => Promise<Started>) => (PATHS.includes(p) ? start() : null);
     const targets = {
       direct,
-      passthrough: await want('passthrough', () => proxy('passthrough')),
+      passthrough: await want('passthrough', () => proxy('passthrough', ['frame=node'])),
       go: await want('go', () => proxy('passthrough', ['frame=go'])),
       nginx: await want('nginx', () => proxy('nginx')),
       haproxy: await want('haproxy', () => proxy('haproxy', HAPROXY_OPTS)),

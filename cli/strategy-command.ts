@@ -32,7 +32,7 @@ export function strategyCommand(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option(
       '-o, --opt <key=value>',
-      'a strategy option (repeatable); frame=go runs the strategy in the Go frame (see --list)',
+      'a strategy option (repeatable); frame=node runs the strategy in the Node frame, where the Go frame is its default (see --list)',
       (v: string, all: string[]) => [...all, v],
       [],
     )
@@ -52,7 +52,7 @@ export function strategyCommand(): Command {
             ...Object.fromEntries(
               Object.entries(STRATEGIES).map(([k, v]) => [
                 k,
-                GO_FRAME_STRATEGIES.has(k) ? `${v.about} [-o frame=go too]` : v.about,
+                GO_FRAME_STRATEGIES.has(k) ? `${v.about} [Go frame; -o frame=node too]` : v.about,
               ]),
             ),
             ...EXTERNAL,

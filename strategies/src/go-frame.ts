@@ -5,10 +5,11 @@ import { startRedisServer } from './redis-server.js';
 
 /**
  * The Go frame (strategies/frame, on fasthttp): the strategies it runs, alone or chained with
- * "+", chosen with the option `frame=go` (`busybench strategy retry -o frame=go`, `busybench run
- * -s retry:frame=go`). It exists because the Node frame cannot carry 4 000 req/s beside the mock
- * on one core (issue 28; strategies/README.md, "The Go frame"). openai-sdk runs in the Node frame
- * only (the SDK is Node by nature).
+ * "+". It is the default frame for them since it costs about half the Node frame's CPU a request
+ * and carries 4 000 req/s beside the mock on one core where the Node frame broke (issue 28;
+ * strategies/README.md, "The Go frame"); `frame=node` keeps the Node frame (`busybench strategy
+ * retry -o frame=node`, `busybench run -s retry:frame=node`). openai-sdk, and a chain holding it,
+ * run in the Node frame only (the SDK is Node by nature).
  */
 export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
   'passthrough',
@@ -29,14 +30,17 @@ export const GO_FRAME_STRATEGIES: ReadonlySet<string> = new Set([
 export const goFrameRuns = (name: string): boolean =>
   name.split('+').every((n) => GO_FRAME_STRATEGIES.has(n));
 
-/** Which frame a spec's options ask for; `frame` itself is not the strategy's option. */
-export function frameOf(options: Readonly<Record<string, string>>): {
-  frame: 'node' | 'go' | null;
-  rest: Record<string, string>;
-} {
+/**
+ * Which frame a spec runs in: the one its options ask for, else the Go frame when it runs the
+ * strategy, else the Node frame; `frame` itself is not the strategy's option. null: neither.
+ */
+export function frameOf(
+  name: string,
+  options: Readonly<Record<string, string>>,
+): { frame: 'node' | 'go' | null; rest: Record<string, string> } {
   const { frame, ...rest } = options;
-  if (frame === undefined || frame === 'node') return { frame: 'node', rest };
-  return { frame: frame === 'go' ? 'go' : null, rest };
+  if (frame === undefined) return { frame: goFrameRuns(name) ? 'go' : 'node', rest };
+  return { frame: frame === 'go' || frame === 'node' ? frame : null, rest };
 }
 
 /** The frame's binary, built (when its sources changed) by scripts/build-engine.sh. */

@@ -56,11 +56,11 @@ export function parseStrategySpec(text: string): StrategySpec {
 }
 
 /**
- * The strategy's own options, once the `frame` option (node, the default, or go) is checked:
- * `frame=go` is for the strategies the Go frame runs (go-frame.ts).
+ * The strategy's own options, once the `frame` option is checked: go (the default for the
+ * strategies the Go frame runs, go-frame.ts) or node (the default for the others).
  */
 function frameOptions(spec: StrategySpec): { go: boolean; options: Record<string, string> } {
-  const { frame, rest } = frameOf(spec.options);
+  const { frame, rest } = frameOf(spec.name, spec.options);
   if (frame === null)
     throw new StrategyError(
       StrategyErrorCodes.BAD_OPTIONS,

@@ -24,9 +24,10 @@ describe('busybench run', () => {
     );
     const shown = await run.output;
     const mockUrl = /→ mock (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
-    const strategyUrl = /retry at (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
+    // retry runs in the Go frame by default: its line is named so.
+    const strategyUrl = /retry@go at (http:\/\/127\.0\.0\.1:\d+)/.exec(shown)?.[1];
     // The strategy was warmed up first (5 s by default), apart from the run's results.
-    expect(shown).toContain('warming up retry for 5 s (not counted)');
+    expect(shown).toContain('warming up retry@go for 5 s (not counted)');
     expect(mockUrl).toBeDefined();
     expect(strategyUrl).toBeDefined();
     // Ctrl-C as a terminal sends it: to the whole foreground process group.

@@ -49,7 +49,7 @@ describe('a run starts its strategy as a process of its own', () => {
       [mock.url],
       dir(),
     );
-    expect(strategy.name).toBe('retry+breaker');
+    expect(strategy.name).toBe('retry+breaker@go'); // the Go frame, the chain's default
     expect((await chat(strategy.url)).status).toBe(200);
     expect(strategy.metricsUrl).toBe(`${strategy.url}/metrics`);
     expect(await (await fetch(strategy.metricsUrl as string)).text()).toMatch(

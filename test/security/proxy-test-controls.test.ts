@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startStrategy } from '../../strategies/src/start-strategy.js';
 import { HELLO, KEY } from '../helpers/mock.js';
 import { requireTool } from '../helpers/tools.js';
-import { closeAll, startProxy, testMock } from '../strategies/strategy-helpers.js';
+import { closeAll, FRAMES, startProxy, testMock } from '../strategies/strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -45,10 +45,10 @@ const withFault = (base: string, header: string, value: string) =>
  * who reached the proxy (`GET /admin/config` via passthrough → 200 at 94b6d0d), and its fault
  * headers forced faults. The proxy now forwards neither unless started to.
  */
-describe("the strategy proxy and the mock's test controls", () => {
+describe.each(FRAMES)("the strategy proxy and the mock's test controls (%s frame)", (frame) => {
   it('refuses the admin API however the path is spelled, and drops the fault headers', async () => {
     const mock = await testMock();
-    const proxy = await startProxy('passthrough', {}, [mock.url]);
+    const proxy = await startProxy('passthrough', {}, [mock.url], { frame });
     for (const path of [
       '/admin/config',
       '/%61dmin/config',
@@ -79,6 +79,43 @@ describe("the strategy proxy and the mock's test controls", () => {
     expect((await raw(proxy.url, 'GET', `${mock.url}/admin/config`)).status).toBe(400);
   });
 
+  it('forwards them when started with testControls (--forward-test-controls)', async () => {
+    const mock = await testMock();
+    const proxy = await startProxy('passthrough', {}, [mock.url], { frame, testControls: true });
+    expect((await raw(proxy.url, 'GET', '/admin/config')).status).toBe(200);
+    const forced = await withFault(proxy.url, 'x-busybench-error', '503');
+    expect(forced.status).toBe(503);
+  });
+
+  it('drops the headers a Connection header names (RFC 9110 §7.6.1)', async () => {
+    // A recording upstream: what the proxy forwards, header by header.
+    let seen: Record<string, unknown> = {};
+    const upstream = createServer((req, res) => {
+      seen = req.headers;
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const port = (upstream.address() as AddressInfo).port;
+      const proxy = await startProxy('passthrough', {}, [`http://127.0.0.1:${port}`], { frame });
+      await raw(
+        proxy.url,
+        'POST',
+        '/chat/completions',
+        { ...json, connection: 'x-hop, keep-alive', 'x-hop': 'secret', 'x-kept': 'yes' },
+        chat,
+      );
+      expect(seen['x-hop']).toBeUndefined();
+      expect(seen['x-kept']).toBe('yes');
+      expect(seen.authorization).toBe(`Bearer ${KEY}`);
+    } finally {
+      upstream.close();
+    }
+  });
+});
+
+describe("nginx and HAProxy and the mock's test controls", () => {
   it.each(['nginx', 'haproxy'])(
     '%s: refuses the admin API and drops the fault headers too',
     async (name) => {
@@ -109,40 +146,5 @@ describe("the strategy proxy and the mock's test controls", () => {
     await expect(
       startStrategy({ name: 'haproxy', options: {} }, [mock.url], { dir, host: '127.0.0.1\n  stats enable' }),
     ).rejects.toThrow('is not an address or a host name');
-  });
-
-  it('forwards them when started with testControls (--forward-test-controls)', async () => {
-    const mock = await testMock();
-    const proxy = await startProxy('passthrough', {}, [mock.url], { testControls: true });
-    expect((await raw(proxy.url, 'GET', '/admin/config')).status).toBe(200);
-    const forced = await withFault(proxy.url, 'x-busybench-error', '503');
-    expect(forced.status).toBe(503);
-  });
-
-  it('drops the headers a Connection header names (RFC 9110 §7.6.1)', async () => {
-    // A recording upstream: what the proxy forwards, header by header.
-    let seen: Record<string, unknown> = {};
-    const upstream = createServer((req, res) => {
-      seen = req.headers;
-      req.resume();
-      req.on('end', () => res.end('{}'));
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    try {
-      const port = (upstream.address() as AddressInfo).port;
-      const proxy = await startProxy('passthrough', {}, [`http://127.0.0.1:${port}`]);
-      await raw(
-        proxy.url,
-        'POST',
-        '/chat/completions',
-        { ...json, connection: 'x-hop, keep-alive', 'x-hop': 'secret', 'x-kept': 'yes' },
-        chat,
-      );
-      expect(seen['x-hop']).toBeUndefined();
-      expect(seen['x-kept']).toBe('yes');
-      expect(seen.authorization).toBe(`Bearer ${KEY}`);
-    } finally {
-      upstream.close();
-    }
   });
 });

@@ -19,8 +19,9 @@ const ASK = {
   messages: [{ role: 'user' as const, content: 'Hello there' }],
 };
 
-// The Go frame (strategies/frame) as users start it: `frame=go` on a strategy spec, the binary
-// built by scripts/build-engine.sh, in front of the real mock.
+// The Go frame (strategies/frame) as users start it: the default frame of the strategies it runs
+// (`frame=go` said here all the same), the binary built by scripts/build-engine.sh, in front of
+// the real mock.
 const running: RunningStrategy[] = [];
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop();
@@ -153,6 +154,29 @@ describe('the Go frame', () => {
     );
   });
 
+  it('is the default frame of the strategies it runs; frame=node keeps the Node frame', async () => {
+    const mock = await testMock();
+    const start = async (name: string, options: Record<string, string>) => {
+      const r = await startStrategy({ name, options }, [mock.url]);
+      running.push(r);
+      return r;
+    };
+    const byDefault = await start('retry+breaker', {});
+    expect(byDefault.name).toBe('retry+breaker@go');
+    const node = await start('retry+breaker', { frame: 'node' });
+    expect(node.name).toBe('retry+breaker');
+    // openai-sdk, and a chain holding it, run in the Node frame whatever the default.
+    expect((await start('retry+openai-sdk', {})).name).toBe('retry+openai-sdk');
+    for (const r of [byDefault, node]) {
+      const res = await fetch(`${r.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify(HELLO),
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('refuses frame=go for a strategy it does not run, and a frame that is neither', () => {
     expect(() => checkStrategySpec({ name: 'openai-sdk', options: { frame: 'go' } })).toThrow(
       /frame=go runs passthrough, retry, .*fallback, cache, alone or chained/,
@@ -175,14 +199,13 @@ describe('the Go frame', () => {
     expect(problems).toEqual(['retries="99" must be a number from 0 to 20']);
   });
 
-  it('`busybench strategy` runs it and is gone within 4.5 s of SIGTERM while a stream is open', async () => {
+  it('`busybench strategy` runs it by default and is gone within 4.5 s of SIGTERM while a stream is open', async () => {
     const mock = await testMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 30_000 } } } });
+    // No frame option: the Go frame is passthrough's default.
     const cli = spawn(process.execPath, [
       'bin/busybench.js',
       'strategy',
       'passthrough',
-      '-o',
-      'frame=go',
       '-p',
       '0',
       '-u',
@@ -192,7 +215,7 @@ describe('the Go frame', () => {
       let out = '';
       cli.stdout.on('data', (d) => {
         out += d;
-        const m = /listening on (http:\/\/\S+)/.exec(out);
+        const m = /strategy passthrough@go listening on (http:\/\/\S+)/.exec(out);
         if (m) resolve(m[1] as string);
       });
       cli.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
@@ -212,11 +235,11 @@ describe('the Go frame', () => {
     await expect(fetch(`${url}/metrics`)).rejects.toThrow();
   });
 
-  it('`busybench strategy --list` marks the strategies the Go frame runs', async () => {
+  it('`busybench strategy --list` marks the strategies the Go frame runs (their default frame)', async () => {
     const list = await runCli(['strategy', '--list']);
     expect(list.code).toBe(0);
     const line = (name: string) => list.stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
-    for (const name of GO_FRAME_STRATEGIES) expect(line(name)).toMatch(/\[-o frame=go too\]$/);
-    for (const name of ['openai-sdk', 'nginx']) expect(line(name)).not.toMatch(/frame=go/);
+    for (const name of GO_FRAME_STRATEGIES) expect(line(name)).toMatch(/\[Go frame; -o frame=node too\]$/);
+    for (const name of ['openai-sdk', 'nginx']) expect(line(name)).not.toMatch(/frame/);
   });
 });

@@ -11,7 +11,15 @@ import { proxyServer } from '../../strategies/src/proxy-server.js';
 import { makeStrategy } from '../../strategies/src/registry.js';
 import { admin, HELLO, KEY, metricValue, scrape, untilInFlight } from '../helpers/mock.js';
 import { expectQuickStop } from './quick-stop.js';
-import { attempts, closeAll, startNodeProxy, startProxy, testMock } from './strategy-helpers.js';
+import {
+  attempts,
+  closeAll,
+  FRAMES,
+  type Frame,
+  startNodeProxy,
+  startProxy,
+  testMock,
+} from './strategy-helpers.js';
 
 afterEach(closeAll);
 
@@ -23,14 +31,17 @@ const post = (url: string, body: string) =>
   });
 
 /** A stream of 20 tokens 40 ms apart through passthrough: when its first and last bytes came. */
-async function streamTiming(body: object): Promise<{ firstMs: number; totalMs: number; text: string }> {
+async function streamTiming(
+  frame: Frame,
+  body: object,
+): Promise<{ firstMs: number; totalMs: number; text: string }> {
   const mock = await testMock({
     behaviour: {
       latency: { interToken: { type: 'fixed', ms: 40 } },
       output: { minTokens: 20, maxTokens: 20 },
     },
   });
-  const p = await startProxy('passthrough', {}, [mock.url]);
+  const p = await startProxy('passthrough', {}, [mock.url], { frame });
   const t0 = performance.now();
   const res = await post(p.url, JSON.stringify(body));
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -42,15 +53,18 @@ async function streamTiming(body: object): Promise<{ firstMs: number; totalMs: n
 }
 
 describe('the strategy proxy', () => {
-  it('streams SSE as it comes: the first frame arrives long before the last', async () => {
-    const { firstMs, totalMs, text } = await streamTiming({
-      model: 'deepseek-v4-flash',
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
-    expect(firstMs).toBeLessThan(totalMs / 3);
-    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
-  });
+  it.each(FRAMES)(
+    'streams SSE as it comes: the first frame arrives long before the last (%s frame)',
+    async (frame) => {
+      const { firstMs, totalMs, text } = await streamTiming(frame, {
+        model: 'deepseek-v4-flash',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(firstMs).toBeLessThan(totalMs / 3);
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    },
+  );
 
   it('passes bad input to the upstream, whose DeepSeek-shaped error the client gets; GETs pass too', async () => {
     const mock = await testMock();
@@ -97,9 +111,9 @@ describe('the strategy proxy', () => {
   });
 });
 
-describe('the strategy proxy at its edges', () => {
+describe.each(FRAMES)('the strategy proxy at its edges (%s frame)', (frame) => {
   it('streams an answer whose request put "stream": true after a long prompt', async () => {
-    const { firstMs, totalMs } = await streamTiming({
+    const { firstMs, totalMs } = await streamTiming(frame, {
       model: 'deepseek-v4-flash',
       messages: [{ role: 'user', content: 'long '.repeat(2000) }],
       stream: true,
@@ -109,7 +123,7 @@ describe('the strategy proxy at its edges', () => {
 
   it('refuses a body declared over 16 MiB at once with a DeepSeek-shaped 413, without reading it', async () => {
     const mock = await testMock();
-    const p = await startProxy('passthrough', {}, [mock.url]);
+    const p = await startProxy('passthrough', {}, [mock.url], { frame });
     const { port } = new URL(p.url);
     const socket = connect(Number(port), '127.0.0.1');
     socket.write(
@@ -127,7 +141,7 @@ describe('the strategy proxy at its edges', () => {
 
   it("takes a client's Expect: 100-continue without passing the header on", async () => {
     const mock = await testMock();
-    const p = await startProxy('passthrough', {}, [mock.url]);
+    const p = await startProxy('passthrough', {}, [mock.url], { frame });
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${p.url}/chat/completions`, {
         method: 'POST',
@@ -154,7 +168,7 @@ describe('the strategy proxy at its edges', () => {
         output: { minTokens: 50, maxTokens: 50 },
       },
     });
-    const p = await startProxy('passthrough', {}, [mock.url]);
+    const p = await startProxy('passthrough', {}, [mock.url], { frame });
     const leave = new AbortController();
     const res = await fetch(`${p.url}/chat/completions`, {
       method: 'POST',
@@ -176,7 +190,7 @@ describe('the strategy proxy at its edges', () => {
   });
 });
 
-describe('a client that hangs up before its answer', () => {
+describe.each(FRAMES)('a client that hangs up before its answer (%s frame)', (frame) => {
   /** Sends a non-streaming request through `url` and leaves after `ms`. */
   const leaveAfter = async (url: string, ms: number) => {
     const leave = new AbortController();
@@ -193,7 +207,7 @@ describe('a client that hangs up before its answer', () => {
 
   it('stops the request upstream, as nginx does, and the frame counts it as 499', async () => {
     const mock = await testMock({ behaviour: { latency: { ttft: { type: 'fixed', ms: 4_000 } } } });
-    const p = await startProxy('passthrough', {}, [mock.url]);
+    const p = await startProxy('passthrough', {}, [mock.url], { frame });
     await leaveAfter(p.url, 300);
     // 4 s to the first token would hold the node that long.
     const t0 = Date.now();
@@ -210,7 +224,7 @@ describe('a client that hangs up before its answer', () => {
   it('ends a retry: no attempt is sent for a client that left', async () => {
     // Every answer a 503: retry tries 4 times, 0–1 s apart (full jitter), unless told otherwise.
     const mock = await testMock({ behaviour: { faults: { errors: { '503': 1 } } } });
-    const p = await startProxy('retry', { baseMs: '1000', maxMs: '1000' }, [mock.url]);
+    const p = await startProxy('retry', { baseMs: '1000', maxMs: '1000' }, [mock.url], { frame });
     await leaveAfter(p.url, 50);
     const atLeave = await attempts(mock.url);
     expect(atLeave).toBeLessThan(4);

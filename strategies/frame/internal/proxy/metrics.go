@@ -37,7 +37,7 @@ func newMetrics(s strategy.Strategy) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
 	m.attempts = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: p + "upstream_attempts_total", ConstLabels: labels,
-		Help: "Requests the strategy sent upstream, by node and status (502: unreachable; 499: not sent because the client hung up).",
+		Help: "Requests the strategy sent upstream, by node and status (502: unreachable; 499: stopped, or not sent, because the client hung up, or cancelled by the strategy: a hedge that lost).",
 	}, []string{"upstream", "status"})
 	m.locals = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: p + "local_answers_total", ConstLabels: labels,

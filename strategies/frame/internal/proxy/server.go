@@ -27,6 +27,14 @@ import (
 // BodyLimit is the largest request body forwarded: past it, a DeepSeek-shaped 413 at once.
 const BodyLimit = 16 * 1024 * 1024
 
+// A client has HeadersTimeout to send its request's headers, then RequestTimeout to send the rest
+// (common/listener-timeouts.ts, every listener's): a client that trickles its headers is answered
+// 408 and hung up on, as by the Node frame, and never holds a connection for ever.
+const (
+	HeadersTimeout = 10 * time.Second
+	RequestTimeout = 300 * time.Second
+)
+
 // KeepAlive is longer than any client's idle timeout we know of (the Node frame's reason, in
 // proxy-server.ts): a server that closes first races the client's next request.
 const KeepAlive = 75 * time.Second
@@ -44,6 +52,7 @@ type Frame struct {
 	metrics  *metrics
 	opts     Options
 	server   *fasthttp.Server
+	hangups  *hangups
 }
 
 // New puts a strategy in front of the nodes (base URLs).
@@ -57,13 +66,20 @@ func New(s strategy.Strategy, upstreams []string, o Options) (*Frame, error) {
 		}
 		p.nodes = append(p.nodes, n)
 	}
-	f := &Frame{strategy: s, pool: p, metrics: m, opts: o}
+	h, err := newHangups()
+	if err != nil {
+		return nil, err
+	}
+	f := &Frame{strategy: s, pool: p, metrics: m, opts: o, hangups: h}
 	f.server = &fasthttp.Server{
 		Handler:      f.handle,
 		ErrorHandler: f.refuseUnreadable,
-		// A client has so long to send its request (never a deadline on the answer); an idle
-		// keep-alive connection is kept KeepAlive.
-		ReadTimeout:                  300 * time.Second,
+		// A client has so long to send its headers, then its body (never a deadline on the
+		// answer); an idle keep-alive connection is kept KeepAlive.
+		ReadTimeout: HeadersTimeout,
+		HeaderReceived: func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+			return fasthttp.RequestConfig{ReadTimeout: RequestTimeout}
+		},
 		IdleTimeout:                  KeepAlive,
 		MaxRequestBodySize:           BodyLimit,
 		ReadBufferSize:               16 * 1024, // headers up to 16 KiB, as Node's default
@@ -82,7 +98,9 @@ func New(s strategy.Strategy, upstreams []string, o Options) (*Frame, error) {
 }
 
 // Serve answers on the listener until Shutdown.
-func (f *Frame) Serve(ln net.Listener) error { return f.server.Serve(patientListener{ln}) }
+func (f *Frame) Serve(ln net.Listener) error {
+	return f.server.Serve(watchingListener{patientListener{ln}, f.hangups})
+}
 
 // Shutdown stops taking requests, closes idle connections, lets answers under way finish until
 // the context's deadline, then returns (the process exits and closes what is left).
@@ -103,16 +121,16 @@ func (f *Frame) handle(ctx *fasthttp.RequestCtx) {
 		f.write(ctx, refused)
 		return
 	}
-	s := &sender{pool: f.pool, drop: f.dropFor(named(ctx.Request.Header.Peek("Connection")))}
-	conn := ctx.Conn()
+	client := watchOf(ctx.Conn())
+	s := &sender{pool: f.pool, client: client, drop: f.dropFor(named(ctx.Request.Header.Peek("Connection")))}
 	req := &strategy.Request{
 		Method: ctx.Method(),
 		URI:    uri,
 		Header: &ctx.Request.Header,
 		Body:   ctx.Request.Body(),
-		Gone:   func() bool { return clientGone(conn) },
 	}
 	a := f.strategy.Handle(req, s).(*answer)
+	client.requestDone()
 	f.write(ctx, a)
 	f.metrics.own.Observe((time.Since(start) - s.waited).Seconds())
 }
@@ -223,12 +241,16 @@ func cut(ctx *fasthttp.RequestCtx, a *answer) {
 	})
 }
 
-// refuseUnreadable answers a request fasthttp could not read: a body over the limit (413) or a
-// malformed request (400), DeepSeek-shaped; the connection is closed after it.
+// refuseUnreadable answers a request fasthttp could not read: a body over the limit (413), one
+// not sent in time (408) or a malformed request (400), DeepSeek-shaped; the connection is closed
+// after it.
 func (f *Frame) refuseUnreadable(ctx *fasthttp.RequestCtx, err error) {
 	var a *answer
+	var netErr net.Error
 	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		a = localError(413, "body_too_large", "Request body is too large: the limit is "+strconv.Itoa(BodyLimit)+" bytes")
+	} else if errors.As(err, &netErr) && netErr.Timeout() {
+		a = localError(408, "request_timeout", "Request timeout: the headers must come within "+HeadersTimeout.String()+" and the whole request within "+RequestTimeout.String())
 	} else {
 		a = localError(400, "invalid_request_error", "Malformed request: "+err.Error())
 	}

@@ -226,6 +226,46 @@ func TestAClientThatHangsUpMidStreamStopsItUpstream(t *testing.T) {
 	}
 }
 
+// slowNode answers one request after wait, unless the frame closes the attempt's connection
+// first: it then closes calledOff.
+func slowNode(calledOff chan struct{}, wait time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // read whole, so net/http watches the connection for a close
+		select {
+		case <-r.Context().Done():
+			close(calledOff)
+		case <-time.After(wait):
+			w.WriteHeader(200)
+		}
+	}
+}
+
+func TestAClientThatHangsUpBeforeItsAnswerStopsTheAttemptAtTheNode(t *testing.T) {
+	stopped := make(chan struct{})
+	node := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Slow") == "" {
+			_, _ = w.Write([]byte(`{"ok":true}`))
+			return
+		}
+		slowNode(stopped, 5*time.Second)(w, r)
+	}))
+	defer node.Close()
+	url := startFrame(t, strategy.Passthrough{}, Options{}, node.URL)
+	c, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(c, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\nContent-Length: 2\r\n\r\n{}")
+	time.Sleep(100 * time.Millisecond)
+	_ = c.Close()
+	select {
+	case <-stopped:
+	case <-time.After(time.Second):
+		t.Fatal("the node still works on the request 1 s after its client hung up")
+	}
+	calledOffCounted(t, url, "passthrough", node.URL)
+}
+
 func TestRetrySendsNoAttemptAfterItsClientHungUp(t *testing.T) {
 	var calls atomic.Int32
 	node := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -329,15 +369,7 @@ func TestKeepsAcceptingAfterItRanOutOfDescriptors(t *testing.T) {
 
 func TestAHedgeThatLostIsCalledOffAtTheNode(t *testing.T) {
 	calledOff := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.ReadAll(r.Body) // read whole, so net/http watches the connection for a close
-		select {
-		case <-r.Context().Done(): // the frame closed the attempt's connection
-			close(calledOff)
-		case <-time.After(3 * time.Second):
-			w.WriteHeader(200)
-		}
-	}))
+	slow := httptest.NewServer(slowNode(calledOff, 3*time.Second))
 	defer slow.Close()
 	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -360,8 +392,15 @@ func TestAHedgeThatLostIsCalledOffAtTheNode(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("the slow node's attempt still runs 1 s after the hedge won")
 	}
-	// The node saw the close before the frame's attempt returned with it: wait for the count.
-	want := fmt.Sprintf(`busybench_strategy_upstream_attempts_total{status="499",strategy="hedge",upstream=%q} 1`, slow.URL)
+	calledOffCounted(t, url, "hedge", slow.URL)
+}
+
+// calledOffCounted waits for the frame to count the attempt it called off at the node as 499
+// (the node saw the close before the attempt returned with it), then checks that the slot's
+// closed connection is not taken up again: the next requests are answered.
+func calledOffCounted(t *testing.T, url, name, node string) {
+	t.Helper()
+	want := fmt.Sprintf(`busybench_strategy_upstream_attempts_total{status="499",strategy=%q,upstream=%q} 1`, name, node)
 	var text string
 	for deadline := time.Now().Add(time.Second); !strings.Contains(text, want); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -375,7 +414,6 @@ func TestAHedgeThatLostIsCalledOffAtTheNode(t *testing.T) {
 		_ = m.Body.Close()
 		text = string(raw)
 	}
-	// A called-off attempt's connection is not taken up again: the next requests are answered.
 	for range 5 {
 		if res, body := post(t, url+"/v1/chat/completions", "{}", nil); res.StatusCode != 200 {
 			t.Fatalf("after a call-off: %d %s", res.StatusCode, body)
@@ -383,7 +421,13 @@ func TestAHedgeThatLostIsCalledOffAtTheNode(t *testing.T) {
 	}
 }
 
-func TestHedgedAttemptsKeepTheirConnectionsAlive(t *testing.T) {
+func TestAttemptsKeepTheirConnectionsAlive(t *testing.T) {
+	for _, s := range []strategy.Strategy{strategy.Passthrough{}, &strategy.Hedge{Delay: time.Second, MaxHedges: 1}} {
+		t.Run(s.Name(), func(t *testing.T) { attemptsKeepTheirConnectionsAlive(t, s) })
+	}
+}
+
+func attemptsKeepTheirConnectionsAlive(t *testing.T, s strategy.Strategy) {
 	var dialed atomic.Int64
 	node := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.ReadAll(r.Body)
@@ -397,13 +441,14 @@ func TestHedgedAttemptsKeepTheirConnectionsAlive(t *testing.T) {
 	}
 	node.Start()
 	defer node.Close()
-	url := startFrame(t, &strategy.Hedge{Delay: time.Second, MaxHedges: 1}, Options{}, node.URL)
+	url := startFrame(t, s, Options{}, node.URL)
 	for range 20 {
 		if res, body := post(t, url+"/v1/chat/completions", `{"n":1}`, nil); res.StatusCode != 200 || body != `{"ok":true}` {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
 	}
-	// A dial and a close an attempt cost hedge twice the other strategies' CPU a request.
+	// A dial and a close an attempt cost hedge twice the other strategies' CPU a request, before
+	// its attempts took kept-alive slots; every attempt takes one now.
 	if n := dialed.Load(); n != 1 {
 		t.Fatalf("20 attempts one after another dialed the node %d times, want 1 (kept alive)", n)
 	}

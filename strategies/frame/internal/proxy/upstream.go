@@ -13,15 +13,14 @@ import (
 	"busybench/frame/internal/strategy"
 )
 
-// node is one upstream: a fasthttp HostClient (its own keep-alive pool) and the counts of what
-// was sent to it.
+// node is one upstream: its slots (kept-alive connections, one attempt at a time each:
+// calloff.go) and the counts of what was sent to it.
 type node struct {
-	url    string
-	client *fasthttp.HostClient
+	url  string
+	host string
 	// inFlight: attempts sent and not yet answered whole (a stream counts until its end).
 	inFlight atomic.Int64
-	// slots carry the attempts that can be called off (calloff.go).
-	slots *slots
+	slots    *slots
 }
 
 func newNode(raw string) (*node, error) {
@@ -29,23 +28,7 @@ func newNode(raw string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &node{
-		url:   raw,
-		slots: &slots{addr: u.Host},
-		client: &fasthttp.HostClient{
-			Addr: u.Host,
-			// Enough for any burst at these rates (5 000 req/s at 170 ms is ~850 at once);
-			// past it a request waits for a connection rather than failing. Bounded so three
-			// nodes and their clients stay inside the process's descriptors (20 000 here).
-			MaxConns:            4096,
-			MaxConnWaitTimeout:  30 * time.Second,
-			MaxIdleConnDuration: 30 * time.Second,
-			// A stream is read as it comes; a whole answer is read by us (answer.cut).
-			StreamResponseBody:       true,
-			DisablePathNormalizing:   true,
-			NoDefaultUserAgentHeader: true,
-		},
-	}, nil
+	return &node{url: raw, host: u.Host, slots: newSlots(u.Host)}, nil
 }
 
 // pool is the nodes, taken in turn (round robin), and the counts of what was sent.
@@ -59,6 +42,8 @@ type pool struct {
 // request spent waiting (on nodes, between retries) added up, which is not the frame's own work.
 type sender struct {
 	*pool
+	// client: whether the request's client is still there (hangup.go).
+	client *clientWatch
 	// drop: the headers besides the hop-by-hop ones that this request does not send on (those
 	// its Connection header names; the test controls unless forwarded).
 	drop   []string
@@ -75,9 +60,31 @@ func (s *sender) Outstanding(i int) int64 { return s.nodes[i].inFlight.Load() }
 
 func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
 	n := s.nodes[i]
-	a, waited := s.attempt(n, n.client, s.request(n, r, false), nil)
+	if s.client.isGone() {
+		return s.clientClosed(n)
+	}
+	t, err := n.slots.take()
+	if err != nil {
+		return s.unreachable(n, err)
+	}
+	s.client.whenGone(t)
+	a, waited := s.attempt(n, t, s.request(n, r, false))
 	s.waited += waited
+	n.slots.giveAfter(a, t)
 	return a
+}
+
+// clientClosed is the answer of an attempt not sent, or stopped, because the client hung up:
+// counted 499 for the node, read by nobody.
+func (s *sender) clientClosed(n *node) *answer {
+	s.metrics.attempt(n.url, 499)
+	return localError(499, "client_closed", "the client closed the request")
+}
+
+// unreachable is the 502 of an attempt that could not reach its node.
+func (s *sender) unreachable(n *node, err error) *answer {
+	s.metrics.attempt(n.url, 502)
+	return localError(502, "bad_gateway", "upstream "+n.url+" unreachable: "+err.Error())
 }
 
 // request is the node's copy of a client's request: the client's headers less this hop's, the
@@ -91,7 +98,7 @@ func (s *sender) request(n *node, r *strategy.Request, own bool) *fasthttp.Reque
 	for _, f := range r.Set {
 		req.Header.Set(f.Name, f.Value)
 	}
-	req.Header.SetHost(n.client.Addr)
+	req.Header.SetHost(n.host)
 	if own {
 		req.SetBody(r.Body)
 	} else {
@@ -106,49 +113,53 @@ func (s *sender) Next() int { return int(s.turn.Add(1) % uint64(len(s.nodes))) }
 // errCalledOff is the error of an attempt its strategy called off before it was answered.
 var errCalledOff = errors.New("called off by the strategy")
 
-// Start sends to node i in the background on a connection no other request shares (a slot,
-// calloff.go), so that calling it off closes that connection and the node stops the work (a
-// hedge that lost). Its wait is not the request's: the strategy tells its own with Waited.
+// Start sends to node i in the background, so that calling it off (a hedge that lost) closes
+// its slot's connection and the node stops the work. Its wait is not the request's: the
+// strategy tells its own with Waited.
 func (s *sender) Start(i int, r *strategy.Request) (<-chan strategy.Answer, func()) {
 	n := s.nodes[i]
-	sl, t := n.slots.take()
-	req := s.request(n, r, true) // now, while the client's request is still this handler's
 	out := make(chan strategy.Answer, 1)
+	if s.client.isGone() {
+		out <- s.clientClosed(n)
+		return out, func() {}
+	}
+	t, err := n.slots.take()
+	if err != nil {
+		out <- s.unreachable(n, err)
+		return out, func() {}
+	}
+	s.client.whenGone(t)
+	req := s.request(n, r, true) // now, while the client's request is still this handler's
 	go func() {
-		a, _ := s.attempt(n, sl.client, req, func() bool { return sl.calledOff(t) })
-		// The slot is free again once the node is done with the answer: now for a whole or
-		// failed one, at its end for a stream.
-		if a.release == nil {
-			n.slots.give(sl, t)
-		} else {
-			done := a.release
-			a.release = func() { done(); n.slots.give(sl, t) }
-		}
+		a, _ := s.attempt(n, t, req)
+		n.slots.giveAfter(a, t)
 		out <- a
 	}()
-	return out, func() { sl.callOff(t) }
+	return out, t.callOff
 }
 
-// attempt sends a node's request (released here) through client and returns its answer (a
-// whole one read here, a stream still flowing) and the time spent waiting on the node.
-// calledOff, when given, says whether a failure was the strategy calling it off (counted 499
-// "cancelled", as the Node frame counts it) rather than the node unreachable (502).
-func (s *sender) attempt(n *node, client *fasthttp.HostClient, req *fasthttp.Request, calledOff func() bool) (*answer, time.Duration) {
+// attempt sends a node's request (released here) on the ticket's slot and returns its answer (a
+// whole one read here, a stream still flowing) and the time spent waiting on the node. A failure
+// of an attempt called off is counted 499 (the client gone, or "cancelled" by the strategy, as
+// the Node frame counts them), any other 502 (the node unreachable).
+func (s *sender) attempt(n *node, t *ticket, req *fasthttp.Request) (*answer, time.Duration) {
 	resp := fasthttp.AcquireResponse()
 	n.inFlight.Add(1)
 	start := time.Now()
-	err := client.Do(req, resp)
+	err := t.slot.client.Do(req, resp)
 	waited := time.Since(start)
 	fasthttp.ReleaseRequest(req)
 	if err != nil {
 		n.inFlight.Add(-1)
 		fasthttp.ReleaseResponse(resp)
-		if calledOff != nil && calledOff() {
+		if t.calledOff() {
+			if s.client.isGone() {
+				return s.clientClosed(n), waited
+			}
 			s.metrics.attempt(n.url, 499)
 			return localError(499, "cancelled", "cancelled by the strategy: "+err.Error()), waited
 		}
-		s.metrics.attempt(n.url, 502)
-		return localError(502, "bad_gateway", "upstream "+n.url+" unreachable: "+err.Error()), waited
+		return s.unreachable(n, err), waited
 	}
 	status := resp.StatusCode()
 	s.metrics.attempt(n.url, status)

@@ -18,7 +18,7 @@ func chatRequest(auth, body string) *Request {
 	if auth != "" {
 		h.Set("Authorization", auth)
 	}
-	return &Request{URI: []byte("/chat/completions"), Header: h, Body: []byte(body), Gone: func() bool { return false }}
+	return &Request{URI: []byte("/chat/completions"), Header: h, Body: []byte(body)}
 }
 
 func memoryCache() (*Cache, *MemoryStore) {

@@ -175,7 +175,7 @@ func (s *fakeSender) attempts() int {
 	return len(s.sent)
 }
 
-var present = &Request{Gone: func() bool { return false }}
+var present = &Request{}
 
 // eventually waits up to 2 s for cond, then fails the test saying what did not happen.
 func eventually(t *testing.T, cond func() bool, what string) {

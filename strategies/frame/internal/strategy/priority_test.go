@@ -14,7 +14,7 @@ func classed(class string) *Request {
 	if class != "" {
 		h.Set("X-Priority", class)
 	}
-	return &Request{Header: h, Gone: func() bool { return false }}
+	return &Request{Header: h}
 }
 
 func newPriority(limit int, reserve, p3Free float64) *Priority {

@@ -43,11 +43,8 @@ func (r *Retry) Handle(req *Request, s Sender) Answer {
 			return answer
 		}
 		s.Sleep(r.Wait(attempt, answer))
-		// A client that left while we waited gets no further attempt: its answer would go nowhere.
-		if req.Gone() {
-			answer.Discard()
-			return s.Local("client_closed", 499, "client_closed", "the client closed the request")
-		}
+		// A client that left while we waited gets no further attempt: the sender answers 499
+		// (not retryable) without sending.
 		answer.Discard()
 		answer = s.Send(req)
 	}

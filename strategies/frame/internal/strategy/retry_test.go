@@ -67,14 +67,3 @@ func TestRetryBudgetCapsRetriesOverALongOutage(t *testing.T) {
 		t.Fatalf("%d retries for 1 000 requests, want ~500 (10 + 0.5 a request)", retries)
 	}
 }
-
-func TestRetrySendsNothingMoreForAClientThatLeft(t *testing.T) {
-	r := newRetry(3, 0.5)
-	s := &fakeSender{statuses: []int{503}, retryAfter: -1}
-	gone := &Request{Gone: func() bool { return true }}
-	got := r.Handle(gone, s)
-	if len(s.sent) != 1 || got.Status() != 499 || len(s.locals) != 1 || s.locals[0] != "client_closed" {
-		t.Fatalf("%d attempts, answer %d, locals %v: want 1 attempt and a local 499 client_closed",
-			len(s.sent), got.Status(), s.locals)
-	}
-}

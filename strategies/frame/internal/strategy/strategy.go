@@ -20,8 +20,6 @@ type Request struct {
 	Body   []byte
 	// Set are headers an attempt sends in place of the client's (key-pool's key).
 	Set []Field
-	// Gone says whether the client hung up: a strategy sends no further attempt for it.
-	Gone func() bool
 }
 
 // Field is one header.
@@ -54,7 +52,9 @@ type Answer interface {
 // Sender sends requests to the nodes and makes local answers; every attempt is counted on
 // /metrics by node and status, every local answer by reason.
 type Sender interface {
-	// Send sends to the next node (round robin), or inside a chain to the next link.
+	// Send sends to the next node (round robin), or inside a chain to the next link. Once the
+	// client has hung up, no attempt is sent (each answers a 499, counted) and those under way
+	// are stopped: a strategy need not look.
 	Send(r *Request) Answer
 	// SendTo sends to node i (0 ≤ i < Nodes()): the strategies that pick the node themselves.
 	SendTo(i int, r *Request) Answer
