@@ -34,7 +34,15 @@ type ticket struct {
 // slots are a node's slots: those free, and room for the ones that may exist (each a connection).
 type slots struct {
 	addr string
-	free chan *slot
+	mu   sync.Mutex
+	// free is a stack: the slot used last is taken first, so after a burst the slots beyond
+	// what the load needs stay idle and their connections close (MaxIdleConnDuration), as a
+	// pooled client's do. Taken in turn, every connection a stall opened stayed open: RSS
+	// 390 → 305 MB over a 10-minute soak after one, against 182 → 147 MB for the pooled client.
+	free []*slot
+	// freed wakes an attempt waiting for a slot (one signal kept; a waiter that takes a slot
+	// and sees more free passes it on).
+	freed chan struct{}
 	// room holds a token for each slot there is, free or held: a node's connections are bounded
 	// (three nodes and their clients stay inside the process's descriptors, 20 000 here); past it
 	// an attempt waits for a slot, as long as slotWait, rather than failing.
@@ -51,38 +59,68 @@ const (
 // errNoSlot is an attempt that waited slotWait for a connection to its node.
 var errNoSlot = errors.New("no connection to the node came free in " + slotWait.String())
 
-func newSlots(addr string) *slots {
-	return &slots{addr: addr, free: make(chan *slot, maxSlots), room: make(chan struct{}, maxSlots)}
+// newSlots are a node's slots, at most max of them (maxSlots).
+func newSlots(addr string, max int) *slots {
+	return &slots{addr: addr, freed: make(chan struct{}, 1), room: make(chan struct{}, max)}
 }
 
-// take is a free slot, else a new one while there is room, else the first to come free or room
-// made within slotWait.
-func (s *slots) take() (*ticket, error) {
-	var sl *slot
+// pop is the slot freed last, or nil; a waiter that took one and leaves more passes the signal on.
+func (s *slots) pop() *slot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.free)
+	if n == 0 {
+		return nil
+	}
+	sl := s.free[n-1]
+	s.free[n-1] = nil
+	s.free = s.free[:n-1]
+	if n > 1 {
+		s.signal()
+	}
+	return sl
+}
+
+// signal wakes one waiter, if any (never blocks).
+func (s *slots) signal() {
 	select {
-	case sl = <-s.free:
+	case s.freed <- struct{}{}:
 	default:
+	}
+}
+
+// take is the slot freed last, else a new one while there is room, else the first to come free
+// or room made within slotWait; and the time it waited (a wait on the node, not the frame's own
+// work).
+func (s *slots) take() (*ticket, time.Duration, error) {
+	var waited time.Duration
+	sl := s.pop()
+	if sl == nil {
 		select {
-		case sl = <-s.free:
 		case s.room <- struct{}{}:
 			sl = s.newSlot()
 		default:
+			start := time.Now()
 			timer := time.NewTimer(slotWait)
-			select {
-			case sl = <-s.free:
-			case s.room <- struct{}{}:
-				sl = s.newSlot()
-			case <-timer.C:
-				return nil, errNoSlot
+			for sl == nil {
+				select {
+				case <-s.freed:
+					sl = s.pop()
+				case s.room <- struct{}{}:
+					sl = s.newSlot()
+				case <-timer.C:
+					return nil, slotWait, errNoSlot
+				}
 			}
 			timer.Stop()
+			waited = time.Since(start)
 		}
 	}
 	t := &ticket{slot: sl}
 	sl.mu.Lock()
 	sl.held = t
 	sl.mu.Unlock()
-	return t, nil
+	return t, waited, nil
 }
 
 func (s *slots) newSlot() *slot {
@@ -156,5 +194,8 @@ func (s *slots) give(t *ticket) {
 		<-s.room
 		return
 	}
-	s.free <- sl // never blocks: there are no more slots than room
+	s.mu.Lock()
+	s.free = append(s.free, sl)
+	s.mu.Unlock()
+	s.signal()
 }

@@ -28,7 +28,7 @@ func newNode(raw string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &node{url: raw, host: u.Host, slots: newSlots(u.Host)}, nil
+	return &node{url: raw, host: u.Host, slots: newSlots(u.Host, maxSlots)}, nil
 }
 
 // pool is the nodes, taken in turn (round robin), and the counts of what was sent.
@@ -60,18 +60,30 @@ func (s *sender) Outstanding(i int) int64 { return s.nodes[i].inFlight.Load() }
 
 func (s *sender) SendTo(i int, r *strategy.Request) strategy.Answer {
 	n := s.nodes[i]
-	if s.client.isGone() {
-		return s.clientClosed(n)
+	t, waited, refused := s.slotFor(n)
+	s.waited += waited
+	if refused != nil {
+		return refused
 	}
-	t, err := n.slots.take()
-	if err != nil {
-		return s.unreachable(n, err)
-	}
-	s.client.whenGone(t)
 	a, waited := s.attempt(n, t, s.request(n, r, false))
 	s.waited += waited
 	n.slots.giveAfter(a, t)
 	return a
+}
+
+// slotFor takes a slot of node n for an attempt that the client's hang-up calls off, and says how
+// long it waited for one; or, when no attempt is sent, its answer: the client gone (499) or no
+// slot free in time (502).
+func (s *sender) slotFor(n *node) (*ticket, time.Duration, *answer) {
+	if s.client.isGone() {
+		return nil, 0, s.clientClosed(n)
+	}
+	t, waited, err := n.slots.take()
+	if err != nil {
+		return nil, waited, s.unreachable(n, err)
+	}
+	s.client.whenGone(t)
+	return t, waited, nil
 }
 
 // clientClosed is the answer of an attempt not sent, or stopped, because the client hung up:
@@ -119,16 +131,11 @@ var errCalledOff = errors.New("called off by the strategy")
 func (s *sender) Start(i int, r *strategy.Request) (<-chan strategy.Answer, func()) {
 	n := s.nodes[i]
 	out := make(chan strategy.Answer, 1)
-	if s.client.isGone() {
-		out <- s.clientClosed(n)
+	t, _, refused := s.slotFor(n)
+	if refused != nil {
+		out <- refused
 		return out, func() {}
 	}
-	t, err := n.slots.take()
-	if err != nil {
-		out <- s.unreachable(n, err)
-		return out, func() {}
-	}
-	s.client.whenGone(t)
 	req := s.request(n, r, true) // now, while the client's request is still this handler's
 	go func() {
 		a, _ := s.attempt(n, t, req)
