@@ -125,9 +125,10 @@ const strategyLineNames = (): string[] =>
  * strategies it runs): `frame=go` for a `<name>@go` line, `frame=node` for the others of ours.
  */
 const strategyOptions = (name: string): string[] => {
-  if (name === 'nginx') return [];
   const base = name.replace(/@go$/, '');
-  return [...(STRATEGY_LINES[base] ?? []), name === base ? 'frame=node' : 'frame=go'];
+  const own = STRATEGY_LINES[base];
+  if (own === undefined) return []; // nginx: not ours
+  return [...own, name === base ? 'frame=node' : 'frame=go'];
 };
 /** HAProxy with its queue out of the way (the priority split's defaults suit a small account). */
 const HAPROXY_OPTS = ['maxconn=2000', 'reserve=0.01', 'interactive=0.01'];

@@ -13,9 +13,10 @@ import (
 type hangups struct {
 	epfd int
 	mu   sync.Mutex
-	// watching is keyed by socket and generation, so that an event read just before its socket
-	// was taken off finds no other connection's watch.
-	watching map[uint64]*clientWatch
+	// watching is keyed by a number given at each registration (the event carries it), not by
+	// socket: an event read just before its socket was taken off, its descriptor then given to
+	// another connection, finds no watch.
+	watching map[uint32]*clientWatch
 	gen      uint32
 }
 
@@ -24,7 +25,7 @@ func newHangups() (*hangups, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &hangups{epfd: epfd, watching: map[uint64]*clientWatch{}}
+	h := &hangups{epfd: epfd, watching: map[uint32]*clientWatch{}}
 	go h.loop()
 	return h, nil
 }
@@ -48,14 +49,13 @@ func (h *hangups) watch(conn net.Conn) (w *clientWatch, end func()) {
 	}
 	h.mu.Lock()
 	h.gen++
-	gen := h.gen
-	key := uint64(fd)<<32 | uint64(gen)
+	key := h.gen
 	h.watching[key] = w
 	h.mu.Unlock()
 	// EPOLLRDHUP: the client closed (or shut down its sending side, which a Node server takes
 	// as gone too); a reset comes as EPOLLHUP / EPOLLERR, always reported. One shot: the first
-	// tells it all.
-	ev := syscall.EpollEvent{Events: syscall.EPOLLRDHUP | syscall.EPOLLONESHOT, Fd: int32(fd), Pad: int32(gen)}
+	// tells it all. The event's Fd is its data, which epoll hands back untouched: the key.
+	ev := syscall.EpollEvent{Events: syscall.EPOLLRDHUP | syscall.EPOLLONESHOT, Fd: int32(key)}
 	if syscall.EpollCtl(h.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) != nil {
 		h.forget(key)
 		return w, func() {}
@@ -66,7 +66,7 @@ func (h *hangups) watch(conn net.Conn) (w *clientWatch, end func()) {
 	}
 }
 
-func (h *hangups) forget(key uint64) {
+func (h *hangups) forget(key uint32) {
 	h.mu.Lock()
 	delete(h.watching, key)
 	h.mu.Unlock()
@@ -84,7 +84,7 @@ func (h *hangups) loop() {
 		}
 		for _, ev := range events[:n] {
 			h.mu.Lock()
-			w := h.watching[uint64(ev.Fd)<<32|uint64(uint32(ev.Pad))]
+			w := h.watching[uint32(ev.Fd)]
 			h.mu.Unlock()
 			if w != nil {
 				w.hungUp()
