@@ -29,6 +29,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { MOCK_NODE_FLAGS } from '../common/mock-node-flags.js';
 import { packageRoot } from '../common/paths.js';
 import { DEFAULT_SLA } from '../common/sla/sla.js';
 import { DEFAULT_MIX, type Mix, type Plan, type TraceSpec } from '../loadtests/plan.js';
@@ -297,7 +298,18 @@ async function startMock(dir: string): Promise<{ child: ChildProcess; port: numb
   const child = own(
     spawn(
       'taskset',
-      ['-c', '0', process.execPath, join(ROOT, 'bin/busybench.js'), 'mock', '-c', config, '--port', '0'],
+      [
+        '-c',
+        '0',
+        process.execPath,
+        ...MOCK_NODE_FLAGS,
+        join(ROOT, 'bin/busybench.js'),
+        'mock',
+        '-c',
+        config,
+        '--port',
+        '0',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     ),
   );

@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MOCK_NODE_FLAGS } from '../common/mock-node-flags.js';
 import { packageRoot } from '../common/paths.js';
 import { median, startPinned } from './pinned.js';
 import { postScript, type WrkResult, wrk } from './wrk.js';
@@ -30,6 +31,7 @@ const REQUEST = {
 async function main(): Promise<void> {
   const { child: mock } = await startPinned(
     [
+      ...MOCK_NODE_FLAGS,
       join(ROOT, 'bin/busybench.js'),
       'mock',
       '-c',

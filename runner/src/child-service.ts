@@ -22,6 +22,8 @@ export async function startChildService(o: {
   /** What it is, for messages: "the mock", "the strategy". */
   readonly what: string;
   readonly args: readonly string[];
+  /** Node's own flags, before the script (the mock's: `MOCK_NODE_FLAGS`). */
+  readonly nodeFlags?: readonly string[];
   readonly log: string;
   /** A line announcing an address; it must capture the URL. */
   readonly listening: RegExp;
@@ -30,7 +32,7 @@ export async function startChildService(o: {
 }): Promise<ChildService> {
   const bin = join(packageRoot(), 'bin', 'busybench.js');
   const log = openSync(o.log, 'a');
-  const child: ChildProcess = spawnOwned(process.execPath, [bin, ...o.args], {
+  const child: ChildProcess = spawnOwned(process.execPath, [...(o.nodeFlags ?? []), bin, ...o.args], {
     stdio: ['ignore', 'pipe', log],
   });
   closeSync(log); // the child has its own copy

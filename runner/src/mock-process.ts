@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MOCK_NODE_FLAGS } from '../../common/mock-node-flags.js';
 import { readStructuredFile } from '../../common/structured-file.js';
 import { startChildService } from './child-service.js';
 
@@ -21,6 +22,7 @@ export async function startMockProcess(o: {
 }): Promise<MockProcess> {
   const child = await startChildService({
     what: 'the mock',
+    nodeFlags: MOCK_NODE_FLAGS,
     args: [
       'mock',
       '--port',

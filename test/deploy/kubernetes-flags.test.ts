@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { MOCK_NODE_FLAGS } from '../../common/mock-node-flags.js';
 import { packageRoot } from '../../common/paths.js';
 import { loadScenario } from '../../mock-server/src/busy/scenario.js';
 import { DEFAULT_CONFIG } from '../../mock-server/src/config/defaults.js';
@@ -151,6 +152,15 @@ describe('the Kubernetes manifests', () => {
     // --print-config does not read the scenario; the mock's own loader does, and checks it whole.
     const loaded = loadScenario(scenario, DEFAULT_CONFIG.behaviour);
     expect(loaded.phases.map((p) => p.name)).toContain('15:00 surge');
+  });
+
+  it('give the mock its Node flags (a young generation its answers die in) through NODE_OPTIONS', () => {
+    const mock = byKind('Deployment', 'busybench-mock');
+    const container = (mock.spec as any).template.spec.containers[0] as {
+      env?: Array<{ name: string; value: string }>;
+    };
+    const options = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    expect(options).toBe(MOCK_NODE_FLAGS.join(' '));
   });
 
   it.each([

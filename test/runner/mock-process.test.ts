@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startScenario } from '../../runner/src/mock-process.js';
+import { MOCK_NODE_FLAGS } from '../../common/mock-node-flags.js';
+import { startMockProcess, startScenario } from '../../runner/src/mock-process.js';
+import { requireBuild } from '../cli/cli-helpers.js';
 import { admin, startMock, type TestMock } from '../helpers/mock.js';
 
 let mock: TestMock | undefined;
@@ -23,5 +25,24 @@ describe('startScenario: what run and compare play on the mock', () => {
     for (const u of urls)
       expect((await admin(u, 'GET', '/admin/scenario')).json.scenario).toBe('outage-recovery');
     await expect(startScenario(urls, join(tmpdir(), 'missing.yaml'), 1)).rejects.toThrow(/cannot read/);
+  });
+});
+
+describe('startMockProcess: the mock run and compare start', () => {
+  it("runs with the mock's Node flags, before the script, and answers", async () => {
+    requireBuild();
+    const dir = mkdtempSync(join(tmpdir(), 'busybench-mock-flags-'));
+    const started = await startMockProcess({ nodes: 1, log: join(dir, 'mock.log') });
+    try {
+      const argv = readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(1, 1 + MOCK_NODE_FLAGS.length)).toEqual([...MOCK_NODE_FLAGS]);
+      expect(argv[1 + MOCK_NODE_FLAGS.length]).toMatch(/bin\/busybench\.js$/);
+      expect(
+        (await fetch(`${started.urls[0]}/models`, { headers: { authorization: 'Bearer sk-busybench' } }))
+          .status,
+      ).toBe(200);
+    } finally {
+      await started.stop();
+    }
   });
 });
