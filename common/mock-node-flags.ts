@@ -10,7 +10,6 @@
  * pauses instead of 54 and 538 ms, the longest pause the same (20 ms), the peak RSS the same
  * (204 MB against 201). 64 MB saved more (10 scavenges, 226 ms) but paused up to 35 ms and
  * peaked 40 MB higher. Figures and commands: mock-server/README.md ("Node flags"). In the
- * benches' sidecar placement that time is the proxy-under-test's core given back. The young
- * generation grows to 3 × 32 MB only under load.
+ * benches' sidecar placement that time is the proxy-under-test's core given back.
  */
 export const MOCK_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
