@@ -522,6 +522,9 @@ async function readFrame(url: string): Promise<FrameReading> {
   return { counts: frameCounts(text), attempts };
 }
 
+/** A loop delay's p99 bound as said: past the last bound (1 s) it is no number but "> 1 s". */
+const loopText = (ms: number | null) => (ms === null ? '-' : Number.isFinite(ms) ? `≤ ${ms} ms` : '> 1 s');
+
 /** Between two readings: the frame's event-loop delay p99 bound (ms) and its attempts by status. */
 function frameBetween(
   a: FrameReading,
@@ -580,10 +583,6 @@ async function soak(direct: Started): Promise<unknown> {
   try {
     await load(proxy.url, rate, 5, 'json'); // warm-up, not counted
     const before = await load(direct.url, rate, 30, 'json');
-    const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
-    // The frame's own view each minute (its loop's delay, its attempts by status): where a
-    // minute's tail came from, told apart from the client's figures.
     // The probe starts PROBE_LEAD_MS before the soak, so its minute m is the soak's minute m
     // less those seconds: two engines starting together on one core made the soak's generator
     // 0.36-1.1 s late at p99 in 2 of 3 trial runs (none of 3 with the lead), which "kept up"
@@ -591,6 +590,10 @@ async function soak(direct: Started): Promise<unknown> {
     const probeRun = probeRate > 0 ? loadSteps(direct.url, Array(minutes).fill(probeRate), 60, 'json') : null;
     probeRun?.catch(() => undefined);
     if (probeRun) await sleep(PROBE_LEAD_MS);
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
+    // The frame's own view each minute (its loop's delay, its attempts by status): where a
+    // minute's tail came from, told apart from the client's figures.
     const readings: FrameReading[] = [await readFrame(proxy.url)];
     const minuteReader = setInterval(() => void readFrame(proxy.url).then((r) => readings.push(r)), 60_000);
     const t0 = Date.now();
@@ -655,7 +658,7 @@ async function soak(direct: Started): Promise<unknown> {
     };
     for (const m of perMinute)
       line(
-        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms; frame loop p99 ≤ ${m.frame?.loopP99Ms ?? '-'} ms, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
+        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
     // The added p99 is only a figure where the path held: answers that timed out make every
