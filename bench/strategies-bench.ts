@@ -617,8 +617,9 @@ async function soak(direct: Started): Promise<unknown> {
       p50Ms: round1(st.p50Ms),
       p99Ms: round1(st.p99Ms),
       p99AddedMs: round1(st.p99Ms - base),
-      // The minute's own baseline: the probe straight to the mock in the same seconds (null
-      // without a probe; keptUp: whether its generator kept up, else its p99 is no figure).
+      // The minute's own baseline: the probe straight to the mock over the same minute, 3 s
+      // ahead (null without a probe; keptUp: whether its generator kept up, else its p99 is no
+      // figure).
       probe: probe?.[i]
         ? {
             p99Ms: round1(probe[i].p99Ms),
