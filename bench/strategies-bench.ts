@@ -45,6 +45,7 @@ import { packageRoot } from '../common/paths.js';
 import {
   boundBetween,
   type FrameCounts,
+  frameCostBetween,
   frameCounts,
   scrapeFrameCounts,
 } from '../runner/src/frame-cost-read.js';
@@ -151,7 +152,7 @@ interface Run {
   readonly cpuMsPerReq: number;
   readonly errors: Readonly<Record<string, number>>;
   /** The first step's figures, while the clients open their connections (BENCH_SETTLE=1). */
-  readonly first: Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own'> | null;
+  readonly first: StepRun | null;
   /**
    * The load on the proxy's core: the CPU time of every process of ours on it (the proxy, and
    * the mock in the sidecar placement; the mock alone for direct there) over the steps' time.
@@ -167,6 +168,9 @@ interface Run {
    */
   readonly own: OwnView | null;
 }
+
+/** A step's figures as a path's run, without what only a whole measured run has. */
+type StepRun = Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own'>;
 
 interface OwnView {
   readonly p50Ms: number;
@@ -204,16 +208,10 @@ async function startProxy(name: string, opts: readonly string[] = []): Promise<S
   return { ...s, frame };
 }
 
-/** Our frame's own view between two scrapes of its /metrics (Run.own); null where unread. */
+/** Our frame's own view between two scrapes of its /metrics (Run.own), in ms; null where unread. */
 function ownBetween(before: FrameCounts | null, after: FrameCounts | null): OwnView | null {
-  if (before === null || after === null) return null;
-  const own = 'busybench_strategy_frame_own_seconds_bucket';
-  const wait = 'busybench_strategy_event_loop_delay_seconds_bucket';
-  const p50 = boundBetween(before.get(own), after.get(own), 0.5);
-  const p99 = boundBetween(before.get(own), after.get(own), 0.99);
-  const w99 = boundBetween(before.get(wait), after.get(wait), 0.99);
-  if (!p50 || !p99 || !w99) return null;
-  return { p50Ms: p50.bound * 1000, p99Ms: p99.bound * 1000, waitP99Ms: w99.bound * 1000 };
+  const cost = before && after ? frameCostBetween(before, after) : null;
+  return cost && { p50Ms: cost.own50 * 1000, p99Ms: cost.own99 * 1000, waitP99Ms: cost.loop99 * 1000 };
 }
 
 /** utime + stime of a process and all its descendants, in ms (nginx's and HAProxy's workers too). */
@@ -271,11 +269,7 @@ async function loadSteps(
 }
 
 /** A step's figures as a path's run (its CPU apart). */
-function asRun(
-  step: StepFigures,
-  rate: number,
-  seconds: number,
-): Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own'> {
+function asRun(step: StepFigures, rate: number, seconds: number): StepRun {
   return {
     answeredShare: (step.requests * step.successRate) / (rate * seconds),
     p50Ms: step.p50Ms,
@@ -287,12 +281,7 @@ function asRun(
   };
 }
 
-async function load(
-  url: string,
-  rate: number,
-  seconds: number,
-  mode: Mode,
-): Promise<Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own'>> {
+async function load(url: string, rate: number, seconds: number, mode: Mode): Promise<StepRun> {
   return asRun((await loadSteps(url, [rate], seconds, mode))[0] as StepFigures, rate, seconds);
 }
 
@@ -353,6 +342,9 @@ interface Figures {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+/** ../shared/benchmarking.md: a generator keeps up when it dropped none and ran <= 5 ms late at p99. */
+const keptUp = (s: { readonly dropped: number; readonly lateP99Ms: number }) =>
+  s.dropped === 0 && s.lateP99Ms <= 5;
 /** A difference with its sign: +3.2, -1.5. */
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x}`;
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
@@ -384,7 +376,7 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     p99AddedMs: round1(median(p99Added)),
     p99AddedSpreadMs: [round1(Math.min(...p99Added)), round1(Math.max(...p99Added))] as const,
     p50AddedSpreadMs: [round1(Math.min(...p50Added)), round1(Math.max(...p50Added))] as const,
-    generatorKeptUp: runs.every((r) => r.dropped === 0 && r.lateP99Ms <= 5),
+    generatorKeptUp: runs.every(keptUp),
   };
   // The shared definition (../shared/benchmarking.md): >= 97 % answered, p99 <= 2 x direct's.
   const holds = fig.answeredShare >= 0.97 && fig.p99Ms <= 2 * median(direct.map((r) => r.p99Ms));
@@ -612,32 +604,33 @@ async function soak(direct: Started): Promise<unknown> {
     const base = Math.min(before.p99Ms, after.p99Ms);
     // RSS at the end of minute m (the samples run a second apart from the soak's start).
     const rssAt = (m: number) => rss[Math.min(rss.length - 1, m * 60 - 1)] as number;
-    const perMinute = steps.map((st, i) => ({
-      minute: i + 1,
-      p50Ms: round1(st.p50Ms),
-      p99Ms: round1(st.p99Ms),
-      p99AddedMs: round1(st.p99Ms - base),
-      // The minute's own baseline: the probe straight to the mock over the same minute, 3 s
-      // ahead (null without a probe; keptUp: whether its generator kept up, else its p99 is no
-      // figure).
-      probe: probe?.[i]
-        ? {
-            p99Ms: round1(probe[i].p99Ms),
-            answeredShare: Number(((probe[i].requests * probe[i].successRate) / (probeRate * 60)).toFixed(4)),
-            keptUp: probe[i].dropped === 0 && probe[i].lateP99Ms <= 5,
-          }
-        : null,
-      p99AddedToProbeMs: probe?.[i] ? round1(st.p99Ms - probe[i].p99Ms) : null,
-      answeredShare: Number(((st.requests * st.successRate) / (rate * 60)).toFixed(4)),
-      lateP99Ms: round1(st.lateP99Ms),
-      dropped: st.dropped,
-      rssMb: round1(rssAt(i + 1)),
-      // The frame's own view of the minute (null past the readings taken).
-      frame:
-        readings[i] && readings[i + 1]
-          ? frameBetween(readings[i] as FrameReading, readings[i + 1] as FrameReading)
-          : null,
-    }));
+    const perMinute = steps.map((st, i) => {
+      const pr = probe?.[i] ? asRun(probe[i], probeRate, 60) : null;
+      return {
+        minute: i + 1,
+        p50Ms: round1(st.p50Ms),
+        p99Ms: round1(st.p99Ms),
+        p99AddedMs: round1(st.p99Ms - base),
+        // The minute's own baseline: the probe straight to the mock over the same minute, 3 s
+        // ahead (null without a probe; keptUp: whether its generator kept up, else its p99 is no
+        // figure).
+        probe: pr && {
+          p99Ms: round1(pr.p99Ms),
+          answeredShare: Number(pr.answeredShare.toFixed(4)),
+          keptUp: keptUp(pr),
+        },
+        p99AddedToProbeMs: pr && round1(st.p99Ms - pr.p99Ms),
+        answeredShare: Number(((st.requests * st.successRate) / (rate * 60)).toFixed(4)),
+        lateP99Ms: round1(st.lateP99Ms),
+        dropped: st.dropped,
+        rssMb: round1(rssAt(i + 1)),
+        // The frame's own view of the minute (null past the readings taken).
+        frame:
+          readings[i] && readings[i + 1]
+            ? frameBetween(readings[i] as FrameReading, readings[i + 1] as FrameReading)
+            : null,
+      };
+    });
     const m2 = perMinute[1] as (typeof perMinute)[number];
     const last = perMinute.at(-1) as (typeof perMinute)[number];
     const out = {
@@ -655,7 +648,7 @@ async function soak(direct: Started): Promise<unknown> {
         last.p99AddedToProbeMs === null || m2.p99AddedToProbeMs === null
           ? null
           : Number((last.p99AddedToProbeMs / m2.p99AddedToProbeMs - 1).toFixed(3)),
-      generatorKeptUp: perMinute.every((m) => m.dropped === 0 && m.lateP99Ms <= 5),
+      generatorKeptUp: perMinute.every(keptUp),
     };
     for (const m of perMinute)
       line(
@@ -665,9 +658,8 @@ async function soak(direct: Started): Promise<unknown> {
     // The added p99 is only a figure where the path held: answers that timed out make every
     // minute's p99 the timeout, equal but meaningless.
     const held = (m: (typeof perMinute)[number]) => m.answeredShare >= 0.97;
-    // A minute in which the generator fell behind (../shared/benchmarking.md: a drop, or p99
-    // lateness over 5 ms) says the machine stalled, not the frame: its p99 is no figure.
-    const keptUp = (m: (typeof perMinute)[number]) => m.dropped === 0 && m.lateP99Ms <= 5;
+    // A minute in which the generator fell behind (keptUp) says the machine stalled, not the
+    // frame: its p99 is no figure.
     // Flat memory is growth (../shared/benchmarking.md: "RSS grows <= 10 %"); a frame that gives
     // memory back after the first minutes' crowd is flat.
     line(

@@ -55,6 +55,26 @@ export function boundBetween(
   return hit ? { bound: hit[0], count: total } : null;
 }
 
+/** The frame's cost between two scrapes, bounds in seconds (boundBetween). */
+export interface FrameCost {
+  /** Its own work a request at p50 and p99. */
+  readonly own50: number;
+  readonly own99: number;
+  /** How late its event loop (the Go frame: its scheduler) ran ready work at p99. */
+  readonly loop99: number;
+  /** The requests it counted between the scrapes. */
+  readonly count: number;
+}
+
+/** The frame's cost between two scrapes; null where it counted no request (or no loop delay). */
+export function frameCostBetween(before: FrameCounts, after: FrameCounts): FrameCost | null {
+  const own50 = boundBetween(before.get(OWN), after.get(OWN), 0.5);
+  const own99 = boundBetween(before.get(OWN), after.get(OWN), 0.99);
+  const loop99 = boundBetween(before.get(LOOP), after.get(LOOP), 0.99);
+  if (!own50 || !own99 || !loop99) return null;
+  return { own50: own50.bound, own99: own99.bound, loop99: loop99.bound, count: own50.count };
+}
+
 /**
  * The line `busybench run` prints: the frame's cost over the load, that it is not in the path
  * (no counts of ours on the strategy's /metrics), or that it could not be read.
@@ -64,18 +84,16 @@ export function frameCostLine(name: string, before: FrameCounts | null, after: F
     return `busybench run: could not read our proxy frame's cost from ${name}'s /metrics (its figures may hold some of the harness's)`;
   if (!after.has(OWN))
     return `busybench run: our proxy frame is not in the path of ${name} (no cost of ours to subtract)`;
-  const own50 = boundBetween(before.get(OWN), after.get(OWN), 0.5);
-  const own99 = boundBetween(before.get(OWN), after.get(OWN), 0.99);
-  const loop99 = boundBetween(before.get(LOOP), after.get(LOOP), 0.99);
-  if (!own50 || !own99 || !loop99)
+  const cost = frameCostBetween(before, after);
+  if (!cost)
     return `busybench run: our proxy frame counted no request of ${name}'s over the load (no cost to say)`;
   const ms = (s: number) => (Number.isFinite(s) ? `≤ ${s * 1000} ms` : '> 1 s');
   // The Go frame (a name ending @go) exports its scheduler's latency in the loop's family.
   const wait = name.endsWith('@go')
-    ? `its scheduler ran ready goroutines ${ms(loop99.bound)} late at p99 (a request meets that about twice)`
-    : `its event loop ran ready work ${ms(loop99.bound)} late at p99 (a request meets that about twice; ~0.5 ms is the timer's own floor)`;
+    ? `its scheduler ran ready goroutines ${ms(cost.loop99)} late at p99 (a request meets that about twice)`
+    : `its event loop ran ready work ${ms(cost.loop99)} late at p99 (a request meets that about twice; ~0.5 ms is the timer's own floor)`;
   return (
-    `busybench run: our proxy frame's own cost over the load (${own50.count} requests): ${ms(own50.bound)} p50, ` +
-    `${ms(own99.bound)} p99 of its own work a request; ${wait}: part of every latency above, not the strategy's`
+    `busybench run: our proxy frame's own cost over the load (${cost.count} requests): ${ms(cost.own50)} p50, ` +
+    `${ms(cost.own99)} p99 of its own work a request; ${wait}: part of every latency above, not the strategy's`
   );
 }
