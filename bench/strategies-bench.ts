@@ -20,7 +20,8 @@
  *                               BENCH_SOAK 1 for the soak alone: BENCH_SOAK_MINUTES 10,
  *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry,
  *                               BENCH_SOAK_FRAME go | node, BENCH_SOAK_PROBE_RATE 300,
- *                               BENCH_SETTLE 0 for one step a run instead of two)
+ *                               BENCH_SETTLE 0 for one step a run instead of two,
+ *                               BENCH_STALL_MS 50, BENCH_RETAKES as many as BENCH_ROUNDS)
  *
  * Each measured run is two steps at the rate (BENCH_SETTLE=1): the first while the clients open
  * their connections (reported as `first`), the second with them open (the run's figures). Paths:
@@ -33,6 +34,12 @@
  * a path's added latency is its own work, not its contention with the mock for one core.
  * BENCH_FRAME_FLAGS: Node flags for our frame's processes only (passthrough and the strategies),
  * to measure a flag (`--max-semi-space-size=64`) against the frame's defaults.
+ *
+ * Machine stalls: a sentinel on each core (stall-watch.ts) says when the core did not run it for
+ * BENCH_STALL_MS or more, which no load of ours causes (the machine's hypervisor does: seconds,
+ * with no steal time reported). Each run says its longest; a round with one is retaken, at most
+ * BENCH_RETAKES times a rate, so the medians are the paths' and not the machine's. A stalled
+ * round kept once the retakes are spent is counted in the figures (stalledRounds).
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,6 +58,7 @@ import {
 } from '../runner/src/frame-cost-read.js';
 import { GO_FRAME_STRATEGIES } from '../strategies/src/go-frame.js';
 import { median, startPinned as startPinnedNode } from './pinned.js';
+import { type Stall, type StallWatch, startStallWatch } from './stall-watch.js';
 
 const run = promisify(execFile);
 const ROOT = packageRoot();
@@ -75,6 +83,15 @@ const FRAME_FLAGS = (process.env.BENCH_FRAME_FLAGS ?? '').split(' ').filter((f) 
  * then the rate held (measure()); 0: one step, the figures of the two mixed as before 2026-12-05.
  */
 const SETTLE = (process.env.BENCH_SETTLE ?? '1') === '1';
+/** A core not run for this long (ms) is the machine's stall, not a path's (stall-watch.ts). */
+const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 50);
+/** Rounds retaken for a machine stall, at most, at each rate (and for each strategy line). */
+const RETAKES = Number(process.env.BENCH_RETAKES ?? ROUNDS);
+if (!(STALL_MS >= 10)) throw new Error('BENCH_STALL_MS must be a number of ms, at least 10');
+if (!(Number.isInteger(RETAKES) && RETAKES >= 0))
+  throw new Error('BENCH_RETAKES must be a whole number, 0 or more');
+/** The sentinels, once started (main). */
+let stalls: StallWatch | null = null;
 
 type Mode = 'json' | 'sse';
 /**
@@ -167,10 +184,12 @@ interface Run {
    * is the request's wait outside the frame's timers: for the core, and in the kernel's queues.
    */
   readonly own: OwnView | null;
+  /** The machine's longest stall (BENCH_STALL_MS or more) during the run, or null. */
+  readonly stall: Stall | null;
 }
 
 /** A step's figures as a path's run, without what only a whole measured run has. */
-type StepRun = Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own'>;
+type StepRun = Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own' | 'stall'>;
 
 interface OwnView {
   readonly p50Ms: number;
@@ -300,7 +319,9 @@ async function measure(target: Started, rate: number, seconds: number, mode: Mod
   const ownBefore = metrics ? await scrapeFrameCounts(metrics) : null;
   const before = treeCpuMs(pid);
   const mockBefore = mockToo === null ? 0 : treeCpuMs(mockToo);
+  const t0 = Date.now();
   const steps = await loadSteps(target.url, SETTLE ? [rate, rate] : [rate], seconds, mode);
+  const stall = stalls?.longestBetween(t0, Date.now()) ?? null;
   const cpu = treeCpuMs(pid) - before;
   const mockCpu = mockToo === null ? 0 : treeCpuMs(mockToo) - mockBefore;
   const own = metrics ? ownBetween(ownBefore, await scrapeFrameCounts(metrics)) : null;
@@ -314,6 +335,7 @@ async function measure(target: Started, rate: number, seconds: number, mode: Mod
     // Over the steps' time (the engine's start and end, without load, left out).
     coreLoad: onCore / (seconds * 1000 * steps.length),
     own,
+    stall,
   };
 }
 
@@ -336,6 +358,8 @@ interface Figures {
   /** Every round's generator kept up (../shared/benchmarking.md: nothing dropped, late p99 <= 5 ms). */
   readonly generatorKeptUp: boolean;
   readonly holds: boolean;
+  /** Rounds kept with a machine stall in this path's run or direct's (the retakes spent). */
+  readonly stalledRounds: number;
   /** The first step's (connections opening) p99, and its median difference to direct's. */
   readonly firstP99Ms: number | null;
   readonly firstP99AddedMs: number | null;
@@ -377,6 +401,7 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     p99AddedSpreadMs: [round1(Math.min(...p99Added)), round1(Math.max(...p99Added))] as const,
     p50AddedSpreadMs: [round1(Math.min(...p50Added)), round1(Math.max(...p50Added))] as const,
     generatorKeptUp: runs.every(keptUp),
+    stalledRounds: runs.filter((r, i) => r.stall !== null || direct[i]?.stall).length,
   };
   // The shared definition (../shared/benchmarking.md): >= 97 % answered, p99 <= 2 x direct's.
   const holds = fig.answeredShare >= 0.97 && fig.p99Ms <= 2 * median(direct.map((r) => r.p99Ms));
@@ -396,28 +421,63 @@ function line(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
+const stallText = (s: Stall) => `the machine stalled ${s.ms.toFixed(0)} ms (core ${s.core})`;
+const worstStall = (runs: readonly Run[]) =>
+  runs.reduce<Stall | null>((w, r) => (r.stall && (w === null || r.stall.ms > w.ms) ? r.stall : w), null);
+
+/**
+ * ROUNDS rounds of `one` (given the round's number), a round in which the machine stalled during
+ * any of its runs retaken, at most RETAKES times; `say` prints each round measured, retaken or
+ * not. Once the retakes are spent a stalled round stays in, and figures() counts it.
+ */
+async function calmRounds<T extends Record<string, Run>>(
+  one: (r: number) => Promise<T>,
+  say: (r: number, round: T, stall: Stall | null, retaken: boolean) => void,
+): Promise<{ rounds: T[]; retaken: number }> {
+  const rounds: T[] = [];
+  let retaken = 0;
+  while (rounds.length < ROUNDS) {
+    const round = await one(rounds.length + 1);
+    const stall = worstStall(Object.values(round));
+    const retake = stall !== null && retaken < RETAKES;
+    say(rounds.length + 1, round, stall, retake);
+    if (retake) retaken++;
+    else rounds.push(round);
+  }
+  return { rounds, retaken };
+}
+
 async function ladder(targets: Record<Path, Started>, mode: Mode) {
   const table: Record<number, Partial<Record<Path, Figures>>> = {};
+  /** Rounds retaken for a machine stall, by rate. */
+  const retaken: Record<number, number> = {};
   const alive = new Set<Path>(PATHS);
   const ceiling = noPaths<number | null>(() => null);
   for (const rate of LADDER) {
     const paths = PATHS.filter((p) => alive.has(p));
     for (const p of paths) await load(targets[p].url, rate, 2, mode); // warm-up, not counted
+    const measured = await calmRounds(
+      async (r) => {
+        // Each round in another order, so no path always follows the same one.
+        const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
+        const round: Partial<Record<Path, Run>> = {};
+        for (const p of order) round[p] = await measure(targets[p], rate, SECONDS, mode);
+        return round as Record<Path, Run>;
+      },
+      (r, round, stall, retake) =>
+        line(
+          `${mode} ${rate} req/s round ${r}/${ROUNDS}: ${paths
+            .map((p) => {
+              const x = round[p];
+              const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
+              return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%${x.own ? `, own ${ownText(x.own)}` : ''}`;
+            })
+            .join(' | ')}${stall ? `; ${stallText(stall)}${retake ? ': retaken' : ''}` : ''}`,
+        ),
+    );
+    retaken[rate] = measured.retaken;
     const runs = noPaths<Run[]>(() => []);
-    for (let r = 1; r <= ROUNDS; r++) {
-      // Each round in another order, so no path always follows the same one.
-      const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
-      for (const p of order) runs[p].push(await measure(targets[p], rate, SECONDS, mode));
-      line(
-        `${mode} ${rate} req/s round ${r}/${ROUNDS}: ${paths
-          .map((p) => {
-            const x = runs[p].at(-1) as Run;
-            const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
-            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%${x.own ? `, own ${ownText(x.own)}` : ''}`;
-          })
-          .join(' | ')}`,
-      );
-    }
+    for (const round of measured.rounds) for (const p of paths) runs[p].push(round[p]);
     table[rate] = {};
     for (const p of paths) {
       const f = figures(runs[p], runs.direct);
@@ -428,7 +488,7 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
     // Past the direct path's own limit nothing can be said about a proxy's.
     if (!alive.has('direct') || [...alive].every((p) => p === 'direct')) break;
   }
-  return { table, ceiling };
+  return { table, ceiling, retaken };
 }
 
 /** The issues' goals for one of our frames, each said as met or not, from the same run's figures. */
@@ -457,11 +517,12 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
     const f = at(rate);
     const n = r.table[rate]?.nginx;
     if (!f || !n) return say(null, `issue 28 at ${rate} req/s (${frame} and nginx both measured)`);
+    const stalled = `rounds with a machine stall: ${r.retaken[rate] ?? 0} retaken, ${f.stalledRounds} kept (nginx's ${n.stalledRounds})`;
     const p99Limit = Math.max(20, p99x * n.p99AddedMs);
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
       (p50 === null || f.p50AddedMs <= p50) && f.p99AddedMs <= p99Limit && f.answeredShare === 1 && cpuOk,
-      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreLoad)} (nginx's ${pct(n.coreLoad)})${f.own ? `; the frame's own view (its timers): ${ownText(f.own)}` : ''}`,
+      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreLoad)} (nginx's ${pct(n.coreLoad)})${f.own ? `; the frame's own view (its timers): ${ownText(f.own)}` : ''}; ${stalled}`,
     );
   };
   if (mode === 'json') for (const rate of [4000, 5000]) issue28(rate, 2, 2, null);
@@ -479,16 +540,27 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
     const proxy = await startProxy(name.replace(/@go$/, ''), opts);
     try {
       await load(proxy.url, STRATEGY_RATE, 2, 'json'); // warm-up, not counted
-      const runs: Run[] = [];
-      const directRuns: Run[] = [];
-      for (let r = 1; r <= ROUNDS; r++) {
-        directRuns.push(await measure(direct, STRATEGY_RATE, SECONDS, 'json'));
-        runs.push(await measure(proxy, STRATEGY_RATE, SECONDS, 'json'));
-      }
-      out[name] = figures(runs, directRuns);
+      const { rounds, retaken } = await calmRounds(
+        async () => ({
+          direct: await measure(direct, STRATEGY_RATE, SECONDS, 'json'),
+          proxy: await measure(proxy, STRATEGY_RATE, SECONDS, 'json'),
+        }),
+        (r, _, stall, retake) => {
+          if (stall)
+            line(`strategy ${name} round ${r}/${ROUNDS}: ${stallText(stall)}${retake ? ': retaken' : ''}`);
+        },
+      );
+      out[name] = figures(
+        rounds.map((x) => x.proxy),
+        rounds.map((x) => x.direct),
+      );
       const f = out[name] as Figures;
+      const stalled =
+        retaken + f.stalledRounds > 0
+          ? `; machine stalls: ${retaken} rounds retaken, ${f.stalledRounds} kept`
+          : '';
       line(
-        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, load on the proxy's core ${pct(f.coreLoad)}${f.own ? `; own ${ownText(f.own)}` : ''}`,
+        `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, load on the proxy's core ${pct(f.coreLoad)}${f.own ? `; own ${ownText(f.own)}` : ''}${stalled}`,
       );
     } finally {
       proxy.child.kill('SIGTERM');
@@ -623,6 +695,9 @@ async function soak(direct: Started): Promise<unknown> {
         answeredShare: Number(((st.requests * st.successRate) / (rate * 60)).toFixed(4)),
         lateP99Ms: round1(st.lateP99Ms),
         dropped: st.dropped,
+        // The machine's longest stall in the minute (from the engine's start, within its
+        // start-up's fraction of a second), so a minute's tail is not read as the frame's.
+        machineStall: stalls?.longestBetween(t0 + i * 60_000, t0 + (i + 1) * 60_000) ?? null,
         rssMb: round1(rssAt(i + 1)),
         // The frame's own view of the minute (null past the readings taken).
         frame:
@@ -652,7 +727,7 @@ async function soak(direct: Started): Promise<unknown> {
     };
     for (const m of perMinute)
       line(
-        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
+        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms${m.machineStall ? `, ${stallText(m.machineStall)}` : ''}; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
     // The added p99 is only a figure where the path held: answers that timed out make every
@@ -691,6 +766,7 @@ function writeSummary(file: string, summary: object): void {
 
 async function main(): Promise<void> {
   const started: Started[] = [];
+  stalls = await startStallWatch([0, 1], STALL_MS);
   try {
     const mock = await startPinned(
       MOCK_CORE,
@@ -762,6 +838,7 @@ async function main(): Promise<void> {
     writeSummary('strategies.json', summary);
   } finally {
     for (const s of started.reverse()) s.child.kill('SIGTERM');
+    stalls.stop();
   }
 }
 

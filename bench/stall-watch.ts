@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { packageRoot } from '../common/paths.js';
+
+/** The longest stall seen on any watched core during a span, and the core. */
+export interface Stall {
+  readonly ms: number;
+  readonly core: number;
+}
+
+/** A stall-sentinel.js on each core, and the stalls they said (their ends and lengths). */
+export interface StallWatch {
+  /** The sentinels' processes, a core each, in the cores' order. */
+  readonly pids: readonly number[];
+  /** The longest stall that overlapped [fromMs, toMs] (epoch ms), or null if none did. */
+  longestBetween(fromMs: number, toMs: number): Stall | null;
+  stop(): void;
+}
+
+/**
+ * Start one sentinel per core; stalls of `thresholdMs` and more are kept. Resolved once every
+ * sentinel runs.
+ */
+export async function startStallWatch(cores: readonly number[], thresholdMs: number): Promise<StallWatch> {
+  const seen: { core: number; endMs: number; ms: number }[] = [];
+  // The compiled sentinel (the bench runs from dist/; a test of this module from its source).
+  const script = join(packageRoot(), 'dist/bench/stall-sentinel.js');
+  const children: ChildProcess[] = [];
+  await Promise.all(
+    cores.map(
+      (core, i) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(
+            'taskset',
+            ['-c', String(core), process.execPath, script, String(thresholdMs)],
+            {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
+          children[i] = child;
+          let rest = '';
+          child.stdout?.on('data', (d) => {
+            const lines = (rest + d).split('\n');
+            rest = lines.pop() ?? '';
+            for (const l of lines) {
+              if (l === 'ready') resolve();
+              const [end, ms] = l.split(' ').map(Number);
+              if (end !== undefined && ms !== undefined && Number.isFinite(ms))
+                seen.push({ core, endMs: end, ms });
+            }
+          });
+          child.once('exit', (code, signal) =>
+            reject(new Error(`stall sentinel on core ${core} ended (${code ?? signal})`)),
+          );
+        }),
+    ),
+  );
+  return {
+    pids: children.map((c) => c.pid as number),
+    longestBetween(fromMs, toMs) {
+      let worst: Stall | null = null;
+      for (const s of seen)
+        if (s.endMs >= fromMs && s.endMs - s.ms <= toMs && (worst === null || s.ms > worst.ms))
+          worst = { ms: s.ms, core: s.core };
+      return worst;
+    },
+    stop() {
+      for (const c of children) c.kill('SIGTERM');
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StallWatch, startStallWatch } from '../../bench/stall-watch.js';
+import { requireBuild } from '../cli/cli-helpers.js';
+import { requireTool } from '../helpers/tools.js';
+
+describe('stall watch (the bench sentinel on each core)', () => {
+  let watch: StallWatch;
+  beforeAll(async () => {
+    requireBuild();
+    requireTool('taskset', 'util-linux');
+    watch = await startStallWatch([0, 1], 50);
+  });
+  afterAll(() => watch.stop());
+
+  it('says a stall of a core as long as its sentinel was not run, on that core, only in spans it overlaps', async () => {
+    await sleep(200);
+    const before = Date.now();
+    // A stopped process is what a core the machine does not run looks like to its sentinel.
+    process.kill(watch.pids[1] as number, 'SIGSTOP');
+    await sleep(400);
+    process.kill(watch.pids[1] as number, 'SIGCONT');
+    await sleep(100);
+    const stall = watch.longestBetween(before, Date.now());
+    expect(stall?.core).toBe(1);
+    expect(stall?.ms).toBeGreaterThanOrEqual(300);
+    expect(stall?.ms).toBeLessThan(2000);
+    // Spans before the stop and after the sentinel ran again hold none.
+    expect(watch.longestBetween(before - 150, before - 20)).toBeNull();
+    await sleep(150);
+    const after = Date.now();
+    await sleep(150);
+    expect(watch.longestBetween(after, Date.now())).toBeNull();
+  });
+});
