@@ -8,12 +8,18 @@ export interface Stall {
   readonly core: number;
 }
 
-/** A stall-sentinel.js on each core, and the stalls they said (their ends and lengths). */
+/** A stall-sentinel.js on each core, and what they said: stalls (ends and lengths), speeds. */
 export interface StallWatch {
   /** The sentinels' processes, a core each, in the cores' order. */
   readonly pids: readonly number[];
   /** The longest stall that overlapped [fromMs, toMs] (epoch ms), or null if none did. */
   longestBetween(fromMs: number, toMs: number): Stall | null;
+  /**
+   * Each core's speed over [fromMs, toMs]: the fastest second seen on it so far over the span's
+   * median second (1: as fast as the core has been; 0.7: the same work took 1.4 x as long), in
+   * the cores' order; null for a core with no second in the span.
+   */
+  speedBetween(fromMs: number, toMs: number): (number | null)[];
   stop(): void;
 }
 
@@ -23,6 +29,8 @@ export interface StallWatch {
  */
 export async function startStallWatch(cores: readonly number[], thresholdMs: number): Promise<StallWatch> {
   const seen: { core: number; endMs: number; ms: number }[] = [];
+  // Each core's seconds: when each ended, its median work time (µs).
+  const seconds = cores.map(() => [] as { atMs: number; us: number }[]);
   // The compiled sentinel (the bench runs from dist/; a test of this module from its source).
   const script = join(packageRoot(), 'dist/bench/stall-sentinel.js');
   const children: ChildProcess[] = [];
@@ -44,9 +52,9 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
             rest = lines.pop() ?? '';
             for (const l of lines) {
               if (l === 'ready') resolve();
-              const [end, ms] = l.split(' ').map(Number);
-              if (end !== undefined && ms !== undefined && Number.isFinite(ms))
-                seen.push({ core, endMs: end, ms });
+              const [kind, at, x] = l.split(' ');
+              if (kind === 'stall') seen.push({ core, endMs: Number(at), ms: Number(x) });
+              if (kind === 'speed') seconds[i]?.push({ atMs: Number(at), us: Number(x) });
             }
           });
           child.once('exit', (code, signal) =>
@@ -63,6 +71,14 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
         if (s.endMs >= fromMs && s.endMs - s.ms <= toMs && (worst === null || s.ms > worst.ms))
           worst = { ms: s.ms, core: s.core };
       return worst;
+    },
+    speedBetween(fromMs, toMs) {
+      return seconds.map((all) => {
+        const inSpan = all.filter((s) => s.atMs > fromMs && s.atMs <= toMs).map((s) => s.us);
+        if (inSpan.length === 0) return null;
+        inSpan.sort((a, b) => a - b);
+        return Math.min(...all.map((s) => s.us)) / (inSpan[inSpan.length >> 1] as number);
+      });
     },
     stop() {
       for (const c of children) c.kill('SIGTERM');

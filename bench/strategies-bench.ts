@@ -36,10 +36,12 @@
  * to measure a flag (`--max-semi-space-size=64`) against the frame's defaults.
  *
  * Machine stalls: a sentinel on each core (stall-watch.ts) says when the core did not run it for
- * BENCH_STALL_MS or more, which no load of ours causes (the machine's hypervisor does: seconds,
- * with no steal time reported). Each run says its longest; a round with one is retaken, at most
+ * BENCH_STALL_MS or more, longer than our load delays a sleeper on a core loaded past 100 %
+ * (15-25 ms at most here). Each run says its longest; a round with one is retaken, at most
  * BENCH_RETAKES times a rate, so the medians are the paths' and not the machine's. A stalled
- * round kept once the retakes are spent is counted in the figures (stalledRounds).
+ * round kept once the retakes are spent is counted in the figures (stalledRounds). Each run
+ * also says each core's speed (the sentinel's fixed integer work against its fastest second): a
+ * slower core, with no stall, is said, not retaken.
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -186,10 +188,12 @@ interface Run {
   readonly own: OwnView | null;
   /** The machine's longest stall (BENCH_STALL_MS or more) during the run, or null. */
   readonly stall: Stall | null;
+  /** Cores 0 and 1's speed over the run (StallWatch.speedBetween; 1 the fastest seen). */
+  readonly speed: readonly (number | null)[];
 }
 
 /** A step's figures as a path's run, without what only a whole measured run has. */
-type StepRun = Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own' | 'stall'>;
+type StepRun = Omit<Run, 'cpuMsPerReq' | 'first' | 'coreLoad' | 'own' | 'stall' | 'speed'>;
 
 interface OwnView {
   readonly p50Ms: number;
@@ -321,7 +325,9 @@ async function measure(target: Started, rate: number, seconds: number, mode: Mod
   const mockBefore = mockToo === null ? 0 : treeCpuMs(mockToo);
   const t0 = Date.now();
   const steps = await loadSteps(target.url, SETTLE ? [rate, rate] : [rate], seconds, mode);
-  const stall = stalls?.longestBetween(t0, Date.now()) ?? null;
+  const t1 = Date.now();
+  const stall = stalls?.longestBetween(t0, t1) ?? null;
+  const speed = stalls?.speedBetween(t0, t1) ?? [];
   const cpu = treeCpuMs(pid) - before;
   const mockCpu = mockToo === null ? 0 : treeCpuMs(mockToo) - mockBefore;
   const own = metrics ? ownBetween(ownBefore, await scrapeFrameCounts(metrics)) : null;
@@ -336,6 +342,7 @@ async function measure(target: Started, rate: number, seconds: number, mode: Mod
     coreLoad: onCore / (seconds * 1000 * steps.length),
     own,
     stall,
+    speed,
   };
 }
 
@@ -360,6 +367,8 @@ interface Figures {
   readonly holds: boolean;
   /** Rounds kept with a machine stall in this path's run or direct's (the retakes spent). */
   readonly stalledRounds: number;
+  /** The median of the runs' speeds, core 0 and core 1 (Run.speed). */
+  readonly speed: readonly (number | null)[];
   /** The first step's (connections opening) p99, and its median difference to direct's. */
   readonly firstP99Ms: number | null;
   readonly firstP99AddedMs: number | null;
@@ -402,6 +411,10 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     p50AddedSpreadMs: [round1(Math.min(...p50Added)), round1(Math.max(...p50Added))] as const,
     generatorKeptUp: runs.every(keptUp),
     stalledRounds: runs.filter((r, i) => r.stall !== null || direct[i]?.stall).length,
+    speed: [0, 1].map((c) => {
+      const xs = runs.map((r) => r.speed[c]).filter((x): x is number => typeof x === 'number');
+      return xs.length > 0 ? Number(median(xs).toFixed(2)) : null;
+    }),
   };
   // The shared definition (../shared/benchmarking.md): >= 97 % answered, p99 <= 2 x direct's.
   const holds = fig.answeredShare >= 0.97 && fig.p99Ms <= 2 * median(direct.map((r) => r.p99Ms));
@@ -422,6 +435,9 @@ function line(text: string): void {
 }
 
 const stallText = (s: Stall) => `the machine stalled ${s.ms.toFixed(0)} ms (core ${s.core})`;
+/** Cores' speeds as said: "94/81 %" (core 0/core 1 against the fastest each ran). */
+const speedText = (speed: readonly (number | null)[]) =>
+  `${speed.map((x) => (x === null ? '-' : (x * 100).toFixed(0))).join('/')} %`;
 const worstStall = (runs: readonly Run[]) =>
   runs.reduce<Stall | null>((w, r) => (r.stall && (w === null || r.stall.ms > w.ms) ? r.stall : w), null);
 
@@ -470,7 +486,7 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
             .map((p) => {
               const x = round[p];
               const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
-              return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%${x.own ? `, own ${ownText(x.own)}` : ''}`;
+              return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%, speed ${speedText(x.speed)}${x.own ? `, own ${ownText(x.own)}` : ''}`;
             })
             .join(' | ')}${stall ? `; ${stallText(stall)}${retake ? ': retaken' : ''}` : ''}`,
         ),
@@ -522,7 +538,7 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
       (p50 === null || f.p50AddedMs <= p50) && f.p99AddedMs <= p99Limit && f.answeredShare === 1 && cpuOk,
-      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreLoad)} (nginx's ${pct(n.coreLoad)})${f.own ? `; the frame's own view (its timers): ${ownText(f.own)}` : ''}; ${stalled}`,
+      `issue 28 at ${rate} req/s: +${f.p50AddedMs} ms p50${p50 === null ? '' : ` (<= ${p50})`}, +${f.p99AddedMs} ms p99 (<= ${round1(p99Limit)}: max(20, ${p99x} x nginx's +${n.p99AddedMs})), ${(f.answeredShare * 100).toFixed(2)}% answered (100 %)${cpux === null ? '' : `, CPU ${f.cpuMsPerReq} ms a request (<= ${cpux} x nginx's ${n.cpuMsPerReq})`}; connections opening: +${f.firstP99AddedMs ?? '-'} ms p99 (nginx +${n.firstP99AddedMs ?? '-'}); load on the proxy's core ${pct(f.coreLoad)} (nginx's ${pct(n.coreLoad)}); the cores' speed over its runs ${speedText(f.speed)} (core 0/core 1, against the fastest they ran; direct's ${speedText(r.table[rate]?.direct?.speed ?? [])})${f.own ? `; the frame's own view (its timers): ${ownText(f.own)}` : ''}; ${stalled}`,
     );
   };
   if (mode === 'json') for (const rate of [4000, 5000]) issue28(rate, 2, 2, null);
@@ -698,6 +714,7 @@ async function soak(direct: Started): Promise<unknown> {
         // The machine's longest stall in the minute (from the engine's start, within its
         // start-up's fraction of a second), so a minute's tail is not read as the frame's.
         machineStall: stalls?.longestBetween(t0 + i * 60_000, t0 + (i + 1) * 60_000) ?? null,
+        speed: stalls?.speedBetween(t0 + i * 60_000, t0 + (i + 1) * 60_000) ?? [],
         rssMb: round1(rssAt(i + 1)),
         // The frame's own view of the minute (null past the readings taken).
         frame:
@@ -727,7 +744,7 @@ async function soak(direct: Started): Promise<unknown> {
     };
     for (const m of perMinute)
       line(
-        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms${m.machineStall ? `, ${stallText(m.machineStall)}` : ''}; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
+        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms${m.machineStall ? `, ${stallText(m.machineStall)}` : ''}, speed ${speedText(m.speed)}; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
     // The added p99 is only a figure where the path held: answers that timed out make every

@@ -32,4 +32,16 @@ describe('stall watch (the bench sentinel on each core)', () => {
     await sleep(150);
     expect(watch.longestBetween(after, Date.now())).toBeNull();
   });
+
+  it("says each core's speed over a span against its fastest second, none for a span before it ran", async () => {
+    const from = Date.now();
+    await sleep(2500);
+    const speeds = watch.speedBetween(from, Date.now());
+    expect(speeds).toHaveLength(2);
+    for (const x of speeds) {
+      expect(x).toBeGreaterThan(0);
+      expect(x).toBeLessThanOrEqual(1);
+    }
+    expect(watch.speedBetween(from - 60_000, from - 30_000)).toEqual([null, null]);
+  });
 });
