@@ -12,7 +12,10 @@ export interface Stall {
 export interface StallWatch {
   /** The sentinels' processes, a core each, in the cores' order. */
   readonly pids: readonly number[];
-  /** The longest stall that overlapped [fromMs, toMs] (epoch ms), or null if none did. */
+  /**
+   * The longest stall that overlapped [fromMs, toMs] (epoch ms), or null if none did. Throws once
+   * a sentinel has ended before stop(): a watch that stopped watching would say "no stall".
+   */
   longestBetween(fromMs: number, toMs: number): Stall | null;
   /**
    * Each core's speed over [fromMs, toMs]: the fastest second seen on it so far over the span's
@@ -34,6 +37,11 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
   // The compiled sentinel (the bench runs from dist/; a test of this module from its source).
   const script = join(packageRoot(), 'dist/bench/stall-sentinel.js');
   const children: ChildProcess[] = [];
+  let stopping = false;
+  let ended: string | null = null;
+  const watching = () => {
+    if (ended !== null) throw new Error(ended);
+  };
   await Promise.all(
     cores.map(
       (core, i) =>
@@ -57,15 +65,17 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
               if (kind === 'speed') seconds[i]?.push({ atMs: Number(at), us: Number(x) });
             }
           });
-          child.once('exit', (code, signal) =>
-            reject(new Error(`stall sentinel on core ${core} ended (${code ?? signal})`)),
-          );
+          child.once('exit', (code, signal) => {
+            if (!stopping) ended ??= `the stall sentinel on core ${core} ended (${code ?? signal})`;
+            reject(new Error(ended ?? 'stopped'));
+          });
         }),
     ),
   );
   return {
     pids: children.map((c) => c.pid as number),
     longestBetween(fromMs, toMs) {
+      watching();
       let worst: Stall | null = null;
       for (const s of seen)
         if (s.endMs >= fromMs && s.endMs - s.ms <= toMs && (worst === null || s.ms > worst.ms))
@@ -73,6 +83,7 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
       return worst;
     },
     speedBetween(fromMs, toMs) {
+      watching();
       return seconds.map((all) => {
         const inSpan = all.filter((s) => s.atMs > fromMs && s.atMs <= toMs).map((s) => s.us);
         if (inSpan.length === 0) return null;
@@ -81,6 +92,7 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
       });
     },
     stop() {
+      stopping = true;
       for (const c of children) c.kill('SIGTERM');
     },
   };

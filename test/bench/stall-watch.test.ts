@@ -33,6 +33,18 @@ describe('stall watch (the bench sentinel on each core)', () => {
     expect(watch.longestBetween(after, Date.now())).toBeNull();
   });
 
+  it('refuses to say there was no stall once a sentinel has ended', async () => {
+    const other = await startStallWatch([0], 50);
+    try {
+      process.kill(other.pids[0] as number, 'SIGKILL');
+      await sleep(200);
+      expect(() => other.longestBetween(0, Date.now())).toThrow(/stall sentinel on core 0 ended/);
+      expect(() => other.speedBetween(0, Date.now())).toThrow(/stall sentinel on core 0 ended/);
+    } finally {
+      other.stop();
+    }
+  });
+
   it("says each core's speed over a span against its fastest second, none for a span before it ran", async () => {
     const from = Date.now();
     await sleep(2500);
