@@ -4,7 +4,8 @@
  * - `stall <end, epoch ms> <ms>` for a wake more than `argv[2]` ms late. A task that sleeps and
  *   wakes for microseconds is run within a few of the scheduler's slices even on a core loaded
  *   past 100 % (its longest wait was 15-25 ms in 94 s beside json 4 000 req/s here), so a longer
- *   one is the machine not running the core (113-117 ms seen, with no steal time reported).
+ *   one is the core given to something else than its tasks: the hypervisor (no steal time is
+ *   reported here) or the kernel's own work. 96-182 ms seen, each while a proxy collapsed.
  * - `speed <epoch ms> <µs>` each second: the median time of a fixed piece of integer work done at
  *   each wake, so a core that runs slower without stopping is said too. It sees the core's
  *   arithmetic, not contention for its caches and memory.

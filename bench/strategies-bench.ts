@@ -21,7 +21,7 @@
  *                               BENCH_SOAK_RATE 3000, BENCH_SOAK_STRATEGY retry,
  *                               BENCH_SOAK_FRAME go | node, BENCH_SOAK_PROBE_RATE 300,
  *                               BENCH_SETTLE 0 for one step a run instead of two,
- *                               BENCH_STALL_MS 50, BENCH_RETAKES as many as BENCH_ROUNDS)
+ *                               BENCH_STALL_MS 50)
  *
  * Each measured run is two steps at the rate (BENCH_SETTLE=1): the first while the clients open
  * their connections (reported as `first`), the second with them open (the run's figures). Paths:
@@ -35,13 +35,14 @@
  * BENCH_FRAME_FLAGS: Node flags for our frame's processes only (passthrough and the strategies),
  * to measure a flag (`--max-semi-space-size=64`) against the frame's defaults.
  *
- * Machine stalls: a sentinel on each core (stall-watch.ts) says when the core did not run it for
- * BENCH_STALL_MS or more, longer than our load delays a sleeper on a core loaded past 100 %
- * (15-25 ms at most here). Each run says its longest; a round with one is retaken, at most
- * BENCH_RETAKES times a rate, so the medians are the paths' and not the machine's. A stalled
- * round kept once the retakes are spent is counted in the figures (stalledRounds). Each run
- * also says each core's speed (the sentinel's fixed integer work against its fastest second): a
- * slower core, with no stall, is said, not retaken.
+ * Stalls: a sentinel on each core (stall-watch.ts) says when the core did not run it for
+ * BENCH_STALL_MS or more, longer than a loaded core delays a sleeper (15-25 ms at most here, at
+ * json 4 000 req/s through the Go frame). Each run says its longest, and each core's speed (the
+ * sentinel's fixed integer work against its fastest second); the figures count the rounds with
+ * a stall (stalledRounds). No round is retaken for one: every stall seen here (96-182 ms, 6 of
+ * 6) came in a round where a proxy had collapsed (12-59 % answered), none in a calm round, so
+ * they are as likely the load's (the kernel's work for thousands of connections, say) as the
+ * machine's, and retaking them would take a path's worst rounds out of its medians.
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,13 +86,9 @@ const FRAME_FLAGS = (process.env.BENCH_FRAME_FLAGS ?? '').split(' ').filter((f) 
  * then the rate held (measure()); 0: one step, the figures of the two mixed as before 2026-12-05.
  */
 const SETTLE = (process.env.BENCH_SETTLE ?? '1') === '1';
-/** A core not run for this long (ms) is the machine's stall, not a path's (stall-watch.ts). */
+/** A core that did not run its sentinel for this long (ms) is said as stalled (stall-watch.ts). */
 const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 50);
-/** Rounds retaken for a machine stall, at most, at each rate (and for each strategy line). */
-const RETAKES = Number(process.env.BENCH_RETAKES ?? ROUNDS);
 if (!(STALL_MS >= 10)) throw new Error('BENCH_STALL_MS must be a number of ms, at least 10');
-if (!(Number.isInteger(RETAKES) && RETAKES >= 0))
-  throw new Error('BENCH_RETAKES must be a whole number, 0 or more');
 /** The sentinels, once started (main). */
 let stalls: StallWatch | null = null;
 
@@ -186,7 +183,7 @@ interface Run {
    * is the request's wait outside the frame's timers: for the core, and in the kernel's queues.
    */
   readonly own: OwnView | null;
-  /** The machine's longest stall (BENCH_STALL_MS or more) during the run, or null. */
+  /** The longest stall of a core (BENCH_STALL_MS or more) during the run, or null. */
   readonly stall: Stall | null;
   /** Cores 0 and 1's speed over the run (StallWatch.speedBetween; 1 the fastest seen). */
   readonly speed: readonly (number | null)[];
@@ -365,7 +362,7 @@ interface Figures {
   /** Every round's generator kept up (../shared/benchmarking.md: nothing dropped, late p99 <= 5 ms). */
   readonly generatorKeptUp: boolean;
   readonly holds: boolean;
-  /** Rounds kept with a machine stall in this path's run or direct's (the retakes spent). */
+  /** Rounds with a stall (BENCH_STALL_MS) in this path's run or direct's. */
   readonly stalledRounds: number;
   /** The median of the runs' speeds, core 0 and core 1 (Run.speed). */
   readonly speed: readonly (number | null)[];
@@ -434,66 +431,32 @@ function line(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-const stallText = (s: Stall) => `the machine stalled ${s.ms.toFixed(0)} ms (core ${s.core})`;
+const stallText = (s: Stall) => `core ${s.core} stalled ${s.ms.toFixed(0)} ms`;
 /** Cores' speeds as said: "94/81 %" (core 0/core 1 against the fastest each ran). */
 const speedText = (speed: readonly (number | null)[]) =>
   `${speed.map((x) => (x === null ? '-' : (x * 100).toFixed(0))).join('/')} %`;
-const worstStall = (runs: readonly Run[]) =>
-  runs.reduce<Stall | null>((w, r) => (r.stall && (w === null || r.stall.ms > w.ms) ? r.stall : w), null);
-
-/**
- * ROUNDS rounds of `one` (given the round's number), a round in which the machine stalled during
- * any of its runs retaken, at most RETAKES times; `say` prints each round measured, retaken or
- * not. Once the retakes are spent a stalled round stays in, and figures() counts it.
- */
-async function calmRounds<T extends Record<string, Run>>(
-  one: (r: number) => Promise<T>,
-  say: (r: number, round: T, stall: Stall | null, retaken: boolean) => void,
-): Promise<{ rounds: T[]; retaken: number }> {
-  const rounds: T[] = [];
-  let retaken = 0;
-  while (rounds.length < ROUNDS) {
-    const round = await one(rounds.length + 1);
-    const stall = worstStall(Object.values(round));
-    const retake = stall !== null && retaken < RETAKES;
-    say(rounds.length + 1, round, stall, retake);
-    if (retake) retaken++;
-    else rounds.push(round);
-  }
-  return { rounds, retaken };
-}
-
 async function ladder(targets: Record<Path, Started>, mode: Mode) {
   const table: Record<number, Partial<Record<Path, Figures>>> = {};
-  /** Rounds retaken for a machine stall, by rate. */
-  const retaken: Record<number, number> = {};
   const alive = new Set<Path>(PATHS);
   const ceiling = noPaths<number | null>(() => null);
   for (const rate of LADDER) {
     const paths = PATHS.filter((p) => alive.has(p));
     for (const p of paths) await load(targets[p].url, rate, 2, mode); // warm-up, not counted
-    const measured = await calmRounds(
-      async (r) => {
-        // Each round in another order, so no path always follows the same one.
-        const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
-        const round: Partial<Record<Path, Run>> = {};
-        for (const p of order) round[p] = await measure(targets[p], rate, SECONDS, mode);
-        return round as Record<Path, Run>;
-      },
-      (r, round, stall, retake) =>
-        line(
-          `${mode} ${rate} req/s round ${r}/${ROUNDS}: ${paths
-            .map((p) => {
-              const x = round[p];
-              const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
-              return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%, speed ${speedText(x.speed)}${x.own ? `, own ${ownText(x.own)}` : ''}`;
-            })
-            .join(' | ')}${stall ? `; ${stallText(stall)}${retake ? ': retaken' : ''}` : ''}`,
-        ),
-    );
-    retaken[rate] = measured.retaken;
     const runs = noPaths<Run[]>(() => []);
-    for (const round of measured.rounds) for (const p of paths) runs[p].push(round[p]);
+    for (let r = 1; r <= ROUNDS; r++) {
+      // Each round in another order, so no path always follows the same one.
+      const order = paths.map((_, i) => paths[(i + r - 1) % paths.length] as Path);
+      for (const p of order) runs[p].push(await measure(targets[p], rate, SECONDS, mode));
+      line(
+        `${mode} ${rate} req/s round ${r}/${ROUNDS}: ${paths
+          .map((p) => {
+            const x = runs[p].at(-1) as Run;
+            const first = x.first ? ` (first ${x.first.p99Ms.toFixed(0)})` : '';
+            return `${p} ${x.p50Ms.toFixed(1)}/${x.p99Ms.toFixed(1)} ms${first} ${(x.answeredShare * 100).toFixed(1)}% ${x.cpuMsPerReq.toFixed(3)} cpu, core load ${(x.coreLoad * 100).toFixed(0)}%, speed ${speedText(x.speed)}${x.stall ? `, ${stallText(x.stall)}` : ''}${x.own ? `, own ${ownText(x.own)}` : ''}`;
+          })
+          .join(' | ')}`,
+      );
+    }
     table[rate] = {};
     for (const p of paths) {
       const f = figures(runs[p], runs.direct);
@@ -504,7 +467,7 @@ async function ladder(targets: Record<Path, Started>, mode: Mode) {
     // Past the direct path's own limit nothing can be said about a proxy's.
     if (!alive.has('direct') || [...alive].every((p) => p === 'direct')) break;
   }
-  return { table, ceiling, retaken };
+  return { table, ceiling };
 }
 
 /** The issues' goals for one of our frames, each said as met or not, from the same run's figures. */
@@ -533,7 +496,7 @@ function goals(mode: Mode, r: Awaited<ReturnType<typeof ladder>>, frame: (typeof
     const f = at(rate);
     const n = r.table[rate]?.nginx;
     if (!f || !n) return say(null, `issue 28 at ${rate} req/s (${frame} and nginx both measured)`);
-    const stalled = `rounds with a machine stall: ${r.retaken[rate] ?? 0} retaken, ${f.stalledRounds} kept (nginx's ${n.stalledRounds})`;
+    const stalled = `rounds with a stall of a core: ${f.stalledRounds} (nginx's ${n.stalledRounds})`;
     const p99Limit = Math.max(20, p99x * n.p99AddedMs);
     const cpuOk = cpux === null || f.cpuMsPerReq <= cpux * n.cpuMsPerReq;
     say(
@@ -556,25 +519,15 @@ async function strategyLines(direct: Started): Promise<Record<string, Figures>> 
     const proxy = await startProxy(name.replace(/@go$/, ''), opts);
     try {
       await load(proxy.url, STRATEGY_RATE, 2, 'json'); // warm-up, not counted
-      const { rounds, retaken } = await calmRounds(
-        async () => ({
-          direct: await measure(direct, STRATEGY_RATE, SECONDS, 'json'),
-          proxy: await measure(proxy, STRATEGY_RATE, SECONDS, 'json'),
-        }),
-        (r, _, stall, retake) => {
-          if (stall)
-            line(`strategy ${name} round ${r}/${ROUNDS}: ${stallText(stall)}${retake ? ': retaken' : ''}`);
-        },
-      );
-      out[name] = figures(
-        rounds.map((x) => x.proxy),
-        rounds.map((x) => x.direct),
-      );
+      const runs: Run[] = [];
+      const directRuns: Run[] = [];
+      for (let r = 1; r <= ROUNDS; r++) {
+        directRuns.push(await measure(direct, STRATEGY_RATE, SECONDS, 'json'));
+        runs.push(await measure(proxy, STRATEGY_RATE, SECONDS, 'json'));
+      }
+      out[name] = figures(runs, directRuns);
       const f = out[name] as Figures;
-      const stalled =
-        retaken + f.stalledRounds > 0
-          ? `; machine stalls: ${retaken} rounds retaken, ${f.stalledRounds} kept`
-          : '';
+      const stalled = f.stalledRounds > 0 ? `; rounds with a stall of a core: ${f.stalledRounds}` : '';
       line(
         `strategy ${name} at ${STRATEGY_RATE} req/s: +${f.p50AddedMs} ms p50, +${f.p99AddedMs} ms p99, ${(f.answeredShare * 100).toFixed(1)}% answered, ${f.cpuMsPerReq} CPU ms/req, load on the proxy's core ${pct(f.coreLoad)}${f.own ? `; own ${ownText(f.own)}` : ''}${stalled}`,
       );
