@@ -5,7 +5,7 @@
  *   wakes for microseconds is run within a few of the scheduler's slices even on a core loaded
  *   past 100 % (its longest wait was 15-25 ms in 94 s beside json 4 000 req/s here), so a longer
  *   one is the core given to something else than its tasks: the hypervisor (no steal time is
- *   reported here) or the kernel's own work. 96-182 ms seen, each while a proxy collapsed.
+ *   reported here) or the kernel's own work. 96-182 ms seen, each in a round where a proxy collapsed.
  * - `speed <epoch ms> <µs>` each second: the median time of a fixed piece of integer work done at
  *   each wake, so a core that runs slower without stopping is said too. It sees the core's
  *   arithmetic, not contention for its caches and memory.

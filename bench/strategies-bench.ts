@@ -39,8 +39,8 @@
  * BENCH_STALL_MS or more, longer than a loaded core delays a sleeper (15-25 ms at most here, at
  * json 4 000 req/s through the Go frame). Each run says its longest, and each core's speed (the
  * sentinel's fixed integer work against its fastest second); the figures count the rounds with
- * a stall (stalledRounds). No round is retaken for one: every stall seen here (96-182 ms, 6 of
- * 6) came in a round where a proxy had collapsed (12-59 % answered), none in a calm round, so
+ * a stall (stalledRounds). No round is retaken for one: every stall seen here (96-182 ms, 7 of
+ * 7) came in a round where a proxy had collapsed (7.8-59 % answered), none in a calm round, so
  * they are as likely the load's (the kernel's work for thousands of connections, say) as the
  * machine's, and retaking them would take a path's worst rounds out of its medians.
  */
