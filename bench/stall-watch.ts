@@ -8,6 +8,39 @@ export interface Stall {
   readonly core: number;
 }
 
+/** A stall a sentinel said: its core, when it ended (epoch ms) and how long it lasted. */
+export interface SaidStall {
+  readonly core: number;
+  readonly endMs: number;
+  readonly ms: number;
+}
+
+/** A second a sentinel said: when it ended (epoch ms), and its work's median time (µs). */
+export interface SaidSecond {
+  readonly atMs: number;
+  readonly us: number;
+}
+
+/** The longest of `seen` that overlapped [fromMs, toMs], or null. */
+export function longestOf(seen: readonly SaidStall[], fromMs: number, toMs: number): Stall | null {
+  let worst: Stall | null = null;
+  for (const s of seen)
+    if (s.endMs >= fromMs && s.endMs - s.ms <= toMs && (worst === null || s.ms > worst.ms))
+      worst = { ms: s.ms, core: s.core };
+  return worst;
+}
+
+/**
+ * A core's speed over [fromMs, toMs] from its seconds: its fastest second over the median of the
+ * seconds wholly inside the span; null when none is.
+ */
+export function speedOf(seconds: readonly SaidSecond[], fromMs: number, toMs: number): number | null {
+  const inSpan = seconds.filter((s) => s.atMs - 1000 >= fromMs && s.atMs <= toMs).map((s) => s.us);
+  if (inSpan.length === 0) return null;
+  inSpan.sort((a, b) => a - b);
+  return Math.min(...seconds.map((s) => s.us)) / (inSpan[inSpan.length >> 1] as number);
+}
+
 /** A stall-sentinel.js on each core, and what they said: stalls (ends and lengths), speeds. */
 export interface StallWatch {
   /** The sentinels' processes, a core each, in the cores' order. */
@@ -31,9 +64,8 @@ export interface StallWatch {
  * sentinel runs.
  */
 export async function startStallWatch(cores: readonly number[], thresholdMs: number): Promise<StallWatch> {
-  const seen: { core: number; endMs: number; ms: number }[] = [];
-  // Each core's seconds: when each ended, its median work time (µs).
-  const seconds = cores.map(() => [] as { atMs: number; us: number }[]);
+  const seen: SaidStall[] = [];
+  const seconds = cores.map(() => [] as SaidSecond[]);
   // The compiled sentinel (the bench runs from dist/; a test of this module from its source).
   const script = join(packageRoot(), 'dist/bench/stall-sentinel.js');
   const children: ChildProcess[] = [];
@@ -42,7 +74,7 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
   const watching = () => {
     if (ended !== null) throw new Error(ended);
   };
-  await Promise.all(
+  const started = Promise.all(
     cores.map(
       (core, i) =>
         new Promise<void>((resolve, reject) => {
@@ -65,6 +97,7 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
               if (kind === 'speed') seconds[i]?.push({ atMs: Number(at), us: Number(x) });
             }
           });
+          child.once('error', reject); // taskset or node missing
           child.once('exit', (code, signal) => {
             if (!stopping) ended ??= `the stall sentinel on core ${core} ended (${code ?? signal})`;
             reject(new Error(ended ?? 'stopped'));
@@ -72,24 +105,21 @@ export async function startStallWatch(cores: readonly number[], thresholdMs: num
         }),
     ),
   );
+  await started.catch((err: unknown) => {
+    // One sentinel that did not start leaves none running.
+    stopping = true;
+    for (const c of children) c?.kill('SIGTERM');
+    throw err;
+  });
   return {
     pids: children.map((c) => c.pid as number),
     longestBetween(fromMs, toMs) {
       watching();
-      let worst: Stall | null = null;
-      for (const s of seen)
-        if (s.endMs >= fromMs && s.endMs - s.ms <= toMs && (worst === null || s.ms > worst.ms))
-          worst = { ms: s.ms, core: s.core };
-      return worst;
+      return longestOf(seen, fromMs, toMs);
     },
     speedBetween(fromMs, toMs) {
       watching();
-      return seconds.map((all) => {
-        const inSpan = all.filter((s) => s.atMs > fromMs && s.atMs <= toMs).map((s) => s.us);
-        if (inSpan.length === 0) return null;
-        inSpan.sort((a, b) => a - b);
-        return Math.min(...all.map((s) => s.us)) / (inSpan[inSpan.length >> 1] as number);
-      });
+      return seconds.map((all) => speedOf(all, fromMs, toMs));
     },
     stop() {
       stopping = true;

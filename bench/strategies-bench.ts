@@ -323,10 +323,12 @@ async function measure(target: Started, rate: number, seconds: number, mode: Mod
   const t0 = Date.now();
   const steps = await loadSteps(target.url, SETTLE ? [rate, rate] : [rate], seconds, mode);
   const t1 = Date.now();
-  const stall = stalls?.longestBetween(t0, t1) ?? null;
-  const speed = stalls?.speedBetween(t0, t1) ?? [];
   const cpu = treeCpuMs(pid) - before;
   const mockCpu = mockToo === null ? 0 : treeCpuMs(mockToo) - mockBefore;
+  // A sentinel says a stall when it wakes after it: give the last one's line time to arrive.
+  if (stalls) await sleep(STALL_MS + 20);
+  const stall = stalls?.longestBetween(t0, t1) ?? null;
+  const speed = stalls?.speedBetween(t0, t1) ?? [];
   const own = metrics ? ownBetween(ownBefore, await scrapeFrameCounts(metrics)) : null;
   const held = asRun(steps.at(-1) as StepFigures, rate, seconds);
   const first = SETTLE ? asRun(steps[0] as StepFigures, rate, seconds) : null;
@@ -435,6 +437,7 @@ const stallText = (s: Stall) => `core ${s.core} stalled ${s.ms.toFixed(0)} ms`;
 /** Cores' speeds as said: "94/81 %" (core 0/core 1 against the fastest each ran). */
 const speedText = (speed: readonly (number | null)[]) =>
   `${speed.map((x) => (x === null ? '-' : (x * 100).toFixed(0))).join('/')} %`;
+
 async function ladder(targets: Record<Path, Started>, mode: Mode) {
   const table: Record<number, Partial<Record<Path, Figures>>> = {};
   const alive = new Set<Path>(PATHS);
@@ -664,9 +667,9 @@ async function soak(direct: Started): Promise<unknown> {
         answeredShare: Number(((st.requests * st.successRate) / (rate * 60)).toFixed(4)),
         lateP99Ms: round1(st.lateP99Ms),
         dropped: st.dropped,
-        // The machine's longest stall in the minute (from the engine's start, within its
-        // start-up's fraction of a second), so a minute's tail is not read as the frame's.
-        machineStall: stalls?.longestBetween(t0 + i * 60_000, t0 + (i + 1) * 60_000) ?? null,
+        // The longest stall of a core in the minute (from the engine's start, within its
+        // start-up's fraction of a second), so a minute's tail is read beside it.
+        stall: stalls?.longestBetween(t0 + i * 60_000, t0 + (i + 1) * 60_000) ?? null,
         speed: stalls?.speedBetween(t0 + i * 60_000, t0 + (i + 1) * 60_000) ?? [],
         rssMb: round1(rssAt(i + 1)),
         // The frame's own view of the minute (null past the readings taken).
@@ -697,7 +700,7 @@ async function soak(direct: Started): Promise<unknown> {
     };
     for (const m of perMinute)
       line(
-        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms${m.machineStall ? `, ${stallText(m.machineStall)}` : ''}, speed ${speedText(m.speed)}; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
+        `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms${m.stall ? `, ${stallText(m.stall)}` : ''}, speed ${speedText(m.speed)}; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
     // The added p99 is only a figure where the path held: answers that timed out make every
