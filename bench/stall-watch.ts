@@ -1,12 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../common/paths.js';
-
-/** The longest stall seen on any watched core during a span, and the core. */
-export interface Stall {
-  readonly ms: number;
-  readonly core: number;
-}
+import { median } from './pinned.js';
 
 /** A stall a sentinel said: its core, when it ended (epoch ms) and how long it lasted. */
 export interface SaidStall {
@@ -14,6 +9,9 @@ export interface SaidStall {
   readonly endMs: number;
   readonly ms: number;
 }
+
+/** The longest stall seen on any watched core during a span, and the core. */
+export type Stall = Pick<SaidStall, 'core' | 'ms'>;
 
 /** A second a sentinel said: when it ended (epoch ms), and its work's median time (µs). */
 export interface SaidSecond {
@@ -36,9 +34,7 @@ export function longestOf(seen: readonly SaidStall[], fromMs: number, toMs: numb
  */
 export function speedOf(seconds: readonly SaidSecond[], fromMs: number, toMs: number): number | null {
   const inSpan = seconds.filter((s) => s.atMs - 1000 >= fromMs && s.atMs <= toMs).map((s) => s.us);
-  if (inSpan.length === 0) return null;
-  inSpan.sort((a, b) => a - b);
-  return Math.min(...seconds.map((s) => s.us)) / (inSpan[inSpan.length >> 1] as number);
+  return inSpan.length === 0 ? null : Math.min(...seconds.map((s) => s.us)) / median(inSpan);
 }
 
 /** A stall-sentinel.js on each core, and what they said: stalls (ends and lengths), speeds. */
@@ -51,9 +47,8 @@ export interface StallWatch {
    */
   longestBetween(fromMs: number, toMs: number): Stall | null;
   /**
-   * Each core's speed over [fromMs, toMs]: the fastest second seen on it so far over the span's
-   * median second (1: as fast as the core has been; 0.7: the same work took 1.4 x as long), in
-   * the cores' order; null for a core with no second in the span.
+   * Each core's speed over [fromMs, toMs] (speedOf, against the fastest second seen on it so far;
+   * 1: as fast as the core has been, 0.7: the same work took 1.4 x as long), in the cores' order.
    */
   speedBetween(fromMs: number, toMs: number): (number | null)[];
   stop(): void;

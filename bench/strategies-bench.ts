@@ -89,6 +89,8 @@ const SETTLE = (process.env.BENCH_SETTLE ?? '1') === '1';
 /** A core that did not run its sentinel for this long (ms) is said as stalled (stall-watch.ts). */
 const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 50);
 if (!(STALL_MS >= 10)) throw new Error('BENCH_STALL_MS must be a number of ms, at least 10');
+/** The cores the sentinels watch: the engine's and the proxy's. */
+const CORES = [0, 1] as const;
 /** The sentinels, once started (main). */
 let stalls: StallWatch | null = null;
 
@@ -410,7 +412,7 @@ function figures(runs: readonly Run[], direct: readonly Run[]): Figures {
     p50AddedSpreadMs: [round1(Math.min(...p50Added)), round1(Math.max(...p50Added))] as const,
     generatorKeptUp: runs.every(keptUp),
     stalledRounds: runs.filter((r, i) => r.stall !== null || direct[i]?.stall).length,
-    speed: [0, 1].map((c) => {
+    speed: CORES.map((c) => {
       const xs = runs.map((r) => r.speed[c]).filter((x): x is number => typeof x === 'number');
       return xs.length > 0 ? Number(median(xs).toFixed(2)) : null;
     }),
@@ -599,7 +601,7 @@ const PROBE_LEAD_MS = 3000;
  * the two is the shared definition's baseline of "added"), and the frame's RSS each second.
  * Beside the soak, a second engine sends BENCH_SOAK_PROBE_RATE (300 req/s; 0: none) straight
  * to the mock, a step a minute too (started 3 s ahead): each minute's direct p99 under that
- * minute's machine, so a stall of the shared machine, which lifts both paths' tails, is not read
+ * minute's machine, so a slow minute of the shared machine, which lifts both paths' tails, is not read
  * as the frame's.
  * Goals: RSS at minute 10 within 10 % of minute 2's; the added p99 of minute 10 within 20 % of
  * minute 2's (judged against both baselines, each said).
@@ -706,8 +708,8 @@ async function soak(direct: Started): Promise<unknown> {
     // The added p99 is only a figure where the path held: answers that timed out make every
     // minute's p99 the timeout, equal but meaningless.
     const held = (m: (typeof perMinute)[number]) => m.answeredShare >= 0.97;
-    // A minute in which the generator fell behind (keptUp) says the machine stalled, not the
-    // frame: its p99 is no figure.
+    // A minute in which the generator fell behind (keptUp) is no open-model figure: its p99 is
+    // not judged (a stall of a core, if there was one, is said on the minute's line).
     // Flat memory is growth (../shared/benchmarking.md: "RSS grows <= 10 %"); a frame that gives
     // memory back after the first minutes' crowd is flat.
     line(
@@ -739,7 +741,7 @@ function writeSummary(file: string, summary: object): void {
 
 async function main(): Promise<void> {
   const started: Started[] = [];
-  stalls = await startStallWatch([0, 1], STALL_MS);
+  stalls = await startStallWatch(CORES, STALL_MS);
   try {
     const mock = await startPinned(
       MOCK_CORE,
