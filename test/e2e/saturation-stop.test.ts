@@ -80,8 +80,13 @@ describe('busybench load --stop-when-saturated (issue 27)', () => {
     expect(best).toBeGreaterThan(150);
     expect(best).toBeLessThanOrEqual(215);
     const stoppedAt = (Math.max(...lines.map((l) => l.t)) - t0) / 1000;
-    // Three windows past the peak's end, and a second for the ticks' alignment with the results'.
-    expect(stoppedAt, `goodput ${good.join(',')}, peak second ${peak}`).toBeLessThanOrEqual(peak + 1 + 3 + 1);
+    // Three windows past the peak's end, a second for the ticks' alignment with the results' (the
+    // engine's windows and this test's seconds can put a 2 % rise one second apart), and a quarter
+    // second for the stop itself: the verdict comes on the tick, and a request can still leave in
+    // the moment before the arrivals see it (CI once saw one 2.6 ms after the tick).
+    expect(stoppedAt, `goodput ${good.join(',')}, peak second ${peak}`).toBeLessThanOrEqual(
+      peak + 1 + 3 + 1 + 0.25,
+    );
     // Well before the ramp's end: the rest of it would have measured only the pile-up.
     expect(stoppedAt).toBeLessThan(13);
   }, 150_000);
