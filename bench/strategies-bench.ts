@@ -62,6 +62,7 @@ import {
 import { GO_FRAME_STRATEGIES } from '../strategies/src/go-frame.js';
 import { median, startPinned as startPinnedNode } from './pinned.js';
 import { type Stall, type StallWatch, startStallWatch } from './stall-watch.js';
+import { type Trend, theilSen, trendWord } from './trend.js';
 
 const run = promisify(execFile);
 const ROOT = packageRoot();
@@ -381,6 +382,9 @@ const keptUp = (s: { readonly dropped: number; readonly lateP99Ms: number }) =>
   s.dropped === 0 && s.lateP99Ms <= 5;
 /** A difference with its sign: +3.2, -1.5. */
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x}`;
+/** "+0.5 ms a minute (95 % -0.5 … +2.1) over 10 minutes". */
+const trendText = (t: Trend) =>
+  `${signed(round1(t.slope))} ms a minute (95 % ${signed(round1(t.lo))} … ${signed(round1(t.hi))}) over ${t.points} minutes`;
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
 const ownText = (o: OwnView) =>
   `work <= ${o.p50Ms} ms p50, <= ${o.p99Ms} ms p99 a request; scheduler <= ${o.waitP99Ms} ms late at p99`;
@@ -681,8 +685,25 @@ async function soak(direct: Started): Promise<unknown> {
             : null,
       };
     });
-    const m2 = perMinute[1] as (typeof perMinute)[number];
-    const last = perMinute.at(-1) as (typeof perMinute)[number];
+    type Minute = (typeof perMinute)[number];
+    const m2 = perMinute[1] as Minute;
+    const last = perMinute.at(-1) as Minute;
+    // The added p99 is only a figure where the path held: answers that timed out make every
+    // minute's p99 the timeout, equal but meaningless.
+    const held = (m: Minute) => m.answeredShare >= 0.97;
+    // A minute in which the generator fell behind (keptUp) is no open-model figure: its p99 is
+    // not judged (a stall of a core, if there was one, is said on the minute's line).
+    const judgedMinute = (m: Minute) => held(m) && keptUp(m);
+    const probedMinute = (m: Minute) =>
+      judgedMinute(m) && m.probe?.keptUp === true && m.probe.answeredShare >= 0.97;
+    // The added p99's drift over every minute judged, with its interval (bench/trend.ts): what
+    // minute 10 against minute 2 cannot tell apart from the minutes' noise.
+    const trendOf = (ms: readonly Minute[], y: (m: Minute) => number) =>
+      theilSen(ms.map((m) => ({ x: m.minute, y: y(m) })));
+    const trends = {
+      addedP99: trendOf(perMinute.filter(judgedMinute), (m) => m.p99AddedMs),
+      addedToProbeP99: trendOf(perMinute.filter(probedMinute), (m) => m.p99AddedToProbeMs as number),
+    };
     const out = {
       strategy: name,
       frame,
@@ -699,32 +720,33 @@ async function soak(direct: Started): Promise<unknown> {
           ? null
           : Number((last.p99AddedToProbeMs / m2.p99AddedToProbeMs - 1).toFixed(3)),
       generatorKeptUp: perMinute.every(keptUp),
+      trends,
     };
     for (const m of perMinute)
       line(
         `soak ${name} (${frame} frame) ${rate} req/s minute ${m.minute}: p99 ${m.p99Ms} ms (${signed(m.p99AddedMs)}; the probe's p99 ${m.probe?.p99Ms ?? '-'} ms, ${m.p99AddedToProbeMs === null ? '-' : signed(m.p99AddedToProbeMs)} over it), ${(m.answeredShare * 100).toFixed(2)}% answered, RSS ${m.rssMb} MB, late p99 ${m.lateP99Ms} ms${m.stall ? `, ${stallText(m.stall)}` : ''}, speed ${speedText(m.speed)}; frame loop p99 ${loopText(m.frame?.loopP99Ms ?? null)}, attempts ${JSON.stringify(m.frame?.attempts ?? {})}`,
       );
     const ok = (x: boolean) => (x ? 'met' : 'NOT met');
-    // The added p99 is only a figure where the path held: answers that timed out make every
-    // minute's p99 the timeout, equal but meaningless.
-    const held = (m: (typeof perMinute)[number]) => m.answeredShare >= 0.97;
-    // A minute in which the generator fell behind (keptUp) is no open-model figure: its p99 is
-    // not judged (a stall of a core, if there was one, is said on the minute's line).
     // Flat memory is growth (../shared/benchmarking.md: "RSS grows <= 10 %"); a frame that gives
     // memory back after the first minutes' crowd is flat.
     line(
       `goal soak: ${ok(out.rssGrowth <= 0.1)}: RSS at minute ${minutes} ${last.rssMb} MB vs minute 2 ${m2.rssMb} MB (grows <= 10 %: ${(out.rssGrowth * 100).toFixed(1)} %)`,
     );
-    const judged = held(m2) && held(last) && keptUp(m2) && keptUp(last);
+    const judged = judgedMinute(m2) && judgedMinute(last);
     line(
       `goal soak: ${judged ? ok(Math.abs(out.addedP99Change) <= 0.2) : 'not measured'}: added p99 at minute ${minutes} ${signed(last.p99AddedMs)} ms vs minute 2 ${signed(m2.p99AddedMs)} ms, against the direct path before and after (within 20 %; both minutes answered >= 97 % and the generator kept up in both: ${judged ? 'yes' : 'no'})`,
     );
     if (out.addedToProbeP99Change !== null) {
-      const probed = judged && [m2, last].every((m) => m.probe?.keptUp && m.probe.answeredShare >= 0.97);
+      const probed = probedMinute(m2) && probedMinute(last);
       line(
         `goal soak: ${probed ? ok(Math.abs(out.addedToProbeP99Change) <= 0.2) : 'not measured'}: added p99 at minute ${minutes} ${signed(last.p99AddedToProbeMs as number)} ms vs minute 2 ${signed(m2.p99AddedToProbeMs as number)} ms, against the probe of the same minute (within 20 %; the probe answered >= 97 % and kept up too: ${probed ? 'yes' : 'no'})`,
       );
     }
+    for (const [what, t] of [
+      ['against the direct path before and after', trends.addedP99],
+      ['against the probe of the same minute', trends.addedToProbeP99],
+    ] as const)
+      if (t) line(`trend soak: added p99 ${what}: ${trendText(t)}, ${trendWord(t)}`);
     return out;
   } finally {
     proxy.child.kill('SIGTERM');
