@@ -55,6 +55,7 @@ import { packageRoot } from '../common/paths.js';
 import {
   boundBetween,
   type FrameCounts,
+  frameAttempts,
   frameCostBetween,
   frameCounts,
   scrapeFrameCounts,
@@ -556,12 +557,7 @@ interface FrameReading {
 
 async function readFrame(url: string): Promise<FrameReading> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  const attempts = new Map<string, number>();
-  for (const m of text.matchAll(
-    /^busybench_strategy_upstream_attempts_total\{[^}]*status="(\d+)"[^}]*\} (\d+)/gm,
-  ))
-    attempts.set(m[1] as string, (attempts.get(m[1] as string) ?? 0) + Number(m[2]));
-  return { counts: frameCounts(text), attempts };
+  return { counts: frameCounts(text), attempts: frameAttempts(text) };
 }
 
 /** A loop delay's p99 bound as said: past the last bound (1 s) it is no number but "> 1 s". */

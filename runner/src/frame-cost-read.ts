@@ -24,6 +24,21 @@ export function frameCounts(metricsText: string): FrameCounts {
   return out;
 }
 
+/**
+ * The frame's upstream attempts in a metrics text, by status, summed over its upstreams. The
+ * Go frame writes a counter of a million or more as `1.000001e+06` (Go's shortest float), so
+ * the value is read as a float: read as digits, a soak's per-minute attempts went negative at
+ * minute 17 (2026-12-06).
+ */
+export function frameAttempts(metricsText: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of metricsText.matchAll(
+    /^busybench_strategy_upstream_attempts_total\{[^}]*status="(\d+)"[^}]*\} ([\d.e+-]+)$/gm,
+  ))
+    out.set(m[1] as string, (out.get(m[1] as string) ?? 0) + Number(m[2]));
+  return out;
+}
+
 /** The frame's counts on a strategy's /metrics: empty when it has none (nginx, HAProxy, a URL),
  * null when they could not be read (the strategy gone, or answering something else). */
 export async function scrapeFrameCounts(metricsUrl: string | null | undefined): Promise<FrameCounts | null> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundBetween, frameCostLine, frameCounts } from '../../runner/src/frame-cost-read.js';
+import { boundBetween, frameAttempts, frameCostLine, frameCounts } from '../../runner/src/frame-cost-read.js';
 
 const text = (own: number[], loop: number[]) =>
   [
@@ -43,5 +43,21 @@ describe("the frame's cost over a span (two scrapes' difference)", () => {
     );
     expect(frameCostLine('retry', null, counts)).toMatch(/could not read/);
     expect(frameCostLine('retry', counts, counts)).toMatch(/counted no request of retry's over the load/);
+  });
+
+  it('sums the attempts by status over the upstreams, a million and more as Go writes them', () => {
+    const line = (status: number, node: number, value: string) =>
+      `busybench_strategy_upstream_attempts_total{status="${status}",strategy="retry",upstream="http://127.0.0.1:1860${node}"} ${value}`;
+    const attempts = frameAttempts(
+      [
+        '# TYPE busybench_strategy_upstream_attempts_total counter',
+        line(200, 0, '999999'),
+        line(200, 1, '1.000001e+06'),
+        line(200, 2, '2.5e+06'),
+        line(429, 0, '3'),
+        'busybench_strategy_in_flight{strategy="retry"} 7',
+      ].join('\n'),
+    );
+    expect(Object.fromEntries(attempts)).toEqual({ '200': 999_999 + 1_000_001 + 2_500_000, '429': 3 });
   });
 });
