@@ -63,7 +63,7 @@ import {
 import { GO_FRAME_STRATEGIES } from '../strategies/src/go-frame.js';
 import { median, startPinned as startPinnedNode } from './pinned.js';
 import { type Stall, type StallWatch, startStallWatch } from './stall-watch.js';
-import { type Trend, theilSen, trendWord } from './trend.js';
+import { MIN_POINTS, type Trend, theilSen, trendWord } from './trend.js';
 
 const run = promisify(execFile);
 const ROOT = packageRoot();
@@ -738,11 +738,14 @@ async function soak(direct: Started): Promise<unknown> {
         `goal soak: ${probed ? ok(Math.abs(out.addedToProbeP99Change) <= 0.2) : 'not measured'}: added p99 at minute ${minutes} ${signed(last.p99AddedToProbeMs as number)} ms vs minute 2 ${signed(m2.p99AddedToProbeMs as number)} ms, against the probe of the same minute (within 20 %; the probe answered >= 97 % and kept up too: ${probed ? 'yes' : 'no'})`,
       );
     }
-    for (const [what, t] of [
-      ['against the direct path before and after', trends.addedP99],
-      ['against the probe of the same minute', trends.addedToProbeP99],
+    for (const [what, t, baseline] of [
+      ['against the direct path before and after', trends.addedP99, true],
+      ['against the probe of the same minute', trends.addedToProbeP99, probeRate > 0],
     ] as const)
-      if (t) line(`trend soak: added p99 ${what}: ${trendText(t)}, ${trendWord(t)}`);
+      if (baseline)
+        line(
+          `trend soak: added p99 ${what}: ${t ? `${trendText(t)}, ${trendWord(t)}` : `not read (fewer than ${MIN_POINTS} minutes judged)`}`,
+        );
     return out;
   } finally {
     proxy.child.kill('SIGTERM');

@@ -19,15 +19,22 @@ export interface Trend {
   readonly points: number;
 }
 
+/** The fewest minutes a trend is read from (n = 5: the lower rank is 0.9992, the first slope). */
+export const MIN_POINTS = 5;
+
 export interface Point {
   readonly x: number;
   readonly y: number;
 }
 
-/** The trend of `points` (distinct x), or null with fewer than 3 (no interval to speak of). */
+/**
+ * The trend of `points` (distinct x), or null with fewer than 5: below that Sen's lower rank
+ * falls under the first slope (n = 4: rank 0.12 of 6), so no pair of minutes can bound a 95 %
+ * interval, and reading the extremes instead would say "growing" by chance 1 time in 6 at n = 3.
+ */
 export function theilSen(points: readonly Point[]): Trend | null {
   const n = points.length;
-  if (n < 3) return null;
+  if (n < MIN_POINTS) return null;
   const slopes: number[] = [];
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {

@@ -5,10 +5,10 @@
  * its low end). Each probe is a whole run at one constant rate (a fresh mock, the strategy warmed);
  * a probe whose figures cannot tell (an interval straddles an SLA line) is probed again, a bounded
  * number of times, and counted as broken if it still cannot tell (the sustained rate is never
- * claimed on a maybe). A probe where the harness itself fell behind (the engine late, arrivals
- * dropped) is a ceiling: nothing at or above it is measured, the search goes on below it, and it
- * ends saying so when that ceiling is what closed the bracket (the number above it would be the
- * harness's, not the strategy's).
+ * claimed on a maybe). A rate where the harness itself fell behind (the engine late, arrivals
+ * dropped) twice in a row is a ceiling: nothing at or above it is measured, the search goes on
+ * below it, and it ends saying so when that ceiling is what closed the bracket (the number above
+ * it would be the harness's, not the strategy's).
  */
 
 /** What one probe at one rate found. */
@@ -84,8 +84,10 @@ export async function searchCapacity(
    * ceiling closes it from above too); false once the search must end (out of probes, interrupted).
    */
   const decide = async (rate: number): Promise<boolean> => {
-    let verdict: ProbeVerdict = 'undecided';
-    for (let attempt = 0; attempt <= o.maxRetries && verdict === 'undecided'; attempt++) {
+    let verdict: ProbeVerdict;
+    let undecided = 0;
+    let lateAgain = false;
+    for (;;) {
       if (probes.length >= o.maxProbes || interrupted()) {
         at.ended = interrupted() ? 'interrupted' : 'max-probes';
         return false;
@@ -93,6 +95,15 @@ export async function searchCapacity(
       const p = await probe(rate);
       probes.push(p);
       verdict = p.verdict;
+      if (verdict === 'undecided' && undecided++ < o.maxRetries) continue;
+      // A ceiling is where the harness falls behind, not where it once did: a shared machine's
+      // moment (CI saw the engine 8.9 ms late at p99 in a 3-s probe of 200 req/s, which it holds
+      // at 1 000) would otherwise end the search far below the strategy's rate. Probed once more.
+      if (verdict === 'harness' && !lateAgain) {
+        lateAgain = true;
+        continue;
+      }
+      break;
     }
     if (verdict === 'held') at.held = rate;
     else at.broken = rate;

@@ -96,6 +96,8 @@ async function judged(
     )
     .map((l) => l.line);
   const { verdict, reason } = judgeProbe(sample, sla, otherBroken, harness);
+  // Its requests left late: the rate's next probe starts afresh rather than pooled with them.
+  if (harness) samples.delete(rate);
   return {
     rate,
     verdict,

@@ -21,6 +21,16 @@ describe('theilSen (a soak figure’s drift over its minutes)', () => {
     expect(t?.points).toBe(5);
   });
 
+  it('bounds the slope by Sen’s ranks of the pairwise slopes, interpolated', () => {
+    // y = x³/10 over minutes 1..10: the 45 slopes are (i² + ij + j²)/10, their median 9.7 (the
+    // 23rd); C = 1.959964 · √125, so the bounds are the slopes of ranks (45 − C)/2 = 11.54 and
+    // (45 + C)/2 + 1 = 34.46, interpolated between their neighbours (computed apart, by hand).
+    const t = theilSen(Array.from({ length: 10 }, (_, i) => ({ x: i + 1, y: (i + 1) ** 3 / 10 })));
+    expect(t?.slope).toBeCloseTo(9.7, 9);
+    expect(t?.lo).toBeCloseTo(5.471734, 5);
+    expect(t?.hi).toBeCloseTo(14.93696, 5);
+  });
+
   it('is not swung by one wild minute', () => {
     const flat = Array.from({ length: 10 }, (_, i) => ({ x: i + 1, y: i === 4 ? 100 : 10 + (i % 2) * 0.2 }));
     const t = theilSen(flat);
@@ -49,19 +59,10 @@ describe('theilSen (a soak figure’s drift over its minutes)', () => {
     expect(trendWord({ slope: 0.5, lo: -0.5, hi: 2.1, points: 10 })).toBe('no trend shown');
   });
 
-  it('needs three minutes, each once', () => {
-    expect(
-      theilSen([
-        { x: 1, y: 1 },
-        { x: 2, y: 2 },
-      ]),
-    ).toBeNull();
-    expect(() =>
-      theilSen([
-        { x: 1, y: 1 },
-        { x: 1, y: 2 },
-        { x: 2, y: 3 },
-      ]),
-    ).toThrow(/two points at x = 1/);
+  it('needs five minutes, each once', () => {
+    const line = (n: number) => Array.from({ length: n }, (_, i) => ({ x: i + 1, y: i }));
+    expect(theilSen(line(4))).toBeNull();
+    expect(theilSen(line(5))?.slope).toBe(1);
+    expect(() => theilSen([1, 1, 2, 3, 4].map((x, i) => ({ x, y: i })))).toThrow(/two points at x = 1/);
   });
 });

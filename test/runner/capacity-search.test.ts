@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Probe, type ProbeVerdict, searchCapacity } from '../../runner/src/capacity-search.js';
+import {
+  DEFAULT_SEARCH,
+  type Probe,
+  type ProbeVerdict,
+  searchCapacity,
+} from '../../runner/src/capacity-search.js';
 
 /** A probe of a system that holds up to `limit` req/s; `verdicts` overrides some rates. */
 function system(limit: number, verdicts: Record<number, ProbeVerdict[]> = {}) {
@@ -49,7 +54,7 @@ describe('capacity search', () => {
 
   it('measures nothing at or above where the harness fell behind, searches below it, and says so', async () => {
     // The harness cannot hold 1 688 nor, found on the way down, 1 547: the strategy could.
-    const s = system(100_000, { 1688: ['harness'], 1548: ['harness'] });
+    const s = system(100_000, { 1688: ['harness', 'harness'], 1548: ['harness', 'harness'] });
     const r = await searchCapacity(s.probe);
     expect(r.ended).toBe('harness');
     const [held, ceiling] = r.bracket as [number, number];
@@ -58,8 +63,21 @@ describe('capacity search', () => {
     expect(r.sustained).toBe(held);
     expect(s.seen.some((x) => x > 1548 && x !== 1688)).toBe(false);
     // A ceiling above a real break does not name the end: the strategy broke first.
-    const real = await searchCapacity(system(1000, { 1688: ['harness'] }).probe);
+    const real = await searchCapacity(system(1000, { 1688: ['harness', 'harness'] }).probe);
     expect(real.ended).toBe('resolved');
+  });
+
+  it('probes a rate the harness fell behind at once more: a moment of the machine is no ceiling', async () => {
+    const once = system(300, { 200: ['harness'] });
+    const r = await searchCapacity(once.probe, { ...DEFAULT_SEARCH, from: 200 });
+    expect(once.seen.filter((x) => x === 200)).toHaveLength(2);
+    expect(r.ended).toBe('resolved');
+    expect(r.sustained).toBeGreaterThanOrEqual(300 / 1.05);
+    // Behind twice at the first rate: that is the ceiling, and nothing above it is probed.
+    const twice = system(300, { 200: ['harness', 'harness'] });
+    const r2 = await searchCapacity(twice.probe, { ...DEFAULT_SEARCH, from: 200 });
+    expect(r2.bracket[1]).toBe(200);
+    expect(twice.seen.some((x) => x > 200)).toBe(false);
   });
 
   it('searches down when the first rate breaks, and says when nothing held', async () => {
