@@ -6,7 +6,7 @@
  * a probe whose figures cannot tell (an interval straddles an SLA line) is probed again, a bounded
  * number of times, and counted as broken if it still cannot tell (the sustained rate is never
  * claimed on a maybe). A rate where the harness itself fell behind (the engine late, arrivals
- * dropped) twice in a row is a ceiling: nothing at or above it is measured, the search goes on
+ * dropped) twice is a ceiling: nothing at or above it is measured, the search goes on
  * below it, and it ends saying so when that ceiling is what closed the bracket (the number above
  * it would be the harness's, not the strategy's).
  */
@@ -80,8 +80,9 @@ export async function searchCapacity(
   } = { held: null, broken: null, ended: null, ceiling: null };
   /**
    * Probes a rate (again while undecided, at most maxRetries more times; still undecided, it
-   * counts as broken: never claimed on a maybe) and moves the bracket's end (the harness's
-   * ceiling closes it from above too); false once the search must end (out of probes, interrupted).
+   * counts as broken: never claimed on a maybe; once more if the harness fell behind, a ceiling
+   * only if it does again) and moves the bracket's end (the harness's ceiling closes it from above
+   * too); false once the search must end (out of probes, interrupted).
    */
   const decide = async (rate: number): Promise<boolean> => {
     let verdict: ProbeVerdict;
