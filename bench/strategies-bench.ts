@@ -686,12 +686,11 @@ async function soak(direct: Started): Promise<unknown> {
     const last = perMinute.at(-1) as Minute;
     // The added p99 is only a figure where the path held: answers that timed out make every
     // minute's p99 the timeout, equal but meaningless.
-    const held = (m: Minute) => m.answeredShare >= 0.97;
+    const held = (x: { readonly answeredShare: number }) => x.answeredShare >= 0.97;
     // A minute in which the generator fell behind (keptUp) is no open-model figure: its p99 is
     // not judged (a stall of a core, if there was one, is said on the minute's line).
     const judgedMinute = (m: Minute) => held(m) && keptUp(m);
-    const probedMinute = (m: Minute) =>
-      judgedMinute(m) && m.probe?.keptUp === true && m.probe.answeredShare >= 0.97;
+    const probedMinute = (m: Minute) => judgedMinute(m) && m.probe?.keptUp === true && held(m.probe);
     // The added p99's drift over every minute judged, with its interval (bench/trend.ts): what
     // minute 10 against minute 2 cannot tell apart from the minutes' noise.
     const trendOf = (ms: readonly Minute[], y: (m: Minute) => number) =>

@@ -3,8 +3,8 @@ import { quantileSorted, Z975 } from '../runner/src/intervals.js';
 /**
  * Whether a soak's figure drifts over its minutes, with an interval, so a reader can tell a trend
  * from the minutes' noise. Minute 10 against minute 2 is two single minutes: at json 3 000 req/s
- * the added p99 of one minute moved between +4 and +20 ms with no trend (2026-12-06), so those two
- * alone can differ by ±60 % by chance, and a frame that grew 2 ms a minute could pass.
+ * the added p99 of one minute moved between +4 and +20 ms in a soak with no trend (2026-12-06), so
+ * two single minutes can differ several-fold by chance.
  *
  * The Theil–Sen slope (the median of the slopes between every pair of minutes): one wild minute
  * moves it little. Its 95 % interval is Sen's (1968), from the ranks of those slopes, with the

@@ -98,8 +98,8 @@ export async function searchCapacity(
       verdict = p.verdict;
       if (verdict === 'undecided' && undecided++ < o.maxRetries) continue;
       // A ceiling is where the harness falls behind, not where it once did: a shared machine's
-      // moment (CI saw the engine 8.9 ms late at p99 in a 3-s probe of 200 req/s, which it holds
-      // at 1 000) would otherwise end the search far below the strategy's rate. Probed once more.
+      // moment (a fresh-clone test run saw the engine 8.9 ms late at p99 in a 3-s probe of 200
+      // req/s) would otherwise end the search far below the strategy's rate. Probed once more.
       if (verdict === 'harness' && !lateAgain) {
         lateAgain = true;
         continue;
